@@ -1,0 +1,154 @@
+/*
+ * Chain: pick the leaf, order its issuers, verify the path against a trust store.
+ *
+ * Order is computed from issuer and subject names and the authority/subject key identifiers,
+ * and every link is confirmed by checking the signature; the input order is never trusted.
+ */
+#ifndef LIBCERT_CHAIN_H
+#define LIBCERT_CHAIN_H
+
+#include "bundle.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An ordered chain built from a bundle. Opaque. */
+typedef struct cert_chain cert_chain;
+
+/** A set of trust anchors. Thread-safe once built. Opaque. */
+typedef struct cert_trust cert_trust;
+
+/** Options for cert_chain_build(). Initialise with CERT_CHAIN_OPTS_INIT. */
+typedef struct cert_chain_opts {
+    unsigned int version;
+    const char *leaf;            /**< pick the leaf: subject, DNS name or SHA-256 fingerprint */
+    const char *preferred_chain; /**< prefer the path whose top certificate this issuer CN signed */
+    bool with_root;              /**< keep the root in the output chain */
+    cert_trust *trust;           /**< borrowed; NULL: the system's default store, loaded lazily */
+    int64_t now;                 /**< seconds since the epoch, or CERT_TIME_NOW */
+} cert_chain_opts;
+
+#define CERT_CHAIN_OPTS_VERSION 1
+#define CERT_CHAIN_OPTS_INIT {CERT_CHAIN_OPTS_VERSION, NULL, NULL, false, NULL, CERT_TIME_NOW}
+
+/** Outcome of verifying the path. */
+typedef enum cert_trust_status {
+    CERT_TRUST_OK = 0,     /**< the path ends at a trust anchor and verifies */
+    CERT_TRUST_INCOMPLETE, /**< an issuer is missing (cert_chain_missing_issuer()) */
+    CERT_TRUST_UNTRUSTED,  /**< complete, but not to a trusted root (cert_chain_trust_reason()) */
+} cert_trust_status;
+
+/** Why a certificate or key of the bundle is not in the chain, or other facts about it. */
+typedef enum cert_chain_note_kind {
+    CERT_NOTE_DUPLICATE = 0,  /**< the same certificate (DER) appeared before */
+    CERT_NOTE_UNRELATED,      /**< a certificate off the leaf's path */
+    CERT_NOTE_ALT_PATH,       /**< a certificate of another valid path (a cross-sign) */
+    CERT_NOTE_EXPIRED_CROSS,  /**< an expired certificate of another path, dropped */
+    CERT_NOTE_ROOT_OMITTED,   /**< the self-signed root, left out of the output chain */
+    CERT_NOTE_UNRELATED_KEY,  /**< a private key that is not the leaf's */
+    CERT_NOTE_DUPLICATE_KEY,  /**< the same private key appeared before */
+    CERT_NOTE_INPUT_ORDER,    /**< the input listed the path in another order (item: none) */
+} cert_chain_note_kind;
+
+/** One note; `item` indexes the bundle's certificates, or its keys for the _KEY kinds. */
+typedef struct cert_chain_note {
+    cert_chain_note_kind kind;
+    size_t item;
+} cert_chain_note;
+
+/**
+ * Make a trust store.
+ * @param ca_file PEM file of trusted certificates, loaded now; NULL for none
+ * @param ca_path OpenSSL hashed directory, looked up lazily; NULL for none
+ *                With both NULL, the system default (SSL_CERT_FILE / SSL_CERT_DIR honoured),
+ *                read lazily through the hashed directory, so most runs read a few files only.
+ * @param out     new store owned by the caller (cert_trust_free()); NULL on failure
+ * @return CERT_OK; CERT_E_IO or CERT_E_INPUT for an unreadable or malformed ca_file; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **out);
+
+/** Free a trust store. NULL is a no-op. */
+CERT_EXTERN void cert_trust_free(cert_trust *trust);
+
+/**
+ * Pick the leaf and order its chain.
+ *
+ * The leaf is the certificate that matches a private key of the bundle; without a matching key,
+ * the one certificate that issued no other (a CA certificate only when nothing else qualifies);
+ * opts->leaf overrides both. Among several paths the choice is: trusted before untrusted before
+ * incomplete, then the preferred issuer, then no expired certificate, then the shortest.
+ *
+ * @param bundle borrowed; it must outlive the chain (the chain points at its certificates,
+ *               keys and sources)
+ * @param opts   borrowed; NULL means CERT_CHAIN_OPTS_INIT
+ * @param out    new chain owned by the caller (cert_chain_free()); NULL on failure
+ * @return CERT_OK; CERT_E_INPUT (no certificate; no certificate matches opts->leaf; several
+ *         candidates for the leaf: the message lists them and says to use --leaf);
+ *         CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_chain_build(const cert_bundle *bundle, const cert_chain_opts *opts,
+                                      cert_chain **out);
+
+/** Free a chain. NULL is a no-op. */
+CERT_EXTERN void cert_chain_free(cert_chain *chain);
+
+/** The bundle the chain was built from, borrowed. */
+CERT_EXTERN const cert_bundle *cert_chain_bundle(const cert_chain *chain);
+
+/** The leaf, borrowed; never NULL for a built chain. */
+CERT_EXTERN X509 *cert_chain_leaf(const cert_chain *chain);
+
+/** Index of the leaf among the bundle's certificates. */
+CERT_EXTERN size_t cert_chain_leaf_item(const cert_chain *chain);
+
+/** The private key that matches the leaf, borrowed; NULL when the bundle has none. */
+CERT_EXTERN EVP_PKEY *cert_chain_key(const cert_chain *chain);
+
+/** Index of that key among the bundle's keys; SIZE_MAX when there is none. */
+CERT_EXTERN size_t cert_chain_key_item(const cert_chain *chain);
+
+/**
+ * Number of certificates in the output chain: the intermediates in issuing order (the leaf's
+ * issuer first), plus the root when opts->with_root was set and a root was found.
+ */
+CERT_EXTERN size_t cert_chain_count(const cert_chain *chain);
+
+/** The i-th certificate of the output chain, borrowed; NULL when out of range. */
+CERT_EXTERN X509 *cert_chain_at(const cert_chain *chain, size_t i);
+
+/**
+ * Index of the i-th output certificate among the bundle's certificates; SIZE_MAX for a root
+ * that came from the trust store.
+ */
+CERT_EXTERN size_t cert_chain_item_at(const cert_chain *chain, size_t i);
+
+/** The root the path ends at (from the bundle or the trust store), borrowed; NULL if none. */
+CERT_EXTERN X509 *cert_chain_root(const cert_chain *chain);
+
+/** Whether the root came from the bundle (and so was left out or kept by with_root). */
+CERT_EXTERN bool cert_chain_root_in_bundle(const cert_chain *chain);
+
+/** Outcome of verification. */
+CERT_EXTERN cert_trust_status cert_chain_trust(const cert_chain *chain);
+
+/** Why the chain is untrusted (OpenSSL's verify message), borrowed; "" when trusted. */
+CERT_EXTERN const char *cert_chain_trust_reason(const cert_chain *chain);
+
+/**
+ * For an incomplete chain, the issuer name (RFC 2253) that no input or trust anchor provides,
+ * borrowed; NULL otherwise.
+ */
+CERT_EXTERN const char *cert_chain_missing_issuer(const cert_chain *chain);
+
+/** Number of notes (dropped items, input order). */
+CERT_EXTERN size_t cert_chain_note_count(const cert_chain *chain);
+
+/** The i-th note, borrowed; NULL when out of range. */
+CERT_EXTERN const cert_chain_note *cert_chain_note_at(const cert_chain *chain, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,14 @@
+/* libcert: everything. Include the per-concept headers instead when you need only one. */
+#ifndef LIBCERT_LIBCERT_H
+#define LIBCERT_LIBCERT_H
+
+#include "bundle.h"
+#include "chain.h"
+#include "checks.h"
+#include "common.h"
+#include "error.h"
+#include "key.h"
+#include "report.h"
+#include "split.h"
+
+#endif

@@ -1,0 +1,189 @@
+/* Report: the local pipeline for one bundle, and exit codes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
+
+cert_err cert_report_build(const char *const *inputs, size_t count, const cert_report_opts *o,
+                           cert_report **out)
+{
+    cert_err err = CERT_OK, stage;
+    cert_report *r = NULL;
+    cert_chain_opts copts;
+    cert_check_opts kopts;
+
+    if (out == NULL || inputs == NULL || count == 0)
+        return cert__error_set(CERT_E_INVALID, "no input given");
+    *out = NULL;
+    if (o == NULL)
+        o = &default_opts;
+    for (size_t i = 0; i < o->check.allow_count; i++) {
+        if (!cert_check_code_known(o->check.allow[i]))
+            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
+                                   o->check.allow[i]);
+    }
+    r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        CERT_NOMEM();
+    r->inputs = calloc(count, sizeof(*r->inputs));
+    if (r->inputs == NULL)
+        CERT_NOMEM();
+    for (size_t i = 0; i < count; i++) {
+        r->inputs[i] = strdup(strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i]);
+        if (r->inputs[i] == NULL)
+            CERT_NOMEM();
+        r->ninputs++;
+    }
+    /* One clock for the whole report, so that chain choice and checks agree. */
+    r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
+    copts = o->chain;
+    copts.now = r->now;
+    kopts = o->check;
+    kopts.now = r->now;
+    CERT_TRY(cert_bundle_new(&r->bundle));
+    stage = CERT_OK;
+    for (size_t i = 0; i < count && stage == CERT_OK; i++)
+        stage = cert_bundle_load_file(r->bundle, inputs[i], &o->bundle);
+    r->loaded = stage == CERT_OK;
+    if (stage == CERT_OK)
+        stage = cert_chain_build(r->bundle, &copts, &r->chain);
+    if (stage == CERT_OK)
+        stage = cert_checks_run(r->chain, &kopts, &r->findings);
+    if (stage == CERT_E_NOMEM || stage == CERT_E_INVALID) {
+        err = stage;
+        goto done;
+    }
+    if (stage < 0) {
+        r->err = stage;
+        r->err_msg = strdup(cert_error_last()->message);
+        if (r->err_msg == NULL)
+            CERT_NOMEM();
+        cert_chain_free(r->chain);
+        r->chain = NULL;
+    }
+    *out = r;
+    r = NULL;
+
+done:
+    cert_report_free(r);
+    return err;
+}
+
+void cert_report_free(cert_report *r)
+{
+    if (r == NULL)
+        return;
+    cert_findings_free(r->findings);
+    cert_chain_free(r->chain);
+    cert_bundle_free(r->bundle);
+    for (size_t i = 0; i < r->ninputs; i++)
+        free(r->inputs[i]);
+    free(r->inputs);
+    for (size_t i = 0; i < r->noutputs; i++)
+        free(r->outputs[i]);
+    free(r->outputs);
+    free(r->err_msg);
+    free(r);
+}
+
+cert_err cert_report_error(const cert_report *r, const char **message_out)
+{
+    if (message_out != NULL)
+        *message_out = r->err_msg ? r->err_msg : "";
+    return r->err;
+}
+
+const cert_bundle *cert_report_bundle(const cert_report *r)
+{
+    return r->loaded ? r->bundle : NULL;
+}
+
+const cert_chain *cert_report_chain(const cert_report *r)
+{
+    return r->chain;
+}
+
+const cert_findings *cert_report_findings(const cert_report *r)
+{
+    return r->findings;
+}
+
+cert_err cert_report_add_output(cert_report *r, const char *part, const char *path)
+{
+    char **n;
+
+    if (r == NULL || part == NULL || path == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_add_output: NULL argument");
+    n = realloc(r->outputs, (r->noutputs + 2) * sizeof(*n));
+    if (n == NULL)
+        return cert__error_nomem();
+    r->outputs = n;
+    n[r->noutputs] = strdup(part);
+    n[r->noutputs + 1] = strdup(path);
+    if (n[r->noutputs] == NULL || n[r->noutputs + 1] == NULL) {
+        free(n[r->noutputs]);
+        free(n[r->noutputs + 1]);
+        return cert__error_nomem();
+    }
+    r->noutputs += 2;
+    return CERT_OK;
+}
+
+cert_exit cert_exit_for_err(cert_err err)
+{
+    switch (err) {
+    case CERT_OK:
+        return CERT_EXIT_OK;
+    case CERT_E_INVALID:
+        return CERT_EXIT_USAGE;
+    case CERT_E_INPUT:
+    case CERT_E_IO:
+    case CERT_E_EXISTS:
+        return CERT_EXIT_INPUT;
+    case CERT_E_AWS:
+        return CERT_EXIT_AWS;
+    case CERT_E_NET:
+        return CERT_EXIT_RETRY;
+    case CERT_E_NOMEM:
+    case CERT_E_INTERNAL:
+        break;
+    }
+    return CERT_EXIT_INPUT;
+}
+
+cert_exit cert_report_exit_code(const cert_report *r)
+{
+    if (r->err < 0)
+        return cert_exit_for_err(r->err);
+    if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0)
+        return CERT_EXIT_CHECK;
+    return CERT_EXIT_OK;
+}
+
+cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_text_opts *t,
+                           FILE *f)
+{
+    static const cert_text_opts plain = {false, 0};
+
+    if (r == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_write: NULL argument");
+    if (fmt == CERT_OUTPUT_QUIET)
+        return CERT_OK;
+    if (fmt == CERT_OUTPUT_JSON) {
+        json_t *j = cert_report__json(r, true);
+        int rc;
+
+        if (j == NULL)
+            return cert__error_nomem();
+        rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        if (rc != 0 || fputc('\n', f) == EOF)
+            return cert__error_set(CERT_E_IO, "cannot write the report: %s", "output error");
+        return CERT_OK;
+    }
+    return cert_report__text(r, t ? t : &plain, f);
+}

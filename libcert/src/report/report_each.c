@@ -1,0 +1,251 @@
+/*
+ * Many bundles: each input its own bundle, worked on by a pool of threads, printed in input
+ * order. CA certificates shared between bundles are parsed once (cert_cache).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_int.h"
+#include "util/error_int.h"
+#include "util/file.h"
+
+typedef struct slot {
+    char *out;
+    size_t len;
+    cert_exit code;
+    bool done;
+    bool main_thread; /* loaded before the workers start */
+} slot;
+
+typedef struct run {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const char *const *inputs;
+    size_t n;
+    cert_report_opts opts;
+    cert_output fmt;
+    const cert_text_opts *text;
+    slot *slots;
+    size_t next;    /* next input a worker may take */
+    size_t printed; /* inputs written so far */
+    size_t window;  /* how far workers may run ahead of the printer */
+    cert_err err;   /* first hard failure (memory) */
+} run;
+
+/* Build and render one bundle; the report itself is freed at once. */
+static cert_err work(run *rn, size_t i, slot *s)
+{
+    cert_err err = CERT_OK;
+    cert_report *r = NULL;
+    FILE *mem = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+
+    CERT_TRY(cert_report_build(&rn->inputs[i], 1, &rn->opts, &r));
+    s->code = cert_report_exit_code(r);
+    if (rn->fmt == CERT_OUTPUT_JSON) {
+        json_t *j = cert_report__json(r, false);
+
+        if (j == NULL)
+            CERT_NOMEM();
+        buf = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        if (buf == NULL)
+            CERT_NOMEM();
+        len = strlen(buf);
+    } else if (rn->fmt == CERT_OUTPUT_TEXT) {
+        mem = open_memstream(&buf, &len);
+        if (mem == NULL)
+            CERT_NOMEM();
+        CERT_TRY(cert_report__text(r, rn->text, mem));
+        if (fclose(mem) != 0) {
+            mem = NULL;
+            CERT_NOMEM();
+        }
+        mem = NULL;
+    }
+    s->out = buf;
+    s->len = len;
+    buf = NULL;
+
+done:
+    if (mem != NULL)
+        fclose(mem);
+    free(buf);
+    cert_report_free(r);
+    return err;
+}
+
+static void *worker(void *arg)
+{
+    run *rn = arg;
+
+    pthread_mutex_lock(&rn->mu);
+    for (;;) {
+        size_t i;
+        slot tmp;
+        cert_err err;
+
+        while (rn->next < rn->n && rn->slots[rn->next].main_thread)
+            rn->next++;
+        if (rn->next >= rn->n || rn->err < 0)
+            break;
+        if (rn->next >= rn->printed + rn->window) {
+            pthread_cond_wait(&rn->cv, &rn->mu);
+            continue;
+        }
+        i = rn->next++;
+        pthread_mutex_unlock(&rn->mu);
+        memset(&tmp, 0, sizeof(tmp));
+        err = work(rn, i, &tmp);
+        pthread_mutex_lock(&rn->mu);
+        if (err < 0 && rn->err == CERT_OK)
+            rn->err = err;
+        rn->slots[i].out = tmp.out;
+        rn->slots[i].len = tmp.len;
+        rn->slots[i].code = tmp.code;
+        rn->slots[i].done = true;
+        pthread_cond_broadcast(&rn->cv);
+    }
+    pthread_cond_broadcast(&rn->cv);
+    pthread_mutex_unlock(&rn->mu);
+    return NULL;
+}
+
+/* Whether input i must be loaded on this thread: stdin, directories, and files that may ask
+ * for a passphrase or need the legacy provider. */
+static bool needs_main(const char *path, size_t max)
+{
+    struct stat st;
+    cert_buf buf;
+    bool need;
+
+    if (strcmp(path, "-") == 0)
+        return true;
+    if (stat(path, &st) != 0)
+        return false; /* the worker reports the error */
+    if (S_ISDIR(st.st_mode))
+        return true;
+    if (cert__file_read(path, max, &buf) < 0) {
+        cert_error_clear();
+        return false;
+    }
+    need = cert_bundle_needs_main_thread((const uint8_t *)buf.ptr, buf.len);
+    cert__buf_free(&buf);
+    return need;
+}
+
+cert_err cert_report_each(const char *const *inputs, size_t count, const cert_report_opts *o,
+                          unsigned int jobs, cert_output fmt, const cert_text_opts *text, FILE *f,
+                          cert_exit *exit_out)
+{
+    static const cert_report_opts defaults = CERT_REPORT_OPTS_INIT;
+    static const cert_text_opts plain = {false, 0};
+    cert_err err = CERT_OK;
+    run rn;
+    pthread_t *threads = NULL;
+    size_t started = 0;
+    cert_exit worst = CERT_EXIT_OK;
+    bool io_failed = false;
+
+    if (exit_out == NULL || f == NULL || (inputs == NULL && count > 0))
+        return cert__error_set(CERT_E_INVALID, "cert_report_each: NULL argument");
+    *exit_out = CERT_EXIT_OK;
+    memset(&rn, 0, sizeof(rn));
+    rn.opts = o ? *o : defaults;
+    for (size_t i = 0; i < rn.opts.check.allow_count; i++) {
+        if (!cert_check_code_known(rn.opts.check.allow[i]))
+            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
+                                   rn.opts.check.allow[i]);
+    }
+    if (jobs == 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+        jobs = ncpu > 0 ? (unsigned int)ncpu : 1;
+    }
+    if (jobs > count)
+        jobs = count ? (unsigned int)count : 1;
+    pthread_mutex_init(&rn.mu, NULL);
+    pthread_cond_init(&rn.cv, NULL);
+    rn.inputs = inputs;
+    rn.n = count;
+    rn.fmt = fmt;
+    rn.text = text ? text : &plain;
+    rn.window = 64 * (size_t)jobs;
+    /* One clock for every bundle. */
+    if (rn.opts.check.now == CERT_TIME_NOW)
+        rn.opts.check.now = rn.opts.chain.now != CERT_TIME_NOW ? rn.opts.chain.now : time(NULL);
+    rn.opts.chain.now = rn.opts.check.now;
+    CERT_TRY(cert_cache_new(&rn.opts.bundle.cache));
+    rn.slots = calloc(count ? count : 1, sizeof(*rn.slots));
+    threads = calloc(jobs, sizeof(*threads));
+    if (rn.slots == NULL || threads == NULL)
+        CERT_NOMEM();
+    /* Inputs that may prompt or load the legacy provider go first, here, before any thread. */
+    for (size_t i = 0; i < count; i++) {
+        if (needs_main(inputs[i], rn.opts.bundle.max_file_size)) {
+            rn.slots[i].main_thread = true;
+            CERT_TRY(work(&rn, i, &rn.slots[i]));
+            rn.slots[i].done = true;
+        }
+    }
+    for (unsigned int t = 0; t < jobs; t++) {
+        if (pthread_create(&threads[t], NULL, worker, &rn) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(&rn); /* no threads to be had: do it here */
+    if (fmt == CERT_OUTPUT_JSON)
+        fputs("{\"schema\":1,\"results\":[\n", f);
+    pthread_mutex_lock(&rn.mu);
+    while (rn.printed < count) {
+        slot *s = &rn.slots[rn.printed];
+
+        if (!s->done) {
+            if (rn.err < 0)
+                break;
+            pthread_cond_wait(&rn.cv, &rn.mu);
+            continue;
+        }
+        pthread_mutex_unlock(&rn.mu);
+        if (s->out != NULL) {
+            if (fmt == CERT_OUTPUT_JSON && rn.printed > 0)
+                fputs(",\n", f);
+            if (fwrite(s->out, 1, s->len, f) != s->len)
+                io_failed = true;
+            free(s->out);
+            s->out = NULL;
+        }
+        if (s->code > worst)
+            worst = s->code;
+        pthread_mutex_lock(&rn.mu);
+        rn.printed++;
+        pthread_cond_broadcast(&rn.cv);
+    }
+    pthread_mutex_unlock(&rn.mu);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (rn.err < 0) {
+        err = rn.err;
+        goto done;
+    }
+    if (fmt == CERT_OUTPUT_JSON)
+        fprintf(f, "\n],\"exit_code\":%d}\n", (int)worst);
+    if (fflush(f) != 0 || ferror(f) || io_failed)
+        CERT_FAIL(CERT_E_IO, "cannot write the report");
+    *exit_out = worst;
+
+done:
+    for (size_t i = 0; rn.slots != NULL && i < count; i++)
+        free(rn.slots[i].out);
+    free(rn.slots);
+    free(threads);
+    cert_cache_free(rn.opts.bundle.cache);
+    pthread_cond_destroy(&rn.cv);
+    pthread_mutex_destroy(&rn.mu);
+    return err;
+}

@@ -1,0 +1,30 @@
+/* Report internals shared by the renderers and the batch runner. */
+#ifndef LIBCERT_REPORT_INT_H
+#define LIBCERT_REPORT_INT_H
+
+#include <jansson.h>
+
+#include "libcert/report.h"
+
+struct cert_report {
+    char **inputs;
+    size_t ninputs;
+    cert_err err;
+    char *err_msg;
+    cert_bundle *bundle;
+    cert_chain *chain;
+    cert_findings *findings;
+    int64_t now;
+    bool loaded; /* every input loaded */
+    char **outputs; /* part, path, part, path, ... */
+    size_t noutputs;
+};
+
+/* The JSON object for one report (new reference), NULL on allocation failure; with `top`, it
+ * starts with the "schema" member. */
+json_t *cert_report__json(const cert_report *r, bool top);
+
+/* Text for one report. */
+cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *f);
+
+#endif

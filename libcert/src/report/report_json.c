@@ -1,0 +1,236 @@
+/* JSON rendering of a report (schema documented in docs/certcheck.1.scd). */
+#include <string.h>
+
+#include "libcert/key.h"
+#include "report_int.h"
+#include "util/time_int.h"
+#include "x509/x509_int.h"
+
+static const char *format_name(cert_format f)
+{
+    switch (f) {
+    case CERT_FMT_PEM:
+        return "pem";
+    case CERT_FMT_DER:
+        return "der";
+    case CERT_FMT_PKCS12:
+        return "pkcs12";
+    case CERT_FMT_PKCS7:
+        return "pkcs7";
+    }
+    return "unknown";
+}
+
+static json_t *source_json(const cert_source *s)
+{
+    json_t *o;
+
+    if (s == NULL)
+        return json_null();
+    o = json_object();
+    json_object_set_new(o, "file", json_string(s->file));
+    json_object_set_new(o, "kind", json_string(s->kind == CERT_ITEM_CERT ? "certificate" : "key"));
+    json_object_set_new(o, "index", json_integer((json_int_t)s->index));
+    json_object_set_new(o, "format", json_string(format_name(s->format)));
+    if (s->line > 0) {
+        json_object_set_new(o, "block", json_integer((json_int_t)s->block));
+        json_object_set_new(o, "line", json_integer((json_int_t)s->line));
+    }
+    if (s->member > 0)
+        json_object_set_new(o, "member", json_integer((json_int_t)s->member));
+    if (s->kind == CERT_ITEM_KEY)
+        json_object_set_new(o, "encrypted", json_boolean(s->encrypted));
+    return o;
+}
+
+static json_t *time_json(int64_t t)
+{
+    char buf[32];
+
+    return json_string(cert__time_format(t, buf, sizeof(buf)));
+}
+
+static void add_name(const char *name, void *ud)
+{
+    json_array_append_new((json_t *)ud, json_string(name));
+}
+
+static json_t *names_json(X509 *x)
+{
+    json_t *a = json_array();
+
+    cert__x509_names(x, add_name, a);
+    return a;
+}
+
+static json_t *cert_json(const cert_bundle *b, X509 *x, size_t item, bool full)
+{
+    json_t *o = json_object();
+    char buf[1024], hex[65];
+    int64_t nb, na;
+    uint8_t md[32];
+    unsigned int mdlen = 0;
+    const uint8_t *sha = item != SIZE_MAX ? cert_bundle_cert_sha256(b, item) : NULL;
+
+    json_object_set_new(o, "subject", json_string(cert__name_string(X509_get_subject_name(x), buf,
+                                                                    sizeof(buf))));
+    json_object_set_new(o, "issuer", json_string(cert__name_string(X509_get_issuer_name(x), buf,
+                                                                   sizeof(buf))));
+    if (full) {
+        const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+        BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+        char *h = bn ? BN_bn2hex(bn) : NULL;
+
+        json_object_set_new(o, "serial", h ? json_string(h) : json_null());
+        OPENSSL_free(h);
+        BN_free(bn);
+    }
+    if (cert__x509_validity(x, &nb, &na)) {
+        json_object_set_new(o, "not_before", time_json(nb));
+        json_object_set_new(o, "not_after", time_json(na));
+    }
+    if (sha == NULL && X509_digest(x, EVP_sha256(), md, &mdlen) && mdlen == 32)
+        sha = md;
+    json_object_set_new(o, "sha256", sha ? json_string(cert__hex32(sha, hex)) : json_null());
+    if (full) {
+        json_object_set_new(o, "names", names_json(x));
+        json_object_set_new(o, "key", json_string(cert_key_describe(X509_get0_pubkey(x), buf,
+                                                                   sizeof(buf))));
+    }
+    json_object_set_new(o, "source",
+                        item != SIZE_MAX ? source_json(cert_bundle_cert_source(b, item))
+                                         : json_null());
+    return o;
+}
+
+static const char *status_name(const cert_report *r)
+{
+    if (r->err < 0)
+        return "error";
+    if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0)
+        return "fail";
+    return "ok";
+}
+
+json_t *cert_report__json(const cert_report *r, bool top)
+{
+    json_t *o = json_object(), *a;
+
+    if (o == NULL)
+        return NULL;
+    if (top)
+        json_object_set_new(o, "schema", json_integer(CERT_REPORT_SCHEMA));
+    a = json_array();
+    for (size_t i = 0; i < r->ninputs; i++)
+        json_array_append_new(a, json_string(r->inputs[i]));
+    json_object_set_new(o, "input", a);
+    json_object_set_new(o, "status", json_string(status_name(r)));
+    json_object_set_new(o, "exit_code", json_integer(cert_report_exit_code(r)));
+    json_object_set_new(o, "now", time_json(r->now));
+    if (r->err < 0) {
+        json_t *e = json_object();
+
+        json_object_set_new(e, "code", json_string(cert_err_name(r->err)));
+        json_object_set_new(e, "message", json_string(r->err_msg ? r->err_msg : ""));
+        json_object_set_new(o, "error", e);
+    }
+    if (r->chain != NULL) {
+        const cert_chain *c = r->chain;
+        const cert_bundle *b = r->bundle;
+        X509 *root = cert_chain_root(c);
+        json_t *chain = json_array();
+        size_t ki = cert_chain_key_item(c);
+        static const char *trust[] = {"trusted", "incomplete", "untrusted"};
+
+        json_object_set_new(o, "leaf",
+                            cert_json(b, cert_chain_leaf(c), cert_chain_leaf_item(c), true));
+        if (ki != SIZE_MAX) {
+            json_t *k = json_object();
+            char d[128];
+
+            json_object_set_new(k, "type", json_string(cert_key_describe(cert_chain_key(c), d,
+                                                                         sizeof(d))));
+            json_object_set_new(k, "source", source_json(cert_bundle_key_source(b, ki)));
+            json_object_set_new(o, "key", k);
+        } else {
+            json_object_set_new(o, "key", json_null());
+        }
+        for (size_t i = 0; i < cert_chain_count(c); i++)
+            json_array_append_new(chain, cert_json(b, cert_chain_at(c, i), cert_chain_item_at(c, i),
+                                                   false));
+        json_object_set_new(o, "chain", chain);
+        if (root != NULL) {
+            size_t item = SIZE_MAX;
+            json_t *rj;
+
+            for (size_t i = 0; cert_chain_root_in_bundle(c) && i < cert_bundle_cert_count(b);
+                 i++) {
+                if (cert_bundle_cert_at(b, i) == root) {
+                    item = i;
+                    break;
+                }
+            }
+            rj = cert_json(b, root, item, false);
+
+            json_object_set_new(rj, "in_input", json_boolean(cert_chain_root_in_bundle(c)));
+            json_object_set_new(o, "root", rj);
+        } else {
+            json_object_set_new(o, "root", json_null());
+        }
+        json_object_set_new(o, "trust", json_string(trust[cert_chain_trust(c)]));
+    }
+    if (r->findings != NULL) {
+        json_t *fa = json_array(), *sum = json_object();
+        const cert_bundle *b = r->bundle;
+
+        for (size_t i = 0; i < cert_findings_count(r->findings); i++) {
+            const cert_finding *f = cert_findings_at(r->findings, i);
+            json_t *fo = json_object();
+
+            json_object_set_new(fo, "code", json_string(f->code));
+            json_object_set_new(fo, "severity", json_string(cert_severity_name(f->severity)));
+            json_object_set_new(fo, "message", json_string(f->message));
+            if (f->allowed)
+                json_object_set_new(fo, "allowed", json_true());
+            if (f->item != SIZE_MAX) {
+                json_t *co = json_object();
+                char buf[1024], hex[65];
+
+                json_object_set_new(co, "subject",
+                                    json_string(cert__name_string(
+                                        X509_get_subject_name(cert_bundle_cert_at(b, f->item)),
+                                        buf, sizeof(buf))));
+                json_object_set_new(co, "sha256", json_string(cert__hex32(
+                                                      cert_bundle_cert_sha256(b, f->item), hex)));
+                json_object_set_new(fo, "certificate", co);
+            } else {
+                json_object_set_new(fo, "certificate", json_null());
+            }
+            json_object_set_new(fo, "source", source_json(f->source));
+            json_array_append_new(fa, fo);
+        }
+        json_object_set_new(o, "findings", fa);
+        json_object_set_new(sum, "errors", json_integer((json_int_t)cert_findings_count_severity(
+                                               r->findings, CERT_SEV_ERROR)));
+        json_object_set_new(sum, "warnings", json_integer((json_int_t)cert_findings_count_severity(
+                                                 r->findings, CERT_SEV_WARNING)));
+        json_object_set_new(sum, "info", json_integer((json_int_t)cert_findings_count_severity(
+                                             r->findings, CERT_SEV_INFO)));
+        json_object_set_new(o, "summary", sum);
+    } else {
+        json_object_set_new(o, "findings", json_array());
+    }
+    if (r->noutputs > 0) {
+        json_t *w = json_array();
+
+        for (size_t i = 0; i + 1 < r->noutputs; i += 2) {
+            json_t *e = json_object();
+
+            json_object_set_new(e, "part", json_string(r->outputs[i]));
+            json_object_set_new(e, "path", json_string(r->outputs[i + 1]));
+            json_array_append_new(w, e);
+        }
+        json_object_set_new(o, "written", w);
+    }
+    return o;
+}

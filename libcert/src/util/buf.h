@@ -1,0 +1,36 @@
+/* A growable byte buffer with a hard cap, as curl's dynbuf: every untrusted read goes through
+ * one, so no input can make us allocate without bound. */
+#ifndef LIBCERT_UTIL_BUF_H
+#define LIBCERT_UTIL_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libcert/error.h"
+
+typedef struct cert_buf {
+    char *ptr;   /* NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    size_t max;  /* appending past this fails */
+    bool secret; /* wipe on growth and free */
+} cert_buf;
+
+/** Start an empty buffer that will refuse to grow past `max` bytes. */
+void cert__buf_init(cert_buf *b, size_t max, bool secret);
+
+/** Append; CERT_E_INPUT (message names `what`) past the cap, CERT_E_NOMEM. */
+cert_err cert__buf_add(cert_buf *b, const void *data, size_t len, const char *what);
+
+/** Append a printf-formatted string. */
+cert_err cert__buf_printf(cert_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Free (wiping first when secret) and reset to empty. */
+void cert__buf_free(cert_buf *b);
+
+/** Hand the bytes to the caller (free with free(), or cert_secret_free when secret). */
+char *cert__buf_detach(cert_buf *b, size_t *len_out);
+
+#endif

@@ -1,0 +1,254 @@
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error_int.h"
+
+cert_err cert__file_read(const char *path, size_t max, cert_buf *out)
+{
+    cert_err err = CERT_OK;
+    int fd = -1;
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    struct stat st;
+    char chunk[16384];
+
+    cert__buf_init(out, max, true);
+    if (is_stdin) {
+        fd = STDIN_FILENO;
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            CERT_FAIL(CERT_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+        CERT_FAIL(CERT_E_INPUT, "%s: %jd bytes is larger than the limit of %zu bytes", name,
+                  (intmax_t)st.st_size, max);
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+        CERT_FAIL(CERT_E_IO, "%s: is a directory", name);
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            CERT_FAIL(CERT_E_IO, "%s: cannot read: %s", name, strerror(errno));
+        }
+        if (n == 0)
+            break;
+        err = cert__buf_add(out, chunk, (size_t)n, name);
+        if (err < 0)
+            goto done;
+    }
+    if (out->ptr == NULL)
+        CERT_TRY(cert__buf_add(out, "", 0, name));
+
+done:
+    explicit_bzero(chunk, sizeof(chunk));
+    if (fd >= 0 && !is_stdin)
+        close(fd);
+    if (err < 0)
+        cert__buf_free(out);
+    return err;
+}
+
+/* Registry of temporary files in flight, for cert__tmpfile_abort_all() in a signal handler:
+ * plain arrays and sig_atomic_t flags, nothing a handler cannot touch. */
+#define TMP_SLOTS 16
+static char tmp_paths[TMP_SLOTS][PATH_MAX];
+static volatile sig_atomic_t tmp_used[TMP_SLOTS];
+
+static int registry_add(const char *path)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        if (!tmp_used[i] && strlen(path) < PATH_MAX) {
+            memcpy(tmp_paths[i], path, strlen(path) + 1);
+            tmp_used[i] = 1;
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void registry_remove(int slot)
+{
+    if (slot >= 0 && slot < TMP_SLOTS)
+        tmp_used[slot] = 0;
+}
+
+void cert__tmpfile_abort_all(void)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        if (tmp_used[i]) {
+            unlink(tmp_paths[i]);
+            tmp_used[i] = 0;
+        }
+    }
+}
+
+char *cert__path_join(const char *dir, const char *name)
+{
+    size_t dl = dir ? strlen(dir) : 0, nl = strlen(name);
+    char *p = malloc(dl + nl + 2);
+
+    if (p == NULL)
+        return NULL;
+    if (dl == 0) {
+        memcpy(p, name, nl + 1);
+    } else {
+        memcpy(p, dir, dl);
+        if (dir[dl - 1] != '/')
+            p[dl++] = '/';
+        memcpy(p + dl, name, nl + 1);
+    }
+    return p;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *d;
+
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    d = strndup(path, (size_t)(slash - path));
+    return d;
+}
+
+cert_err cert__tmpfile_write(const char *final_path, const void *data, size_t len, mode_t mode,
+                             cert_tmpfile *out)
+{
+    cert_err err = CERT_OK;
+    const char *base = strrchr(final_path, '/');
+    char *dir = NULL, *tmpl = NULL, *name = NULL;
+    int fd = -1;
+    size_t off = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->slot = -1;
+    base = base ? base + 1 : final_path;
+    dir = dir_of(final_path);
+    if (dir == NULL)
+        CERT_NOMEM();
+    if (asprintf(&name, ".%s.tmp-XXXXXX", base) < 0) {
+        name = NULL;
+        CERT_NOMEM();
+    }
+    tmpl = cert__path_join(dir, name);
+    if (tmpl == NULL)
+        CERT_NOMEM();
+    /* mkstemp: O_CREAT|O_EXCL, mode 0600, so a key is never readable by others, not even for a
+     * moment; the final mode is set before any byte is visible under the final name. */
+    fd = mkostemp(tmpl, O_CLOEXEC);
+    if (fd < 0)
+        CERT_FAIL(CERT_E_IO, "%s: cannot create a temporary file in %s: %s", final_path, dir,
+                  strerror(errno));
+    out->tmp_path = tmpl;
+    tmpl = NULL;
+    out->slot = registry_add(out->tmp_path);
+    while (off < len) {
+        ssize_t n = write(fd, (const char *)data + off, len - off);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            CERT_FAIL(CERT_E_IO, "%s: cannot write: %s", out->tmp_path, strerror(errno));
+        }
+        off += (size_t)n;
+    }
+    if (fchmod(fd, mode) != 0)
+        CERT_FAIL(CERT_E_IO, "%s: cannot set mode: %s", out->tmp_path, strerror(errno));
+    if (fsync(fd) != 0)
+        CERT_FAIL(CERT_E_IO, "%s: cannot flush: %s", out->tmp_path, strerror(errno));
+    if (close(fd) != 0) {
+        fd = -1;
+        CERT_FAIL(CERT_E_IO, "%s: cannot close: %s", out->tmp_path, strerror(errno));
+    }
+    fd = -1;
+    out->final_path = strdup(final_path);
+    if (out->final_path == NULL)
+        CERT_NOMEM();
+
+done:
+    if (fd >= 0)
+        close(fd);
+    if (err < 0)
+        cert__tmpfile_discard(out);
+    free(dir);
+    free(name);
+    free(tmpl);
+    return err;
+}
+
+static void fsync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    int fd;
+
+    if (dir == NULL)
+        return;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force)
+{
+    if (force) {
+        if (rename(t->tmp_path, t->final_path) != 0)
+            return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
+                                   strerror(errno));
+    } else if (renameat2(AT_FDCWD, t->tmp_path, AT_FDCWD, t->final_path, RENAME_NOREPLACE) !=
+               0) {
+        int e = errno;
+
+        if (e == EEXIST)
+            return cert__error_set(CERT_E_EXISTS,
+                                   "%s: already exists; remove it or use --force to overwrite",
+                                   t->final_path);
+        if (e != EINVAL && e != ENOSYS)
+            return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
+                                   strerror(e));
+        /* The file system has no RENAME_NOREPLACE: link() refuses to replace, too. */
+        if (link(t->tmp_path, t->final_path) != 0) {
+            e = errno;
+            if (e == EEXIST)
+                return cert__error_set(
+                    CERT_E_EXISTS, "%s: already exists; remove it or use --force to overwrite",
+                    t->final_path);
+            return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
+                                   strerror(e));
+        }
+        unlink(t->tmp_path);
+    }
+    registry_remove(t->slot);
+    t->slot = -1;
+    t->committed = true;
+    fsync_dir(t->final_path);
+    return CERT_OK;
+}
+
+void cert__tmpfile_discard(cert_tmpfile *t)
+{
+    if (t->tmp_path != NULL && !t->committed)
+        unlink(t->tmp_path);
+    registry_remove(t->slot);
+    t->slot = -1;
+    free(t->tmp_path);
+    free(t->final_path);
+    t->tmp_path = NULL;
+    t->final_path = NULL;
+}

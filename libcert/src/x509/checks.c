@@ -1,0 +1,629 @@
+/*
+ * The rule set. Each code has one severity (the catalogue below); --allow downgrades an error to
+ * a warning and says so.
+ */
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcert/checks.h"
+#include "libcert/key.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+#include "x509_int.h"
+
+typedef struct code_info {
+    const char *code;
+    cert_severity sev;
+    const char *about;
+} code_info;
+
+/* Order here is the order findings of one severity are listed in. */
+static const code_info catalogue[] = {
+    {"key.missing", CERT_SEV_ERROR,
+     "no private key in the input (a warning for certcheck, which may look at certificates "
+     "alone)"},
+    {"key.mismatch", CERT_SEV_ERROR, "the private key does not match the leaf certificate"},
+    {"chain.incomplete", CERT_SEV_ERROR, "an issuer is missing between the leaf and a root"},
+    {"chain.untrusted", CERT_SEV_ERROR, "the chain does not verify up to a trusted root"},
+    {"cert.expired", CERT_SEV_ERROR, "the leaf or an intermediate has expired"},
+    {"cert.not_yet_valid", CERT_SEV_ERROR,
+     "notBefore is in the future (IAM answers this clock skew with MalformedCertificate)"},
+    {"cert.expires_imminent", CERT_SEV_ERROR,
+     "the leaf expires within 24 hours (CloudFront: replace at least 24 hours before)"},
+    {"key.unsupported", CERT_SEV_ERROR,
+     "CloudFront takes RSA 1024/2048/3072/4096 and ECDSA P-256 (named curve) keys only"},
+    {"key.weak", CERT_SEV_ERROR, "RSA key below 2048 bits"},
+    {"sig.weak", CERT_SEV_ERROR, "MD5 or SHA-1 signature on the leaf or an intermediate"},
+    {"cert.not_server", CERT_SEV_ERROR,
+     "the leaf cannot authenticate a TLS server (EKU without serverAuth, or CA:TRUE)"},
+    {"name.uncovered", CERT_SEV_ERROR, "a --host name is not covered by the leaf's names"},
+    {"limit.body", CERT_SEV_ERROR, "the certificate PEM exceeds IAM's 16,384 characters"},
+    {"limit.key", CERT_SEV_ERROR, "the private key PEM exceeds IAM's 16,384 characters"},
+    {"limit.chain", CERT_SEV_ERROR, "the chain PEM exceeds IAM's 2,097,152 characters"},
+    {"cert.expires_soon", CERT_SEV_WARNING, "the leaf expires within --days (default 30)"},
+    {"chain.expires_first", CERT_SEV_WARNING, "an intermediate expires before the leaf"},
+    {"chain.cross_expired", CERT_SEV_WARNING,
+     "an expired cross-signed certificate was dropped from the chain"},
+    {"unrelated.cert", CERT_SEV_WARNING, "a certificate is not on the leaf's path; left out"},
+    {"unrelated.key", CERT_SEV_WARNING, "a private key that is not the leaf's; left out"},
+    {"chain.order", CERT_SEV_INFO, "the input listed the chain in another order"},
+    {"chain.duplicate", CERT_SEV_INFO, "a certificate or key appeared twice; the copy dropped"},
+    {"chain.root_omitted", CERT_SEV_INFO,
+     "the self-signed root was left out of the chain (--with-root keeps it)"},
+    {"chain.alt_path", CERT_SEV_INFO,
+     "a certificate of another valid path (a cross-sign) was left out"},
+    {"input.ignored", CERT_SEV_INFO, "a PEM block that is not a certificate or key was skipped"},
+};
+
+#define NCODES (sizeof(catalogue) / sizeof(catalogue[0]))
+
+/* IAM API Reference, UploadServerCertificate: CertificateBody and PrivateKey at most 16,384
+ * characters, CertificateChain at most 2,097,152. */
+#define IAM_BODY_MAX 16384
+#define IAM_KEY_MAX 16384
+#define IAM_CHAIN_MAX 2097152
+
+typedef struct finding_int {
+    cert_finding pub;
+    size_t rank; /* catalogue position */
+    size_t seq;
+} finding_int;
+
+struct cert_findings {
+    finding_int *v;
+    size_t n, cap;
+};
+
+static const cert_check_opts default_opts = CERT_CHECK_OPTS_INIT;
+
+const char *cert_check_code_at(size_t i, cert_severity *sev_out, const char **about_out)
+{
+    if (i >= NCODES)
+        return NULL;
+    if (sev_out != NULL)
+        *sev_out = catalogue[i].sev;
+    if (about_out != NULL)
+        *about_out = catalogue[i].about;
+    return catalogue[i].code;
+}
+
+static size_t code_rank(const char *code)
+{
+    for (size_t i = 0; i < NCODES; i++) {
+        if (strcmp(catalogue[i].code, code) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+bool cert_check_code_known(const char *code)
+{
+    return code != NULL && code_rank(code) != SIZE_MAX;
+}
+
+const char *cert_severity_name(cert_severity s)
+{
+    switch (s) {
+    case CERT_SEV_ERROR:
+        return "error";
+    case CERT_SEV_WARNING:
+        return "warning";
+    case CERT_SEV_INFO:
+        return "info";
+    }
+    return "unknown";
+}
+
+cert_err cert_time_parse(const char *text, int64_t *out)
+{
+    return cert__time_parse(text, out);
+}
+
+/* ---- building the list ---- */
+
+typedef struct ctx {
+    const cert_chain *chain;
+    const cert_bundle *b;
+    const cert_check_opts *o;
+    int64_t now;
+    cert_findings *f;
+} ctx;
+
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src,
+                    const char *fmt, ...) CERT_PRINTF(5, 6);
+
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src,
+                    const char *fmt, ...)
+{
+    cert_findings *f = c->f;
+    finding_int *fi;
+    size_t rank = code_rank(code);
+    char msg[1024];
+    va_list ap;
+    int n;
+
+    if (f->n == f->cap) {
+        size_t ncap = f->cap ? f->cap * 2 : 8;
+        finding_int *nv = realloc(f->v, ncap * sizeof(*nv));
+
+        if (nv == NULL)
+            return cert__error_nomem();
+        f->v = nv;
+        f->cap = ncap;
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return cert__error_set(CERT_E_INTERNAL, "formatting a finding failed");
+    fi = &f->v[f->n];
+    memset(fi, 0, sizeof(*fi));
+    fi->rank = rank;
+    fi->seq = f->n;
+    fi->pub.code = catalogue[rank].code;
+    fi->pub.severity = catalogue[rank].sev;
+    if (strcmp(code, "key.missing") == 0 && !c->o->key_required)
+        fi->pub.severity = CERT_SEV_WARNING;
+    fi->pub.item = item;
+    fi->pub.source = src;
+    for (size_t i = 0; i < c->o->allow_count; i++) {
+        if (fi->pub.severity == CERT_SEV_ERROR && strcmp(c->o->allow[i], code) == 0) {
+            fi->pub.severity = CERT_SEV_WARNING;
+            fi->pub.allowed = true;
+            if ((size_t)n < sizeof(msg))
+                snprintf(msg + n, sizeof(msg) - (size_t)n, " (allowed by --allow %s)", code);
+        }
+    }
+    fi->pub.message = strdup(msg);
+    if (fi->pub.message == NULL)
+        return cert__error_nomem();
+    f->n++;
+    return CERT_OK;
+}
+
+static const char *subj(X509 *x, char *buf, size_t size)
+{
+    return cert__name_string(X509_get_subject_name(x), buf, size);
+}
+
+static const cert_source *csrc(ctx *c, size_t item)
+{
+    return item == SIZE_MAX ? NULL : cert_bundle_cert_source(c->b, item);
+}
+
+static long long days(int64_t secs)
+{
+    return (long long)(secs / 86400);
+}
+
+/* ---- rules ---- */
+
+static cert_err check_key(ctx *c)
+{
+    size_t leaf = cert_chain_leaf_item(c->chain);
+    char s[512], d[300];
+
+    if (cert_chain_key(c->chain) != NULL)
+        return CERT_OK;
+    if (cert_bundle_key_count(c->b) == 0)
+        return add(c, "key.missing", leaf, csrc(c, leaf),
+                   "no private key in the input; add the key file (key.pem, privkey.pem)");
+    return add(c, "key.mismatch", leaf, cert_bundle_key_source(c->b, 0),
+               "%s does not match the leaf %s (%s); the key belongs to another certificate",
+               cert_bundle_key_count(c->b) == 1 ? "the private key" : "none of the private keys",
+               subj(cert_chain_leaf(c->chain), s, sizeof(s)),
+               cert_source_describe(csrc(c, leaf), d, sizeof(d)));
+}
+
+static cert_err check_notes(ctx *c)
+{
+    cert_err err = CERT_OK;
+    bool mismatch = cert_chain_key(c->chain) == NULL && cert_bundle_key_count(c->b) > 0;
+    char s[512], d[300];
+
+    for (size_t i = 0; i < cert_chain_note_count(c->chain); i++) {
+        const cert_chain_note *n = cert_chain_note_at(c->chain, i);
+        X509 *x = cert_bundle_cert_at(c->b, n->item);
+
+        switch (n->kind) {
+        case CERT_NOTE_DUPLICATE:
+            err = add(c, "chain.duplicate", n->item, csrc(c, n->item),
+                      "%s appears more than once; the copy was dropped", subj(x, s, sizeof(s)));
+            break;
+        case CERT_NOTE_DUPLICATE_KEY:
+            err = add(c, "chain.duplicate", SIZE_MAX, cert_bundle_key_source(c->b, n->item),
+                      "the same private key appears more than once; the copy was dropped");
+            break;
+        case CERT_NOTE_UNRELATED:
+            err = add(c, "unrelated.cert", n->item, csrc(c, n->item),
+                      "%s is not on the leaf's path; left out", subj(x, s, sizeof(s)));
+            break;
+        case CERT_NOTE_UNRELATED_KEY:
+            if (!mismatch)
+                err = add(c, "unrelated.key", SIZE_MAX, cert_bundle_key_source(c->b, n->item),
+                          "a private key that is not the leaf's; left out");
+            break;
+        case CERT_NOTE_ALT_PATH:
+            err = add(c, "chain.alt_path", n->item, csrc(c, n->item),
+                      "%s belongs to another path to a root (a cross-sign); left out "
+                      "(--preferred-chain picks a path)",
+                      subj(x, s, sizeof(s)));
+            break;
+        case CERT_NOTE_EXPIRED_CROSS:
+            err = add(c, "chain.cross_expired", n->item, csrc(c, n->item),
+                      "%s is an expired certificate of another path (a cross-sign); dropped",
+                      subj(x, s, sizeof(s)));
+            break;
+        case CERT_NOTE_ROOT_OMITTED:
+            err = add(c, "chain.root_omitted", n->item, csrc(c, n->item),
+                      "the root %s is left out of the chain (IAM and CloudFront do not want it; "
+                      "--with-root keeps it)",
+                      subj(x, s, sizeof(s)));
+            break;
+        case CERT_NOTE_INPUT_ORDER:
+            err = add(c, "chain.order", SIZE_MAX, NULL,
+                      "the input listed the chain in another order; it is written leaf first, "
+                      "then each issuer");
+            break;
+        }
+        if (err < 0)
+            return err;
+    }
+    for (size_t i = 0; i < cert_bundle_skipped_count(c->b); i++) {
+        const char *label;
+        const cert_source *src = cert_bundle_skipped_at(c->b, i, &label);
+
+        snprintf(d, sizeof(d), "%s: block %zu (line %zu)", src->file, src->block, src->line);
+        err = add(c, "input.ignored", SIZE_MAX, NULL, "%s: a %s block was skipped", d, label);
+        if (err < 0)
+            return err;
+    }
+    (void)d;
+    return CERT_OK;
+}
+
+static cert_err check_trust(ctx *c)
+{
+    char s[512];
+    size_t n = cert_chain_count(c->chain);
+    X509 *top = n ? cert_chain_at(c->chain, n - 1) : cert_chain_leaf(c->chain);
+    size_t top_item = n ? cert_chain_item_at(c->chain, n - 1) : cert_chain_leaf_item(c->chain);
+
+    switch (cert_chain_trust(c->chain)) {
+    case CERT_TRUST_OK:
+        return CERT_OK;
+    case CERT_TRUST_INCOMPLETE:
+        return add(c, "chain.incomplete", top_item, csrc(c, top_item),
+                   "no certificate for %s, the issuer of %s; add that intermediate to the input "
+                   "(or, for a private CA, give its root with --ca-file)",
+                   cert_chain_missing_issuer(c->chain), subj(top, s, sizeof(s)));
+    case CERT_TRUST_UNTRUSTED:
+        return add(c, "chain.untrusted", SIZE_MAX, NULL,
+                   "the chain does not verify to a trusted root: %s (for a private CA, give its "
+                   "root with --ca-file)",
+                   cert_chain_trust_reason(c->chain));
+    }
+    return CERT_OK;
+}
+
+static cert_err check_validity(ctx *c, X509 *x, size_t item, bool leaf, int64_t leaf_na)
+{
+    int64_t nb, na;
+    char s[512], t[32];
+    cert_err err;
+
+    if (!cert__x509_validity(x, &nb, &na))
+        return CERT_OK; /* OpenSSL would not have parsed it */
+    if (na < c->now)
+        return add(c, "cert.expired", item, csrc(c, item), "%s%s expired on %s (%lld days ago)",
+                   leaf ? "" : "the intermediate ", subj(x, s, sizeof(s)),
+                   cert__time_format(na, t, sizeof(t)), days(c->now - na));
+    if (nb > c->now) {
+        err = add(c, "cert.not_yet_valid", item, csrc(c, item),
+                  "%s%s is not valid until %s (%lld days from now); check the clock, or wait "
+                  "(IAM rejects it as MalformedCertificate)",
+                  leaf ? "" : "the intermediate ", subj(x, s, sizeof(s)),
+                  cert__time_format(nb, t, sizeof(t)), days(nb - c->now));
+        if (err < 0)
+            return err;
+    }
+    if (leaf) {
+        if (na - c->now < 86400)
+            return add(c, "cert.expires_imminent", item, csrc(c, item),
+                       "%s expires on %s, in less than 24 hours; renew it (CloudFront: replace a "
+                       "certificate at least 24 hours before it expires)",
+                       subj(x, s, sizeof(s)), cert__time_format(na, t, sizeof(t)));
+        if (na - c->now < (int64_t)c->o->days * 86400)
+            return add(c, "cert.expires_soon", item, csrc(c, item),
+                       "%s expires on %s, in %lld days; renew it", subj(x, s, sizeof(s)),
+                       cert__time_format(na, t, sizeof(t)), days(na - c->now));
+    } else if (na < leaf_na) {
+        return add(c, "chain.expires_first", item, csrc(c, item),
+                   "the intermediate %s expires on %s, before the leaf; clients will fail from "
+                   "then on: get a current chain from the CA",
+                   subj(x, s, sizeof(s)), cert__time_format(na, t, sizeof(t)));
+    }
+    return CERT_OK;
+}
+
+/*
+ * CloudFront developer guide, "Requirements for using SSL/TLS certificates with CloudFront"
+ * (cnames-and-https-requirements.html), and ACM's "Prerequisites for importing certificates"
+ * (import-certificate-prerequisites.html): RSA 1024, 2048, 3072 and 4096 bits and ECDSA P-256
+ * (prime256v1, named) only. Everything else is key.unsupported; RSA 1024 is accepted by
+ * CloudFront but is key.weak.
+ */
+static cert_err check_key_type(ctx *c)
+{
+    X509 *leaf = cert_chain_leaf(c->chain);
+    size_t item = cert_chain_leaf_item(c->chain);
+    EVP_PKEY *pk = X509_get0_pubkey(leaf);
+    char d[128];
+    int bits;
+
+    ERR_clear_error();
+    if (pk == NULL)
+        return add(c, "key.unsupported", item, csrc(c, item),
+                   "the leaf's public key cannot be read (unknown algorithm)");
+    cert_key_describe(pk, d, sizeof(d));
+    bits = EVP_PKEY_get_bits(pk);
+    switch (EVP_PKEY_get_base_id(pk)) {
+    case EVP_PKEY_RSA:
+        if (bits != 1024 && bits != 2048 && bits != 3072 && bits != 4096)
+            return add(c, "key.unsupported", item, csrc(c, item),
+                       "the leaf's key is %s; CloudFront takes RSA 1024, 2048, 3072 or 4096 and "
+                       "ECDSA P-256: reissue it with one of those",
+                       d);
+        if (bits < 2048)
+            return add(c, "key.weak", item, csrc(c, item),
+                       "the leaf's key is %s, below 2048 bits; reissue it with RSA 2048 or "
+                       "ECDSA P-256",
+                       d);
+        return CERT_OK;
+    case EVP_PKEY_EC: {
+        char group[64] = "";
+        size_t glen;
+        int expl = 0;
+
+        if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                            &glen))
+            group[0] = '\0';
+        EVP_PKEY_get_int_param(pk, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl);
+        ERR_clear_error();
+        if (strcmp(group, "prime256v1") == 0 && !expl)
+            return CERT_OK;
+        break;
+    }
+    default:
+        break;
+    }
+    return add(c, "key.unsupported", item, csrc(c, item),
+               "the leaf's key is %s; CloudFront takes RSA 1024, 2048, 3072 or 4096 and ECDSA "
+               "P-256 (named curve): reissue it with one of those",
+               d);
+}
+
+static cert_err check_sig(ctx *c, X509 *x, size_t item)
+{
+    int md = NID_undef, pk = NID_undef, secbits = 0;
+    uint32_t flags = 0;
+    char s[512];
+
+    if (!X509_get_signature_info(x, &md, &pk, &secbits, &flags)) {
+        ERR_clear_error();
+        return CERT_OK;
+    }
+    if (md == NID_md5 || md == NID_sha1 || md == NID_md4 || md == NID_md2 || md == NID_mdc2)
+        return add(c, "sig.weak", item, csrc(c, item),
+                   "%s is signed with %s, which clients reject; have the CA reissue it with "
+                   "SHA-256",
+                   subj(x, s, sizeof(s)), OBJ_nid2sn(md));
+    return CERT_OK;
+}
+
+static cert_err check_server(ctx *c)
+{
+    X509 *leaf = cert_chain_leaf(c->chain);
+    size_t item = cert_chain_leaf_item(c->chain);
+    uint32_t fl = X509_get_extension_flags(leaf);
+    char s[512];
+    cert_err err;
+
+    if (fl & EXFLAG_CA) {
+        err = add(c, "cert.not_server", item, csrc(c, item),
+                  "the leaf %s is a CA certificate (basicConstraints CA:TRUE), not a server "
+                  "certificate",
+                  subj(leaf, s, sizeof(s)));
+        if (err < 0)
+            return err;
+    }
+    if ((fl & EXFLAG_XKUSAGE) &&
+        !(X509_get_extended_key_usage(leaf) & (XKU_SSL_SERVER | XKU_ANYEKU)))
+        return add(c, "cert.not_server", item, csrc(c, item),
+                   "the leaf %s has an extended key usage without serverAuth; TLS clients will "
+                   "reject it",
+                   subj(leaf, s, sizeof(s)));
+    return CERT_OK;
+}
+
+static cert_err check_names(ctx *c)
+{
+    X509 *leaf = cert_chain_leaf(c->chain);
+    size_t item = cert_chain_leaf_item(c->chain);
+    char s[512];
+
+    for (size_t i = 0; i < c->o->host_count; i++) {
+        if (!cert_name_covers(leaf, c->o->hosts[i])) {
+            cert_err err = add(c, "name.uncovered", item, csrc(c, item),
+                               "%s is not covered by the leaf %s (its names do not include it, "
+                               "nor a wildcard for it)",
+                               c->o->hosts[i], subj(leaf, s, sizeof(s)));
+
+            if (err < 0)
+                return err;
+        }
+    }
+    return CERT_OK;
+}
+
+/* Length of the PEM we write for DER of n bytes: 64-character base64 lines. */
+static size_t pem_len(size_t n, size_t label_len)
+{
+    size_t b64 = (n + 2) / 3 * 4, lines = (b64 + 63) / 64;
+
+    return 11 + label_len + 6 + b64 + lines + 9 + label_len + 6;
+}
+
+static cert_err check_limits(ctx *c)
+{
+    X509 *leaf = cert_chain_leaf(c->chain);
+    size_t item = cert_chain_leaf_item(c->chain), total = 0, body;
+    int n = i2d_X509(leaf, NULL);
+    EVP_PKEY *key = cert_chain_key(c->chain);
+    cert_err err;
+
+    body = pem_len(n > 0 ? (size_t)n : 0, 11);
+    if (body > IAM_BODY_MAX) {
+        err = add(c, "limit.body", item, csrc(c, item),
+                  "the certificate is %zu characters as PEM; IAM takes at most %d", body,
+                  IAM_BODY_MAX);
+        if (err < 0)
+            return err;
+    }
+    for (size_t i = 0; i < cert_chain_count(c->chain); i++) {
+        n = i2d_X509(cert_chain_at(c->chain, i), NULL);
+        total += pem_len(n > 0 ? (size_t)n : 0, 11);
+    }
+    if (total > IAM_CHAIN_MAX) {
+        err = add(c, "limit.chain", SIZE_MAX, NULL,
+                  "the chain is %zu characters as PEM; IAM takes at most %d", total,
+                  IAM_CHAIN_MAX);
+        if (err < 0)
+            return err;
+    }
+    /* A key CloudFront takes (RSA <= 4096, P-256) is under 3,300 characters as PKCS#8 PEM:
+     * encode only the others, to measure them. */
+    if (key != NULL && (EVP_PKEY_get_bits(key) > 4096 || EVP_PKEY_get_base_id(key) == EVP_PKEY_DSA)) {
+        char *pem = NULL;
+        size_t len = 0;
+
+        if (cert_key_write_pem(key, CERT_KEY_PKCS8, &pem, &len) == CERT_OK) {
+            cert_secret_free(pem, len);
+            if (len > IAM_KEY_MAX)
+                return add(c, "limit.key", SIZE_MAX, cert_bundle_key_source(c->b, cert_chain_key_item(c->chain)),
+                           "the private key is %zu characters as PEM; IAM takes at most %d",
+                           len, IAM_KEY_MAX);
+        }
+        cert_error_clear();
+    }
+    return CERT_OK;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+    const finding_int *x = a, *y = b;
+
+    if (x->pub.severity != y->pub.severity)
+        return x->pub.severity > y->pub.severity ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert_findings **out)
+{
+    cert_err err = CERT_OK;
+    ctx c;
+    X509 *leaf;
+    int64_t nb, leaf_na = INT64_MAX;
+
+    if (out == NULL || chain == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_checks_run: NULL argument");
+    *out = NULL;
+    if (o == NULL)
+        o = &default_opts;
+    for (size_t i = 0; i < o->allow_count; i++) {
+        if (!cert_check_code_known(o->allow[i]))
+            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
+                                   o->allow[i]);
+    }
+    memset(&c, 0, sizeof(c));
+    c.chain = chain;
+    c.b = cert_chain_bundle(chain);
+    c.o = o;
+    c.now = cert__time_resolve(o->now);
+    c.f = calloc(1, sizeof(*c.f));
+    if (c.f == NULL)
+        CERT_NOMEM();
+    leaf = cert_chain_leaf(chain);
+    CERT_TRY(check_key(&c));
+    CERT_TRY(check_trust(&c));
+    if (!cert__x509_validity(leaf, &nb, &leaf_na))
+        leaf_na = INT64_MAX;
+    CERT_TRY(check_validity(&c, leaf, cert_chain_leaf_item(chain), true, leaf_na));
+    CERT_TRY(check_sig(&c, leaf, cert_chain_leaf_item(chain)));
+    for (size_t i = 0; i < cert_chain_count(chain); i++) {
+        X509 *x = cert_chain_at(chain, i);
+        size_t item = cert_chain_item_at(chain, i);
+
+        if (x == cert_chain_root(chain))
+            continue; /* a root's own validity and self-signature are the trust store's matter */
+        CERT_TRY(check_validity(&c, x, item, false, leaf_na));
+        CERT_TRY(check_sig(&c, x, item));
+    }
+    CERT_TRY(check_key_type(&c));
+    CERT_TRY(check_server(&c));
+    CERT_TRY(check_names(&c));
+    CERT_TRY(check_limits(&c));
+    CERT_TRY(check_notes(&c));
+    qsort(c.f->v, c.f->n, sizeof(*c.f->v), cmp_finding);
+    *out = c.f;
+    c.f = NULL;
+
+done:
+    cert_findings_free(c.f);
+    return err;
+}
+
+void cert_findings_free(cert_findings *f)
+{
+    if (f == NULL)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        free((char *)f->v[i].pub.message);
+    free(f->v);
+    free(f);
+}
+
+size_t cert_findings_count(const cert_findings *f)
+{
+    return f ? f->n : 0;
+}
+
+const cert_finding *cert_findings_at(const cert_findings *f, size_t i)
+{
+    return f && i < f->n ? &f->v[i].pub : NULL;
+}
+
+const cert_finding *cert_findings_find(const cert_findings *f, const char *code)
+{
+    for (size_t i = 0; f && i < f->n; i++) {
+        if (strcmp(f->v[i].pub.code, code) == 0)
+            return &f->v[i].pub;
+    }
+    return NULL;
+}
+
+size_t cert_findings_count_severity(const cert_findings *f, cert_severity s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; f && i < f->n; i++)
+        n += f->v[i].pub.severity == s;
+    return n;
+}

@@ -1,0 +1,130 @@
+/* Keys: match, describe, export. */
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcert/key.h"
+#include "util/error_int.h"
+
+bool cert_key_matches(const X509 *cert, const EVP_PKEY *key)
+{
+    const EVP_PKEY *pub = X509_get0_pubkey(cert);
+    bool ok = pub != NULL && key != NULL && EVP_PKEY_eq(pub, key) == 1;
+
+    ERR_clear_error();
+    return ok;
+}
+
+char *cert_key_describe(const EVP_PKEY *key, char *buf, size_t size)
+{
+    char group[64] = "";
+    int explicit_params = 0;
+
+    if (size == 0)
+        return buf;
+    if (key == NULL) {
+        snprintf(buf, size, "no key");
+        return buf;
+    }
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+        snprintf(buf, size, "RSA %d", EVP_PKEY_get_bits(key));
+        break;
+    case EVP_PKEY_RSA_PSS:
+        snprintf(buf, size, "RSA-PSS %d", EVP_PKEY_get_bits(key));
+        break;
+    case EVP_PKEY_DSA:
+        snprintf(buf, size, "DSA %d", EVP_PKEY_get_bits(key));
+        break;
+    case EVP_PKEY_EC: {
+        size_t glen = 0;
+
+        if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                            &glen))
+            group[0] = '\0';
+        EVP_PKEY_get_int_param(key, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS,
+                               &explicit_params);
+        if (strcmp(group, "prime256v1") == 0)
+            snprintf(group, sizeof(group), "P-256");
+        else if (strcmp(group, "secp384r1") == 0)
+            snprintf(group, sizeof(group), "P-384");
+        else if (strcmp(group, "secp521r1") == 0)
+            snprintf(group, sizeof(group), "P-521");
+        if (group[0] == '\0')
+            snprintf(buf, size, "ECDSA %d-bit (explicit parameters)", EVP_PKEY_get_bits(key));
+        else
+            snprintf(buf, size, "ECDSA %s%s", group,
+                     explicit_params ? " (explicit parameters)" : "");
+        break;
+    }
+    case EVP_PKEY_ED25519:
+        snprintf(buf, size, "Ed25519");
+        break;
+    case EVP_PKEY_ED448:
+        snprintf(buf, size, "Ed448");
+        break;
+    default: {
+        const char *name = EVP_PKEY_get0_type_name(key);
+
+        snprintf(buf, size, "%s %d", name ? name : "unknown key", EVP_PKEY_get_bits(key));
+    }
+    }
+    ERR_clear_error();
+    return buf;
+}
+
+void cert_secret_free(void *ptr, size_t len)
+{
+    if (ptr == NULL)
+        return;
+    OPENSSL_cleanse(ptr, len);
+    free(ptr);
+}
+
+cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out,
+                            size_t *len_out)
+{
+    cert_err err = CERT_OK;
+    BIO *bio = NULL;
+    char *data, *copy = NULL;
+    long n;
+    int ok;
+
+    if (out == NULL || len_out == NULL || key == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_key_write_pem: NULL argument");
+    *out = NULL;
+    *len_out = 0;
+    if (fmt == CERT_KEY_TRADITIONAL && EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA &&
+        EVP_PKEY_get_base_id(key) != EVP_PKEY_EC)
+        return cert__error_set(CERT_E_INVALID,
+                               "the key has no traditional PEM form (only RSA and EC keys do); "
+                               "use the PKCS#8 form");
+    /* A secure-memory BIO: its buffer is wiped when freed. */
+    bio = BIO_new(BIO_s_secmem());
+    if (bio == NULL)
+        CERT_NOMEM();
+    if (fmt == CERT_KEY_TRADITIONAL)
+        ok = PEM_write_bio_PrivateKey_traditional(bio, key, NULL, NULL, 0, NULL, NULL);
+    else
+        ok = PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL); /* PKCS#8 */
+    if (!ok)
+        CERT_FAIL_SSL(CERT_E_INTERNAL, "cannot encode the private key");
+    n = BIO_get_mem_data(bio, &data);
+    if (n <= 0)
+        CERT_FAIL(CERT_E_INTERNAL, "cannot encode the private key");
+    copy = malloc((size_t)n + 1);
+    if (copy == NULL)
+        CERT_NOMEM();
+    memcpy(copy, data, (size_t)n);
+    copy[n] = '\0';
+    *out = copy;
+    *len_out = (size_t)n;
+
+done:
+    BIO_free(bio);
+    return err;
+}

@@ -1,0 +1,122 @@
+/* Trust stores: the system default (read lazily), a CA file, a hashed CA directory. */
+#include <errno.h>
+#include <openssl/x509.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/error_int.h"
+#include "x509_int.h"
+
+struct cert_trust {
+    X509_STORE *store;
+};
+
+X509_STORE *cert_trust__store(const cert_trust *t)
+{
+    return t->store;
+}
+
+static cert_err add_file(X509_STORE *store, const char *file)
+{
+    struct stat st;
+
+    if (stat(file, &st) != 0)
+        return cert__error_set(CERT_E_IO, "%s: cannot read the CA file: %s", file,
+                               strerror(errno));
+    if (X509_STORE_load_file(store, file) != 1)
+        return cert__error_openssl(CERT_E_INPUT, "%s: not a PEM file of CA certificates", file);
+    return CERT_OK;
+}
+
+static cert_err add_dir(X509_STORE *store, const char *dir)
+{
+    X509_LOOKUP *lu = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+
+    /* Hashed directory: a certificate is read only when a chain asks for its subject. */
+    if (lu == NULL || X509_LOOKUP_add_dir(lu, dir, X509_FILETYPE_PEM) != 1)
+        return cert__error_openssl(CERT_E_INPUT, "%s: cannot use as a CA directory", dir);
+    return CERT_OK;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+
+    return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **out)
+{
+    cert_err err = CERT_OK;
+    cert_trust *t = NULL;
+
+    if (out == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_trust_new: out is NULL");
+    *out = NULL;
+    t = calloc(1, sizeof(*t));
+    if (t == NULL)
+        CERT_NOMEM();
+    t->store = X509_STORE_new();
+    if (t->store == NULL)
+        CERT_NOMEM();
+    if (ca_file != NULL)
+        CERT_TRY(add_file(t->store, ca_file));
+    if (ca_path != NULL) {
+        if (!is_dir(ca_path))
+            CERT_FAIL(CERT_E_IO, "%s: not a directory", ca_path);
+        CERT_TRY(add_dir(t->store, ca_path));
+    }
+    if (ca_file == NULL && ca_path == NULL) {
+        const char *env_file = getenv(X509_get_default_cert_file_env());
+        const char *env_dir = getenv(X509_get_default_cert_dir_env());
+        const char *dir = env_dir ? env_dir : X509_get_default_cert_dir();
+
+        /* An explicit SSL_CERT_FILE is honoured as given; otherwise prefer the hashed
+         * directory (lazy) over the bundle file (about 140 certificates parsed up front). */
+        if (env_file != NULL)
+            CERT_TRY(add_file(t->store, env_file));
+        else if (is_dir(dir))
+            CERT_TRY(add_dir(t->store, dir));
+        else
+            CERT_TRY(add_file(t->store, X509_get_default_cert_file()));
+        if (env_file != NULL && env_dir != NULL && is_dir(env_dir))
+            CERT_TRY(add_dir(t->store, env_dir));
+    }
+    *out = t;
+    t = NULL;
+
+done:
+    cert_trust_free(t);
+    return err;
+}
+
+void cert_trust_free(cert_trust *t)
+{
+    if (t == NULL)
+        return;
+    X509_STORE_free(t->store);
+    free(t);
+}
+
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static cert_trust *default_trust;
+
+static void default_init(void)
+{
+    if (cert_trust_new(NULL, NULL, &default_trust) < 0)
+        default_trust = NULL;
+}
+
+__attribute__((destructor)) static void default_fini(void)
+{
+    cert_trust_free(default_trust);
+    default_trust = NULL;
+}
+
+cert_trust *cert_trust__default(void)
+{
+    pthread_once(&default_once, default_init);
+    return default_trust;
+}

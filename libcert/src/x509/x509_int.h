@@ -1,0 +1,32 @@
+/* Small X.509 helpers shared by chain, checks and report. */
+#ifndef LIBCERT_X509_INT_H
+#define LIBCERT_X509_INT_H
+
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libcert/chain.h"
+
+/** RFC 2253 form of a name ("CN=www.example.com,O=Example"), into buf. */
+char *cert__name_string(const X509_NAME *name, char *buf, size_t size);
+
+/** The subject's last CN, into buf; "" when there is none. */
+char *cert__name_cn(const X509_NAME *name, char *buf, size_t size);
+
+/** Lower-case hex of 32 bytes into buf (at least 65 bytes). */
+char *cert__hex32(const uint8_t md[32], char *buf);
+
+/** notBefore / notAfter as seconds since the epoch; false when malformed. */
+bool cert__x509_validity(const X509 *x, int64_t *not_before, int64_t *not_after);
+
+/** Call cb with each DNS name and IP address (text) of the subjectAltName; returns how many. */
+size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud);
+
+/** The system default trust store, made once per process. NULL when it cannot be made. */
+cert_trust *cert_trust__default(void);
+
+/** The X509_STORE of a trust store (borrowed). */
+X509_STORE *cert_trust__store(const cert_trust *t);
+
+#endif

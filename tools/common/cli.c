@@ -1,0 +1,324 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const cli_opt cli_common_opts[] = {
+    {"help", 'h', CLI_NOARG, CLI_HELP, NULL, "print this help and exit"},
+    {"version", 0, CLI_NOARG, CLI_VERSION, NULL, "print versions and exit"},
+    {"quiet", 'q', CLI_NOARG, CLI_QUIET, NULL, "print nothing on success; only the exit code"},
+    {"verbose", 'v', CLI_NOARG, CLI_VERBOSE, NULL, "say more (repeatable)"},
+    {"json", 0, CLI_NOARG, CLI_JSON, NULL, "print exactly one JSON document on stdout"},
+    {"color", 0, CLI_ARG, CLI_COLOR, "WHEN", "auto (default), always or never"},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+const cli_opt cli_check_opts[] = {
+    {"passin", 0, CLI_ARG, CLI_PASSIN, "SPEC",
+     "passphrase: pass:TEXT, env:VAR, file:PATH or fd:N (default: ask on the terminal)"},
+    {"batch", 0, CLI_NOARG, CLI_BATCH, NULL, "never prompt (an encrypted input is an error)"},
+    {"ca-file", 0, CLI_ARG, CLI_CA_FILE, "FILE", "trust these CA certificates (PEM) instead of "
+                                                 "the system's"},
+    {"ca-path", 0, CLI_ARG, CLI_CA_PATH, "DIR", "trust this hashed CA directory instead of the "
+                                                "system's"},
+    {"at", 0, CLI_ARG, CLI_AT, "TIME", "check as of TIME (RFC 3339 or @EPOCH) instead of now"},
+    {"days", 0, CLI_ARG, CLI_DAYS, "N", "warn when the leaf expires within N days (default 30)"},
+    {"host", 0, CLI_ARG, CLI_HOST, "NAME", "the leaf must cover NAME (repeatable)"},
+    {"leaf", 0, CLI_ARG, CLI_LEAF, "SEL", "the leaf is this subject, CN, DNS name or SHA-256"},
+    {"preferred-chain", 0, CLI_ARG, CLI_PREFERRED, "CN",
+     "prefer the path whose top certificate this issuer CN signed (as certbot)"},
+    {"with-root", 0, CLI_NOARG, CLI_WITH_ROOT, NULL, "keep the self-signed root in the chain"},
+    {"allow", 0, CLI_ARG, CLI_ALLOW, "CODE",
+     "downgrade the error CODE to a warning (repeatable; --list-codes)"},
+    {"list-codes", 0, CLI_NOARG, CLI_LIST_CODES, NULL, "print every finding code and exit"},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
+              const cli_opt *tool_opts, bool check_opts)
+{
+    size_t n = 0;
+
+    memset(c, 0, sizeof(*c));
+    c->tool = tool;
+    c->usage = usage;
+    c->summary = summary;
+    c->color = -1;
+    c->days = 30;
+    if (tool_opts != NULL)
+        c->tables[n++] = tool_opts;
+    if (check_opts)
+        c->tables[n++] = cli_check_opts;
+    c->tables[n++] = cli_common_opts;
+}
+
+void cli_err(const cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", c->tool);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_usage_error(const cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", c->tool);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry '%s --help'\n", c->tool);
+    exit(CERT_EXIT_USAGE);
+}
+
+int cli_fail(const cli *c)
+{
+    const cert_error *e = cert_error_last();
+
+    cli_err(c, "%s", e->message[0] ? e->message : cert_err_name(e->code));
+    return (int)cert_exit_for_err(e->code);
+}
+
+bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max,
+              unsigned int *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (arg[0] < '0' || arg[0] > '9')
+        cli_usage_error(c, "--%s %s: not a number", opt, arg);
+    v = strtoul(arg, &end, 10);
+    if (*end != '\0' || v > max)
+        cli_usage_error(c, "--%s %s: give a whole number from 0 to %u", opt, arg, max);
+    *out = (unsigned int)v;
+    return true;
+}
+
+static void print_help(const cli *c)
+{
+    printf("usage: %s %s\n%s\n", c->tool, c->usage, c->summary);
+    for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+        printf("\n");
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            char left[64];
+
+            if (o->help == NULL)
+                continue;
+            if (o->short_name)
+                snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+                         o->arg ? " " : "", o->arg ? o->arg : "");
+            else
+                snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+                         o->arg ? o->arg : "");
+            if (strlen(left) > 24)
+                printf("  %s\n  %-24s %s\n", left, "", o->help);
+            else
+                printf("  %-24s %s\n", left, o->help);
+        }
+    }
+    printf("\nExit codes: 0 ok, 1 a check failed, 2 usage, 3 input, 4 AWS rejected, 5 retries "
+           "exhausted.\nSee %s(1).\n",
+           c->tool);
+}
+
+static void print_codes(void)
+{
+    cert_severity sev;
+    const char *about, *code;
+
+    for (size_t i = 0; (code = cert_check_code_at(i, &sev, &about)) != NULL; i++)
+        printf("%-22s %-8s %s\n", code, cert_severity_name(sev), about);
+}
+
+static bool push(const char ***arr, size_t *n, const char *v)
+{
+    const char **na = realloc((void *)*arr, (*n + 1) * sizeof(**arr));
+
+    if (na == NULL)
+        return false;
+    na[(*n)++] = v;
+    *arr = na;
+    return true;
+}
+
+int cli_parse(cli *c, int argc, char **argv,
+              bool (*handler)(cli *c, int id, const char *arg, void *ud), void *ud)
+{
+    struct option longs[128];
+    char shorts[128];
+    size_t nl = 0, ns = 0;
+    int ch;
+
+    shorts[ns++] = ':'; /* report a missing argument distinctly */
+    for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            if (nl + 1 < sizeof(longs) / sizeof(longs[0])) {
+                longs[nl].name = o->name;
+                longs[nl].has_arg = o->has_arg ? required_argument : no_argument;
+                longs[nl].flag = NULL;
+                longs[nl].val = o->id;
+                nl++;
+            }
+            if (o->short_name && ns + 3 < sizeof(shorts)) {
+                shorts[ns++] = (char)o->short_name;
+                if (o->has_arg)
+                    shorts[ns++] = ':';
+            }
+        }
+    }
+    memset(&longs[nl], 0, sizeof(longs[nl]));
+    shorts[ns] = '\0';
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        int id = ch;
+
+        if (ch == '?')
+            cli_usage_error(c, "unknown option %s", argv[optind - 1]);
+        if (ch == ':')
+            cli_usage_error(c, "option %s needs an argument", argv[optind - 1]);
+        if (ch < 256) { /* map a short option to its id */
+            for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+                for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+                    if (o->short_name == ch)
+                        id = o->id;
+                }
+            }
+        }
+        switch (id) {
+        case CLI_HELP:
+            print_help(c);
+            exit(0);
+        case CLI_VERSION:
+            printf("%s (libcert) %s\nlibcert %s\n%s\n", c->tool, CERT_VERSION_STRING,
+                   cert_version(), OpenSSL_version(OPENSSL_VERSION));
+            exit(0);
+        case CLI_QUIET:
+            c->quiet = 1;
+            break;
+        case CLI_VERBOSE:
+            c->verbose++;
+            break;
+        case CLI_JSON:
+            c->json = true;
+            break;
+        case CLI_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                c->color = -1;
+            else if (strcmp(optarg, "always") == 0)
+                c->color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                c->color = 0;
+            else
+                cli_usage_error(c, "--color %s: give auto, always or never", optarg);
+            break;
+        case CLI_PASSIN:
+            c->passin = optarg;
+            break;
+        case CLI_BATCH:
+            c->batch = true;
+            break;
+        case CLI_CA_FILE:
+            c->ca_file = optarg;
+            break;
+        case CLI_CA_PATH:
+            c->ca_path = optarg;
+            break;
+        case CLI_AT:
+            if (cert_time_parse(optarg, &c->at) < 0)
+                cli_usage_error(c, "--at %s", cert_error_last()->message);
+            c->at_set = true;
+            break;
+        case CLI_DAYS:
+            cli_uint(c, "days", optarg, 36500, &c->days);
+            break;
+        case CLI_HOST:
+            if (!push(&c->hosts, &c->nhosts, optarg))
+                cli_usage_error(c, "out of memory");
+            break;
+        case CLI_LEAF:
+            c->leaf = optarg;
+            break;
+        case CLI_PREFERRED:
+            c->preferred = optarg;
+            break;
+        case CLI_WITH_ROOT:
+            c->with_root = true;
+            break;
+        case CLI_ALLOW:
+            if (!cert_check_code_known(optarg))
+                cli_usage_error(c, "--allow %s: not a finding code (see --list-codes)", optarg);
+            if (!push(&c->allow, &c->nallow, optarg))
+                cli_usage_error(c, "out of memory");
+            break;
+        case CLI_LIST_CODES:
+            print_codes();
+            exit(0);
+        default:
+            if (handler == NULL || !handler(c, id, optarg, ud))
+                exit(CERT_EXIT_USAGE);
+        }
+    }
+    return optind;
+}
+
+int cli_report_opts(cli *c, cert_report_opts *o)
+{
+    static const cert_report_opts init = CERT_REPORT_OPTS_INIT;
+
+    *o = init;
+    if (cert_passin_new(c->passin, c->batch, &c->passin_obj) < 0) {
+        cli_err(c, "%s", cert_error_last()->message);
+        return CERT_EXIT_USAGE;
+    }
+    if (c->ca_file != NULL || c->ca_path != NULL) {
+        if (cert_trust_new(c->ca_file, c->ca_path, &c->trust) < 0)
+            return cli_fail(c);
+    }
+    o->bundle.passin = c->passin_obj;
+    o->chain.leaf = c->leaf;
+    o->chain.preferred_chain = c->preferred;
+    o->chain.with_root = c->with_root;
+    o->chain.trust = c->trust;
+    if (c->at_set) {
+        o->chain.now = c->at;
+        o->check.now = c->at;
+    }
+    o->check.days = c->days;
+    o->check.hosts = c->hosts;
+    o->check.host_count = c->nhosts;
+    o->check.allow = c->allow;
+    o->check.allow_count = c->nallow;
+    return 0;
+}
+
+void cli_free(cli *c)
+{
+    cert_passin_free(c->passin_obj);
+    cert_trust_free(c->trust);
+    free((void *)c->hosts);
+    free((void *)c->allow);
+    c->passin_obj = NULL;
+    c->trust = NULL;
+}
+
+bool cli_color(const cli *c, FILE *f)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (c->color >= 0)
+        return c->color == 1;
+    /* no-color.org: NO_COLOR set and not empty turns colour off. */
+    if (nc != NULL && nc[0] != '\0')
+        return false;
+    if (term != NULL && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fileno(f)) == 1;
+}

@@ -1,0 +1,118 @@
+/*
+ * CLI plumbing shared by the tools: one option table drives getopt_long and --help (as OpenSSL's
+ * apps/lib/opt.c), the options every tool that reads a bundle takes, colour, messages.
+ * Nothing here decides anything about certificates: that is libcert's work.
+ */
+#ifndef LIBCERT_TOOLS_CLI_H
+#define LIBCERT_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "libcert/libcert.h"
+
+enum { CLI_NOARG = 0, CLI_ARG = 1 };
+
+typedef struct cli_opt {
+    const char *name; /* long name, without "--" */
+    int short_name;   /* 0 for none */
+    int has_arg;      /* CLI_NOARG or CLI_ARG */
+    int id;           /* returned to the handler; >= 256 */
+    const char *arg;  /* "FILE" in the help; NULL when no argument */
+    const char *help; /* one line; NULL hides the option */
+} cli_opt;
+
+/* Ids of the shared options (the tools' own start at CLI_TOOL_ID). */
+enum {
+    CLI_HELP = 256,
+    CLI_VERSION,
+    CLI_QUIET,
+    CLI_VERBOSE,
+    CLI_JSON,
+    CLI_COLOR,
+    CLI_PASSIN,
+    CLI_BATCH,
+    CLI_CA_FILE,
+    CLI_CA_PATH,
+    CLI_AT,
+    CLI_DAYS,
+    CLI_HOST,
+    CLI_LEAF,
+    CLI_PREFERRED,
+    CLI_WITH_ROOT,
+    CLI_ALLOW,
+    CLI_LIST_CODES,
+    CLI_TOOL_ID = 512,
+};
+
+/* Options shared by every tool (help, version, -q, -v, --json, --color). */
+extern const cli_opt cli_common_opts[];
+/* Options of every tool that reads and checks a bundle. */
+extern const cli_opt cli_check_opts[];
+
+typedef struct cli {
+    const char *tool;
+    const char *usage;   /* "[options] INPUT..." */
+    const char *summary; /* one line */
+    const cli_opt *tables[4];
+    int quiet;
+    int verbose;
+    bool json;
+    int color; /* -1 auto, 0 never, 1 always */
+    /* bundle options */
+    const char *passin;
+    bool batch;
+    const char *ca_file, *ca_path;
+    int64_t at;
+    bool at_set;
+    unsigned int days;
+    const char **hosts;
+    size_t nhosts;
+    const char *leaf;
+    const char *preferred;
+    bool with_root;
+    const char **allow;
+    size_t nallow;
+    /* made by cli_report_opts() */
+    cert_passin *passin_obj;
+    cert_trust *trust;
+} cli;
+
+/* Initialise with the tool's name, usage, summary and its own table (may be NULL). */
+void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
+              const cli_opt *tool_opts, bool check_opts);
+
+/*
+ * Parse argv. Shared options are handled here; each of the tool's own options calls
+ * handler(c, id, optarg, ud), which returns false on a bad value (having printed why).
+ * Returns the index of the first operand. Usage errors print one line and exit 2; --help and
+ * --version print and exit 0.
+ */
+int cli_parse(cli *c, int argc, char **argv,
+              bool (*handler)(cli *c, int id, const char *arg, void *ud), void *ud);
+
+/* Fill report options from the parsed shared options (makes the passin and trust objects).
+ * On failure prints the library's message and returns the exit code to use; 0 on success. */
+int cli_report_opts(cli *c, cert_report_opts *o);
+
+/* Free what cli_report_opts() made. */
+void cli_free(cli *c);
+
+/* Whether colour is on for stream f (tty, NO_COLOR, TERM=dumb, --color). */
+bool cli_color(const cli *c, FILE *f);
+
+/* "tool: message" on stderr. */
+void cli_err(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Usage error: "tool: message" and "try 'tool --help'" on stderr, exit 2. */
+void cli_usage_error(const cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Report the calling thread's libcert error ("tool: message") and return its exit code. */
+int cli_fail(const cli *c);
+
+/* Parse a non-negative integer option value; false (after a usage message) when it is not one. */
+bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max,
+              unsigned int *out);
+
+#endif
