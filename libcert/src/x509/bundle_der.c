@@ -347,10 +347,9 @@ cert_err cert_bundle__load_der(load_ctx *ctx, const uint8_t *data, size_t len)
             return cert_bundle__load_p8_encrypted(ctx, data, len, CERT_FMT_DER);
         }
     }
-    p = data;
-    pkey = d2i_AutoPrivateKey(NULL, &p, llen);
+    pkey = cert_key__decode_der(data, len);
     if (pkey != NULL) {
-        if (spans(p, data, len)) {
+        {
             cert_err err = cert_bundle__count_item(ctx);
 
             if (err < 0) {
@@ -360,7 +359,6 @@ cert_err cert_bundle__load_der(load_ctx *ctx, const uint8_t *data, size_t len)
             return cert_bundle__add_key(ctx, pkey,
                                         cert_bundle__source(ctx, CERT_ITEM_KEY, CERT_FMT_DER));
         }
-        EVP_PKEY_free(pkey);
     }
     ERR_clear_error();
     return cert__error_set(CERT_E_INPUT,

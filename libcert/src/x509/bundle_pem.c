@@ -252,7 +252,7 @@ done:
 }
 
 /* An unencrypted key: decode it ourselves and parse the DER. */
-static cert_err load_key_der(load_ctx *ctx, pem_block *blk, int type)
+static cert_err load_key_der(load_ctx *ctx, pem_block *blk)
 {
     cert_err err = CERT_OK;
     cert_buf der;
@@ -265,11 +265,9 @@ static cert_err load_key_der(load_ctx *ctx, pem_block *blk, int type)
     p = (const unsigned char *)der.ptr;
     if (!cert__size_to_long(der.len, &len))
         CERT_FAIL(CERT_E_INPUT, "%s: key too large", cert_bundle__where(ctx, where, sizeof(where)));
-    if (type == EVP_PKEY_NONE)
-        pkey = d2i_AutoPrivateKey(NULL, &p, len);
-    else
-        pkey = d2i_PrivateKey(type, NULL, &p, len);
-    if (pkey == NULL || p != (const unsigned char *)der.ptr + der.len)
+    (void)len;
+    pkey = cert_key__decode_der(p, der.len);
+    if (pkey == NULL)
         CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid private key",
                       cert_bundle__where(ctx, where, sizeof(where)));
     err = cert_bundle__add_key(ctx, pkey, cert_bundle__source(ctx, CERT_ITEM_KEY, CERT_FMT_PEM));
@@ -311,14 +309,8 @@ static cert_err handle_block(load_ctx *ctx, pem_block *blk)
 
         if (colon != NULL)
             err = load_key_pem(ctx, blk);
-        else if (span_is(blk->label, "RSA PRIVATE KEY"))
-            err = load_key_der(ctx, blk, EVP_PKEY_RSA);
-        else if (span_is(blk->label, "EC PRIVATE KEY"))
-            err = load_key_der(ctx, blk, EVP_PKEY_EC);
-        else if (span_is(blk->label, "DSA PRIVATE KEY"))
-            err = load_key_der(ctx, blk, EVP_PKEY_DSA);
         else
-            err = load_key_der(ctx, blk, EVP_PKEY_NONE);
+            err = load_key_der(ctx, blk);
     } else {
         /* CSR, CRL, EC PARAMETERS, PUBLIC KEY...: not ours, but say so. */
         cert_source src = cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_PEM);

@@ -10,6 +10,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <openssl/sha.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,12 @@ typedef struct cpath {
     bool trusted;
 } cpath;
 
+#define MAX_LINKS 256
+
+typedef struct link {
+    X509 *parent, *child;
+} link;
+
 typedef struct builder {
     const cert_bundle *b;
     const cert_chain_opts *o;
@@ -57,6 +65,8 @@ typedef struct builder {
     cpath *paths;
     size_t npaths;
     size_t steps, sigs;
+    link links[MAX_LINKS]; /* signatures already checked */
+    size_t nlinks;
     cert_err err; /* first hard error inside the search */
 } builder;
 
@@ -101,15 +111,33 @@ static cert_err add_node(builder *bd, X509 *x, size_t item, bool store, size_t *
     return CERT_OK;
 }
 
+static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SHA_DIGEST_LENGTH]);
+static int sig_cached(const unsigned char *key);
+static void sig_remember(const unsigned char *key, bool ok);
+
 static bool is_self_signed(builder *bd, size_t i)
 {
     cnode *nd = &bd->nodes[i];
+    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    bool cacheable;
+    int known;
 
-    if (nd->self_signed < 0) {
-        /* Names, key identifiers and the signature itself. */
-        nd->self_signed = X509_self_signed(nd->x, 1) == 1;
-        ERR_clear_error();
+    if (nd->self_signed >= 0)
+        return nd->self_signed == 1;
+    if (X509_NAME_cmp(X509_get_subject_name(nd->x), X509_get_issuer_name(nd->x)) != 0) {
+        nd->self_signed = 0;
+        return false;
     }
+    /* Names, key identifiers and the signature itself; a root shared by many bundles once. */
+    cacheable = sig_key(nd->x, nd->x, key);
+    if (cacheable && (known = sig_cached(key)) != 0) {
+        nd->self_signed = known > 0;
+        return known > 0;
+    }
+    nd->self_signed = X509_self_signed(nd->x, 1) == 1;
+    ERR_clear_error();
+    if (cacheable)
+        sig_remember(key, nd->self_signed == 1);
     return nd->self_signed == 1;
 }
 
@@ -121,13 +149,98 @@ static int64_t not_after(const X509 *x)
 }
 
 /* Whether `parent` issued `child`: names, AKI/SKI and key usage, then the signature. */
+/*
+ * Signatures between CA certificates, remembered for the whole process: an intermediate shared
+ * by a thousand bundles is checked against its issuer once. Keyed by the SHA-1 fingerprints
+ * OpenSSL caches in each X509; only CA children are remembered (leaves are seen once).
+ */
+#define SIG_CACHE_SLOTS 4096
+
+typedef struct sig_entry {
+    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    signed char ok; /* 0 empty, 1 valid, -1 invalid */
+} sig_entry;
+
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+static sig_entry sig_cache[SIG_CACHE_SLOTS];
+
+static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SHA_DIGEST_LENGTH])
+{
+    unsigned int n1 = 0, n2 = 0;
+
+    if (!(X509_get_extension_flags(child) & EXFLAG_CA))
+        return false;
+    return X509_digest(child, EVP_sha1(), key, &n1) && X509_digest(parent, EVP_sha1(), key + 20, &n2) &&
+           n1 == SHA_DIGEST_LENGTH && n2 == SHA_DIGEST_LENGTH;
+}
+
+static size_t sig_slot(const unsigned char *key)
+{
+    size_t h;
+
+    memcpy(&h, key, sizeof(h));
+    return h % SIG_CACHE_SLOTS;
+}
+
+/* 1 valid, -1 invalid, 0 not known. */
+static int sig_cached(const unsigned char *key)
+{
+    int ok = 0;
+    size_t i = sig_slot(key);
+
+    pthread_mutex_lock(&sig_lock);
+    for (size_t k = 0; k < 8; k++, i = (i + 1) % SIG_CACHE_SLOTS) {
+        if (sig_cache[i].ok == 0)
+            break;
+        if (memcmp(sig_cache[i].key, key, sizeof(sig_cache[i].key)) == 0) {
+            ok = sig_cache[i].ok;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sig_lock);
+    return ok;
+}
+
+static void sig_remember(const unsigned char *key, bool ok)
+{
+    size_t i = sig_slot(key);
+
+    pthread_mutex_lock(&sig_lock);
+    for (size_t k = 0; k < 8; k++, i = (i + 1) % SIG_CACHE_SLOTS) {
+        if (sig_cache[i].ok == 0) {
+            memcpy(sig_cache[i].key, key, sizeof(sig_cache[i].key));
+            sig_cache[i].ok = ok ? 1 : -1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sig_lock);
+}
+
+/* Record a link whose signature is known good, for verify_links(). */
+static void link_verified(builder *bd, X509 *parent, X509 *child)
+{
+    if (bd->nlinks < MAX_LINKS) {
+        bd->links[bd->nlinks].parent = parent;
+        bd->links[bd->nlinks].child = child;
+        bd->nlinks++;
+    }
+}
+
 static bool issued(builder *bd, X509 *parent, X509 *child)
 {
     EVP_PKEY *pk;
+    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    bool cacheable;
     int ok;
 
     if (X509_check_issued(parent, child) != X509_V_OK)
         return false;
+    cacheable = sig_key(parent, child, key);
+    if (cacheable && (ok = sig_cached(key)) != 0) {
+        if (ok > 0)
+            link_verified(bd, parent, child);
+        return ok > 0;
+    }
     if (bd->sigs >= MAX_SIG_CHECKS) {
         if (bd->err == CERT_OK)
             bd->err = cert__error_set(CERT_E_INPUT,
@@ -140,6 +253,10 @@ static bool issued(builder *bd, X509 *parent, X509 *child)
     pk = X509_get0_pubkey(parent);
     ok = pk != NULL && X509_verify(child, pk) == 1;
     ERR_clear_error();
+    if (cacheable)
+        sig_remember(key, ok);
+    if (ok)
+        link_verified(bd, parent, child);
     return ok;
 }
 
@@ -555,6 +672,35 @@ static cert_err note(cert_chain *c, cert_chain_note_kind kind, size_t item)
     return CERT_OK;
 }
 
+/*
+ * The signature step of X509_verify_cert(), replaced (X509_STORE_CTX_set_verify): the path
+ * search has already checked every link's signature, so only a link it did not see is checked
+ * here. Validity times are the checks' business (with --at), not the verifier's. Everything else
+ * X509_verify_cert() does (trust, CA flags, path length, name constraints, critical extensions)
+ * runs as usual.
+ */
+static int verify_links(X509_STORE_CTX *ctx)
+{
+    builder *bd = X509_STORE_CTX_get_app_data(ctx);
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+    int n = sk_X509_num(chain);
+
+    for (int i = 0; i + 1 < n; i++) {
+        X509 *child = sk_X509_value(chain, i), *parent = sk_X509_value(chain, i + 1);
+        bool known = false;
+
+        for (size_t k = 0; k < bd->nlinks && !known; k++)
+            known = bd->links[k].parent == parent && bd->links[k].child == child;
+        if (!known && X509_verify(child, X509_get0_pubkey(parent)) != 1) {
+            X509_STORE_CTX_set_error_depth(ctx, i);
+            X509_STORE_CTX_set_current_cert(ctx, child);
+            X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_SIGNATURE_FAILURE);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static cert_err verify_path(builder *bd, cert_chain *c, const cpath *p)
 {
     cert_err err = CERT_OK;
@@ -573,6 +719,8 @@ static cert_err verify_path(builder *bd, cert_chain *c, const cpath *p)
     }
     if (!X509_STORE_CTX_init(ctx, bd->store, bd->nodes[p->nodes[0]].x, untrusted))
         CERT_NOMEM();
+    X509_STORE_CTX_set_app_data(ctx, bd);
+    X509_STORE_CTX_set_verify(ctx, verify_links);
     vp = X509_STORE_CTX_get0_param(ctx);
     /* Trust only: validity is the expiry checks' business (with their own clock, --at), weak
      * signatures are sig.weak's; any certificate of the trust store may be an anchor, as

@@ -1,12 +1,15 @@
 /* Keys: match, describe, export. */
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle_int.h"
 #include "libcert/key.h"
 #include "util/error_int.h"
 
@@ -127,4 +130,77 @@ cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out
 done:
     BIO_free(bio);
     return err;
+}
+
+/* One DER private-key decoder per thread, built on first use and freed when the thread ends. */
+typedef struct key_decoder {
+    OSSL_DECODER_CTX *ctx;
+    EVP_PKEY *out; /* where the decoder puts its result */
+} key_decoder;
+
+static pthread_key_t decoder_key;
+static pthread_once_t decoder_once = PTHREAD_ONCE_INIT;
+
+static void decoder_free(void *p)
+{
+    key_decoder *d = p;
+
+    if (d != NULL) {
+        OSSL_DECODER_CTX_free(d->ctx);
+        EVP_PKEY_free(d->out);
+        free(d);
+    }
+}
+
+static void decoder_init(void)
+{
+    (void)pthread_key_create(&decoder_key, decoder_free);
+}
+
+__attribute__((destructor)) static void decoder_fini(void)
+{
+    /* The main thread's decoder: thread-specific destructors do not run for it. */
+    decoder_free(pthread_getspecific(decoder_key));
+    (void)pthread_setspecific(decoder_key, NULL);
+}
+
+EVP_PKEY *cert_key__decode_der(const uint8_t *der, size_t len)
+{
+    key_decoder *d;
+    const unsigned char *p = der;
+    size_t left = len;
+    EVP_PKEY *pkey;
+
+    pthread_once(&decoder_once, decoder_init);
+    d = pthread_getspecific(decoder_key);
+    if (d == NULL) {
+        d = calloc(1, sizeof(*d));
+        if (d == NULL)
+            return NULL;
+        /* Input "DER", any structure (PrivateKeyInfo or type-specific), any key type. */
+        d->ctx = OSSL_DECODER_CTX_new_for_pkey(&d->out, "DER", NULL, NULL,
+                                               OSSL_KEYMGMT_SELECT_KEYPAIR, NULL, NULL);
+        if (d->ctx == NULL || pthread_setspecific(decoder_key, d) != 0) {
+            decoder_free(d);
+            return NULL;
+        }
+    }
+    d->out = NULL;
+    if (!OSSL_DECODER_from_data(d->ctx, &p, &left) || d->out == NULL) {
+        EVP_PKEY_free(d->out);
+        d->out = NULL;
+        return NULL;
+    }
+    pkey = d->out;
+    d->out = NULL;
+    /* The whole input must be the key (trailing blanks allowed, as for other DER). */
+    while (left > 0 && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t' || *p == 0)) {
+        p++;
+        left--;
+    }
+    if (left != 0) {
+        EVP_PKEY_free(pkey);
+        return NULL;
+    }
+    return pkey;
 }

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what libcert needs to build, test and run its demo, from Debian 12 packages.
+# Safe to run again: apt-get is only called when a package is missing.
+set -eu
+
+PKGS="build-essential cmake pkg-config git
+libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libinih-dev libcmocka-dev
+scdoc clang llvm valgrind python3 python3-venv ca-certificates procps time strace"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "deps.sh: need root (or sudo) to install:$missing" >&2; exit 1; }
+    SUDO=sudo
+fi
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,8 @@
+#!/bin/sh
+# Quick-start command 2: set up on a fresh Debian 12 machine and run every test.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/deps.sh"
+"$top/scripts/build.sh"
+cd "${LIBCERT_BUILD_DIR:-$top/build}"
+ctest --output-on-failure -j"$(nproc)"
