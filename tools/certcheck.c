@@ -5,13 +5,18 @@
 
 #include "common/cli.h"
 
-enum { OPT_EACH = CLI_TOOL_ID, OPT_JOBS, OPT_REQUIRE_KEY };
+enum { OPT_EACH = CLI_TOOL_ID, OPT_JOBS, OPT_REQUIRE_KEY, OPT_IAM, OPT_EXPECT };
 
 static const cli_opt tool_opts[] = {
     {"each", 0, CLI_NOARG, OPT_EACH, NULL,
      "every input (file or directory) is a bundle of its own; exit with the highest code"},
     {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "threads for --each (default: the number of CPUs)"},
     {"require-key", 0, CLI_NOARG, OPT_REQUIRE_KEY, NULL, "a missing private key is an error"},
+    {"iam", 0, CLI_ARG, OPT_IAM, "NAME",
+     "check the IAM server certificate NAME (fetched from IAM) instead of local files, plus "
+     "CloudFront eligibility"},
+    {"expect", 0, CLI_ARG, OPT_EXPECT, "FILE",
+     "with --iam: say whether IAM holds exactly this bundle's leaf and chain (repeatable)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -19,6 +24,9 @@ typedef struct state {
     bool each;
     unsigned int jobs;
     bool require_key;
+    const char *iam;
+    const char **expect;
+    size_t nexpect;
 } state;
 
 static bool handle(cli *c, int id, const char *arg, void *ud)
@@ -34,6 +42,20 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     case OPT_REQUIRE_KEY:
         st->require_key = true;
         return true;
+    case OPT_IAM:
+        if (!cert_iam_name_valid(arg))
+            cli_usage_error(c, "--iam %s: not a certificate name IAM takes", arg);
+        st->iam = arg;
+        return true;
+    case OPT_EXPECT: {
+        const char **n = realloc((void *)st->expect, (st->nexpect + 1) * sizeof(*n));
+
+        if (n == NULL)
+            cli_usage_error(c, "out of memory");
+        n[st->nexpect++] = arg;
+        st->expect = n;
+        return true;
+    }
     }
     return false;
 }
@@ -41,21 +63,28 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
 int main(int argc, char **argv)
 {
     cli c;
-    state st = {false, 0, false};
+    state st = {false, 0, false, NULL, NULL, 0};
     cert_report_opts o;
-    cert_report *r = NULL;
+    cert_report *r = NULL, *expect = NULL;
+    cert_aws *aws = NULL;
     cert_output fmt;
     cert_text_opts text;
     int first, rc;
 
-    cli_init(&c, "certcheck", "[options] INPUT...",
+    cli_init_aws(&c, "certcheck", "[options] INPUT...  |  certcheck --iam NAME [options]",
              "Check a certificate bundle before IAM and CloudFront see it: chain order and "
              "completeness,\nkey match, expiry, key type and size, signatures, host names, IAM "
              "limits.\nINPUT is a file (PEM, DER, PKCS#12, PKCS#7), a directory or - for stdin; "
-             "inputs named\ntogether form one bundle.",
+             "inputs named\ntogether form one bundle. With --iam, the certificate IAM holds "
+             "under NAME.",
              tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
-    if (first >= argc)
+    if (st.iam != NULL && (first < argc || st.each))
+        cli_usage_error(&c, "--iam checks the certificate in IAM: give no INPUT (use --expect "
+                            "FILE to compare with a local bundle)");
+    if (st.iam == NULL && st.nexpect > 0)
+        cli_usage_error(&c, "--expect goes with --iam");
+    if (st.iam == NULL && first >= argc)
         cli_usage_error(&c, "no input given");
     rc = cli_report_opts(&c, &o);
     if (rc != 0)
@@ -75,8 +104,30 @@ int main(int argc, char **argv)
         rc = (int)worst;
         goto done;
     }
-    if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o, &r) <
-        0) {
+    if (st.iam != NULL) {
+        if (st.nexpect > 0) {
+            if (cert_report_build(st.expect, st.nexpect, &o, &expect) < 0) {
+                rc = cli_fail(&c);
+                goto done;
+            }
+            if (cert_report_chain(expect) == NULL) {
+                const char *msg;
+
+                rc = (int)cert_exit_for_err(cert_report_error(expect, &msg));
+                cli_err(&c, "--expect: %s", msg);
+                goto done;
+            }
+            o.check.expect = cert_report_chain(expect);
+        }
+        rc = cli_aws_new(&c, &aws);
+        if (rc != 0)
+            goto done;
+        if (cert_report_build_iam(aws, st.iam, &o, &r) < 0) {
+            rc = cli_aws_fail(&c);
+            goto done;
+        }
+    } else if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o,
+                                 &r) < 0) {
         rc = cli_fail(&c);
         goto done;
     }
@@ -94,6 +145,9 @@ int main(int argc, char **argv)
 
 done:
     cert_report_free(r);
+    cert_report_free(expect);
+    cert_aws_free(aws);
+    free((void *)st.expect);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)
         rc = CERT_EXIT_INPUT;

@@ -29,6 +29,7 @@ from emu_common import (
     new_request_id,
     rand_chars,
     utcnow,
+    cert_now,
 )
 from emu_iam import leaf_dns_names
 
@@ -407,7 +408,7 @@ class CloudFrontHandlers:
             # certificate yet (hashicorp/terraform-provider-aws#4698 retries this for a minute).
             if time.monotonic() < cert.uploaded_mono + self.emu.knobs["consistency_delay"]:
                 raise _invalid_cert()
-            if cert.leaf.not_valid_after_utc < utcnow() or not _key_supported(cert.leaf):
+            if cert.leaf.not_valid_after_utc < cert_now(self.emu.knobs) or not _key_supported(cert.leaf):
                 raise _invalid_cert()
             sans = leaf_dns_names(cert.leaf)
             for alias in cfg.aliases:

@@ -37,6 +37,21 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def parse_iso(text):
+    """An ISO 8601 time with Z or an offset, as a timezone-aware datetime."""
+    dt = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if dt.tzinfo is None:
+        raise ValueError("give a time zone (Z or +HH:MM)")
+    return dt
+
+
+def cert_now(knobs):
+    """The clock certificate validity is judged by: the real one, or the tests' pinned clock
+    (knob cert_clock), so that fixtures with fixed dates stay valid in the emulator."""
+    pinned = knobs.get("cert_clock")
+    return parse_iso(pinned) if pinned else utcnow()
+
+
 def iso_ms(dt):
     """ISO 8601 with milliseconds and Z, as IAM answers UploadDate and CloudFront LastModifiedTime."""
     dt = dt.astimezone(datetime.timezone.utc)

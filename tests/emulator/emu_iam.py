@@ -31,6 +31,7 @@ from emu_common import (
     query_ok,
     rand_chars,
     utcnow,
+    cert_now,
 )
 
 HANDLED_ACTIONS = frozenset(
@@ -463,13 +464,14 @@ class IamHandlers:
         path = p.get("Path", "/")  # IAM API Reference, UploadServerCertificate, Path: default "/"
         now = utcnow()
         leaf = parse_leaf(p["CertificateBody"])
+        cert_clock = cert_now(self.emu.knobs)
         key = parse_private_key(p["PrivateKey"])
         if _spki(key.public_key()) != _spki(leaf.public_key()):
             # IAM API Reference, UploadServerCertificate, Errors: KeyPairMismatch (400).
             raise AwsError("KeyPairMismatch", MSG_KEY_MISMATCH, 400)
         if "CertificateChain" in p:
             check_chain(leaf, p["CertificateChain"])
-        check_validity(leaf, now)
+        check_validity(leaf, cert_clock)
         tags = [(t["Key"], t["Value"]) for t in p.get("Tags", [])]
         _check_dup_keys(tags)
         with STATE_LOCK:

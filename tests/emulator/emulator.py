@@ -43,6 +43,7 @@ from emu_common import (  # noqa: E402
     AwsError,
     Response,
     error_for_service,
+    parse_iso,
 )
 
 START = time.monotonic()
@@ -434,13 +435,18 @@ class Emulator:
         return Response(status, [("Content-Type", "application/json")], json.dumps(obj, indent=1) + "\n")
 
     def set_knobs(self, obj):
+        if "cert_clock" in obj:
+            val = obj["cert_clock"]
+            if val not in (None, ""):
+                parse_iso(val)  # ValueError when it is not ISO 8601
+            self.knobs["cert_clock"] = val or None
         for key in ("latency_ms", "quota", "deploy_delay", "consistency_delay"):
             if key in obj:
                 val = obj[key]
                 if not isinstance(val, (int, float)) or isinstance(val, bool) or val < 0:
                     raise ValueError(f"{key} must be a number >= 0")
                 self.knobs[key] = int(val) if key == "quota" else val
-        unknown = set(obj) - {"latency_ms", "quota", "deploy_delay", "consistency_delay"}
+        unknown = set(obj) - {"latency_ms", "quota", "deploy_delay", "consistency_delay", "cert_clock"}
         if unknown:
             raise ValueError("unknown knob(s): " + ", ".join(sorted(unknown)))
         with STATE_LOCK:
@@ -722,6 +728,9 @@ def parse_args(argv):
     p.add_argument("--deploy-delay", type=float, default=2.0, help="seconds InProgress before Deployed (2)")
     p.add_argument("--consistency-delay", type=float, default=0.0,
                    help="seconds after an upload during which CloudFront does not see the certificate (0)")
+    p.add_argument("--cert-clock", default=None, metavar="ISO8601",
+                   help="judge certificate validity as of this time (tests pin their fixtures' "
+                        "clock); UploadDate and everything else stay on the real clock")
     p.add_argument("--fault", action="append", default=[], metavar="JSON", help="a fault rule (repeatable)")
     p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     p.add_argument("--tls-key", help="... and this key (PEM)")
@@ -742,6 +751,7 @@ def main(argv=None):
         "quota": args.quota,
         "deploy_delay": args.deploy_delay,
         "consistency_delay": args.consistency_delay,
+        "cert_clock": args.cert_clock,
     }
     emu = Emulator(knobs, auth_count=auth, tls=bool(args.tls_cert))
     for spec in args.fault:

@@ -38,22 +38,80 @@ const cli_opt cli_check_opts[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
-void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
-              const cli_opt *tool_opts, bool check_opts)
+const cli_opt cli_aws_opts[] = {
+    {"profile", 0, CLI_ARG, CLI_PROFILE, "NAME",
+     "AWS profile (beats AWS_ACCESS_KEY_ID in the environment; AWS_PROFILE does not)"},
+    {"endpoint-url", 0, CLI_ARG, CLI_ENDPOINT_URL, "URL",
+     "send every AWS request to URL (an emulator); else AWS_ENDPOINT_URL_<SERVICE>, ..."},
+    {"ca-bundle", 0, CLI_ARG, CLI_CA_BUNDLE, "FILE", "CA certificates to verify AWS's TLS with"},
+    {"timeout", 0, CLI_ARG, CLI_TIMEOUT, "SECONDS", "per request attempt (default 60)"},
+    {"max-attempts", 0, CLI_ARG, CLI_MAX_ATTEMPTS, "N",
+     "attempts per request (default: AWS_MAX_ATTEMPTS, max_attempts, 3)"},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+static void init_tables(cli *c, const cli_opt *tool_opts, bool check_opts, bool aws_opts)
 {
     size_t n = 0;
 
+    if (tool_opts != NULL)
+        c->tables[n++] = tool_opts;
+    if (check_opts)
+        c->tables[n++] = cli_check_opts;
+    if (aws_opts)
+        c->tables[n++] = cli_aws_opts;
+    c->tables[n++] = cli_common_opts;
+}
+
+void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
+                  const cli_opt *tool_opts, bool check_opts)
+{
+    cli_init(c, tool, usage, summary, NULL, false);
+    memset((void *)c->tables, 0, sizeof(c->tables));
+    init_tables(c, tool_opts, check_opts, true);
+}
+
+static void aws_log(const char *line, void *ud)
+{
+    fprintf(stderr, "%s: %s\n", ((const cli *)ud)->tool, line);
+}
+
+int cli_aws_new(cli *c, cert_aws **out)
+{
+    cert_aws_opts o = CERT_AWS_OPTS_INIT;
+
+    o.profile = c->profile;
+    o.endpoint_url = c->endpoint_url;
+    o.ca_bundle = c->ca_bundle;
+    o.timeout_ms = (long)c->timeout_s * 1000;
+    o.max_attempts = (int)c->max_attempts;
+    o.user_agent = c->tool;
+    if (c->verbose > 0) {
+        o.log = aws_log;
+        o.log_ud = c;
+    }
+    if (cert_aws_new(&o, out) < 0) {
+        cli_err(c, "%s", cert_error_last()->message);
+        return cert_error_last()->code == CERT_E_INVALID ? CERT_EXIT_USAGE : CERT_EXIT_AWS;
+    }
+    return 0;
+}
+
+int cli_aws_fail(const cli *c)
+{
+    return cli_fail(c);
+}
+
+void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
+              const cli_opt *tool_opts, bool check_opts)
+{
     memset(c, 0, sizeof(*c));
     c->tool = tool;
     c->usage = usage;
     c->summary = summary;
     c->color = -1;
     c->days = 30;
-    if (tool_opts != NULL)
-        c->tables[n++] = tool_opts;
-    if (check_opts)
-        c->tables[n++] = cli_check_opts;
-    c->tables[n++] = cli_common_opts;
+    init_tables(c, tool_opts, check_opts, false);
 }
 
 void cli_err(const cli *c, const char *fmt, ...)
@@ -105,7 +163,7 @@ bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max,
 static void print_help(const cli *c)
 {
     printf("usage: %s %s\n%s\n", c->tool, c->usage, c->summary);
-    for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
         printf("\n");
         for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
             char left[64];
@@ -158,7 +216,7 @@ int cli_parse(cli *c, int argc, char **argv,
     int ch;
 
     shorts[ns++] = ':'; /* report a missing argument distinctly */
-    for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
         for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
             if (nl + 1 < sizeof(longs) / sizeof(longs[0])) {
                 longs[nl].name = o->name;
@@ -185,7 +243,7 @@ int cli_parse(cli *c, int argc, char **argv,
         if (ch == ':')
             cli_usage_error(c, "option %s needs an argument", argv[optind - 1]);
         if (ch < 256) { /* map a short option to its id */
-            for (size_t t = 0; t < 4 && c->tables[t] != NULL; t++) {
+            for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
                 for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
                     if (o->short_name == ch)
                         id = o->id;
@@ -261,6 +319,25 @@ int cli_parse(cli *c, int argc, char **argv,
         case CLI_LIST_CODES:
             print_codes();
             exit(0);
+        case CLI_PROFILE:
+            c->profile = optarg;
+            break;
+        case CLI_ENDPOINT_URL:
+            c->endpoint_url = optarg;
+            break;
+        case CLI_CA_BUNDLE:
+            c->ca_bundle = optarg;
+            break;
+        case CLI_TIMEOUT:
+            cli_uint(c, "timeout", optarg, 3600, &c->timeout_s);
+            if (c->timeout_s == 0)
+                cli_usage_error(c, "--timeout 0: give at least 1 second");
+            break;
+        case CLI_MAX_ATTEMPTS:
+            cli_uint(c, "max-attempts", optarg, 100, &c->max_attempts);
+            if (c->max_attempts == 0)
+                cli_usage_error(c, "--max-attempts 0: give at least 1");
+            break;
         default:
             if (handler == NULL || !handler(c, id, optarg, ud))
                 exit(CERT_EXIT_USAGE);

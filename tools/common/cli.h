@@ -42,6 +42,11 @@ enum {
     CLI_WITH_ROOT,
     CLI_ALLOW,
     CLI_LIST_CODES,
+    CLI_PROFILE,
+    CLI_ENDPOINT_URL,
+    CLI_CA_BUNDLE,
+    CLI_TIMEOUT,
+    CLI_MAX_ATTEMPTS,
     CLI_TOOL_ID = 512,
 };
 
@@ -49,12 +54,14 @@ enum {
 extern const cli_opt cli_common_opts[];
 /* Options of every tool that reads and checks a bundle. */
 extern const cli_opt cli_check_opts[];
+/* Options of every tool that talks to AWS. */
+extern const cli_opt cli_aws_opts[];
 
 typedef struct cli {
     const char *tool;
     const char *usage;   /* "[options] INPUT..." */
     const char *summary; /* one line */
-    const cli_opt *tables[4];
+    const cli_opt *tables[6];
     int quiet;
     int verbose;
     bool json;
@@ -73,14 +80,31 @@ typedef struct cli {
     bool with_root;
     const char **allow;
     size_t nallow;
+    /* AWS options */
+    const char *profile;
+    const char *endpoint_url;
+    const char *ca_bundle;
+    unsigned int timeout_s;
+    unsigned int max_attempts;
     /* made by cli_report_opts() */
     cert_passin *passin_obj;
     cert_trust *trust;
 } cli;
 
-/* Initialise with the tool's name, usage, summary and its own table (may be NULL). */
+/* Initialise with the tool's name, usage, summary and its own table (may be NULL), and which
+ * shared tables it takes. */
 void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
               const cli_opt *tool_opts, bool check_opts);
+void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
+                  const cli_opt *tool_opts, bool check_opts);
+
+/* Make the AWS session from the parsed AWS options (-v lines go to stderr). On failure prints
+ * the library's message and returns the exit code; 0 on success. */
+int cli_aws_new(cli *c, cert_aws **out);
+
+/* Report a failed AWS call: the library's message, and the exit code (4 rejected, 5 retries
+ * exhausted). */
+int cli_aws_fail(const cli *c);
 
 /*
  * Parse argv. Shared options are handled here; each of the tool's own options calls

@@ -40,11 +40,16 @@ typedef struct cert_check_opts {
     const char *const *allow;   /**< borrowed; error codes to downgrade to warnings */
     size_t allow_count;
     bool key_required;          /**< key.missing is an error (a tool that uploads or writes it) */
+    bool key_not_expected;      /**< no key.missing at all (a certificate fetched from IAM) */
+    const char *iam_path;       /**< the certificate lives in IAM under this path: iam.path when
+                                     CloudFront cannot use it; NULL: not in IAM */
+    const cert_chain *expect;   /**< borrowed; iam.differs / iam.same against this chain's leaf
+                                     and intermediates; NULL: no comparison */
 } cert_check_opts;
 
 #define CERT_CHECK_OPTS_VERSION 1
 #define CERT_CHECK_OPTS_INIT                                                                   \
-    {CERT_CHECK_OPTS_VERSION, CERT_TIME_NOW, 30, NULL, 0, NULL, 0, false}
+    {CERT_CHECK_OPTS_VERSION, CERT_TIME_NOW, 30, NULL, 0, NULL, 0, false, false, NULL, NULL}
 
 /**
  * Run every rule on a built chain.

@@ -2,11 +2,15 @@
 #ifndef LIBCERT_LIBCERT_H
 #define LIBCERT_LIBCERT_H
 
+#include "aws.h"
 #include "bundle.h"
 #include "chain.h"
 #include "checks.h"
+#include "cloudfront.h"
 #include "common.h"
 #include "error.h"
+#include "iam.h"
+#include "inventory.h"
 #include "key.h"
 #include "report.h"
 #include "split.h"

@@ -69,6 +69,21 @@ typedef struct cert_text_opts {
 CERT_EXTERN cert_err cert_report_build(const char *const *inputs, size_t count,
                                        const cert_report_opts *opts, cert_report **out);
 
+/**
+ * The pipeline for a certificate held in IAM: GetServerCertificate, then the same chain and
+ * checks as for a local bundle (no key expected), plus CloudFront eligibility (iam.path) and,
+ * when opts->check.expect is set, whether IAM holds exactly that chain (iam.differs / iam.same).
+ * An AWS failure is returned, not recorded: there is nothing to report on.
+ * @param aws  the session
+ * @param name ServerCertificateName
+ * @param opts borrowed; NULL means CERT_REPORT_OPTS_INIT
+ * @param out  new report owned by the caller; its input reads "iam:NAME"
+ * @return CERT_OK; CERT_E_AWS (NoSuchEntity, ...); CERT_E_NET; CERT_E_INVALID; CERT_E_NOMEM
+ */
+struct cert_aws;
+CERT_EXTERN cert_err cert_report_build_iam(struct cert_aws *aws, const char *name,
+                                           const cert_report_opts *opts, cert_report **out);
+
 /** Free a report. NULL is a no-op. */
 CERT_EXTERN void cert_report_free(cert_report *report);
 

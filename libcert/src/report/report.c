@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcert/iam.h"
 #include "report_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
@@ -69,6 +70,83 @@ cert_err cert_report_build(const char *const *inputs, size_t count, const cert_r
     r = NULL;
 
 done:
+    cert_report_free(r);
+    return err;
+}
+
+cert_err cert_report_build_iam(cert_aws *aws, const char *name, const cert_report_opts *o,
+                               cert_report **out)
+{
+    cert_err err = CERT_OK, stage = CERT_OK;
+    cert_report *r = NULL;
+    cert_iam_cert meta;
+    char *body = NULL, *chain = NULL, *label = NULL;
+    cert_chain_opts copts;
+    cert_check_opts kopts;
+
+    memset(&meta, 0, sizeof(meta));
+    if (out == NULL || aws == NULL || name == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_build_iam: NULL argument");
+    *out = NULL;
+    if (o == NULL)
+        o = &default_opts;
+    CERT_TRY(cert_iam_get(aws, name, &meta, &body, &chain));
+    r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        CERT_NOMEM();
+    r->inputs = calloc(1, sizeof(*r->inputs));
+    if (r->inputs == NULL || asprintf(&r->inputs[0], "iam:%s", name) < 0)
+        CERT_NOMEM();
+    r->ninputs = 1;
+    r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
+    copts = o->chain;
+    copts.now = r->now;
+    kopts = o->check;
+    kopts.now = r->now;
+    kopts.key_not_expected = true;
+    kopts.key_required = false;
+    kopts.iam_path = meta.path;
+    CERT_TRY(cert_bundle_new(&r->bundle));
+    if (asprintf(&label, "iam:%s CertificateBody", name) < 0) {
+        label = NULL;
+        CERT_NOMEM();
+    }
+    stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)body, strlen(body), label, &o->bundle);
+    free(label);
+    label = NULL;
+    if (stage == CERT_OK && chain != NULL && chain[0] != '\0') {
+        if (asprintf(&label, "iam:%s CertificateChain", name) < 0) {
+            label = NULL;
+            CERT_NOMEM();
+        }
+        stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)chain, strlen(chain), label,
+                                     &o->bundle);
+    }
+    r->loaded = stage == CERT_OK;
+    if (stage == CERT_OK)
+        stage = cert_chain_build(r->bundle, &copts, &r->chain);
+    if (stage == CERT_OK)
+        stage = cert_checks_run(r->chain, &kopts, &r->findings);
+    if (stage == CERT_E_NOMEM || stage == CERT_E_INVALID) {
+        err = stage;
+        goto done;
+    }
+    if (stage < 0) {
+        r->err = stage;
+        r->err_msg = strdup(cert_error_last()->message);
+        if (r->err_msg == NULL)
+            CERT_NOMEM();
+        cert_chain_free(r->chain);
+        r->chain = NULL;
+    }
+    *out = r;
+    r = NULL;
+
+done:
+    free(label);
+    free(body);
+    free(chain);
+    cert_iam_cert_clear(&meta);
     cert_report_free(r);
     return err;
 }

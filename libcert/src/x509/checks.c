@@ -45,6 +45,10 @@ static const code_info catalogue[] = {
     {"limit.body", CERT_SEV_ERROR, "the certificate PEM exceeds IAM's 16,384 characters"},
     {"limit.key", CERT_SEV_ERROR, "the private key PEM exceeds IAM's 16,384 characters"},
     {"limit.chain", CERT_SEV_ERROR, "the chain PEM exceeds IAM's 2,097,152 characters"},
+    {"iam.path", CERT_SEV_ERROR,
+     "the IAM certificate is not under /cloudfront/, so CloudFront cannot use it"},
+    {"iam.differs", CERT_SEV_ERROR,
+     "IAM does not hold exactly the leaf and chain of the --expect bundle"},
     {"cert.expires_soon", CERT_SEV_WARNING, "the leaf expires within --days (default 30)"},
     {"chain.expires_first", CERT_SEV_WARNING, "an intermediate expires before the leaf"},
     {"chain.cross_expired", CERT_SEV_WARNING,
@@ -58,6 +62,7 @@ static const code_info catalogue[] = {
     {"chain.alt_path", CERT_SEV_INFO,
      "a certificate of another valid path (a cross-sign) was left out"},
     {"input.ignored", CERT_SEV_INFO, "a PEM block that is not a certificate or key was skipped"},
+    {"iam.same", CERT_SEV_INFO, "IAM holds exactly the leaf and chain of the --expect bundle"},
 };
 
 #define NCODES (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -208,7 +213,7 @@ static cert_err check_key(ctx *c)
     size_t leaf = cert_chain_leaf_item(c->chain);
     char s[512], d[300];
 
-    if (cert_chain_key(c->chain) != NULL)
+    if (cert_chain_key(c->chain) != NULL || c->o->key_not_expected)
         return CERT_OK;
     if (cert_bundle_key_count(c->b) == 0)
         return add(c, "key.missing", leaf, csrc(c, leaf),
@@ -524,6 +529,46 @@ static cert_err check_limits(ctx *c)
     return CERT_OK;
 }
 
+/* CloudFront developer guide, "Importing an SSL/TLS certificate": a certificate not under
+ * /cloudfront/ is never offered to CloudFront. */
+static cert_err check_iam(ctx *c)
+{
+    size_t item = cert_chain_leaf_item(c->chain);
+    const cert_chain *e = c->o->expect;
+    bool same;
+
+    if (c->o->iam_path != NULL && !cert_iam_path_cloudfront(c->o->iam_path)) {
+        cert_err err = add(c, "iam.path", item, csrc(c, item),
+                           "the certificate's IAM path is %s; CloudFront uses only certificates "
+                           "under /cloudfront/ (certls --fix-path moves it without re-uploading)",
+                           c->o->iam_path);
+
+        if (err < 0)
+            return err;
+    }
+    if (e == NULL)
+        return CERT_OK;
+    same = X509_cmp(cert_chain_leaf(c->chain), cert_chain_leaf(e)) == 0;
+    {
+        /* Intermediates only: neither side counts a root. */
+        size_t na = 0, nb = 0;
+        X509 *ra = cert_chain_root(c->chain), *rb = cert_chain_root(e);
+
+        for (size_t i = 0; i < cert_chain_count(c->chain); i++)
+            na += cert_chain_at(c->chain, i) != ra;
+        for (size_t i = 0; i < cert_chain_count(e); i++)
+            nb += cert_chain_at(e, i) != rb;
+        same = same && na == nb;
+        for (size_t i = 0; same && i < na; i++)
+            same = X509_cmp(cert_chain_at(c->chain, i), cert_chain_at(e, i)) == 0;
+    }
+    if (same)
+        return add(c, "iam.same", item, csrc(c, item),
+                   "IAM holds exactly the leaf and chain of the expected bundle");
+    return add(c, "iam.differs", item, csrc(c, item),
+               "IAM holds another leaf or chain than the expected bundle (compared as DER)");
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
     const finding_int *x = a, *y = b;
@@ -580,6 +625,7 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
     CERT_TRY(check_server(&c));
     CERT_TRY(check_names(&c));
     CERT_TRY(check_limits(&c));
+    CERT_TRY(check_iam(&c));
     CERT_TRY(check_notes(&c));
     qsort(c.f->v, c.f->n, sizeof(*c.f->v), cmp_finding);
     *out = c.f;

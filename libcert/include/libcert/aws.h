@@ -1,0 +1,155 @@
+/*
+ * AWS access: configuration and credentials resolved as the AWS CLI resolves them, endpoints,
+ * Signature Version 4, one reused HTTPS connection, retries as the SDKs' standard mode, and AWS
+ * error answers turned into errors a caller can act on.
+ *
+ * Nothing here ever logs or returns in a message an Authorization header, a secret key, a
+ * session token or a private key.
+ */
+#ifndef LIBCERT_AWS_H
+#define LIBCERT_AWS_H
+
+#include "common.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A session: configuration, credentials, one HTTP connection. Not thread-safe: one per thread.
+ * Opaque. */
+typedef struct cert_aws cert_aws;
+
+/** The services libcert talks to. IAM, CloudFront and STS's global endpoint are signed for
+ * us-east-1. */
+typedef enum cert_aws_service {
+    CERT_AWS_IAM = 0,
+    CERT_AWS_CLOUDFRONT,
+    CERT_AWS_STS,
+    CERT_AWS_SSO, /**< the IAM Identity Center portal (GetRoleCredentials) */
+} cert_aws_service;
+
+/** Receives one line per request at -v ("IAM UploadServerCertificate iam.amazonaws.com 200
+ * attempt 1 42 ms"); never a secret. */
+typedef void (*cert_aws_log_fn)(const char *line, void *ud);
+
+/** Options for cert_aws_new(). Initialise with CERT_AWS_OPTS_INIT. */
+typedef struct cert_aws_opts {
+    unsigned int version;
+    const char *profile;      /**< --profile; beats keys in the environment (AWS_PROFILE does not) */
+    const char *endpoint_url; /**< --endpoint-url: every service (the tools talk to one at a time) */
+    const char *ca_bundle;    /**< --ca-bundle; else AWS_CA_BUNDLE, else the profile's ca_bundle */
+    long connect_timeout_ms;  /**< 0: 10 s */
+    long timeout_ms;          /**< per attempt, --timeout; 0: 60 s */
+    int max_attempts;         /**< 0: AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 3 */
+    const char *user_agent;   /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
+    cert_aws_log_fn log;      /**< -v output; NULL for none */
+    void *log_ud;
+} cert_aws_opts;
+
+#define CERT_AWS_OPTS_VERSION 1
+#define CERT_AWS_OPTS_INIT {CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL}
+
+/**
+ * Read the configuration (environment, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, the
+ * profile). Credentials are resolved on the first request, not here, and nothing is sent.
+ * @param opts borrowed; NULL means CERT_AWS_OPTS_INIT
+ * @param out  new session owned by the caller (cert_aws_free()); NULL on failure
+ * @return CERT_OK; CERT_E_INVALID (the profile does not exist, a malformed setting: the message
+ *         names the file and setting); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_aws_new(const cert_aws_opts *opts, cert_aws **out);
+
+/** Free a session, wiping its credentials. NULL is a no-op. */
+CERT_EXTERN void cert_aws_free(cert_aws *aws);
+
+/**
+ * The endpoint a service is reached at: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's services section or endpoint_url, else AWS's.
+ * @return borrowed, valid as long as the session ("https://iam.amazonaws.com")
+ */
+CERT_EXTERN const char *cert_aws_endpoint(const cert_aws *aws, cert_aws_service service);
+
+/**
+ * Resolve credentials now (as the first request would) and say where they came from.
+ * @param source_out a static description ("environment", "shared credentials file",
+ *                   "credential_process", "assume role", "web identity", "SSO",
+ *                   "container", "instance metadata"); may be NULL
+ * @return CERT_OK; CERT_E_AWS (no credentials anywhere, or a provider refused: the message says
+ *         which and what to do); CERT_E_NET
+ */
+CERT_EXTERN cert_err cert_aws_resolve_credentials(cert_aws *aws, const char **source_out);
+
+/** Details of the last AWS error answer on this session. */
+typedef struct cert_aws_error {
+    const char *service;    /**< "IAM", "CloudFront", "STS", ... */
+    const char *action;     /**< "UploadServerCertificate" */
+    const char *code;       /**< AWS's error code ("EntityAlreadyExists"); "" for a network failure */
+    const char *message;    /**< AWS's message */
+    const char *request_id; /**< "" when none */
+    long status;            /**< HTTP status; 0 when no answer came */
+    int attempts;           /**< how many were made */
+} cert_aws_error;
+
+/**
+ * The last error answer (or network failure) seen by a request on this session; every string
+ * is "" (never NULL) when there was none. Valid until the next request.
+ */
+CERT_EXTERN const cert_aws_error *cert_aws_last_error(const cert_aws *aws);
+
+/* ---- Signature Version 4, as one pure function ---- */
+
+/** Credentials to sign with (borrowed strings). */
+typedef struct cert_aws_credentials {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token; /**< NULL when the credentials are not temporary */
+} cert_aws_credentials;
+
+/** One HTTP header (borrowed strings). */
+typedef struct cert_http_header {
+    const char *name;
+    const char *value;
+} cert_http_header;
+
+/** What SigV4 signs. */
+typedef struct cert_sigv4_request {
+    const char *method;  /**< "GET", "POST", ... */
+    const char *host;    /**< the Host header value, with ":port" when not the default */
+    const char *path;    /**< the request path as sent (percent-encoded), "/" for none */
+    const char *query;   /**< the query string as sent, without "?"; "" or NULL for none */
+    const cert_http_header *headers; /**< every header that is sent, except Host, User-Agent,
+                                          X-Amz-Date and X-Amz-Security-Token */
+    size_t header_count;
+    const uint8_t *body;
+    size_t body_len;
+    const char *region;  /**< "us-east-1" */
+    const char *service; /**< signing name: "iam", "cloudfront", "sts" */
+    int64_t time;        /**< seconds since the epoch */
+} cert_sigv4_request;
+
+/** The headers to add to the request. */
+typedef struct cert_sigv4_signed {
+    char amz_date[17];       /**< X-Amz-Date: "20150830T123600Z" */
+    char authorization[512]; /**< Authorization */
+    char signature[65];      /**< the hex signature inside authorization (for tests) */
+    char canonical_hash[65]; /**< SHA-256 of the canonical request (for tests) */
+} cert_sigv4_signed;
+
+/**
+ * Sign a request with AWS Signature Version 4 (HMAC-SHA256 from OpenSSL). Pure: same inputs,
+ * same outputs; the derived signing key is wiped before return. X-Amz-Security-Token, when the
+ * credentials carry a session token, is signed too: send it.
+ * @param req   borrowed
+ * @param creds borrowed
+ * @param out   written
+ * @return CERT_OK; CERT_E_INVALID (a missing field, a header value with a newline); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_sigv4_sign(const cert_sigv4_request *req,
+                                     const cert_aws_credentials *creds, cert_sigv4_signed *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * IAM server certificates (IAM API Reference, API version 2010-05-08): upload, get, list (every
+ * page), update, delete, tags, and the account's quota. Field names, patterns and limits are
+ * those of the API reference; arguments are checked before anything is sent.
+ */
+#ifndef LIBCERT_IAM_H
+#define LIBCERT_IAM_H
+
+#include <openssl/x509.h>
+#include <stdio.h>
+
+#include "aws.h"
+#include "chain.h"
+#include "key.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** ServerCertificateMetadata. Strings are owned (cert_iam_cert_clear()). */
+typedef struct cert_iam_cert {
+    char *path;          /**< Path, "/cloudfront/" */
+    char *name;          /**< ServerCertificateName */
+    char *id;            /**< ServerCertificateId */
+    char *arn;           /**< Arn */
+    int64_t upload_date; /**< UploadDate, seconds since the epoch; INT64_MIN when absent */
+    int64_t expiration;  /**< Expiration; INT64_MIN when absent */
+} cert_iam_cert;
+
+/** One tag (borrowed strings in requests, owned in results). */
+typedef struct cert_aws_tag {
+    char *key;
+    char *value;
+} cert_aws_tag;
+
+/** What UploadServerCertificate sends. Borrowed strings. */
+typedef struct cert_iam_upload_req {
+    const char *name;        /**< ServerCertificateName: [\w+=,.@-]+, 1 to 128 */
+    const char *path;        /**< Path: "/" or /.../ of U+0021..U+007E, at most 512; NULL is "/" */
+    const char *body;        /**< CertificateBody: the leaf PEM, at most 16,384 characters */
+    const char *chain;       /**< CertificateChain: issuer first; NULL or "" for none */
+    const char *private_key; /**< PrivateKey: unencrypted PEM, at most 16,384 characters */
+    const cert_aws_tag *tags;
+    size_t tag_count;        /**< at most 50 */
+} cert_iam_upload_req;
+
+/** Free the strings of a metadata record and zero it. */
+CERT_EXTERN void cert_iam_cert_clear(cert_iam_cert *c);
+
+/** Free an array from cert_iam_list(). NULL is a no-op. */
+CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
+
+/** Free an array of tags. NULL is a no-op. */
+CERT_EXTERN void cert_iam_tags_free(cert_aws_tag *v, size_t n);
+
+/**
+ * UploadServerCertificate: one request.
+ * @param req borrowed; the key is sent, never logged
+ * @param out the new certificate's metadata, owned by the caller (cert_iam_cert_clear())
+ * @return CERT_OK; CERT_E_INVALID (a field breaks the API's pattern or length: nothing sent);
+ *         CERT_E_AWS (cert_aws_last_error(): EntityAlreadyExists, LimitExceeded,
+ *         MalformedCertificate, KeyPairMismatch, ...); CERT_E_NET; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_iam_upload(cert_aws *aws, const cert_iam_upload_req *req,
+                                     cert_iam_cert *out);
+
+/**
+ * GetServerCertificate.
+ * @param meta_out  metadata, owned by the caller; may be NULL
+ * @param body_out  CertificateBody as IAM holds it, new string (free()); may be NULL
+ * @param chain_out CertificateChain, new string or NULL when IAM has none; may be NULL
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_AWS (NoSuchEntity, ...); CERT_E_NET; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_iam_get(cert_aws *aws, const char *name, cert_iam_cert *meta_out,
+                                  char **body_out, char **chain_out);
+
+/**
+ * ListServerCertificates, every page (Marker / IsTruncated).
+ * @param path_prefix PathPrefix, NULL for all
+ * @param page_size   MaxItems per request, 1 to 1000; 0 means 1000 (the fewest requests)
+ * @param out         new array owned by the caller (cert_iam_certs_free()), in IAM's order
+ * @param count_out   its length
+ */
+CERT_EXTERN cert_err cert_iam_list(cert_aws *aws, const char *path_prefix, unsigned int page_size,
+                                   cert_iam_cert **out, size_t *count_out);
+
+/** UpdateServerCertificate: a new path and/or name (NULL keeps it). */
+CERT_EXTERN cert_err cert_iam_update(cert_aws *aws, const char *name, const char *new_path,
+                                     const char *new_name);
+
+/** DeleteServerCertificate. CERT_E_AWS DeleteConflict while something uses it. */
+CERT_EXTERN cert_err cert_iam_delete(cert_aws *aws, const char *name);
+
+/** TagServerCertificate. */
+CERT_EXTERN cert_err cert_iam_tag(cert_aws *aws, const char *name, const cert_aws_tag *tags,
+                                  size_t count);
+
+/** ListServerCertificateTags, every page; *out owned by the caller (cert_iam_tags_free()). */
+CERT_EXTERN cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out,
+                                        size_t *count_out);
+
+/** GetAccountSummary: ServerCertificates and ServerCertificatesQuota (-1 when absent). */
+CERT_EXTERN cert_err cert_iam_quota(cert_aws *aws, long *used_out, long *quota_out);
+
+/** Whether `name` fits ServerCertificateName's pattern [\w+=,.@-]+ and 1 to 128 characters. */
+CERT_EXTERN bool cert_iam_name_valid(const char *name);
+
+/** Whether `path` fits Path's pattern ("/" or "/" U+0021..U+007E... "/") and 1 to 512. */
+CERT_EXTERN bool cert_iam_path_valid(const char *path);
+
+/**
+ * The name certup gives a certificate: its first DNS name ("*" written "wildcard"), its
+ * notAfter date and the first 8 hex digits of its SHA-256, e.g.
+ * "www.example.com-2026-06-01-1a2b3c4d", made to fit the name pattern and 128 characters.
+ * @param leaf borrowed
+ * @param buf  at least 129 bytes
+ * @return buf
+ */
+CERT_EXTERN char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size);
+
+/** The same certificates? Compares DER, not text: IAM and the AWS CLI rewrite line endings.
+ * @param pem_a, pem_b PEM text of one or more certificates each
+ * @return true when both hold the same certificates in the same order */
+CERT_EXTERN bool cert_pem_same_certs(const char *pem_a, const char *pem_b);
+
+/** "2026-06-01T00:00:00+00:00", the AWS CLI's form of a time (buf at least 26 bytes). */
+CERT_EXTERN char *cert_aws_time_format(int64_t t, char *buf, size_t size);
+
+/* ---- putting a checked chain into IAM, idempotently (certup, certrotate) ---- */
+
+/** What cert_iam_put() did. */
+typedef enum cert_put_status {
+    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate succeeded */
+    CERT_PUT_EXISTS,       /**< IAM already held exactly this leaf and chain under the name */
+    CERT_PUT_DRY_RUN,      /**< nothing sent */
+} cert_put_status;
+
+/** Options for cert_iam_put(). Initialise with CERT_PUT_OPTS_INIT. */
+typedef struct cert_put_opts {
+    unsigned int version;
+    const char *name;           /**< NULL: cert_iam_name_for() the leaf */
+    const char *path;           /**< NULL: "/cloudfront/" */
+    cert_key_format key_format; /**< PrivateKey's form (PKCS#8 by default) */
+    const cert_aws_tag *tags;
+    size_t tag_count;
+    bool dry_run;               /**< render and check the request, send nothing */
+} cert_put_opts;
+
+#define CERT_PUT_OPTS_VERSION 1
+#define CERT_PUT_OPTS_INIT {CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false}
+
+/** The outcome; owned strings (cert_put_result_clear()). */
+typedef struct cert_put_result {
+    cert_put_status status;
+    cert_iam_cert meta;     /**< the certificate in IAM (zeroed for a dry run) */
+    char name[129];         /**< the name used */
+    const char *path;       /**< the path used (borrowed from opts or static) */
+    char *body;             /**< CertificateBody sent (or that would be) */
+    char *chain;            /**< CertificateChain sent, "" for none */
+    char key_type[64];      /**< "RSA 2048": the key itself is never kept here */
+    size_t key_len;         /**< PrivateKey's length */
+    int attempts;           /**< UploadServerCertificate attempts (retries included) */
+    /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
+    cert_iam_cert *removable;
+    size_t removable_count;
+} cert_put_result;
+
+/**
+ * Upload a built chain (leaf, intermediates without the root, its key) in one request, and sort
+ * out conflicts from IAM's answer, never by listing first: on EntityAlreadyExists, fetch that
+ * certificate and compare DER; the same leaf and chain is success (CERT_PUT_EXISTS), anything
+ * else an error saying what to do. On LimitExceeded, list what could go (expired, unused).
+ * @param chain borrowed; needs its key
+ * @param opts  borrowed; NULL means CERT_PUT_OPTS_INIT
+ * @param out   filled in every case (clear with cert_put_result_clear())
+ * @return CERT_OK; CERT_E_INVALID (no key, a bad name or path: nothing sent); CERT_E_AWS
+ *         (cert_aws_last_error(); a different certificate under the name; LimitExceeded with
+ *         out->removable); CERT_E_NET; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_iam_put(cert_aws *aws, const cert_chain *chain,
+                                  const cert_put_opts *opts, cert_put_result *out);
+
+/** Free what a result holds. */
+CERT_EXTERN void cert_put_result_clear(cert_put_result *r);
+
+/**
+ * Render a put result as certup prints it: text, or JSON with the AWS CLI's field names
+ * ({"ServerCertificateMetadata": {...}, "libcert": {"status": ..., ...}}).
+ * @param err the cert_iam_put() return, so that failures render too
+ */
+CERT_EXTERN cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

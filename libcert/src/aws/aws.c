@@ -1,0 +1,181 @@
+/* The session: settings from options, environment and profile; endpoints; the HTTP handle. */
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_int.h"
+#include "util/error_int.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static bool curl_ok;
+
+static void curl_init(void)
+{
+    /* curl_global_init is not thread-safe in libcurl 7.88: once, here. */
+    curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static const struct {
+    const char *env;     /* AWS_ENDPOINT_URL_<service id> */
+    const char *cfg;     /* key in a [services] section */
+    const char *default_url;
+} services[] = {
+    [CERT_AWS_IAM] = {"AWS_ENDPOINT_URL_IAM", "iam", "https://iam.amazonaws.com"},
+    [CERT_AWS_CLOUDFRONT] = {"AWS_ENDPOINT_URL_CLOUDFRONT", "cloudfront",
+                             "https://cloudfront.amazonaws.com"},
+    [CERT_AWS_STS] = {"AWS_ENDPOINT_URL_STS", "sts", "https://sts.amazonaws.com"},
+    [CERT_AWS_SSO] = {"AWS_ENDPOINT_URL_SSO", "sso", NULL},
+};
+
+static bool set(const char *v)
+{
+    return v != NULL && *v != '\0';
+}
+
+static bool truthy(const char *v)
+{
+    return v != NULL && OPENSSL_strcasecmp(v, "true") == 0;
+}
+
+/* The endpoint order of the AWS CLI ("Service-specific endpoints", AWS SDKs and Tools
+ * reference guide): --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
+ * services section, the profile's endpoint_url, then AWS's own. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ * leaves only --endpoint-url. */
+static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cert_aws_service s)
+{
+    const char *v = NULL;
+    bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+                  truthy(cert_aws__config_get(cfg, NULL, "ignore_configured_endpoint_urls"));
+
+    if (set(o->endpoint_url))
+        v = o->endpoint_url;
+    else if (!ignore && set(getenv(services[s].env)))
+        v = getenv(services[s].env);
+    else if (!ignore && set(getenv("AWS_ENDPOINT_URL")))
+        v = getenv("AWS_ENDPOINT_URL");
+    else if (!ignore && set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url")))
+        v = cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url");
+    else if (!ignore && set(cert_aws__config_get(cfg, NULL, "endpoint_url")))
+        v = cert_aws__config_get(cfg, NULL, "endpoint_url");
+    if (v != NULL)
+        return strdup(v);
+    if (s == CERT_AWS_SSO) {
+        /* The portal of the SSO region (sso-session's sso_region, or the legacy profile key). */
+        const char *session = cert_aws__config_get(cfg, NULL, "sso_session");
+        const char *region = NULL;
+        char sec[300], *url = NULL;
+
+        if (session != NULL) {
+            snprintf(sec, sizeof(sec), "sso-session %s", session);
+            region = cert_aws__config_section_get(cfg, sec, "sso_region");
+        }
+        if (region == NULL)
+            region = cert_aws__config_get(cfg, NULL, "sso_region");
+        if (asprintf(&url, "https://portal.sso.%s.amazonaws.com", region ? region : "us-east-1") <
+            0)
+            return NULL;
+        return url;
+    }
+    return strdup(services[s].default_url);
+}
+
+cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
+{
+    static const cert_aws_opts defaults = CERT_AWS_OPTS_INIT;
+    cert_err err = CERT_OK;
+    cert_aws *a = NULL;
+    const char *v;
+
+    if (out == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_aws_new: out is NULL");
+    *out = NULL;
+    if (o == NULL)
+        o = &defaults;
+    pthread_once(&curl_once, curl_init);
+    if (!curl_ok)
+        return cert__error_set(CERT_E_INTERNAL, "libcurl failed to initialise");
+    a = calloc(1, sizeof(*a));
+    if (a == NULL)
+        CERT_NOMEM();
+    a->explicit_profile = set(o->profile);
+    CERT_TRY(cert_aws__config_load(o->profile, a->explicit_profile, &a->cfg));
+    for (int s = 0; s < 4; s++) {
+        a->endpoint[s] = resolve_endpoint(o, a->cfg, (cert_aws_service)s);
+        if (a->endpoint[s] == NULL)
+            CERT_NOMEM();
+    }
+    /* CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle. */
+    v = set(o->ca_bundle) ? o->ca_bundle
+        : set(getenv("AWS_CA_BUNDLE")) ? getenv("AWS_CA_BUNDLE")
+                                        : cert_aws__config_get(a->cfg, NULL, "ca_bundle");
+    if (set(v) && (a->ca_bundle = strdup(v)) == NULL)
+        CERT_NOMEM();
+    /* Attempts: option, AWS_MAX_ATTEMPTS, the profile's max_attempts, 3. */
+    a->max_attempts = o->max_attempts;
+    if (a->max_attempts <= 0) {
+        const char *m = getenv("AWS_MAX_ATTEMPTS");
+
+        if (!set(m))
+            m = cert_aws__config_get(a->cfg, NULL, "max_attempts");
+        if (set(m)) {
+            char *end;
+            long n = strtol(m, &end, 10);
+
+            if (*end != '\0' || n < 1 || n > 100)
+                CERT_FAIL(CERT_E_INVALID, "max_attempts %s: give a whole number from 1 to 100",
+                          m);
+            a->max_attempts = (int)n;
+        } else {
+            a->max_attempts = 3;
+        }
+    }
+    a->retry_tokens = 500;
+    a->retry_base_ms = 1000;
+    if (set(getenv("LIBCERT_RETRY_BASE_MS"))) /* a test knob: tests cannot wait seconds */
+        a->retry_base_ms = strtol(getenv("LIBCERT_RETRY_BASE_MS"), NULL, 10);
+    a->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
+    a->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 60000;
+    if (asprintf(&a->user_agent, "libcert/%s%s%s", CERT_VERSION_STRING,
+                 o->user_agent ? " " : "", o->user_agent ? o->user_agent : "") < 0) {
+        a->user_agent = NULL;
+        CERT_NOMEM();
+    }
+    a->log = o->log;
+    a->log_ud = o->log_ud;
+    a->curl = curl_easy_init();
+    if (a->curl == NULL)
+        CERT_NOMEM();
+    cert_aws__set_last(a, "", "", "", "", "", 0, 0);
+    *out = a;
+    a = NULL;
+
+done:
+    cert_aws_free(a);
+    return err;
+}
+
+void cert_aws_free(cert_aws *a)
+{
+    if (a == NULL)
+        return;
+    cert_aws__creds_clear(&a->creds);
+    cert_aws__config_free(a->cfg);
+    for (int s = 0; s < 4; s++)
+        free(a->endpoint[s]);
+    free(a->ca_bundle);
+    free(a->user_agent);
+    free(a->last_code);
+    free(a->last_message);
+    free(a->last_request_id);
+    if (a->curl != NULL)
+        curl_easy_cleanup(a->curl);
+    free(a);
+}
+
+const char *cert_aws_endpoint(const cert_aws *a, cert_aws_service s)
+{
+    if (a == NULL || (int)s < 0 || (int)s > 3)
+        return "";
+    return a->endpoint[s];
+}

@@ -1,0 +1,172 @@
+/* AWS layer internals: configuration, credentials, requests. */
+#ifndef LIBCERT_AWS_INT_H
+#define LIBCERT_AWS_INT_H
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <libxml/tree.h>
+
+#include "libcert/aws.h"
+#include "util/buf.h"
+
+/* ---- configuration files (config.c) ---- */
+
+/* The shared config and credentials files, parsed (with inih). */
+typedef struct aws_config aws_config;
+
+/* Parse AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/...); missing files are
+ * empty. The active profile: `profile`, else AWS_PROFILE, else "default". A named profile that
+ * exists in neither file is CERT_E_INVALID. */
+cert_err cert_aws__config_load(const char *profile, bool explicit_profile, aws_config **out);
+void cert_aws__config_free(aws_config *c);
+
+/* The active profile's name. */
+const char *cert_aws__config_profile(const aws_config *c);
+
+/* A setting of a profile (NULL: the active one): the credentials file first, then the config
+ * file, as botocore merges them. NULL when not set. Borrowed from c. */
+const char *cert_aws__config_get(const aws_config *c, const char *profile, const char *key);
+
+/* The same, from one file only (credentials: the credentials file, else the config file). */
+const char *cert_aws__config_get_in(const aws_config *c, const char *profile, const char *key,
+                                    bool credentials);
+
+/* A setting of a named section of the config file ("sso-session NAME"). */
+const char *cert_aws__config_section_get(const aws_config *c, const char *section,
+                                         const char *key);
+
+/* A service-specific setting from the profile's `services` section ("iam", "endpoint_url"). */
+const char *cert_aws__config_service_get(const aws_config *c, const char *service,
+                                         const char *key);
+
+/* Whether a profile exists in either file. */
+bool cert_aws__config_has_profile(const aws_config *c, const char *profile);
+
+/* Where a setting came from, for messages ("~/.aws/config"). */
+const char *cert_aws__config_file(const aws_config *c, bool credentials);
+
+/* ---- credentials (creds.c) ---- */
+
+typedef struct aws_creds {
+    char *access_key_id;
+    char *secret_access_key; /* secret: wiped on free */
+    char *session_token;     /* secret: wiped on free */
+    int64_t expiration;      /* INT64_MAX when they do not expire */
+    const char *source;      /* static description */
+} aws_creds;
+
+void cert_aws__creds_clear(aws_creds *c);
+cert_err cert_aws__creds_set(aws_creds *c, const char *akid, const char *secret,
+                             const char *token, int64_t expiration, const char *source);
+
+/* Run the provider chain for the session (see creds.c for the order). */
+cert_err cert_aws__creds_resolve(cert_aws *aws, aws_creds *out);
+
+/* Whether credentials need refreshing now (expiring within 5 minutes). */
+bool cert_aws__creds_stale(const aws_creds *c, int64_t now);
+
+/* ---- requests (request.c) ---- */
+
+typedef struct aws_request {
+    cert_aws_service service;
+    const char *action;          /* for logs and errors */
+    const char *method;          /* "GET", "POST", "PUT", "DELETE" */
+    const char *path;            /* percent-encoded, "/" for none */
+    const char *query;           /* percent-encoded, without "?", NULL for none */
+    const cert_http_header *headers; /* extra headers (Content-Type, If-Match) */
+    size_t header_count;
+    const uint8_t *body;
+    size_t body_len;
+    const aws_creds *creds;      /* sign with these instead of the session's (STS) */
+    bool anonymous;              /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
+} aws_request;
+
+typedef struct aws_response {
+    long status;
+    cert_buf body;
+    char *etag;       /* ETag header, NULL when absent */
+    char *request_id; /* x-amzn-RequestId / x-amz-request-id, NULL when absent */
+} aws_response;
+
+/* Send with signing and retries. CERT_OK for a 2xx answer; CERT_E_AWS for an error answer that
+ * is not retryable (aws->last holds code, message, request id; the thread's message reads
+ * "IAM rejected UploadServerCertificate: Code: message (request id ...)"); CERT_E_NET when a
+ * retryable failure lasted through the last attempt. resp is filled in every case where an
+ * answer came. */
+cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp);
+void cert_aws__response_free(aws_response *resp);
+
+/* One unsigned HTTP exchange without retries (credential endpoints). */
+cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url,
+                              const cert_http_header *headers, size_t header_count,
+                              const char *body, long timeout_ms, long *status_out,
+                              cert_buf *body_out);
+
+/* Append "&key=value" (or "key=value" first), both percent-encoded as SigV4 wants. */
+cert_err cert_aws__query_add(cert_buf *q, const char *key, const char *value);
+
+/* Percent-encode into b: unreserved characters kept, and '/' too when keep_slash. */
+cert_err cert_aws__uri_encode(cert_buf *b, const char *s, size_t len, bool keep_slash);
+
+/* The clock (seconds since the epoch). */
+int64_t cert_aws__now(void);
+
+/* A -v line. */
+void cert_aws__log(cert_aws *aws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- XML (xml.c) ---- */
+
+/* Parse AWS's XML safely: no entities expanded, no DTD loaded, no network, a size cap. NULL when
+ * it is not XML. Free with xmlFreeDoc(). */
+xmlDoc *cert_aws__xml_parse(const char *data, size_t len);
+
+/* The first descendant element named `name` (namespace ignored), or NULL. */
+xmlNode *cert_aws__xml_find(xmlNode *from, const char *name);
+
+/* The first child element named `name`, or NULL. */
+xmlNode *cert_aws__xml_child(xmlNode *parent, const char *name);
+
+/* Text of the first child element named `name`: new string (free()), NULL when absent. */
+char *cert_aws__xml_child_text(xmlNode *parent, const char *name);
+
+/* Parse an AWS error body (query or REST XML, or JSON {"__type"/"code", "message"}) into code,
+ * message and request id (new strings, "" when absent). */
+void cert_aws__parse_error(const char *body, size_t len, char **code, char **message,
+                           char **request_id);
+
+/* ---- rendering ---- */
+
+/* ServerCertificateMetadata as the AWS CLI prints it (new reference). */
+struct cert_iam_cert;
+json_t *cert_iam__meta_json(const struct cert_iam_cert *m);
+
+/* ---- the session ---- */
+
+struct cert_aws {
+    aws_config *cfg;
+    bool explicit_profile; /* --profile: the environment's keys are skipped */
+    char *endpoint[4];
+    char *ca_bundle;
+    char *user_agent;
+    long connect_timeout_ms, timeout_ms;
+    int max_attempts;
+    long retry_base_ms;
+    int retry_tokens; /* the standard mode's retry quota */
+    cert_aws_log_fn log;
+    void *log_ud;
+    CURL *curl;
+    aws_creds creds;
+    bool have_creds;
+    /* last error, strings owned */
+    cert_aws_error last;
+    char *last_code, *last_message, *last_request_id;
+};
+
+/* Record the last error (copies the strings). */
+void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, const char *code,
+                        const char *message, const char *request_id, long status, int attempts);
+
+/* "IAM", "CloudFront", "STS", "SSO". */
+const char *cert_aws__service_name(cert_aws_service s);
+
+#endif

@@ -1,0 +1,661 @@
+/* IAM server certificates over the query API (IAM API Reference, version 2010-05-08). */
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_int.h"
+#include "libcert/iam.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+/* IAM API Reference, UploadServerCertificate: CertificateBody and PrivateKey 1..16,384,
+ * CertificateChain 1..2,097,152 characters of [\u0009\u000A\u000D\u0020-\u00FF]; Tags at most 50,
+ * key 1..128 and value 0..256 characters. */
+#define BODY_MAX 16384
+#define KEY_MAX 16384
+#define CHAIN_MAX 2097152
+#define TAGS_MAX 50
+
+void cert_iam_cert_clear(cert_iam_cert *c)
+{
+    if (c == NULL)
+        return;
+    free(c->path);
+    free(c->name);
+    free(c->id);
+    free(c->arn);
+    memset(c, 0, sizeof(*c));
+    c->upload_date = INT64_MIN;
+    c->expiration = INT64_MIN;
+}
+
+void cert_iam_certs_free(cert_iam_cert *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_iam_cert_clear(&v[i]);
+    free(v);
+}
+
+void cert_iam_tags_free(cert_aws_tag *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        free(v[i].key);
+        free(v[i].value);
+    }
+    free(v);
+}
+
+char *cert_aws_time_format(int64_t t, char *buf, size_t size)
+{
+    char iso[32];
+
+    cert__time_format(t, iso, sizeof(iso));
+    snprintf(buf, size, "%.19s+00:00", iso);
+    return buf;
+}
+
+bool cert_iam_name_valid(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n < 1 || n > 128)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              strchr("_+=,.@-", c) != NULL))
+            return false;
+    }
+    return true;
+}
+
+bool cert_iam_path_valid(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+
+    if (n < 1 || n > 512 || path[0] != '/' || path[n - 1] != '/')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)path[i] < 0x21 || (unsigned char)path[i] > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+static bool charset_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p != '\t' && *p != '\n' && *p != '\r' && *p < 0x20)
+            return false;
+    }
+    return true;
+}
+
+static bool tag_ok(const cert_aws_tag *t)
+{
+    size_t k = t->key ? strlen(t->key) : 0, v = t->value ? strlen(t->value) : 0;
+
+    return k >= 1 && k <= 128 && v <= 256;
+}
+
+/* ---- the query protocol ---- */
+
+static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc **doc_out)
+{
+    cert_err err = CERT_OK;
+    cert_buf body;
+    aws_response resp;
+    aws_request req;
+    static const cert_http_header form = {"Content-Type",
+                                          "application/x-www-form-urlencoded; charset=utf-8"};
+
+    *doc_out = NULL;
+    cert__buf_init(&body, (size_t)-2, true); /* may hold a private key */
+    memset(&resp, 0, sizeof(resp));
+    CERT_TRY(cert_aws__query_add(&body, "Action", action));
+    CERT_TRY(cert_aws__query_add(&body, "Version", "2010-05-08"));
+    if (params->len > 0) {
+        CERT_TRY(cert__buf_add(&body, "&", 1, NULL));
+        CERT_TRY(cert__buf_add(&body, params->ptr, params->len, NULL));
+    }
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_IAM;
+    req.action = action;
+    req.method = "POST";
+    req.path = "/";
+    req.headers = &form;
+    req.header_count = 1;
+    req.body = (const uint8_t *)body.ptr;
+    req.body_len = body.len;
+    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    *doc_out = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
+    if (*doc_out == NULL)
+        CERT_FAIL(CERT_E_NET, "IAM %s: the answer is not XML (HTTP %ld, %zu bytes)", action,
+                  resp.status, resp.body.len);
+
+done:
+    cert_aws__response_free(&resp);
+    cert__buf_free(&body);
+    return err;
+}
+
+static int64_t xml_time(xmlNode *parent, const char *name)
+{
+    char *t = cert_aws__xml_child_text(parent, name);
+    int64_t v = INT64_MIN;
+
+    if (t != NULL && cert__time_parse(t, &v) < 0) {
+        cert_error_clear();
+        v = INT64_MIN;
+    }
+    free(t);
+    return v;
+}
+
+static cert_err parse_meta(xmlNode *m, cert_iam_cert *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->path = cert_aws__xml_child_text(m, "Path");
+    out->name = cert_aws__xml_child_text(m, "ServerCertificateName");
+    out->id = cert_aws__xml_child_text(m, "ServerCertificateId");
+    out->arn = cert_aws__xml_child_text(m, "Arn");
+    out->upload_date = xml_time(m, "UploadDate");
+    out->expiration = xml_time(m, "Expiration");
+    if (out->name == NULL || out->id == NULL) {
+        cert_iam_cert_clear(out);
+        return cert__error_set(CERT_E_NET, "IAM answered without ServerCertificateName or "
+                                           "ServerCertificateId");
+    }
+    if ((out->path == NULL && (out->path = strdup("/")) == NULL) ||
+        (out->arn == NULL && (out->arn = strdup("")) == NULL)) {
+        cert_iam_cert_clear(out);
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
+static cert_err check_name(const char *name)
+{
+    if (!cert_iam_name_valid(name))
+        return cert__error_set(CERT_E_INVALID,
+                               "certificate name \"%s\" is not one IAM takes: 1 to 128 of "
+                               "letters, digits and _+=,.@-",
+                               name ? name : "");
+    return CERT_OK;
+}
+
+cert_err cert_iam_upload(cert_aws *aws, const cert_iam_upload_req *r, cert_iam_cert *out)
+{
+    cert_err err = CERT_OK;
+    cert_buf q;
+    xmlDoc *doc = NULL;
+    xmlNode *m;
+    const char *path = r && r->path ? r->path : "/";
+
+    cert__buf_init(&q, (size_t)-2, true);
+    if (out == NULL || r == NULL || r->body == NULL || r->private_key == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_iam_upload: NULL argument");
+    memset(out, 0, sizeof(*out));
+    CERT_TRY(check_name(r->name));
+    if (!cert_iam_path_valid(path))
+        CERT_FAIL(CERT_E_INVALID,
+                  "path \"%s\" is not one IAM takes: \"/\" or /.../ of printable ASCII, at most "
+                  "512 characters",
+                  path);
+    if (strlen(r->body) > BODY_MAX || strlen(r->private_key) > KEY_MAX ||
+        (r->chain && strlen(r->chain) > CHAIN_MAX))
+        CERT_FAIL(CERT_E_INVALID, "certificate, key or chain longer than IAM takes");
+    if (!charset_ok(r->body) || !charset_ok(r->private_key) || (r->chain && !charset_ok(r->chain)))
+        CERT_FAIL(CERT_E_INVALID, "certificate, key or chain has characters IAM does not take");
+    if (r->tag_count > TAGS_MAX)
+        CERT_FAIL(CERT_E_INVALID, "%zu tags: IAM takes at most %d", r->tag_count, TAGS_MAX);
+    CERT_TRY(cert_aws__query_add(&q, "ServerCertificateName", r->name));
+    CERT_TRY(cert_aws__query_add(&q, "Path", path));
+    CERT_TRY(cert_aws__query_add(&q, "CertificateBody", r->body));
+    CERT_TRY(cert_aws__query_add(&q, "PrivateKey", r->private_key));
+    if (r->chain != NULL && r->chain[0] != '\0')
+        CERT_TRY(cert_aws__query_add(&q, "CertificateChain", r->chain));
+    for (size_t i = 0; i < r->tag_count; i++) {
+        char k[64];
+
+        if (!tag_ok(&r->tags[i]))
+            CERT_FAIL(CERT_E_INVALID, "tag %s: keys are 1 to 128 characters, values at most 256",
+                      r->tags[i].key ? r->tags[i].key : "");
+        snprintf(k, sizeof(k), "Tags.member.%zu.Key", i + 1);
+        CERT_TRY(cert_aws__query_add(&q, k, r->tags[i].key));
+        snprintf(k, sizeof(k), "Tags.member.%zu.Value", i + 1);
+        CERT_TRY(cert_aws__query_add(&q, k, r->tags[i].value ? r->tags[i].value : ""));
+    }
+    CERT_TRY(call(aws, "UploadServerCertificate", &q, &doc));
+    m = cert_aws__xml_find(xmlDocGetRootElement(doc), "ServerCertificateMetadata");
+    if (m == NULL)
+        CERT_FAIL(CERT_E_NET, "IAM answered UploadServerCertificate without metadata");
+    CERT_TRY(parse_meta(m, out));
+
+done:
+    xmlFreeDoc(doc);
+    cert__buf_free(&q);
+    return err;
+}
+
+cert_err cert_iam_get(cert_aws *aws, const char *name, cert_iam_cert *meta_out, char **body_out,
+                      char **chain_out)
+{
+    cert_err err = CERT_OK;
+    cert_buf q;
+    xmlDoc *doc = NULL;
+    xmlNode *sc;
+    cert_iam_cert meta;
+    char *body = NULL, *chain = NULL;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    memset(&meta, 0, sizeof(meta));
+    if (body_out)
+        *body_out = NULL;
+    if (chain_out)
+        *chain_out = NULL;
+    CERT_TRY(check_name(name));
+    CERT_TRY(cert_aws__query_add(&q, "ServerCertificateName", name));
+    CERT_TRY(call(aws, "GetServerCertificate", &q, &doc));
+    sc = cert_aws__xml_find(xmlDocGetRootElement(doc), "ServerCertificate");
+    if (sc == NULL || cert_aws__xml_child(sc, "ServerCertificateMetadata") == NULL)
+        CERT_FAIL(CERT_E_NET, "IAM answered GetServerCertificate without ServerCertificate");
+    CERT_TRY(parse_meta(cert_aws__xml_child(sc, "ServerCertificateMetadata"), &meta));
+    body = cert_aws__xml_child_text(sc, "CertificateBody");
+    chain = cert_aws__xml_child_text(sc, "CertificateChain");
+    if (body == NULL)
+        CERT_FAIL(CERT_E_NET, "IAM answered GetServerCertificate without CertificateBody");
+    if (meta_out) {
+        *meta_out = meta;
+        memset(&meta, 0, sizeof(meta));
+    }
+    if (body_out) {
+        *body_out = body;
+        body = NULL;
+    }
+    if (chain_out) {
+        *chain_out = chain;
+        chain = NULL;
+    }
+
+done:
+    cert_iam_cert_clear(&meta);
+    free(body);
+    free(chain);
+    xmlFreeDoc(doc);
+    cert__buf_free(&q);
+    return err;
+}
+
+cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size,
+                       cert_iam_cert **out, size_t *count_out)
+{
+    cert_err err = CERT_OK;
+    cert_iam_cert *v = NULL;
+    size_t n = 0, cap = 0;
+    char *marker = NULL;
+    char ps[16];
+
+    *out = NULL;
+    *count_out = 0;
+    if (page_size == 0)
+        page_size = 1000;
+    if (page_size > 1000)
+        return cert__error_set(CERT_E_INVALID, "MaxItems %u: IAM takes 1 to 1000", page_size);
+    if (prefix != NULL && (prefix[0] != '/' || strlen(prefix) > 512))
+        return cert__error_set(CERT_E_INVALID, "path prefix \"%s\" must begin with / (at most 512 "
+                                               "characters)",
+                               prefix);
+    snprintf(ps, sizeof(ps), "%u", page_size);
+    for (int page = 0;; page++) {
+        cert_buf q;
+        xmlDoc *doc = NULL;
+        xmlNode *root, *list;
+        char *trunc;
+        bool more;
+
+        cert__buf_init(&q, (size_t)-2, false);
+        err = CERT_OK;
+        if (prefix != NULL)
+            err = cert_aws__query_add(&q, "PathPrefix", prefix);
+        if (err == CERT_OK)
+            err = cert_aws__query_add(&q, "MaxItems", ps);
+        if (err == CERT_OK && marker != NULL)
+            err = cert_aws__query_add(&q, "Marker", marker);
+        if (err == CERT_OK)
+            err = call(aws, "ListServerCertificates", &q, &doc);
+        cert__buf_free(&q);
+        if (err < 0)
+            goto done;
+        root = xmlDocGetRootElement(doc);
+        list = cert_aws__xml_find(root, "ServerCertificateMetadataList");
+        for (xmlNode *m = list ? list->children : NULL; m != NULL; m = m->next) {
+            if (m->type != XML_ELEMENT_NODE)
+                continue;
+            if (n == cap) {
+                cert_iam_cert *nv;
+
+                cap = cap ? cap * 2 : 64;
+                nv = realloc(v, cap * sizeof(*nv));
+                if (nv == NULL) {
+                    xmlFreeDoc(doc);
+                    CERT_NOMEM();
+                }
+                v = nv;
+            }
+            err = parse_meta(m, &v[n]);
+            if (err < 0) {
+                xmlFreeDoc(doc);
+                goto done;
+            }
+            n++;
+        }
+        trunc = cert_aws__xml_child_text(cert_aws__xml_find(root, "ListServerCertificatesResult"),
+                                         "IsTruncated");
+        more = trunc != NULL && strcmp(trunc, "true") == 0;
+        free(trunc);
+        free(marker);
+        marker = more ? cert_aws__xml_child_text(
+                            cert_aws__xml_find(root, "ListServerCertificatesResult"), "Marker")
+                      : NULL;
+        xmlFreeDoc(doc);
+        if (!more)
+            break;
+        if (marker == NULL || marker[0] == '\0')
+            CERT_FAIL(CERT_E_NET, "IAM said IsTruncated without a Marker");
+        if (page > 100000)
+            CERT_FAIL(CERT_E_NET, "IAM keeps answering IsTruncated; stopping");
+    }
+    *out = v;
+    *count_out = n;
+    v = NULL;
+    n = 0;
+
+done:
+    free(marker);
+    cert_iam_certs_free(v, n);
+    return err;
+}
+
+static cert_err simple(cert_aws *aws, const char *action, cert_buf *q)
+{
+    xmlDoc *doc = NULL;
+    cert_err err = call(aws, action, q, &doc);
+
+    xmlFreeDoc(doc);
+    cert__buf_free(q);
+    return err;
+}
+
+cert_err cert_iam_update(cert_aws *aws, const char *name, const char *new_path,
+                         const char *new_name)
+{
+    cert_err err;
+    cert_buf q;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    if ((err = check_name(name)) < 0)
+        return err;
+    if (new_path != NULL && !cert_iam_path_valid(new_path))
+        return cert__error_set(CERT_E_INVALID, "path \"%s\" is not one IAM takes", new_path);
+    if (new_name != NULL && (err = check_name(new_name)) < 0)
+        return err;
+    err = cert_aws__query_add(&q, "ServerCertificateName", name);
+    if (err == CERT_OK && new_path != NULL)
+        err = cert_aws__query_add(&q, "NewPath", new_path);
+    if (err == CERT_OK && new_name != NULL)
+        err = cert_aws__query_add(&q, "NewServerCertificateName", new_name);
+    if (err < 0) {
+        cert__buf_free(&q);
+        return err;
+    }
+    return simple(aws, "UpdateServerCertificate", &q);
+}
+
+cert_err cert_iam_delete(cert_aws *aws, const char *name)
+{
+    cert_err err;
+    cert_buf q;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    if ((err = check_name(name)) < 0 ||
+        (err = cert_aws__query_add(&q, "ServerCertificateName", name)) < 0) {
+        cert__buf_free(&q);
+        return err;
+    }
+    return simple(aws, "DeleteServerCertificate", &q);
+}
+
+cert_err cert_iam_tag(cert_aws *aws, const char *name, const cert_aws_tag *tags, size_t count)
+{
+    cert_err err;
+    cert_buf q;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    if ((err = check_name(name)) < 0)
+        return err;
+    if (count == 0 || count > TAGS_MAX)
+        return cert__error_set(CERT_E_INVALID, "give 1 to %d tags", TAGS_MAX);
+    err = cert_aws__query_add(&q, "ServerCertificateName", name);
+    for (size_t i = 0; err == CERT_OK && i < count; i++) {
+        char k[64];
+
+        if (!tag_ok(&tags[i])) {
+            err = cert__error_set(CERT_E_INVALID, "tag %s: keys are 1 to 128 characters, values "
+                                                  "at most 256",
+                                  tags[i].key ? tags[i].key : "");
+            break;
+        }
+        snprintf(k, sizeof(k), "Tags.member.%zu.Key", i + 1);
+        err = cert_aws__query_add(&q, k, tags[i].key);
+        snprintf(k, sizeof(k), "Tags.member.%zu.Value", i + 1);
+        if (err == CERT_OK)
+            err = cert_aws__query_add(&q, k, tags[i].value ? tags[i].value : "");
+    }
+    if (err < 0) {
+        cert__buf_free(&q);
+        return err;
+    }
+    return simple(aws, "TagServerCertificate", &q);
+}
+
+cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out,
+                            size_t *count_out)
+{
+    cert_err err = CERT_OK;
+    cert_aws_tag *v = NULL;
+    size_t n = 0, cap = 0;
+    char *marker = NULL;
+
+    *out = NULL;
+    *count_out = 0;
+    CERT_TRY(check_name(name));
+    for (;;) {
+        cert_buf q;
+        xmlDoc *doc = NULL;
+        xmlNode *root, *tags, *res;
+        char *trunc;
+        bool more;
+
+        cert__buf_init(&q, (size_t)-2, false);
+        err = cert_aws__query_add(&q, "ServerCertificateName", name);
+        if (err == CERT_OK && marker != NULL)
+            err = cert_aws__query_add(&q, "Marker", marker);
+        if (err == CERT_OK)
+            err = call(aws, "ListServerCertificateTags", &q, &doc);
+        cert__buf_free(&q);
+        if (err < 0)
+            goto done;
+        root = xmlDocGetRootElement(doc);
+        res = cert_aws__xml_find(root, "ListServerCertificateTagsResult");
+        tags = cert_aws__xml_child(res, "Tags");
+        for (xmlNode *m = tags ? tags->children : NULL; m != NULL; m = m->next) {
+            if (m->type != XML_ELEMENT_NODE)
+                continue;
+            if (n == cap) {
+                cert_aws_tag *nv;
+
+                cap = cap ? cap * 2 : 16;
+                nv = realloc(v, cap * sizeof(*nv));
+                if (nv == NULL) {
+                    xmlFreeDoc(doc);
+                    CERT_NOMEM();
+                }
+                v = nv;
+            }
+            v[n].key = cert_aws__xml_child_text(m, "Key");
+            v[n].value = cert_aws__xml_child_text(m, "Value");
+            if (v[n].key == NULL)
+                v[n].key = strdup("");
+            if (v[n].value == NULL)
+                v[n].value = strdup("");
+            n++;
+        }
+        trunc = cert_aws__xml_child_text(res, "IsTruncated");
+        more = trunc != NULL && strcmp(trunc, "true") == 0;
+        free(trunc);
+        free(marker);
+        marker = more ? cert_aws__xml_child_text(res, "Marker") : NULL;
+        xmlFreeDoc(doc);
+        if (!more)
+            break;
+        if (marker == NULL || marker[0] == '\0')
+            CERT_FAIL(CERT_E_NET, "IAM said IsTruncated without a Marker");
+    }
+    *out = v;
+    *count_out = n;
+    v = NULL;
+    n = 0;
+
+done:
+    free(marker);
+    cert_iam_tags_free(v, n);
+    return err;
+}
+
+cert_err cert_iam_quota(cert_aws *aws, long *used_out, long *quota_out)
+{
+    cert_err err;
+    cert_buf q;
+    xmlDoc *doc = NULL;
+    xmlNode *map;
+
+    *used_out = *quota_out = -1;
+    cert__buf_init(&q, (size_t)-2, false);
+    err = call(aws, "GetAccountSummary", &q, &doc);
+    cert__buf_free(&q);
+    if (err < 0)
+        return err;
+    map = cert_aws__xml_find(xmlDocGetRootElement(doc), "SummaryMap");
+    for (xmlNode *e = map ? map->children : NULL; e != NULL; e = e->next) {
+        char *k = cert_aws__xml_child_text(e, "key"), *v = cert_aws__xml_child_text(e, "value");
+
+        if (k != NULL && v != NULL && strcmp(k, "ServerCertificates") == 0)
+            *used_out = strtol(v, NULL, 10);
+        if (k != NULL && v != NULL && strcmp(k, "ServerCertificatesQuota") == 0)
+            *quota_out = strtol(v, NULL, 10);
+        free(k);
+        free(v);
+    }
+    xmlFreeDoc(doc);
+    return CERT_OK;
+}
+
+/* ---- names and comparison ---- */
+
+char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size)
+{
+    GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+    char dns[256] = "", date[32], hex[9];
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    int64_t nb = 0, na = 0;
+    size_t room, o = 0;
+
+    for (int i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens) && dns[0] == '\0'; i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+
+        if (g->type == GEN_DNS)
+            snprintf(dns, sizeof(dns), "%.*s", ASN1_STRING_length(g->d.dNSName),
+                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+    }
+    GENERAL_NAMES_free(gens);
+    if (dns[0] == '\0') {
+        X509_NAME *subj = X509_get_subject_name(leaf);
+        int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
+        unsigned char *utf8 = NULL;
+
+        if (idx >= 0 &&
+            ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx))) >
+                0)
+            snprintf(dns, sizeof(dns), "%s", utf8);
+        OPENSSL_free(utf8);
+    }
+    if (dns[0] == '\0')
+        snprintf(dns, sizeof(dns), "certificate");
+    nb = 0;
+    if (!cert__asn1_time_get(X509_get0_notAfter(leaf), &na))
+        na = 0;
+    (void)nb;
+    cert__time_format(na, date, sizeof(date));
+    date[10] = '\0';
+    if (!X509_digest(leaf, EVP_sha256(), md, &mdlen) || mdlen < 4)
+        memset(md, 0, sizeof(md));
+    snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+    /* dns part: "*" -> "wildcard", other characters outside [\w+=,.@-] -> "-" */
+    if (size < 2)
+        return buf;
+    room = size - 1 < 128 ? size - 1 : 128;
+    room = room > 21 ? room - 21 : 0; /* "-YYYY-MM-DD-xxxxxxxx" */
+    for (const char *p = dns; *p != '\0' && o < room; p++) {
+        if (*p == '*') {
+            const char *w = "wildcard";
+
+            for (; *w && o < room; w++)
+                buf[o++] = *w;
+        } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                   (*p >= '0' && *p <= '9') || strchr("_+=,.@-", *p) != NULL) {
+            buf[o++] = *p;
+        } else {
+            buf[o++] = '-';
+        }
+    }
+    snprintf(buf + o, size - o, "-%s-%s", date, hex);
+    return buf;
+}
+
+/* DER of every certificate in PEM text; NULL-terminated list of (ptr,len) in a buffer. */
+static bool same_certs(const char *a, const char *b)
+{
+    BIO *ba = BIO_new_mem_buf(a, -1), *bb = BIO_new_mem_buf(b, -1);
+    bool same = ba != NULL && bb != NULL;
+    size_t count = 0;
+
+    while (same) {
+        X509 *xa = PEM_read_bio_X509(ba, NULL, NULL, NULL);
+        X509 *xb = PEM_read_bio_X509(bb, NULL, NULL, NULL);
+
+        if (xa == NULL && xb == NULL) {
+            break;
+        }
+        same = xa != NULL && xb != NULL && X509_cmp(xa, xb) == 0;
+        X509_free(xa);
+        X509_free(xb);
+        count++;
+    }
+    ERR_clear_error();
+    BIO_free(ba);
+    BIO_free(bb);
+    return same;
+}
+
+bool cert_pem_same_certs(const char *pem_a, const char *pem_b)
+{
+    return same_certs(pem_a ? pem_a : "", pem_b ? pem_b : "");
+}

@@ -1,0 +1,265 @@
+/* The account's IAM server certificates with their CloudFront users and the quota. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_int.h"
+#include "libcert/checks.h"
+#include "libcert/inventory.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+struct cert_inventory {
+    cert_iam_cert *certs;
+    size_t n;
+    cert_cf_dist *dists;
+    size_t nd;
+    bool usage_known;
+    const char ***users; /* per certificate: distribution ids */
+    size_t *nusers;
+    long used, quota;
+    int64_t now;
+};
+
+static const cert_inventory_opts default_opts = CERT_INVENTORY_OPTS_INIT;
+
+static int cmp_expiry(const void *a, const void *b)
+{
+    const cert_iam_cert *x = a, *y = b;
+
+    /* Soonest first; unknown expirations last; then by name. */
+    if (x->expiration != y->expiration) {
+        if (x->expiration == INT64_MIN)
+            return 1;
+        if (y->expiration == INT64_MIN)
+            return -1;
+        return x->expiration < y->expiration ? -1 : 1;
+    }
+    return strcmp(x->name, y->name);
+}
+
+cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_inventory **out)
+{
+    cert_err err = CERT_OK;
+    cert_inventory *inv = NULL;
+
+    if (out == NULL || aws == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_inventory_build: NULL argument");
+    *out = NULL;
+    if (o == NULL)
+        o = &default_opts;
+    inv = calloc(1, sizeof(*inv));
+    if (inv == NULL)
+        CERT_NOMEM();
+    inv->used = inv->quota = -1;
+    inv->now = cert__time_resolve(o->now);
+    CERT_TRY(cert_iam_list(aws, o->path_prefix, o->page_size, &inv->certs, &inv->n));
+    qsort(inv->certs, inv->n, sizeof(*inv->certs), cmp_expiry);
+    inv->users = calloc(inv->n ? inv->n : 1, sizeof(*inv->users));
+    inv->nusers = calloc(inv->n ? inv->n : 1, sizeof(*inv->nusers));
+    if (inv->users == NULL || inv->nusers == NULL)
+        CERT_NOMEM();
+    if (o->in_use) {
+        CERT_TRY(cert_cf_list(aws, &inv->dists, &inv->nd));
+        inv->usage_known = true;
+        for (size_t i = 0; i < inv->n; i++) {
+            for (size_t d = 0; d < inv->nd; d++) {
+                const char **nu;
+
+                if (inv->dists[d].iam_certificate_id == NULL ||
+                    strcmp(inv->dists[d].iam_certificate_id, inv->certs[i].id) != 0)
+                    continue;
+                nu = realloc((void *)inv->users[i], (inv->nusers[i] + 1) * sizeof(*nu));
+                if (nu == NULL)
+                    CERT_NOMEM();
+                nu[inv->nusers[i]++] = inv->dists[d].id;
+                inv->users[i] = nu;
+            }
+        }
+    }
+    if (o->quota)
+        CERT_TRY(cert_iam_quota(aws, &inv->used, &inv->quota));
+    *out = inv;
+    inv = NULL;
+
+done:
+    cert_inventory_free(inv);
+    return err;
+}
+
+void cert_inventory_free(cert_inventory *inv)
+{
+    if (inv == NULL)
+        return;
+    for (size_t i = 0; inv->users != NULL && i < inv->n; i++)
+        free((void *)inv->users[i]);
+    free((void *)inv->users);
+    free(inv->nusers);
+    cert_iam_certs_free(inv->certs, inv->n);
+    cert_cf_dists_free(inv->dists, inv->nd);
+    free(inv);
+}
+
+size_t cert_inventory_count(const cert_inventory *inv)
+{
+    return inv ? inv->n : 0;
+}
+
+const cert_iam_cert *cert_inventory_at(const cert_inventory *inv, size_t i)
+{
+    return inv && i < inv->n ? &inv->certs[i] : NULL;
+}
+
+bool cert_inventory_usage_known(const cert_inventory *inv)
+{
+    return inv->usage_known;
+}
+
+size_t cert_inventory_users(const cert_inventory *inv, size_t i, const char *const **ids_out)
+{
+    if (i >= inv->n) {
+        *ids_out = NULL;
+        return 0;
+    }
+    *ids_out = (const char *const *)inv->users[i];
+    return inv->nusers[i];
+}
+
+const cert_cf_dist *cert_inventory_distributions(const cert_inventory *inv, size_t *count_out)
+{
+    *count_out = inv->nd;
+    return inv->dists;
+}
+
+bool cert_inventory_removable(const cert_inventory *inv, size_t i)
+{
+    const cert_iam_cert *c = cert_inventory_at(inv, i);
+
+    return c != NULL && inv->usage_known && cert_iam_path_cloudfront(c->path) &&
+           c->expiration != INT64_MIN && c->expiration < inv->now && inv->nusers[i] == 0;
+}
+
+void cert_inventory_quota(const cert_inventory *inv, long *used_out, long *quota_out)
+{
+    *used_out = inv->used;
+    *quota_out = inv->quota;
+}
+
+int64_t cert_inventory_now(const cert_inventory *inv)
+{
+    return inv->now;
+}
+
+static long long days_left(const cert_inventory *inv, const cert_iam_cert *c)
+{
+    int64_t d = c->expiration - inv->now;
+
+    /* Floor division: a certificate that expired an hour ago has -1 days, not 0. */
+    return (long long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+}
+
+bool cert_inventory_expiring(const cert_inventory *inv, size_t i, unsigned int days)
+{
+    const cert_iam_cert *c = cert_inventory_at(inv, i);
+
+    return c != NULL && c->expiration != INT64_MIN &&
+           c->expiration - inv->now < (int64_t)days * 86400;
+}
+
+static bool shown(const cert_inventory *inv, size_t i, int expiring_days)
+{
+    return expiring_days < 0 || cert_inventory_expiring(inv, i, (unsigned int)expiring_days);
+}
+
+cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_write_opts *wo,
+                              FILE *f, size_t *shown_out)
+{
+    size_t count = 0;
+    static const cert_inventory_write_opts plain = {false, -1, false};
+
+    if (wo == NULL)
+        wo = &plain;
+    if (wo->json) {
+        json_t *o = json_object(), *list = json_array(), *lc = json_object();
+        int rc;
+
+        for (size_t i = 0; i < inv->n; i++) {
+            const cert_iam_cert *c = &inv->certs[i];
+            json_t *m, *x;
+
+            if (!shown(inv, i, wo->expiring_days))
+                continue;
+            count++;
+            m = cert_iam__meta_json(c);
+            x = json_object();
+            json_object_set_new(x, "days_left", c->expiration == INT64_MIN
+                                                    ? json_null()
+                                                    : json_integer(days_left(inv, c)));
+            json_object_set_new(x, "cloudfront_usable", json_boolean(cert_iam_path_cloudfront(c->path)));
+            if (inv->usage_known) {
+                json_t *u = json_array();
+
+                for (size_t k = 0; k < inv->nusers[i]; k++)
+                    json_array_append_new(u, json_string(inv->users[i][k]));
+                json_object_set_new(x, "in_use", u);
+                json_object_set_new(x, "removable", json_boolean(cert_inventory_removable(inv, i)));
+            }
+            json_object_set_new(m, "libcert", x);
+            json_array_append_new(list, m);
+        }
+        json_object_set_new(o, "ServerCertificateMetadataList", list);
+        if (inv->quota >= 0 || inv->used >= 0) {
+            json_t *q = json_object();
+
+            json_object_set_new(q, "ServerCertificates", json_integer(inv->used));
+            json_object_set_new(q, "ServerCertificatesQuota", json_integer(inv->quota));
+            json_object_set_new(o, "SummaryMap", q);
+        }
+        json_object_set_new(lc, "schema", json_integer(1));
+        json_object_set_new(lc, "count", json_integer((json_int_t)count));
+        json_object_set_new(lc, "now", json_string(cert_aws_time_format(inv->now, (char[32]){0}, 32)));
+        json_object_set_new(o, "libcert", lc);
+        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(o);
+        fputc('\n', f);
+        if (shown_out)
+            *shown_out = count;
+        return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the list");
+    }
+    fprintf(f, "%-44s %-21s %-16s %-10s %6s%s\n", "NAME", "ID", "PATH", "EXPIRES", "DAYS",
+            inv->usage_known ? "  IN USE BY" : "");
+    for (size_t i = 0; i < inv->n; i++) {
+        const cert_iam_cert *c = &inv->certs[i];
+        char exp[32] = "unknown";
+        bool cf = cert_iam_path_cloudfront(c->path);
+
+        if (!shown(inv, i, wo->expiring_days))
+            continue;
+        count++;
+        if (c->expiration != INT64_MIN)
+            cert__time_format(c->expiration, exp, sizeof(exp));
+        exp[10] = '\0';
+        fprintf(f, "%-44s %-21s %-16s %-10s ", c->name, c->id, c->path, exp);
+        if (c->expiration != INT64_MIN)
+            fprintf(f, "%6lld", days_left(inv, c));
+        else
+            fprintf(f, "%6s", "?");
+        if (inv->usage_known) {
+            fprintf(f, "  ");
+            for (size_t k = 0; k < inv->nusers[i]; k++)
+                fprintf(f, "%s%s", k ? "," : "", inv->users[i][k]);
+            if (inv->nusers[i] == 0)
+                fprintf(f, "-");
+        }
+        if (!cf)
+            fprintf(f, "  %s(not under /cloudfront/: CloudFront cannot use it)%s",
+                    wo->color ? "\033[33m" : "", wo->color ? "\033[0m" : "");
+        else if (c->expiration != INT64_MIN && c->expiration < inv->now)
+            fprintf(f, "  %s(expired)%s", wo->color ? "\033[31m" : "", wo->color ? "\033[0m" : "");
+        fputc('\n', f);
+    }
+    if (inv->used >= 0 || inv->quota >= 0)
+        fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
+    if (shown_out)
+        *shown_out = count;
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
+}

@@ -1,0 +1,594 @@
+/*
+ * Requests: sign, send over one reused libcurl handle, retry as the AWS SDKs' "standard" mode
+ * does, and turn AWS's error answers into errors a caller can act on.
+ *
+ * Standard retry mode (AWS SDKs and Tools reference guide, "Retry behavior"): at most
+ * max_attempts (default 3); exponential backoff with full jitter, base 1 s, at most 20 s; retry
+ * throttling errors, 500/502/503/504, connection errors and timeouts; a retry quota of 500 tokens,
+ * 5 a retry and 10 a timeout. Validation errors are never retried.
+ */
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws_int.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+#define RESPONSE_MAX (32u << 20)
+#define RETRY_COST 5
+#define RETRY_TIMEOUT_COST 10
+
+/* Throttling and transient error codes the SDKs retry (botocore's standard retry mode). */
+static const char *const retryable_codes[] = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "ServiceUnavailable",
+    "InternalError",
+    "InternalFailure",
+    "ServiceFailure",
+};
+
+int64_t cert_aws__now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+const char *cert_aws__service_name(cert_aws_service s)
+{
+    switch (s) {
+    case CERT_AWS_IAM:
+        return "IAM";
+    case CERT_AWS_CLOUDFRONT:
+        return "CloudFront";
+    case CERT_AWS_STS:
+        return "STS";
+    case CERT_AWS_SSO:
+        return "SSO";
+    }
+    return "AWS";
+}
+
+static const char *signing_name(cert_aws_service s)
+{
+    switch (s) {
+    case CERT_AWS_IAM:
+        return "iam";
+    case CERT_AWS_CLOUDFRONT:
+        return "cloudfront";
+    case CERT_AWS_STS:
+        return "sts";
+    case CERT_AWS_SSO:
+        return "awsssoportal";
+    }
+    return "";
+}
+
+void cert_aws__log(cert_aws *aws, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    if (aws->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    aws->log(line, aws->log_ud);
+}
+
+void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, const char *code,
+                        const char *message, const char *request_id, long status, int attempts)
+{
+    free(aws->last_code);
+    free(aws->last_message);
+    free(aws->last_request_id);
+    aws->last_code = strdup(code ? code : "");
+    aws->last_message = strdup(message ? message : "");
+    aws->last_request_id = strdup(request_id ? request_id : "");
+    aws->last.service = service;
+    aws->last.action = action;
+    aws->last.code = aws->last_code ? aws->last_code : "";
+    aws->last.message = aws->last_message ? aws->last_message : "";
+    aws->last.request_id = aws->last_request_id ? aws->last_request_id : "";
+    aws->last.status = status;
+    aws->last.attempts = attempts;
+}
+
+const cert_aws_error *cert_aws_last_error(const cert_aws *aws)
+{
+    return &aws->last;
+}
+
+cert_err cert_aws__query_add(cert_buf *q, const char *key, const char *value)
+{
+    cert_err err;
+
+    if (q->len > 0 && (err = cert__buf_add(q, "&", 1, NULL)) < 0)
+        return err;
+    if ((err = cert_aws__uri_encode(q, key, strlen(key), false)) < 0 ||
+        (err = cert__buf_add(q, "=", 1, NULL)) < 0)
+        return err;
+    return cert_aws__uri_encode(q, value, strlen(value), false);
+}
+
+/* ---- one HTTP exchange ---- */
+
+typedef struct xfer {
+    aws_response *resp;
+} xfer;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    aws_response *r = ud;
+    size_t n = size * nmemb;
+
+    if (cert__buf_add(&r->body, ptr, n, NULL) < 0)
+        return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
+    return n;
+}
+
+static char *header_value(const char *line, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    const char *v, *end = line + len;
+
+    if (len <= nl + 1 || OPENSSL_strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return NULL;
+    v = line + nl + 1;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    return strndup(v, (size_t)(end - v));
+}
+
+static size_t on_header(char *buf, size_t size, size_t n, void *ud)
+{
+    aws_response *r = ud;
+    size_t len = size * n;
+    char *v;
+
+    if ((v = header_value(buf, len, "ETag")) != NULL) {
+        free(r->etag);
+        r->etag = v;
+    } else if ((v = header_value(buf, len, "x-amzn-RequestId")) != NULL ||
+               (v = header_value(buf, len, "x-amz-request-id")) != NULL) {
+        free(r->request_id);
+        r->request_id = v;
+    }
+    return len;
+}
+
+void cert_aws__response_free(aws_response *r)
+{
+    if (r == NULL)
+        return;
+    cert__buf_free(&r->body);
+    free(r->etag);
+    free(r->request_id);
+    memset(r, 0, sizeof(*r));
+}
+
+static void response_reset(aws_response *r)
+{
+    cert_aws__response_free(r);
+    cert__buf_init(&r->body, RESPONSE_MAX, true); /* credentials answers hold secrets */
+}
+
+/* Configure the shared handle for one exchange. */
+static CURLcode perform(cert_aws *aws, const char *method, const char *url,
+                        struct curl_slist *headers, const void *body, size_t body_len,
+                        long timeout_ms, bool no_proxy, aws_response *resp)
+{
+    CURL *c = aws->curl;
+
+    curl_easy_reset(c); /* keeps the connection cache: the next request reuses it */
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, aws->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    /* TLS verification is always on; only the CA bundle can change. */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (aws->ca_bundle != NULL)
+        curl_easy_setopt(c, CURLOPT_CAINFO, aws->ca_bundle);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, aws->user_agent);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    if (no_proxy)
+        curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else if (strcmp(method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        if (body != NULL || strcmp(method, "PUT") == 0) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        }
+    }
+    resp->status = 0;
+    {
+        CURLcode rc = curl_easy_perform(c);
+
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+        return rc;
+    }
+}
+
+static bool curl_retryable(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool code_retryable(const char *code)
+{
+    for (size_t i = 0; i < sizeof(retryable_codes) / sizeof(retryable_codes[0]); i++) {
+        if (strcmp(code, retryable_codes[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static long backoff_ms(cert_aws *aws, int attempt)
+{
+    double cap = (double)aws->retry_base_ms, u;
+    uint32_t r = 0;
+
+    for (int i = 1; i < attempt && cap < 20000; i++)
+        cap *= 2;
+    if (cap > 20000)
+        cap = 20000;
+    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+        r = (uint32_t)rand();
+    u = (double)r / 4294967296.0; /* full jitter: uniform in [0, cap) */
+    return (long)(u * cap);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts;
+
+    if (ms <= 0)
+        return;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* Split an endpoint into what the Host header and the path prefix are. */
+static cert_err split_endpoint(const char *endpoint, char **host_out, char **prefix_out)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *scheme = NULL, *path = NULL;
+    cert_err err = CERT_OK;
+
+    *host_out = *prefix_out = NULL;
+    if (u == NULL)
+        return cert__error_nomem();
+    if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+        err = cert__error_set(CERT_E_INVALID,
+                              "%s: not an endpoint URL; give one like https://iam.amazonaws.com",
+                              endpoint);
+        goto done;
+    }
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        err = cert__error_set(CERT_E_INVALID, "%s: the endpoint must be http:// or https://",
+                              endpoint);
+        goto done;
+    }
+    curl_url_get(u, CURLUPART_PORT, &port, 0);
+    curl_url_get(u, CURLUPART_PATH, &path, 0);
+    /* curl sends ":port" in Host only when it is not the scheme's default; sign the same. */
+    if (port != NULL && !((strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0) ||
+                          (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0))) {
+        if (asprintf(host_out, "%s:%s", host, port) < 0)
+            *host_out = NULL;
+    } else {
+        *host_out = strdup(host);
+    }
+    {
+        size_t pl = path ? strlen(path) : 0;
+
+        while (pl > 0 && path[pl - 1] == '/')
+            pl--;
+        *prefix_out = strndup(path ? path : "", pl);
+    }
+    if (*host_out == NULL || *prefix_out == NULL)
+        err = cert__error_nomem();
+
+done:
+    curl_free(host);
+    curl_free(port);
+    curl_free(scheme);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return err;
+}
+
+static struct curl_slist *add_header(struct curl_slist *l, bool *ok, const char *name,
+                                     const char *value)
+{
+    char *line = NULL;
+    struct curl_slist *n;
+
+    if (!*ok)
+        return l;
+    if (asprintf(&line, "%s: %s", name, value) < 0) {
+        *ok = false;
+        return l;
+    }
+    n = curl_slist_append(l, line);
+    OPENSSL_cleanse(line, strlen(line)); /* the token and Authorization pass through here */
+    free(line);
+    if (n == NULL) {
+        *ok = false;
+        return l;
+    }
+    return n;
+}
+
+static void free_headers(struct curl_slist *l)
+{
+    for (struct curl_slist *p = l; p != NULL; p = p->next)
+        OPENSSL_cleanse(p->data, strlen(p->data));
+    curl_slist_free_all(l);
+}
+
+cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp)
+{
+    cert_err err = CERT_OK;
+    const char *svc = cert_aws__service_name(req->service);
+    const char *endpoint = aws->endpoint[req->service];
+    char *host = NULL, *prefix = NULL, *url = NULL, *full_path = NULL;
+    int attempt;
+    char reason[600] = "";
+
+    memset(resp, 0, sizeof(*resp));
+    CERT_TRY(split_endpoint(endpoint, &host, &prefix));
+    if (asprintf(&full_path, "%s%s", prefix, req->path && *req->path ? req->path : "/") < 0) {
+        full_path = NULL;
+        CERT_NOMEM();
+    }
+    {
+        /* scheme://authority from the endpoint, then our path and query */
+        const char *auth_end = strstr(endpoint, "://");
+        const char *slash = auth_end ? strchr(auth_end + 3, '/') : NULL;
+        size_t base = slash ? (size_t)(slash - endpoint) : strlen(endpoint);
+
+        if (asprintf(&url, "%.*s%s%s%s", (int)base, endpoint, full_path,
+                     req->query && *req->query ? "?" : "", req->query ? req->query : "") < 0) {
+            url = NULL;
+            CERT_NOMEM();
+        }
+    }
+    for (attempt = 1;; attempt++) {
+        struct curl_slist *hl = NULL;
+        bool ok = true, retryable = false, timeout = false;
+        struct timespec t0;
+        CURLcode rc;
+        char *code = NULL, *message = NULL, *rid = NULL;
+        long wait;
+
+        response_reset(resp);
+        for (size_t i = 0; i < req->header_count; i++)
+            hl = add_header(hl, &ok, req->headers[i].name, req->headers[i].value);
+        if (!req->anonymous) {
+            const aws_creds *cr = req->creds;
+            cert_aws_credentials c;
+            cert_sigv4_request sr;
+            cert_sigv4_signed out;
+
+            if (cr == NULL) {
+                if (!aws->have_creds || cert_aws__creds_stale(&aws->creds, cert_aws__now())) {
+                    err = cert_aws__creds_resolve(aws, &aws->creds);
+                    if (err < 0) {
+                        free_headers(hl);
+                        goto done;
+                    }
+                    aws->have_creds = true;
+                }
+                cr = &aws->creds;
+            }
+            c.access_key_id = cr->access_key_id;
+            c.secret_access_key = cr->secret_access_key;
+            c.session_token = cr->session_token;
+            memset(&sr, 0, sizeof(sr));
+            sr.method = req->method;
+            sr.host = host;
+            sr.path = full_path;
+            sr.query = req->query;
+            sr.headers = req->headers;
+            sr.header_count = req->header_count;
+            sr.body = req->body;
+            sr.body_len = req->body_len;
+            sr.region = "us-east-1"; /* IAM, CloudFront and global STS sign for us-east-1 */
+            sr.service = signing_name(req->service);
+            sr.time = cert_aws__now();
+            err = cert_sigv4_sign(&sr, &c, &out);
+            if (err < 0) {
+                free_headers(hl);
+                goto done;
+            }
+            hl = add_header(hl, &ok, "X-Amz-Date", out.amz_date);
+            hl = add_header(hl, &ok, "Authorization", out.authorization);
+            if (c.session_token != NULL && c.session_token[0] != '\0')
+                hl = add_header(hl, &ok, "X-Amz-Security-Token", c.session_token);
+            OPENSSL_cleanse(&out, sizeof(out));
+        }
+        hl = add_header(hl, &ok, "Expect", ""); /* no 100-continue round trip */
+        if (!ok) {
+            free_headers(hl);
+            CERT_NOMEM();
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rc = perform(aws, req->method, url, hl, req->body, req->body_len, aws->timeout_ms, false,
+                     resp);
+        free_headers(hl);
+        if (rc == CURLE_OK && resp->status >= 200 && resp->status < 300) {
+            cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", svc, req->action,
+                          req->method, host, resp->status, attempt, aws->max_attempts,
+                          elapsed_ms(&t0));
+            cert_aws__set_last(aws, svc, req->action, "", "", resp->request_id, resp->status,
+                               attempt);
+            err = CERT_OK;
+            goto done;
+        }
+        if (rc != CURLE_OK) {
+            retryable = curl_retryable(rc);
+            timeout = rc == CURLE_OPERATION_TIMEDOUT;
+            if (rc == CURLE_WRITE_ERROR)
+                snprintf(reason, sizeof(reason), "the answer is larger than %u bytes",
+                         RESPONSE_MAX);
+            else
+                snprintf(reason, sizeof(reason), "%s", curl_easy_strerror(rc));
+            cert_aws__set_last(aws, svc, req->action, "", reason, "", resp->status, attempt);
+            cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", svc, req->action,
+                          req->method, host, reason, attempt, aws->max_attempts, elapsed_ms(&t0));
+        } else {
+            cert_aws__parse_error(resp->body.ptr, resp->body.len, &code, &message, &rid);
+            if (rid[0] == '\0' && resp->request_id != NULL) {
+                free(rid);
+                rid = strdup(resp->request_id);
+            }
+            retryable = resp->status == 500 || resp->status == 502 || resp->status == 503 ||
+                        resp->status == 504 || (code && code_retryable(code));
+            if (code && code[0] == '\0')
+                snprintf(reason, sizeof(reason), "HTTP %ld", resp->status);
+            else
+                snprintf(reason, sizeof(reason), "%s: %s", code ? code : "",
+                         message ? message : "");
+            cert_aws__set_last(aws, svc, req->action, code, message, rid, resp->status, attempt);
+            cert_aws__log(aws, "%s %s %s %s: %ld %s (attempt %d/%d, %ld ms)", svc, req->action,
+                          req->method, host, resp->status, code ? code : "", attempt,
+                          aws->max_attempts, elapsed_ms(&t0));
+            if (!retryable) {
+                err = cert__error_set(CERT_E_AWS, "%s rejected %s: %s%s%s%s", svc, req->action,
+                                      reason, rid && rid[0] ? " (request id " : "",
+                                      rid && rid[0] ? rid : "", rid && rid[0] ? ")" : "");
+                free(code);
+                free(message);
+                free(rid);
+                goto done;
+            }
+            free(code);
+            free(message);
+            free(rid);
+        }
+        if (!retryable) {
+            err = cert__error_set(CERT_E_NET, "%s %s: %s (%s)", svc, req->action, reason, url);
+            goto done;
+        }
+        if (attempt >= aws->max_attempts ||
+            aws->retry_tokens < (timeout ? RETRY_TIMEOUT_COST : RETRY_COST)) {
+            err = cert__error_set(CERT_E_NET,
+                                  "%s %s still failing after %d attempt%s: %s; try again later "
+                                  "(--max-attempts / AWS_MAX_ATTEMPTS allow more)",
+                                  svc, req->action, attempt, attempt == 1 ? "" : "s", reason);
+            goto done;
+        }
+        aws->retry_tokens -= timeout ? RETRY_TIMEOUT_COST : RETRY_COST;
+        wait = backoff_ms(aws, attempt);
+        cert_aws__log(aws, "%s %s: retrying in %ld ms", svc, req->action, wait);
+        sleep_ms(wait);
+    }
+
+done:
+    free(host);
+    free(prefix);
+    free(full_path);
+    free(url);
+    return err;
+}
+
+cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url,
+                              const cert_http_header *headers, size_t header_count,
+                              const char *body, long timeout_ms, long *status_out,
+                              cert_buf *body_out)
+{
+    aws_response resp;
+    struct curl_slist *hl = NULL;
+    bool ok = true;
+    CURLcode rc;
+    struct timespec t0;
+
+    memset(&resp, 0, sizeof(resp));
+    response_reset(&resp);
+    for (size_t i = 0; i < header_count; i++)
+        hl = add_header(hl, &ok, headers[i].name, headers[i].value);
+    hl = add_header(hl, &ok, "Expect", "");
+    if (!ok) {
+        free_headers(hl);
+        cert_aws__response_free(&resp);
+        return cert__error_nomem();
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* Metadata endpoints are link-local or loopback: never through a proxy. */
+    rc = perform(aws, method, url, hl, body, body ? strlen(body) : 0, timeout_ms, true, &resp);
+    free_headers(hl);
+    cert_aws__log(aws, "credentials %s %s: %s%ld (%ld ms)", method, url,
+                  rc == CURLE_OK ? "" : curl_easy_strerror(rc), rc == CURLE_OK ? resp.status : 0L,
+                  elapsed_ms(&t0));
+    if (rc != CURLE_OK) {
+        cert_aws__response_free(&resp);
+        return cert__error_set(CERT_E_NET, "%s: %s", url, curl_easy_strerror(rc));
+    }
+    *status_out = resp.status;
+    *body_out = resp.body;
+    resp.body.ptr = NULL;
+    cert_aws__response_free(&resp);
+    return CERT_OK;
+}

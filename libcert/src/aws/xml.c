@@ -1,0 +1,118 @@
+/* AWS's XML, parsed with libxml2 safely: no entity expansion, no DTD loading, no network. */
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_int.h"
+
+/* The largest XML answer libcert reads (ListServerCertificates with 1,000 items is ~500 KB). */
+#define XML_MAX (32u << 20)
+
+xmlDoc *cert_aws__xml_parse(const char *data, size_t len)
+{
+    int n;
+
+    if (data == NULL || len == 0 || len > XML_MAX)
+        return NULL;
+    n = (int)len;
+    /* Not XML_PARSE_NOENT (that would substitute entities) nor XML_PARSE_DTDLOAD/DTDATTR;
+     * XML_PARSE_NONET forbids any fetch; no XML_PARSE_HUGE, so libxml2's own limits on depth
+     * and text size stay on. */
+    return xmlReadMemory(data, n, "aws.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                             XML_PARSE_NOBLANKS);
+}
+
+static bool named(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+xmlNode *cert_aws__xml_child(xmlNode *parent, const char *name)
+{
+    for (xmlNode *c = parent ? parent->children : NULL; c != NULL; c = c->next) {
+        if (named(c, name))
+            return c;
+    }
+    return NULL;
+}
+
+xmlNode *cert_aws__xml_find(xmlNode *from, const char *name)
+{
+    for (xmlNode *c = from; c != NULL; c = c->next) {
+        xmlNode *r;
+
+        if (named(c, name))
+            return c;
+        r = cert_aws__xml_find(c->children, name);
+        if (r != NULL)
+            return r;
+    }
+    return NULL;
+}
+
+char *cert_aws__xml_child_text(xmlNode *parent, const char *name)
+{
+    xmlNode *c = cert_aws__xml_child(parent, name);
+    xmlChar *t;
+    char *s;
+
+    if (c == NULL)
+        return NULL;
+    t = xmlNodeGetContent(c);
+    s = strdup(t ? (const char *)t : "");
+    xmlFree(t);
+    return s;
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+void cert_aws__parse_error(const char *body, size_t len, char **code, char **message,
+                           char **request_id)
+{
+    xmlDoc *doc;
+
+    *code = *message = *request_id = NULL;
+    doc = cert_aws__xml_parse(body, len);
+    if (doc != NULL) {
+        xmlNode *root = xmlDocGetRootElement(doc);
+        xmlNode *err = cert_aws__xml_find(root, "Error");
+
+        if (err != NULL) {
+            *code = cert_aws__xml_child_text(err, "Code");
+            *message = cert_aws__xml_child_text(err, "Message");
+        }
+        *request_id = cert_aws__xml_child_text(root, "RequestId");
+        if (*request_id == NULL)
+            *request_id = cert_aws__xml_child_text(root, "RequestID");
+        xmlFreeDoc(doc);
+    } else if (body != NULL && len > 0 && len < (1u << 20) && body[0] == '{') {
+        /* JSON services (SSO portal): {"__type": "...", "message": "..."} */
+        json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+
+        if (j != NULL) {
+            const char *t = json_string_value(json_object_get(j, "__type"));
+            const char *m = json_string_value(json_object_get(j, "message"));
+
+            if (t == NULL)
+                t = json_string_value(json_object_get(j, "code"));
+            if (m == NULL)
+                m = json_string_value(json_object_get(j, "Message"));
+            if (t != NULL && strchr(t, '#') != NULL)
+                t = strchr(t, '#') + 1;
+            *code = t ? strdup(t) : NULL;
+            *message = m ? strdup(m) : NULL;
+            json_decref(j);
+        }
+    }
+    if (*code == NULL)
+        *code = dup_or_empty(NULL);
+    if (*message == NULL)
+        *message = dup_or_empty(NULL);
+    if (*request_id == NULL)
+        *request_id = dup_or_empty(NULL);
+}
