@@ -41,9 +41,11 @@ class Emulator:
     faults (list of rule dicts), tls_cert/tls_key (paths), verbose."""
 
     def __init__(self, auth=None, quota=None, latency_ms=None, deploy_delay=None, consistency_delay=None,
-                 faults=(), tls_cert=None, tls_key=None, verbose=False, start_timeout=30.0):
+                 faults=(), tls_cert=None, tls_key=None, verbose=False, start_timeout=30.0,
+                 cert_clock=None):
         self.opts = dict(auth=auth, quota=quota, latency_ms=latency_ms, deploy_delay=deploy_delay,
-                         consistency_delay=consistency_delay, tls_cert=tls_cert, tls_key=tls_key)
+                         consistency_delay=consistency_delay, tls_cert=tls_cert, tls_key=tls_key,
+                         cert_clock=cert_clock)
         self.faults = list(faults)
         self.verbose = verbose
         self.start_timeout = start_timeout
@@ -62,7 +64,8 @@ class Emulator:
             a += ["--auth", str(o["auth"])]
         for flag, key in (("--quota", "quota"), ("--latency-ms", "latency_ms"),
                           ("--deploy-delay", "deploy_delay"), ("--consistency-delay", "consistency_delay"),
-                          ("--tls-cert", "tls_cert"), ("--tls-key", "tls_key")):
+                          ("--tls-cert", "tls_cert"), ("--tls-key", "tls_key"),
+                          ("--cert-clock", "cert_clock")):
             if o[key] is not None:
                 a += [flag, str(o[key])]
         for f in self.faults:
@@ -416,3 +419,40 @@ def distribution_config_xml(caller_reference=None, aliases=(), viewer_certificat
 def start(**kw):
     """Start an emulator (keyword arguments as Emulator's) and return it; stop() when done."""
     return Emulator(**kw).start()
+
+
+def connect(endpoint):
+    """An Emulator object for one already running at endpoint (http://127.0.0.1:PORT), started by
+    emu.sh or another process: the helpers work, start() and stop() do nothing to it."""
+    e = Emulator()
+    e.port = int(endpoint.rstrip("/").rsplit(":", 1)[1])
+    e.proc = None
+    e.start = lambda: e
+    e.stop = lambda timeout=10.0: None
+    return e
+
+
+def _main(argv):
+    """Shell access for scripts and the README demo:
+      emuctl.py create-distribution ENDPOINT [--alias NAME]... [--iam-cert ID] [--in-progress]
+    prints the new distribution's Id."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="emuctl.py")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("create-distribution")
+    c.add_argument("endpoint")
+    c.add_argument("--alias", action="append", default=[])
+    c.add_argument("--iam-cert", default=None, help="IAMCertificateId (default: CloudFront's certificate)")
+    c.add_argument("--comment", default="libcert distribution")
+    c.add_argument("--in-progress", action="store_true", help="leave it InProgress for the deploy delay")
+    a = p.parse_args(argv)
+    e = connect(a.endpoint)
+    d = e.create_distribution(aliases=a.alias, viewer_certificate=a.iam_cert, comment=a.comment,
+                              deployed=not a.in_progress)
+    print(d["Id"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

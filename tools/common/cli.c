@@ -76,20 +76,28 @@ static void aws_log(const char *line, void *ud)
     fprintf(stderr, "%s: %s\n", ((const cli *)ud)->tool, line);
 }
 
+void cli_aws_session_opts(cli *c, cert_aws_opts *o)
+{
+    static const cert_aws_opts init = CERT_AWS_OPTS_INIT;
+
+    *o = init;
+    o->profile = c->profile;
+    o->endpoint_url = c->endpoint_url;
+    o->ca_bundle = c->ca_bundle;
+    o->timeout_ms = (long)c->timeout_s * 1000;
+    o->max_attempts = (int)c->max_attempts;
+    o->user_agent = c->tool;
+    if (c->verbose > 0) {
+        o->log = aws_log;
+        o->log_ud = c;
+    }
+}
+
 int cli_aws_new(cli *c, cert_aws **out)
 {
-    cert_aws_opts o = CERT_AWS_OPTS_INIT;
+    cert_aws_opts o;
 
-    o.profile = c->profile;
-    o.endpoint_url = c->endpoint_url;
-    o.ca_bundle = c->ca_bundle;
-    o.timeout_ms = (long)c->timeout_s * 1000;
-    o.max_attempts = (int)c->max_attempts;
-    o.user_agent = c->tool;
-    if (c->verbose > 0) {
-        o.log = aws_log;
-        o.log_ud = c;
-    }
+    cli_aws_session_opts(c, &o);
     if (cert_aws_new(&o, out) < 0) {
         cli_err(c, "%s", cert_error_last()->message);
         return cert_error_last()->code == CERT_E_INVALID ? CERT_EXIT_USAGE : CERT_EXIT_AWS;

@@ -98,6 +98,10 @@ void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
 void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
                   const cli_opt *tool_opts, bool check_opts);
 
+/* The AWS session options from the parsed AWS options (-v lines go to stderr); the strings are
+ * borrowed from argv. */
+void cli_aws_session_opts(cli *c, cert_aws_opts *o);
+
 /* Make the AWS session from the parsed AWS options (-v lines go to stderr). On failure prints
  * the library's message and returns the exit code; 0 on success. */
 int cli_aws_new(cli *c, cert_aws **out);

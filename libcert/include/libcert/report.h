@@ -70,6 +70,16 @@ CERT_EXTERN cert_err cert_report_build(const char *const *inputs, size_t count,
                                        const cert_report_opts *opts, cert_report **out);
 
 /**
+ * The pipeline on PEM text already in memory (a certificate as IAM returned it): the same chain
+ * and checks as for a file. opts->check says whether a key is expected, the IAM path, hosts.
+ * @param label names the input in messages ("iam:NAME")
+ * @param body  the certificate PEM; chain: the chain PEM or NULL
+ * @return as cert_report_build()
+ */
+CERT_EXTERN cert_err cert_report_build_pem(const char *label, const char *body, const char *chain,
+                                           const cert_report_opts *opts, cert_report **out);
+
+/**
  * The pipeline for a certificate held in IAM: GetServerCertificate, then the same chain and
  * checks as for a local bundle (no key expected), plus CloudFront eligibility (iam.path) and,
  * when opts->check.expect is set, whether IAM holds exactly that chain (iam.differs / iam.same).

@@ -120,6 +120,9 @@ void cert_aws__log(cert_aws *aws, const char *fmt, ...) __attribute__((format(pr
  * it is not XML. Free with xmlFreeDoc(). */
 xmlDoc *cert_aws__xml_parse(const char *data, size_t len);
 
+/* The same, keeping whitespace text nodes: for a document that is edited and sent back. */
+xmlDoc *cert_aws__xml_parse_doc(const char *data, size_t len);
+
 /* The first descendant element named `name` (namespace ignored), or NULL. */
 xmlNode *cert_aws__xml_find(xmlNode *from, const char *name);
 
@@ -133,6 +136,9 @@ char *cert_aws__xml_child_text(xmlNode *parent, const char *name);
  * message and request id (new strings, "" when absent). */
 void cert_aws__parse_error(const char *body, size_t len, char **code, char **message,
                            char **request_id);
+
+/* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
+cert_err cert_cf__check_id(const char *id);
 
 /* ---- rendering ---- */
 

@@ -176,3 +176,449 @@ done:
     cert_cf_dists_free(v, n);
     return err;
 }
+
+/* ---- one distribution's configuration ---- */
+
+struct cert_cf_config {
+    char *id;
+    char *etag;
+    xmlDoc *doc;
+    char **aliases;
+    size_t alias_count;
+};
+
+/* ViewerCertificate's members in the API's order (botocore cloudfront 2020-05-31). */
+static const char *const viewer_members[] = {
+    "CloudFrontDefaultCertificate", "IAMCertificateId", "ACMCertificateArn", "SSLSupportMethod",
+    "MinimumProtocolVersion",       "Certificate",      "CertificateSource",
+};
+#define NVIEWER (sizeof(viewer_members) / sizeof(viewer_members[0]))
+
+void cert_cf_viewer_clear(cert_cf_viewer *v)
+{
+    if (v == NULL)
+        return;
+    free(v->iam_certificate_id);
+    free(v->acm_certificate_arn);
+    free(v->ssl_support_method);
+    free(v->minimum_protocol_version);
+    free(v->certificate);
+    free(v->certificate_source);
+    memset(v, 0, sizeof(*v));
+}
+
+static bool id_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return false;
+    }
+    return true;
+}
+
+static cert_err check_id(const char *id);
+
+cert_err cert_cf__check_id(const char *id)
+{
+    return check_id(id);
+}
+
+static cert_err check_id(const char *id)
+{
+    if (!id_ok(id))
+        return cert__error_set(CERT_E_INVALID,
+                               "\"%s\" is not a CloudFront distribution id (letters and digits, "
+                               "e.g. E2QWRUHAPOMQZL)",
+                               id ? id : "");
+    return CERT_OK;
+}
+
+void cert_cf_config_free(cert_cf_config *c)
+{
+    if (c == NULL)
+        return;
+    free(c->id);
+    free(c->etag);
+    if (c->doc != NULL)
+        xmlFreeDoc(c->doc);
+    for (size_t i = 0; i < c->alias_count; i++)
+        free(c->aliases[i]);
+    free(c->aliases);
+    free(c);
+}
+
+static xmlNode *viewer_node(const cert_cf_config *c)
+{
+    xmlNode *root = c->doc ? xmlDocGetRootElement(c->doc) : NULL;
+
+    return cert_aws__xml_child(root, "ViewerCertificate");
+}
+
+cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_config *c = NULL;
+    aws_request req;
+    aws_response resp;
+    char *path = NULL;
+    cert_cf_dist tmp;
+    xmlNode *root;
+
+    memset(&resp, 0, sizeof(resp));
+    memset(&tmp, 0, sizeof(tmp));
+    *out = NULL;
+    CERT_TRY(check_id(id));
+    if (asprintf(&path, CF_VERSION "/distribution/%s/config", id) < 0) {
+        path = NULL;
+        CERT_NOMEM();
+    }
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "GetDistributionConfig";
+    req.method = "GET";
+    req.path = path;
+    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        CERT_NOMEM();
+    c->id = strdup(id);
+    c->etag = resp.etag ? strdup(resp.etag) : NULL;
+    if (c->id == NULL)
+        CERT_NOMEM();
+    if (c->etag == NULL)
+        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without an ETag",
+                  id);
+    c->doc = cert_aws__xml_parse_doc(resp.body.ptr, resp.body.len);
+    root = c->doc ? xmlDocGetRootElement(c->doc) : NULL;
+    if (root == NULL || strcmp((const char *)root->name, "DistributionConfig") != 0)
+        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without a "
+                              "DistributionConfig",
+                  id);
+    CERT_TRY(parse_aliases(cert_aws__xml_child(root, "Aliases"), &tmp));
+    c->aliases = tmp.aliases;
+    c->alias_count = tmp.alias_count;
+    tmp.aliases = NULL;
+    tmp.alias_count = 0;
+    *out = c;
+    c = NULL;
+
+done:
+    dist_clear(&tmp);
+    cert_cf_config_free(c);
+    cert_aws__response_free(&resp);
+    free(path);
+    return err;
+}
+
+const char *cert_cf_config_etag(const cert_cf_config *c)
+{
+    return c->etag;
+}
+
+const char *cert_cf_config_id(const cert_cf_config *c)
+{
+    return c->id;
+}
+
+size_t cert_cf_config_aliases(const cert_cf_config *c, const char *const **out)
+{
+    *out = (const char *const *)c->aliases;
+    return c->alias_count;
+}
+
+cert_err cert_cf_config_viewer(const cert_cf_config *c, cert_cf_viewer *v)
+{
+    xmlNode *vc = viewer_node(c);
+
+    memset(v, 0, sizeof(*v));
+    if (vc == NULL)
+        return CERT_OK; /* no element: CloudFront's default certificate */
+    v->default_certificate = text_is(vc, "CloudFrontDefaultCertificate", "true");
+    v->iam_certificate_id = cert_aws__xml_child_text(vc, "IAMCertificateId");
+    v->acm_certificate_arn = cert_aws__xml_child_text(vc, "ACMCertificateArn");
+    v->ssl_support_method = cert_aws__xml_child_text(vc, "SSLSupportMethod");
+    v->minimum_protocol_version = cert_aws__xml_child_text(vc, "MinimumProtocolVersion");
+    v->certificate = cert_aws__xml_child_text(vc, "Certificate");
+    v->certificate_source = cert_aws__xml_child_text(vc, "CertificateSource");
+    return CERT_OK;
+}
+
+static bool streq(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* "vip (kept)" or "sni-only (was vip)" */
+static void describe(char *buf, size_t size, const char *was, const char *now)
+{
+    if (streq(was, now))
+        snprintf(buf, size, "%s (kept)", now);
+    else
+        snprintf(buf, size, "%s (was %s)", now, was ? was : "unset");
+}
+
+cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
+                                bool *changed_out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_viewer old;
+    xmlNode *vc, *root, *first_unknown = NULL, *next;
+    const char *method, *minv, *values[NVIEWER];
+    bool leaving_default, changed;
+    char *change = NULL;
+
+    memset(&old, 0, sizeof(old));
+    if (change_out)
+        *change_out = NULL;
+    if (changed_out)
+        *changed_out = false;
+    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
+        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
+        return cert__error_set(CERT_E_INVALID,
+                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
+                               "API Reference, ViewerCertificate)");
+    root = xmlDocGetRootElement(c->doc);
+    vc = viewer_node(c);
+    CERT_TRY(cert_cf_config_viewer(c, &old));
+    leaving_default = vc == NULL || old.default_certificate ||
+                      (old.iam_certificate_id == NULL && old.acm_certificate_arn == NULL);
+    /* Keep the distribution's method: forcing sni-only on a vip distribution would cut off
+     * clients without SNI. sni-only only when it leaves the default certificate. */
+    method = a->ssl_support_method ? a->ssl_support_method
+             : old.ssl_support_method && !leaving_default ? old.ssl_support_method
+                                                           : "sni-only";
+    minv = a->minimum_protocol_version ? a->minimum_protocol_version
+           : old.minimum_protocol_version && !leaving_default ? old.minimum_protocol_version
+                                                               : "TLSv1.2_2021";
+    /* With sni-only the minimum must be TLSv1 or higher (CloudFront API Reference,
+     * ViewerCertificate, MinimumProtocolVersion; cloudtools/troposphere#218). */
+    if (strcmp(method, "sni-only") == 0 && strcmp(minv, "SSLv3") == 0)
+        minv = "TLSv1";
+    changed = !streq(old.iam_certificate_id, a->iam_certificate_id) || old.default_certificate ||
+              old.acm_certificate_arn != NULL || !streq(old.ssl_support_method, method) ||
+              !streq(old.minimum_protocol_version, minv) ||
+              (old.certificate != NULL && !streq(old.certificate, a->iam_certificate_id)) ||
+              (old.certificate_source != NULL && !streq(old.certificate_source, "iam"));
+    if (change_out != NULL) {
+        char m[96], v[96];
+
+        describe(m, sizeof(m), old.ssl_support_method, method);
+        describe(v, sizeof(v), old.minimum_protocol_version, minv);
+        if (asprintf(&change, "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
+                              "MinimumProtocolVersion %s",
+                     old.iam_certificate_id    ? old.iam_certificate_id
+                     : old.acm_certificate_arn ? "(ACM certificate)"
+                                               : "(CloudFront default certificate)",
+                     a->iam_certificate_id, m, v) < 0) {
+            change = NULL;
+            CERT_NOMEM();
+        }
+    }
+    if (changed_out)
+        *changed_out = changed;
+    if (!changed)
+        goto done;
+    if (vc == NULL) {
+        vc = xmlNewChild(root, root->ns, BAD_CAST "ViewerCertificate", NULL);
+        if (vc == NULL)
+            CERT_NOMEM();
+    }
+    /* Drop the known members and blank text; keep unknown elements where they are. */
+    for (xmlNode *n = vc->children; n != NULL; n = next) {
+        bool known = false;
+
+        next = n->next;
+        for (size_t i = 0; n->type == XML_ELEMENT_NODE && i < NVIEWER; i++)
+            known = known || strcmp((const char *)n->name, viewer_members[i]) == 0;
+        if (known || n->type == XML_TEXT_NODE) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        } else if (first_unknown == NULL && n->type == XML_ELEMENT_NODE) {
+            first_unknown = n;
+        }
+    }
+    values[0] = NULL; /* CloudFrontDefaultCertificate: removed */
+    values[1] = a->iam_certificate_id;
+    values[2] = NULL; /* ACMCertificateArn: removed (one of ACM or IAM) */
+    values[3] = method;
+    values[4] = minv;
+    values[5] = old.certificate ? a->iam_certificate_id : NULL;
+    values[6] = old.certificate_source ? "iam" : NULL;
+    for (size_t i = 0; i < NVIEWER; i++) {
+        xmlNode *el;
+
+        if (values[i] == NULL)
+            continue;
+        el = xmlNewDocNode(c->doc, vc->ns, BAD_CAST viewer_members[i], NULL);
+        if (el == NULL)
+            CERT_NOMEM();
+        xmlNodeAddContent(el, BAD_CAST values[i]); /* escaped as text */
+        if (first_unknown != NULL)
+            xmlAddPrevSibling(first_unknown, el);
+        else
+            xmlAddChild(vc, el);
+    }
+
+done:
+    if (change_out) {
+        *change_out = change;
+        change = NULL;
+    }
+    free(change);
+    cert_cf_viewer_clear(&old);
+    return err;
+}
+
+cert_err cert_cf_config_viewer_xml(const cert_cf_config *c, char **out)
+{
+    xmlNode *vc = viewer_node(c);
+    xmlBufferPtr buf;
+
+    *out = NULL;
+    if (vc == NULL) {
+        *out = strdup("");
+        return *out ? CERT_OK : cert__error_nomem();
+    }
+    buf = xmlBufferCreate();
+    if (buf == NULL || xmlNodeDump(buf, c->doc, vc, 0, 0) < 0) {
+        xmlBufferFree(buf);
+        return cert__error_nomem();
+    }
+    *out = strdup((const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return *out ? CERT_OK : cert__error_nomem();
+}
+
+cert_err cert_cf_config_set_viewer_xml(cert_cf_config *c, const char *xml)
+{
+    xmlNode *old = viewer_node(c), *root = xmlDocGetRootElement(c->doc), *fresh = NULL;
+    xmlDoc *frag;
+    char *wrapped = NULL;
+
+    if (xml == NULL || xml[0] == '\0') {
+        /* It had none: remove ours. */
+        if (old != NULL) {
+            xmlUnlinkNode(old);
+            xmlFreeNode(old);
+        }
+        return CERT_OK;
+    }
+    /* Parse inside a wrapper that declares the document's default namespace, so that the saved
+     * element keeps it. */
+    if (asprintf(&wrapped, "<w xmlns=\"%s\">%s</w>",
+                 root->ns && root->ns->href ? (const char *)root->ns->href : "", xml) < 0)
+        return cert__error_nomem();
+    frag = cert_aws__xml_parse_doc(wrapped, strlen(wrapped));
+    free(wrapped);
+    if (frag == NULL)
+        return cert__error_set(CERT_E_INVALID, "the saved ViewerCertificate is not XML");
+    fresh = cert_aws__xml_child(xmlDocGetRootElement(frag), "ViewerCertificate");
+    if (fresh == NULL) {
+        xmlFreeDoc(frag);
+        return cert__error_set(CERT_E_INVALID, "the saved XML is not a ViewerCertificate");
+    }
+    fresh = xmlDocCopyNode(fresh, c->doc, 1);
+    xmlFreeDoc(frag);
+    if (fresh == NULL)
+        return cert__error_nomem();
+    xmlReconciliateNs(c->doc, fresh);
+    if (old != NULL) {
+        xmlReplaceNode(old, fresh);
+        xmlFreeNode(old);
+    } else {
+        xmlAddChild(root, fresh);
+    }
+    return CERT_OK;
+}
+
+cert_err cert_cf_config_put(cert_aws *aws, const cert_cf_config *c, char **new_etag_out)
+{
+    cert_err err = CERT_OK;
+    xmlChar *body = NULL;
+    int len = 0;
+    char *path = NULL;
+    aws_request req;
+    aws_response resp;
+    cert_http_header h[2];
+
+    memset(&resp, 0, sizeof(resp));
+    if (new_etag_out)
+        *new_etag_out = NULL;
+    if (c == NULL || c->etag == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_cf_config_put: no document or no ETag");
+    CERT_TRY(check_id(c->id));
+    xmlDocDumpMemoryEnc(c->doc, &body, &len, "UTF-8");
+    if (body == NULL || len <= 0)
+        CERT_NOMEM();
+    if (asprintf(&path, CF_VERSION "/distribution/%s/config", c->id) < 0) {
+        path = NULL;
+        CERT_NOMEM();
+    }
+    /* Never without If-Match: a concurrent change must fail (412), not be overwritten. */
+    h[0].name = "If-Match";
+    h[0].value = c->etag;
+    h[1].name = "Content-Type";
+    h[1].value = "application/xml";
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "UpdateDistribution";
+    req.method = "PUT";
+    req.path = path;
+    req.headers = h;
+    req.header_count = 2;
+    req.body = body;
+    req.body_len = (size_t)len;
+    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    if (new_etag_out != NULL && resp.etag != NULL) {
+        *new_etag_out = strdup(resp.etag);
+        if (*new_etag_out == NULL)
+            CERT_NOMEM();
+    }
+
+done:
+    cert_aws__response_free(&resp);
+    xmlFree(body);
+    free(path);
+    return err;
+}
+
+cert_err cert_cf_status(cert_aws *aws, const char *id, char **status_out)
+{
+    cert_err err = CERT_OK;
+    char *path = NULL;
+    aws_request req;
+    aws_response resp;
+    xmlDoc *doc = NULL;
+
+    memset(&resp, 0, sizeof(resp));
+    *status_out = NULL;
+    CERT_TRY(check_id(id));
+    if (asprintf(&path, CF_VERSION "/distribution/%s", id) < 0) {
+        path = NULL;
+        CERT_NOMEM();
+    }
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "GetDistribution";
+    req.method = "GET";
+    req.path = path;
+    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    doc = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
+    if (doc != NULL)
+        *status_out = cert_aws__xml_child_text(xmlDocGetRootElement(doc), "Status");
+    if (*status_out == NULL)
+        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistribution for %s without a Status", id);
+
+done:
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    cert_aws__response_free(&resp);
+    free(path);
+    return err;
+}

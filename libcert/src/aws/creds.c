@@ -13,6 +13,14 @@
  *   8. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI)
  *   9. EC2 instance metadata (IMDSv2), unless AWS_EC2_METADATA_DISABLED
  * A provider that is configured but fails stops the chain with its error, as botocore does.
+ *
+ * Steps 2-7 are one profile's chain (cert_aws__creds_for_profile). A source_profile is resolved
+ * with the same chain, one level deeper, with botocore's two differences: the environment's
+ * AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN count only for the profile being resolved (the
+ * providers tell by profile == NULL), and static keys in a source profile win over its own
+ * role_arn, which lets a profile name itself as source_profile to hold the keys its role is
+ * assumed with. Temporary credentials carry their expiration and are resolved again (the whole
+ * chain) when less than 5 minutes are left, here and in cert_aws__send.
  */
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -107,7 +115,9 @@ cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int dep
 
     if (depth > 8)
         return cert__error_set(CERT_E_AWS,
-                               "profile %s: source_profile chain is too long (a loop?)", profile);
+                               "profile %s: the source_profile chain is longer than 8 profiles (a "
+                               "loop?); fix source_profile",
+                               profile);
     err = cert_aws__creds_assume_role(aws, profile, depth, out);
     if (err != CERT_CREDS_NONE)
         return err;

@@ -8,7 +8,9 @@
  * on to the next. CERT_OK means `out` is filled; an error stops the chain. */
 #define CERT_CREDS_NONE ((cert_err)1)
 
-/* profile NULL: the active profile. depth counts source_profile hops. */
+/* profile NULL: the active profile, being resolved for the session (the environment's web
+ * identity variables count only then); a name: a source_profile. depth counts source_profile
+ * hops (cert_aws__creds_for_profile refuses more than 8). Secrets read on the way are wiped. */
 cert_err cert_aws__creds_env(cert_aws *aws, aws_creds *out);
 cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool credentials_file,
                                       aws_creds *out);

@@ -24,6 +24,14 @@ xmlDoc *cert_aws__xml_parse(const char *data, size_t len)
                              XML_PARSE_NOBLANKS);
 }
 
+xmlDoc *cert_aws__xml_parse_doc(const char *data, size_t len)
+{
+    if (data == NULL || len == 0 || len > XML_MAX)
+        return NULL;
+    return xmlReadMemory(data, (int)len, "aws.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
 static bool named(const xmlNode *n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;

@@ -74,28 +74,25 @@ done:
     return err;
 }
 
-cert_err cert_report_build_iam(cert_aws *aws, const char *name, const cert_report_opts *o,
-                               cert_report **out)
+cert_err cert_report_build_pem(const char *label, const char *body, const char *chain,
+                               const cert_report_opts *o, cert_report **out)
 {
     cert_err err = CERT_OK, stage = CERT_OK;
     cert_report *r = NULL;
-    cert_iam_cert meta;
-    char *body = NULL, *chain = NULL, *label = NULL;
+    char *name = NULL;
     cert_chain_opts copts;
     cert_check_opts kopts;
 
-    memset(&meta, 0, sizeof(meta));
-    if (out == NULL || aws == NULL || name == NULL)
-        return cert__error_set(CERT_E_INVALID, "cert_report_build_iam: NULL argument");
+    if (out == NULL || label == NULL || body == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_build_pem: NULL argument");
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
-    CERT_TRY(cert_iam_get(aws, name, &meta, &body, &chain));
     r = calloc(1, sizeof(*r));
     if (r == NULL)
         CERT_NOMEM();
     r->inputs = calloc(1, sizeof(*r->inputs));
-    if (r->inputs == NULL || asprintf(&r->inputs[0], "iam:%s", name) < 0)
+    if (r->inputs == NULL || (r->inputs[0] = strdup(label)) == NULL)
         CERT_NOMEM();
     r->ninputs = 1;
     r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
@@ -103,23 +100,20 @@ cert_err cert_report_build_iam(cert_aws *aws, const char *name, const cert_repor
     copts.now = r->now;
     kopts = o->check;
     kopts.now = r->now;
-    kopts.key_not_expected = true;
-    kopts.key_required = false;
-    kopts.iam_path = meta.path;
     CERT_TRY(cert_bundle_new(&r->bundle));
-    if (asprintf(&label, "iam:%s CertificateBody", name) < 0) {
-        label = NULL;
+    if (asprintf(&name, "%s CertificateBody", label) < 0) {
+        name = NULL;
         CERT_NOMEM();
     }
-    stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)body, strlen(body), label, &o->bundle);
-    free(label);
-    label = NULL;
+    stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)body, strlen(body), name, &o->bundle);
+    free(name);
+    name = NULL;
     if (stage == CERT_OK && chain != NULL && chain[0] != '\0') {
-        if (asprintf(&label, "iam:%s CertificateChain", name) < 0) {
-            label = NULL;
+        if (asprintf(&name, "%s CertificateChain", label) < 0) {
+            name = NULL;
             CERT_NOMEM();
         }
-        stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)chain, strlen(chain), label,
+        stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)chain, strlen(chain), name,
                                      &o->bundle);
     }
     r->loaded = stage == CERT_OK;
@@ -143,11 +137,39 @@ cert_err cert_report_build_iam(cert_aws *aws, const char *name, const cert_repor
     r = NULL;
 
 done:
+    free(name);
+    cert_report_free(r);
+    return err;
+}
+
+cert_err cert_report_build_iam(cert_aws *aws, const char *name, const cert_report_opts *o,
+                               cert_report **out)
+{
+    cert_err err = CERT_OK;
+    cert_iam_cert meta;
+    char *body = NULL, *chain = NULL, *label = NULL;
+    cert_report_opts ro;
+
+    memset(&meta, 0, sizeof(meta));
+    if (out == NULL || aws == NULL || name == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_build_iam: NULL argument");
+    *out = NULL;
+    ro = o ? *o : default_opts;
+    CERT_TRY(cert_iam_get(aws, name, &meta, &body, &chain));
+    ro.check.key_not_expected = true;
+    ro.check.key_required = false;
+    ro.check.iam_path = meta.path;
+    if (asprintf(&label, "iam:%s", name) < 0) {
+        label = NULL;
+        CERT_NOMEM();
+    }
+    err = cert_report_build_pem(label, body, chain, &ro, out);
+
+done:
     free(label);
     free(body);
     free(chain);
     cert_iam_cert_clear(&meta);
-    cert_report_free(r);
     return err;
 }
 

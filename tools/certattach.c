@@ -1,0 +1,160 @@
+/* certattach: put an IAM certificate on CloudFront distributions, changing nothing else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+
+enum {
+    OPT_CERT = CLI_TOOL_ID,
+    OPT_REPLACE,
+    OPT_SSL_METHOD,
+    OPT_MIN_TLS,
+    OPT_DRY_RUN,
+    OPT_WAIT,
+    OPT_WAIT_TIMEOUT,
+    OPT_JOBS,
+    OPT_ROLLBACK,
+    OPT_CONSISTENCY,
+};
+
+static const cli_opt tool_opts[] = {
+    {"cert", 0, CLI_ARG, OPT_CERT, "CERT", "the IAM certificate: NAME, ARN or ServerCertificateId"},
+    {"replace", 0, CLI_ARG, OPT_REPLACE, "OLD",
+     "every distribution that uses the certificate OLD (NAME, ARN or id) now"},
+    {"ssl-support-method", 0, CLI_ARG, OPT_SSL_METHOD, "M",
+     "sni-only, vip or static-ip (default: keep the distribution's)"},
+    {"min-tls", 0, CLI_ARG, OPT_MIN_TLS, "V",
+     "MinimumProtocolVersion, e.g. TLSv1.2_2021 (default: keep the distribution's)"},
+    {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "check and show each change; change nothing"},
+    {"wait", 0, CLI_NOARG, OPT_WAIT, NULL, "wait until every changed distribution is Deployed"},
+    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "for --wait and in-progress "
+                                                             "changes (default 1200)"},
+    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions worked on at once (default 4)"},
+    {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
+     "when a change fails, put back the ViewerCertificate of those that changed"},
+    {"consistency-timeout", 0, CLI_ARG, OPT_CONSISTENCY, "SECONDS", NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+static const char *const methods[] = {"sni-only", "vip", "static-ip", NULL};
+/* botocore cloudfront 2020-05-31, MinimumProtocolVersion */
+static const char *const versions[] = {"SSLv3",        "TLSv1",        "TLSv1_2016",
+                                       "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019",
+                                       "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025",
+                                       NULL};
+
+static bool one_of(const char *v, const char *const *set)
+{
+    for (; *set; set++) {
+        if (strcmp(v, *set) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool handle(cli *c, int id, const char *arg, void *ud)
+{
+    cert_attach_opts *o = ud;
+    unsigned int v;
+
+    switch (id) {
+    case OPT_CERT:
+        o->cert = arg;
+        return true;
+    case OPT_REPLACE:
+        o->replace = arg;
+        return true;
+    case OPT_SSL_METHOD:
+        if (!one_of(arg, methods))
+            cli_usage_error(c, "--ssl-support-method %s: give sni-only, vip or static-ip", arg);
+        o->ssl_support_method = arg;
+        return true;
+    case OPT_MIN_TLS:
+        if (!one_of(arg, versions))
+            cli_usage_error(c, "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
+                               "TLSv1.2_2021)",
+                            arg);
+        o->min_tls = arg;
+        return true;
+    case OPT_DRY_RUN:
+        o->dry_run = true;
+        return true;
+    case OPT_WAIT:
+        o->wait = true;
+        return true;
+    case OPT_WAIT_TIMEOUT:
+        cli_uint(c, "wait-timeout", arg, 86400, &v);
+        o->wait_timeout_s = v ? v : 1;
+        return true;
+    case OPT_JOBS:
+        cli_uint(c, "jobs", arg, 64, &v);
+        o->jobs = v ? v : 1;
+        return true;
+    case OPT_ROLLBACK:
+        o->rollback_on_failure = true;
+        return true;
+    case OPT_CONSISTENCY:
+        cli_uint(c, "consistency-timeout", arg, 3600, &v);
+        o->consistency_s = v ? v : 1;
+        return true;
+    }
+    return false;
+}
+
+static void progress(const char *line, void *ud)
+{
+    const cli *c = ud;
+
+    if (c->verbose > 0 || isatty(STDERR_FILENO))
+        fprintf(stderr, "%s: %s\n", c->tool, line);
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    cert_attach_opts o = CERT_ATTACH_OPTS_INIT;
+    cert_aws_opts ao;
+    cert_attach_result *r = NULL;
+    int first, rc;
+
+    cli_init_aws(&c, "certattach", "--cert CERT (DIST_ID... | --replace OLD) [options]",
+                 "Put an IAM server certificate on CloudFront distributions. Only ViewerCertificate "
+                 "changes;\neverything else in each DistributionConfig goes back as it was. Every "
+                 "distribution is\nchecked first (path under /cloudfront/, expiry, key, aliases "
+                 "covered); an error changes nothing.",
+                 tool_opts, true);
+    first = cli_parse(&c, argc, argv, handle, &o);
+    if (o.cert == NULL)
+        cli_usage_error(&c, "give the certificate with --cert");
+    if (first >= argc && o.replace == NULL)
+        cli_usage_error(&c, "give distribution ids, or --replace OLD_CERT");
+    rc = cli_report_opts(&c, &o.report);
+    if (rc != 0)
+        goto done;
+    o.distributions = (const char *const *)argv + first;
+    o.distribution_count = (size_t)(argc - first);
+    cli_aws_session_opts(&c, &ao);
+    o.aws = &ao;
+    o.progress = progress;
+    o.progress_ud = &c;
+    if (cert_attach_run(&o, &r) < 0) {
+        rc = cli_fail(&c);
+        goto done;
+    }
+    if (r->message != NULL)
+        cli_err(&c, "%s", r->message);
+    if (c.json)
+        cert_attach_write(r, true, stdout);
+    else if (!c.quiet)
+        cert_attach_write(r, false, stdout);
+    rc = (int)r->exit_code;
+
+done:
+    cert_attach_result_free(r);
+    cli_free(&c);
+    if (fflush(stdout) != 0 && rc == 0)
+        rc = CERT_EXIT_INPUT;
+    return rc;
+}
