@@ -5,7 +5,7 @@
 
 #include "common/cli.h"
 
-enum { OPT_EACH = CLI_TOOL_ID, OPT_JOBS, OPT_REQUIRE_KEY, OPT_IAM, OPT_EXPECT };
+enum { OPT_EACH = CLI_TOOL_ID, OPT_JOBS, OPT_REQUIRE_KEY, OPT_IAM, OPT_EXPECT, OPT_DIST };
 
 static const cli_opt tool_opts[] = {
     {"each", 0, CLI_NOARG, OPT_EACH, NULL,
@@ -15,6 +15,8 @@ static const cli_opt tool_opts[] = {
     {"iam", 0, CLI_ARG, OPT_IAM, "NAME",
      "check the IAM server certificate NAME (fetched from IAM) instead of local files, plus "
      "CloudFront eligibility"},
+    {"distribution", 0, CLI_ARG, OPT_DIST, "ID",
+     "check the certificate CloudFront distribution ID uses, against every alias it has"},
     {"expect", 0, CLI_ARG, OPT_EXPECT, "FILE",
      "with --iam: say whether IAM holds exactly this bundle's leaf and chain (repeatable)"},
     {NULL, 0, 0, 0, NULL, NULL},
@@ -25,6 +27,7 @@ typedef struct state {
     unsigned int jobs;
     bool require_key;
     const char *iam;
+    const char *dist;
     const char **expect;
     size_t nexpect;
 } state;
@@ -47,6 +50,9 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
             cli_usage_error(c, "--iam %s: not a certificate name IAM takes", arg);
         st->iam = arg;
         return true;
+    case OPT_DIST:
+        st->dist = arg;
+        return true;
     case OPT_EXPECT: {
         const char **n = realloc((void *)st->expect, (st->nexpect + 1) * sizeof(*n));
 
@@ -63,7 +69,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
 int main(int argc, char **argv)
 {
     cli c;
-    state st = {false, 0, false, NULL, NULL, 0};
+    state st = {false, 0, false, NULL, NULL, NULL, 0};
     cert_report_opts o;
     cert_report *r = NULL, *expect = NULL;
     cert_aws *aws = NULL;
@@ -79,12 +85,16 @@ int main(int argc, char **argv)
              "under NAME.",
              tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
+    if (st.iam != NULL && st.dist != NULL)
+        cli_usage_error(&c, "--iam and --distribution: give one");
+    if (st.dist != NULL && (first < argc || st.each || st.nexpect > 0))
+        cli_usage_error(&c, "--distribution checks what CloudFront uses: give no INPUT");
     if (st.iam != NULL && (first < argc || st.each))
         cli_usage_error(&c, "--iam checks the certificate in IAM: give no INPUT (use --expect "
                             "FILE to compare with a local bundle)");
     if (st.iam == NULL && st.nexpect > 0)
         cli_usage_error(&c, "--expect goes with --iam");
-    if (st.iam == NULL && first >= argc)
+    if (st.iam == NULL && st.dist == NULL && first >= argc)
         cli_usage_error(&c, "no input given");
     rc = cli_report_opts(&c, &o);
     if (rc != 0)
@@ -104,7 +114,15 @@ int main(int argc, char **argv)
         rc = (int)worst;
         goto done;
     }
-    if (st.iam != NULL) {
+    if (st.dist != NULL) {
+        rc = cli_aws_new(&c, &aws);
+        if (rc != 0)
+            goto done;
+        if (cert_report_build_distribution(aws, st.dist, &o, &r) < 0) {
+            rc = cli_aws_fail(&c);
+            goto done;
+        }
+    } else if (st.iam != NULL) {
         if (st.nexpect > 0) {
             if (cert_report_build(st.expect, st.nexpect, &o, &expect) < 0) {
                 rc = cli_fail(&c);
@@ -136,7 +154,7 @@ int main(int argc, char **argv)
         goto done;
     }
     rc = (int)cert_report_exit_code(r);
-    if (rc != 0 && fmt == CERT_OUTPUT_TEXT && cert_report_error(r, NULL) < 0) {
+    if (rc != 0 && cert_report_error(r, NULL) < 0) {
         const char *msg;
 
         cert_report_error(r, &msg);

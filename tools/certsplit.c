@@ -121,6 +121,15 @@ static const cert_finding *refusal(const cert_findings *f, bool strict)
     return NULL;
 }
 
+/* The tool's decision, recorded in the report; with --json the one document goes out now. */
+static int finish(cert_report *r, bool json, int rc, const char *message)
+{
+    cert_report_set_outcome(r, (cert_exit)rc, message);
+    if (json)
+        cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
+    return rc;
+}
+
 static void warn_world_readable(const cli *c)
 {
     struct stat sb;
@@ -156,6 +165,8 @@ int main(int argc, char **argv)
         cli_usage_error(&c, "no input given");
     if (st.stdout_part == CERT_PART_KEY && st.split.no_key)
         cli_usage_error(&c, "--stdout key and --no-key contradict each other");
+    if (st.stdout_part >= 0 && c.json)
+        cli_usage_error(&c, "--stdout writes PEM to stdout and --json a JSON document: choose one");
     rc = cli_report_opts(&c, &o);
     if (rc != 0)
         goto done;
@@ -174,9 +185,8 @@ int main(int argc, char **argv)
         const char *msg;
 
         rc = (int)cert_exit_for_err(cert_report_error(r, &msg));
-        if (c.json)
-            cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
         cli_err(&c, "%s", msg);
+        rc = finish(r, c.json, rc, NULL);
         goto done;
     }
     f = cert_report_findings(r);
@@ -186,12 +196,22 @@ int main(int argc, char **argv)
     if (show)
         cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
     if (refused != NULL) {
-        if (c.json)
-            cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
-        cli_err(&c, "nothing written: %s (%s)%s", refused->code, refused->message,
-                st.strict ? "; --strict refuses on every error" : "");
-        rc = CERT_EXIT_CHECK;
+        char msg[1400];
+
+        snprintf(msg, sizeof(msg), "%s: nothing written: %s: %s; fix the bundle%s",
+                 cert_bundle_input_at(cert_report_bundle(r), 0), refused->code, refused->message,
+                 st.strict ? " (--strict refuses on every error)"
+                           : ", or write it anyway with --allow CODE");
+        cli_err(&c, "%s", msg);
+        rc = finish(r, c.json, CERT_EXIT_CHECK, msg);
         goto done;
+    }
+    if (cert_chain_key(cert_report_chain(r)) == NULL && !st.split.no_key) {
+        /* key.missing or key.mismatch was allowed: there is no key of the leaf to write. */
+        st.split.no_key = true;
+        if (!c.quiet)
+            cli_err(&c, "%s: no private key matches the leaf; key.pem is not written",
+                    cert_bundle_input_at(cert_report_bundle(r), 0));
     }
     if (st.stdout_part >= 0) {
         char *data = NULL;
@@ -212,12 +232,17 @@ int main(int argc, char **argv)
         goto done;
     }
     if (cert_split_write(cert_report_chain(r), &st.split) < 0) {
+        const cert_error *e = cert_error_last();
+        char msg[1100];
+
+        /* An existing file is a matter of options (--force), not of the input. */
+        snprintf(msg, sizeof(msg), "%s", e->message);
         rc = cli_fail(&c);
-        if (cert_error_last()->code == CERT_E_EXISTS)
+        if (e->code == CERT_E_EXISTS || e->code == CERT_E_INVALID)
             rc = CERT_EXIT_USAGE;
+        rc = finish(r, c.json, rc, msg);
         goto done;
     }
-    rc = 0;
     {
         cert_split_part parts[4];
         size_t n = cert_split_parts(&st.split, parts);
@@ -237,8 +262,7 @@ int main(int argc, char **argv)
             free(path);
         }
     }
-    if (c.json)
-        cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
+    rc = finish(r, c.json, CERT_EXIT_OK, NULL);
 
 done:
     cert_report_free(r);

@@ -359,10 +359,8 @@ int cli_report_opts(cli *c, cert_report_opts *o)
     static const cert_report_opts init = CERT_REPORT_OPTS_INIT;
 
     *o = init;
-    if (cert_passin_new(c->passin, c->batch, &c->passin_obj) < 0) {
-        cli_err(c, "%s", cert_error_last()->message);
-        return CERT_EXIT_USAGE;
-    }
+    if (cert_passin_new(c->passin, c->batch, &c->passin_obj) < 0)
+        cli_usage_error(c, "%s", cert_error_last()->message);
     if (c->ca_file != NULL || c->ca_path != NULL) {
         if (cert_trust_new(c->ca_file, c->ca_path, &c->trust) < 0)
             return cli_fail(c);

@@ -64,17 +64,27 @@ typedef struct cert_attach_opts {
     cert_report_opts report;        /**< the checks' options (--allow, --at, --ca-file, ...) */
     cert_aws_log_fn progress;       /**< -v and wait progress lines; NULL for none */
     void *progress_ud;
+    /* For certrotate: */
+    bool include_current;           /**< with replace: also report the distributions that use
+                                         `cert` already (a re-run), their previous id `replace` */
+    bool replace_gone_ok;           /**< with replace: a certificate that no longer exists in IAM
+                                         replaces nothing (a re-run after --delete-old) */
+    const char *local_body;         /**< a dry run before the upload: the new certificate's PEM */
+    const char *local_chain;        /**< ... its chain; `cert` is then only its future name */
+    const char *local_path;         /**< ... and the IAM path it would get */
 } cert_attach_opts;
 
 #define CERT_ATTACH_OPTS_VERSION 1
 #define CERT_ATTACH_OPTS_INIT                                                                  \
     {CERT_ATTACH_OPTS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, NULL, false, 0, false, false,   \
-     0, 0, false, CERT_REPORT_OPTS_INIT, NULL, NULL}
+     0, 0, false, CERT_REPORT_OPTS_INIT, NULL, NULL, false, false, NULL, NULL, NULL}
 
 /** The whole run. */
 typedef struct cert_attach_result {
     cert_iam_cert cert;       /**< the certificate attached */
-    cert_iam_cert replaced;   /**< with replace: the certificate replaced (id, name) */
+    cert_iam_cert replaced;   /**< with replace: the certificate replaced (id; name when it was
+                                   given by name or ARN) */
+    bool replaced_gone;       /**< with replace_gone_ok: it no longer exists in IAM */
     cert_attach_dist *dists;
     size_t count;
     cert_exit exit_code;      /**< the highest of all */

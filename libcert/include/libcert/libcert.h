@@ -14,6 +14,7 @@
 #include "inventory.h"
 #include "key.h"
 #include "report.h"
+#include "rotate.h"
 #include "split.h"
 
 #endif

@@ -94,6 +94,18 @@ struct cert_aws;
 CERT_EXTERN cert_err cert_report_build_iam(struct cert_aws *aws, const char *name,
                                            const cert_report_opts *opts, cert_report **out);
 
+/**
+ * The pipeline for what a CloudFront distribution serves: its DistributionConfig, its IAM
+ * certificate (found by listing the account: GetServerCertificate takes a name, the distribution
+ * knows an id), checked as cert_report_build_iam() does with every alias as a host.
+ * @param id the distribution's Id
+ * @return CERT_OK; CERT_E_AWS (NoSuchDistribution, ...); CERT_E_INPUT (the distribution does
+ *         not use an IAM certificate: nothing to check here); CERT_E_NET; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_build_distribution(struct cert_aws *aws, const char *id,
+                                                    const cert_report_opts *opts,
+                                                    cert_report **out);
+
 /** Free a report. NULL is a no-op. */
 CERT_EXTERN void cert_report_free(cert_report *report);
 
@@ -127,6 +139,17 @@ CERT_EXTERN cert_exit cert_report_exit_code(const cert_report *report);
  */
 CERT_EXTERN cert_err cert_report_add_output(cert_report *report, const char *part,
                                             const char *path);
+
+/**
+ * Record what the tool decided after the checks: the exit code it returns and, when it refused
+ * or failed (an output file exists, nothing uploaded), why. The JSON rendering then shows this
+ * exit_code, a matching status, and {"outcome": {"message"}}; cert_report_exit_code() still
+ * reports what the checks alone imply.
+ * @param message borrowed; copied; NULL for none
+ * @return CERT_OK or CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_set_outcome(cert_report *report, cert_exit code,
+                                             const char *message);
 
 /** The exit code for a library error code (CERT_E_INPUT -> 3, CERT_E_AWS -> 4, ...). */
 CERT_EXTERN cert_exit cert_exit_for_err(cert_err err);

@@ -351,13 +351,10 @@ static void update_item(size_t i, void *state, void *ud)
             fail_dist(d, aws, err, CERT_ATTACH_FAILED);
             return;
         }
-        if (d->change == NULL || changed) {
-            free(d->change);
-            d->change = change;
-        } else {
-            free(change);
-        }
+        free(d->change);
+        d->change = changed ? change : NULL;
         if (!changed) {
+            free(change);
             d->state = CERT_ATTACH_UNCHANGED;
             d->exit_code = CERT_EXIT_OK;
             return;
@@ -541,9 +538,19 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         err = cert_error_last()->code;
         goto fail_run;
     }
-    /* The certificate, as IAM holds it. */
-    if ((err = resolve(aws, o->cert, &r->cert, &rn.body, &rn.chain)) < 0)
+    /* The certificate, as IAM holds it (or, for a dry run before the upload, as it will). */
+    if (o->local_body != NULL) {
+        r->cert.name = strdup(o->cert);
+        r->cert.id = strdup("(new)");
+        r->cert.path = strdup(o->local_path ? o->local_path : "/cloudfront/");
+        r->cert.arn = strdup("");
+        rn.body = strdup(o->local_body);
+        rn.chain = strdup(o->local_chain ? o->local_chain : "");
+        if (!r->cert.name || !r->cert.id || !r->cert.path || !r->cert.arn || !rn.body || !rn.chain)
+            CERT_NOMEM();
+    } else if ((err = resolve(aws, o->cert, &r->cert, &rn.body, &rn.chain)) < 0) {
         goto fail_run;
+    }
     rn.fresh = o->fresh || (r->cert.upload_date != INT64_MIN &&
                             cert_aws__now() - r->cert.upload_date < FRESH_UPLOAD_S);
     /* The distributions: named, or every one that uses the certificate to replace. */
@@ -559,8 +566,18 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
 
         if (!is_id(o->replace)) {
             err = resolve(aws, o->replace, &r->replaced, NULL, NULL);
-            if (err < 0)
+            if (err == CERT_E_AWS && o->replace_gone_ok &&
+                strcmp(cert_aws_last_error(aws)->code, "NoSuchEntity") == 0) {
+                /* Gone from IAM: nothing can use it any more (IAM refuses to delete a
+                 * certificate a distribution uses). */
+                r->replaced_gone = true;
+                say(&rn, "%s is no longer in IAM: nothing uses it", o->replace);
+                err = CERT_OK;
+                if ((r->replaced.name = strdup(o->replace)) == NULL)
+                    CERT_NOMEM();
+            } else if (err < 0) {
                 goto fail_run;
+            }
             old_id = r->replaced.id;
         } else if ((r->replaced.id = strdup(o->replace)) == NULL) {
             CERT_NOMEM();
@@ -568,7 +585,10 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         if ((err = cert_cf_list(aws, &v, &n)) < 0)
             goto fail_run;
         for (size_t i = 0; i < n && err == CERT_OK; i++) {
-            if (v[i].iam_certificate_id != NULL && strcmp(v[i].iam_certificate_id, old_id) == 0)
+            const char *uses = v[i].iam_certificate_id;
+
+            if (uses != NULL && ((old_id != NULL && strcmp(uses, old_id) == 0) ||
+                                 (o->include_current && strcmp(uses, r->cert.id) == 0)))
                 err = add_dist(r, v[i].id, &cap);
         }
         cert_cf_dists_free(v, n);

@@ -754,6 +754,11 @@ static cert_err run_process(char *const argv[], const char *name, cert_buf *out,
     int rc;
 
     *status = -1;
+    /* posix_spawnp() reports a missing program as an error only where it is a real spawn (not
+     * a fork + exec, as under valgrind, which exits 127): check a path ourselves. */
+    if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0)
+        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
+                  strerror(errno));
     if (pipe2(fds, O_CLOEXEC) != 0)
         CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot make a pipe: %s", name,
                   strerror(errno));
@@ -887,9 +892,10 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
                   name, argv[0], WTERMSIG(status));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s exited with status %d (its messages are on "
-                  "stderr above); fix it or run it by hand",
-                  name, argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                  "profile %s: credential_process %s exited with status %d%s (its messages are "
+                  "on stderr above); fix it or run it by hand",
+                  name, argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                  WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not found?)" : "");
     /* The output is secret: never quoted in a message (jansson's error text quotes it). */
     j = json_loadb(output.ptr ? output.ptr : "", output.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(j))

@@ -263,3 +263,161 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
         *shown_out = count;
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
 }
+
+/* ---- certprune ---- */
+
+static bool dup_meta(cert_iam_cert *d, const cert_iam_cert *c)
+{
+    d->path = strdup(c->path);
+    d->name = strdup(c->name);
+    d->id = strdup(c->id);
+    d->arn = strdup(c->arn);
+    d->upload_date = c->upload_date;
+    d->expiration = c->expiration;
+    return d->path && d->name && d->id && d->arn;
+}
+
+/* Whether any distribution uses the certificate now (every page listed again). */
+static cert_err used_now(cert_aws *aws, const char *id, bool *used)
+{
+    cert_cf_dist *v = NULL;
+    size_t n = 0;
+    cert_err err = cert_cf_list(aws, &v, &n);
+
+    *used = false;
+    for (size_t i = 0; err == CERT_OK && i < n; i++)
+        *used = *used || (v[i].iam_certificate_id && strcmp(v[i].iam_certificate_id, id) == 0);
+    cert_cf_dists_free(v, n);
+    return err;
+}
+
+cert_err cert_prune_run(cert_aws *aws, bool yes, int64_t now, cert_prune_item **out,
+                        size_t *count_out)
+{
+    cert_err err;
+    cert_inventory *inv = NULL;
+    cert_inventory_opts io = CERT_INVENTORY_OPTS_INIT;
+    cert_prune_item *v = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    *count_out = 0;
+    io.path_prefix = "/cloudfront/";
+    io.in_use = true;
+    io.now = now;
+    err = cert_inventory_build(aws, &io, &inv);
+    if (err < 0)
+        return err;
+    v = calloc(inv->n ? inv->n : 1, sizeof(*v));
+    if (v == NULL) {
+        cert_inventory_free(inv);
+        return cert__error_nomem();
+    }
+    for (size_t i = 0; i < inv->n; i++) {
+        /* The prefix filter is IAM's; check the rule again here: never outside /cloudfront/. */
+        if (!cert_inventory_removable(inv, i))
+            continue;
+        if (!dup_meta(&v[n].cert, &inv->certs[i])) {
+            cert_prune_items_free(v, n + 1);
+            cert_inventory_free(inv);
+            return cert__error_nomem();
+        }
+        v[n].state = CERT_PRUNE_CANDIDATE;
+        n++;
+    }
+    cert_inventory_free(inv);
+    for (size_t i = 0; yes && i < n; i++) {
+        bool used = false;
+
+        /* Right before each delete: a distribution may have taken it up since the listing. */
+        err = used_now(aws, v[i].cert.id, &used);
+        if (err == CERT_OK && used) {
+            v[i].state = CERT_PRUNE_IN_USE_NOW;
+            v[i].message = strdup("a distribution uses it now; kept");
+            continue;
+        }
+        if (err == CERT_OK)
+            err = cert_iam_delete(aws, v[i].cert.name);
+        if (err == CERT_OK) {
+            v[i].state = CERT_PRUNE_DELETED;
+        } else if (err == CERT_E_AWS &&
+                   strcmp(cert_aws_last_error(aws)->code, "DeleteConflict") == 0) {
+            v[i].state = CERT_PRUNE_IN_USE_NOW;
+            v[i].message = strdup(cert_error_last()->message);
+        } else {
+            v[i].state = CERT_PRUNE_FAILED;
+            v[i].message = strdup(cert_error_last()->message);
+        }
+        err = CERT_OK;
+    }
+    *out = v;
+    *count_out = n;
+    return CERT_OK;
+}
+
+void cert_prune_items_free(cert_prune_item *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        cert_iam_cert_clear(&v[i].cert);
+        free(v[i].message);
+    }
+    free(v);
+}
+
+static const char *prune_state_name(cert_prune_state s, bool yes)
+{
+    switch (s) {
+    case CERT_PRUNE_CANDIDATE:
+        return yes ? "candidate" : "would-delete";
+    case CERT_PRUNE_DELETED:
+        return "deleted";
+    case CERT_PRUNE_IN_USE_NOW:
+        return "kept-in-use";
+    case CERT_PRUNE_FAILED:
+        return "failed";
+    }
+    return "unknown";
+}
+
+cert_err cert_prune_write(const cert_prune_item *v, size_t n, bool yes, bool json, FILE *f)
+{
+    if (json) {
+        json_t *o = json_object(), *list = json_array(), *lc = json_object();
+        int rc;
+
+        for (size_t i = 0; i < n; i++) {
+            json_t *m = cert_iam__meta_json(&v[i].cert), *x = json_object();
+
+            json_object_set_new(x, "status", json_string(prune_state_name(v[i].state, yes)));
+            if (v[i].message)
+                json_object_set_new(x, "message", json_string(v[i].message));
+            json_object_set_new(m, "libcert", x);
+            json_array_append_new(list, m);
+        }
+        json_object_set_new(o, "ServerCertificateMetadataList", list);
+        json_object_set_new(lc, "schema", json_integer(1));
+        json_object_set_new(lc, "deleted", json_boolean(yes));
+        json_object_set_new(lc, "note", json_string("certificates used only by Elastic Load "
+                                                    "Balancing are not visible here"));
+        json_object_set_new(o, "libcert", lc);
+        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_decref(o);
+        fputc('\n', f);
+        return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the result");
+    }
+    if (n == 0)
+        fprintf(f, "no expired, unused certificate under /cloudfront/\n");
+    for (size_t i = 0; i < n; i++) {
+        char exp[32] = "?";
+
+        if (v[i].cert.expiration != INT64_MIN)
+            cert__time_format(v[i].cert.expiration, exp, sizeof(exp));
+        exp[10] = '\0';
+        fprintf(f, "%-13s %s (id %s, path %s, expired %s)%s%s\n",
+                prune_state_name(v[i].state, yes), v[i].cert.name, v[i].cert.id, v[i].cert.path,
+                exp, v[i].message ? ": " : "", v[i].message ? v[i].message : "");
+    }
+    if (!yes && n > 0)
+        fprintf(f, "nothing deleted; run with --yes to delete %s\n", n == 1 ? "it" : "them");
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}

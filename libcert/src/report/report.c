@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libcert/cloudfront.h"
 #include "libcert/iam.h"
 #include "report_int.h"
 #include "util/error_int.h"
@@ -30,6 +31,7 @@ cert_err cert_report_build(const char *const *inputs, size_t count, const cert_r
     r = calloc(1, sizeof(*r));
     if (r == NULL)
         CERT_NOMEM();
+    r->outcome = -1;
     r->inputs = calloc(count, sizeof(*r->inputs));
     if (r->inputs == NULL)
         CERT_NOMEM();
@@ -91,6 +93,7 @@ cert_err cert_report_build_pem(const char *label, const char *body, const char *
     r = calloc(1, sizeof(*r));
     if (r == NULL)
         CERT_NOMEM();
+    r->outcome = -1;
     r->inputs = calloc(1, sizeof(*r->inputs));
     if (r->inputs == NULL || (r->inputs[0] = strdup(label)) == NULL)
         CERT_NOMEM();
@@ -173,6 +176,49 @@ done:
     return err;
 }
 
+cert_err cert_report_build_distribution(cert_aws *aws, const char *id, const cert_report_opts *o,
+                                        cert_report **out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_config *cfg = NULL;
+    cert_cf_viewer v;
+    cert_iam_cert *certs = NULL;
+    size_t n = 0;
+    const char *name = NULL, *const *aliases;
+    cert_report_opts ro;
+
+    memset(&v, 0, sizeof(v));
+    if (out == NULL || aws == NULL || id == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_build_distribution: NULL argument");
+    *out = NULL;
+    ro = o ? *o : default_opts;
+    CERT_TRY(cert_cf_config_get(aws, id, &cfg));
+    CERT_TRY(cert_cf_config_viewer(cfg, &v));
+    if (v.iam_certificate_id == NULL)
+        CERT_FAIL(CERT_E_INPUT, "distribution %s uses %s, not an IAM certificate; nothing for "
+                                "libcert to check",
+                  id, v.acm_certificate_arn ? "an ACM certificate" : "CloudFront's default "
+                                                                       "certificate");
+    CERT_TRY(cert_iam_list(aws, NULL, 0, &certs, &n));
+    for (size_t i = 0; i < n && name == NULL; i++) {
+        if (strcmp(certs[i].id, v.iam_certificate_id) == 0)
+            name = certs[i].name;
+    }
+    if (name == NULL)
+        CERT_FAIL(CERT_E_AWS, "distribution %s uses IAM certificate %s, which is not in IAM "
+                              "(NoSuchEntity)",
+                  id, v.iam_certificate_id);
+    ro.check.host_count = cert_cf_config_aliases(cfg, &aliases);
+    ro.check.hosts = aliases;
+    err = cert_report_build_iam(aws, name, &ro, out);
+
+done:
+    cert_iam_certs_free(certs, n);
+    cert_cf_viewer_clear(&v);
+    cert_cf_config_free(cfg);
+    return err;
+}
+
 void cert_report_free(cert_report *r)
 {
     if (r == NULL)
@@ -186,6 +232,7 @@ void cert_report_free(cert_report *r)
     for (size_t i = 0; i < r->noutputs; i++)
         free(r->outputs[i]);
     free(r->outputs);
+    free(r->outcome_msg);
     free(r->err_msg);
     free(r);
 }
@@ -210,6 +257,20 @@ const cert_chain *cert_report_chain(const cert_report *r)
 const cert_findings *cert_report_findings(const cert_report *r)
 {
     return r->findings;
+}
+
+cert_err cert_report_set_outcome(cert_report *r, cert_exit code, const char *message)
+{
+    char *m = NULL;
+
+    if (r == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_set_outcome: NULL report");
+    if (message != NULL && (m = strdup(message)) == NULL)
+        return cert__error_nomem();
+    free(r->outcome_msg);
+    r->outcome_msg = m;
+    r->outcome = (int)code;
+    return CERT_OK;
 }
 
 cert_err cert_report_add_output(cert_report *r, const char *part, const char *path)

@@ -105,6 +105,8 @@ static json_t *cert_json(const cert_bundle *b, X509 *x, size_t item, bool full)
 
 static const char *status_name(const cert_report *r)
 {
+    if (r->outcome >= 0)
+        return r->outcome == 0 ? "ok" : r->outcome == 1 ? "fail" : "error";
     if (r->err < 0)
         return "error";
     if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0)
@@ -125,7 +127,14 @@ json_t *cert_report__json(const cert_report *r, bool top)
         json_array_append_new(a, json_string(r->inputs[i]));
     json_object_set_new(o, "input", a);
     json_object_set_new(o, "status", json_string(status_name(r)));
-    json_object_set_new(o, "exit_code", json_integer(cert_report_exit_code(r)));
+    json_object_set_new(o, "exit_code", json_integer(r->outcome >= 0 ? r->outcome
+                                                                     : (int)cert_report_exit_code(r)));
+    if (r->outcome_msg != NULL) {
+        json_t *oc = json_object();
+
+        json_object_set_new(oc, "message", json_string(r->outcome_msg));
+        json_object_set_new(o, "outcome", oc);
+    }
     json_object_set_new(o, "now", time_json(r->now));
     if (r->err < 0) {
         json_t *e = json_object();

@@ -84,17 +84,23 @@ void cert__openssl_reason(char *buf, size_t size)
 
 cert_err cert__error_openssl(cert_err code, const char *fmt, ...)
 {
-    char reason[256];
+    char reason[256], tmp[CERT_ERROR_MAX];
     va_list ap;
-    size_t n;
+    char *fix;
 
     cert__openssl_reason(reason, sizeof(reason));
     va_start(ap, fmt);
     vset(code, fmt, ap);
     va_end(ap);
-    n = strlen(last.buf);
-    if (reason[0] != '\0' && n < sizeof(last.buf))
-        snprintf(last.buf + n, sizeof(last.buf) - n, ": %s", reason);
+    if (reason[0] == '\0')
+        return code;
+    /* "what was wrong (OpenSSL's reason); what to do": the reason goes before the fix. */
+    fix = strstr(last.buf, "; ");
+    if (fix != NULL)
+        snprintf(tmp, sizeof(tmp), "%.*s (%s)%s", (int)(fix - last.buf), last.buf, reason, fix);
+    else
+        snprintf(tmp, sizeof(tmp), "%s (%s)", last.buf, reason);
+    memcpy(last.buf, tmp, sizeof(tmp));
     return code;
 }
 

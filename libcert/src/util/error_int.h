@@ -11,8 +11,8 @@
 cert_err cert__error_set(cert_err code, const char *fmt, ...) CERT_PRINTF(2, 3);
 
 /**
- * As cert__error_set(), then append ": " and OpenSSL's most useful reason from its error queue
- * (if any), and clear the queue.
+ * As cert__error_set(), with OpenSSL's most useful reason from its error queue (if any) in
+ * parentheses before the fix ("x: not a valid key (bad decrypt); give ..."); clears the queue.
  */
 cert_err cert__error_openssl(cert_err code, const char *fmt, ...) CERT_PRINTF(2, 3);
 

@@ -27,7 +27,7 @@ cert_err cert__file_read(const char *path, size_t max, cert_buf *out)
     } else {
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-            CERT_FAIL(CERT_E_IO, "%s: cannot open: %s", path, strerror(errno));
+            CERT_FAIL(CERT_E_IO, "%s: cannot open (%s); check the path", path, strerror(errno));
     }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
         CERT_FAIL(CERT_E_INPUT, "%s: %jd bytes is larger than the limit of %zu bytes", name,
@@ -60,17 +60,22 @@ done:
     return err;
 }
 
-/* Registry of temporary files in flight, for cert__tmpfile_abort_all() in a signal handler:
- * plain arrays and sig_atomic_t flags, nothing a handler cannot touch. */
+/* Registry of files in flight, for cert__tmpfile_abort_all() in a signal handler: plain arrays
+ * and sig_atomic_t flags, nothing a handler cannot touch. A slot holds the temporary and, once a
+ * commit without --force has started, the final path too: an interrupt between two renames then
+ * removes what was already moved into place, so that a split stays all or nothing. */
 #define TMP_SLOTS 16
 static char tmp_paths[TMP_SLOTS][PATH_MAX];
+static char final_paths[TMP_SLOTS][PATH_MAX];
 static volatile sig_atomic_t tmp_used[TMP_SLOTS];
+static volatile sig_atomic_t final_set[TMP_SLOTS];
 
 static int registry_add(const char *path)
 {
     for (int i = 0; i < TMP_SLOTS; i++) {
         if (!tmp_used[i] && strlen(path) < PATH_MAX) {
             memcpy(tmp_paths[i], path, strlen(path) + 1);
+            final_set[i] = 0;
             tmp_used[i] = 1;
             return i;
         }
@@ -78,10 +83,20 @@ static int registry_add(const char *path)
     return -1;
 }
 
+static void registry_set_final(int slot, const char *final)
+{
+    if (slot >= 0 && slot < TMP_SLOTS && strlen(final) < PATH_MAX) {
+        memcpy(final_paths[slot], final, strlen(final) + 1);
+        final_set[slot] = 1;
+    }
+}
+
 static void registry_remove(int slot)
 {
-    if (slot >= 0 && slot < TMP_SLOTS)
+    if (slot >= 0 && slot < TMP_SLOTS) {
         tmp_used[slot] = 0;
+        final_set[slot] = 0;
+    }
 }
 
 void cert__tmpfile_abort_all(void)
@@ -89,7 +104,10 @@ void cert__tmpfile_abort_all(void)
     for (int i = 0; i < TMP_SLOTS; i++) {
         if (tmp_used[i]) {
             unlink(tmp_paths[i]);
+            if (final_set[i])
+                unlink(final_paths[i]);
             tmp_used[i] = 0;
+            final_set[i] = 0;
         }
     }
 }
@@ -207,6 +225,10 @@ static void fsync_dir(const char *path)
 
 cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force)
 {
+    /* Without force the final path cannot exist yet (RENAME_NOREPLACE), so an interrupt may
+     * remove it: note it before the rename. */
+    if (!force)
+        registry_set_final(t->slot, t->final_path);
     if (force) {
         if (rename(t->tmp_path, t->final_path) != 0)
             return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
@@ -234,8 +256,12 @@ cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force)
         }
         unlink(t->tmp_path);
     }
-    registry_remove(t->slot);
-    t->slot = -1;
+    /* Still registered (with its final path) until the caller's whole set is in place:
+     * cert__tmpfile_discard() forgets it. */
+    if (force) {
+        registry_remove(t->slot);
+        t->slot = -1;
+    }
     t->committed = true;
     fsync_dir(t->final_path);
     return CERT_OK;

@@ -34,6 +34,8 @@ cert_err cert__tmpfile_write(const char *final_path, const void *data, size_t le
 /**
  * Move a written temporary into place: without `force` only if nothing exists there
  * (renameat2 RENAME_NOREPLACE, or link+unlink), with it by rename(). Then fsync the directory.
+ * Without force the final path stays registered (cert__tmpfile_abort_all() removes it) until
+ * cert__tmpfile_discard(): a set of files committed one by one stays all or nothing.
  * @return CERT_OK; CERT_E_EXISTS; CERT_E_IO
  */
 cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force);

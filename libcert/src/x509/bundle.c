@@ -190,7 +190,8 @@ cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len
         x = aux ? d2i_X509_AUX(NULL, &p, llen) : d2i_X509(NULL, &p, llen);
         if (x == NULL || p != der + len) {
             X509_free(x);
-            return cert__error_openssl(CERT_E_INPUT, "%s: not a valid DER certificate",
+            return cert__error_openssl(CERT_E_INPUT, "%s: not a valid DER certificate; the block is "
+                                       "damaged, get a fresh copy of the file",
                                        cert_bundle__where(ctx, where, sizeof(where)));
         }
         if (aux)
@@ -363,7 +364,8 @@ static cert_err load_dir(cert_bundle *b, const char *path, const cert_bundle_opt
     size_t before_c = b->ncerts, before_k = b->nkeys;
 
     if (d == NULL)
-        return cert__error_set(CERT_E_IO, "%s: cannot open directory: %s", path, strerror(errno));
+        return cert__error_set(CERT_E_IO, "%s: cannot open the directory (%s); check the path",
+                              path, strerror(errno));
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
@@ -391,7 +393,9 @@ static cert_err load_dir(cert_bundle *b, const char *path, const cert_bundle_opt
             goto done;
     }
     if (b->ncerts == before_c && b->nkeys == before_k)
-        CERT_FAIL(CERT_E_INPUT, "%s: no certificate or key found in this directory", path);
+        CERT_FAIL(CERT_E_INPUT, "%s: no certificate or key found in this directory; give the "
+                  "directory that holds the certificate files",
+                  path);
 
 done:
     for (size_t i = 0; i < n; i++)

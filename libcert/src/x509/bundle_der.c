@@ -36,7 +36,7 @@ cert_err cert_bundle__load_pkcs7(load_ctx *ctx, const uint8_t *der, size_t len, 
         CERT_FAIL(CERT_E_INPUT, "%s: PKCS#7 too large", ctx->name);
     p7 = d2i_PKCS7(NULL, &p, llen);
     if (p7 == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#7 structure",
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#7 structure; the file is damaged, get a fresh copy",
                       cert_bundle__where(ctx, where, sizeof(where)));
     if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
         certs = p7->d.sign->cert;
@@ -67,9 +67,9 @@ done:
 static cert_err get_pass(load_ctx *ctx, const char **pass, size_t *len, const char *what)
 {
     if (ctx->opts->passin == NULL)
-        return cert__error_set(CERT_E_INPUT, "%s is encrypted; give its passphrase with --passin",
+        return cert__error_set(CERT_E_INPUT, "%s: encrypted; give its passphrase with --passin",
                                what);
-    return cert_passin__get(ctx->opts->passin, ctx->name, pass, len);
+    return cert_passin__get(ctx->opts->passin, what, pass, len);
 }
 
 cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_t len,
@@ -89,12 +89,13 @@ cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_
     cert_source src;
 
     cert_bundle__where(ctx, where, sizeof(where));
-    snprintf(what, sizeof(what), "%s: key", where);
+    snprintf(what, sizeof(what), "%s", where);
     if (!cert__size_to_long(len, &llen))
         CERT_FAIL(CERT_E_INPUT, "%s: too large", what);
     sig = d2i_X509_SIG(NULL, &p, llen);
     if (sig == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid encrypted PKCS#8 key", what);
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid encrypted PKCS#8 key; get a fresh copy of the file",
+                      what);
     X509_SIG_get0(sig, &alg, NULL);
     /* Read the KDF's cost from the file before running it. */
     CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
@@ -104,11 +105,15 @@ cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_
     p8 = PKCS8_decrypt(sig, pass, ipl);
     if (p8 == NULL) {
         cert_passin__reject(ctx->opts->passin);
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase?", what);
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+                      "with --passin",
+                      what);
     }
     pkey = EVP_PKCS82PKEY(p8);
     if (pkey == NULL)
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: decrypted, but not a valid private key", what);
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: decrypted, but not a valid private key; get a fresh copy of the "
+                      "file",
+                      what);
     src = cert_bundle__source(ctx, CERT_ITEM_KEY, fmt);
     src.encrypted = true;
     err = cert_bundle__add_key(ctx, pkey, src);
@@ -140,7 +145,7 @@ static cert_err p12_bag(load_ctx *ctx, const PKCS12_SAFEBAG *bag, const char *pa
         CERT_TRY(cert_bundle__count_item(ctx));
         x = PKCS12_SAFEBAG_get1_cert(bag);
         if (x == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid certificate", what);
+            CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid certificate; export the PKCS#12 file again", what);
         src = cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_PKCS12);
         src.member = *member;
         err = cert_bundle__add_cert(ctx, x, src);
@@ -164,7 +169,9 @@ static cert_err p12_bag(load_ctx *ctx, const PKCS12_SAFEBAG *bag, const char *pa
         CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
         p8 = PKCS12_decrypt_skey(bag, pass, ipl);
         if (p8 == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key", what);
+            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+                          "with --passin",
+                          what);
         pkey = EVP_PKCS82PKEY(p8);
         if (pkey == NULL)
             CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid private key", what);
@@ -210,7 +217,7 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
         CERT_FAIL(CERT_E_INPUT, "%s: PKCS#12 too large", ctx->name);
     p12 = d2i_PKCS12(NULL, &p, llen);
     if (p12 == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#12 file", ctx->name);
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#12 file; export it again", ctx->name);
     if (PKCS12_mac_present(p12)) {
         PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
         if (iter != NULL) {
@@ -255,7 +262,8 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
     }
     safes = PKCS12_unpack_authsafes(p12);
     if (safes == NULL)
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 contents are malformed", ctx->name);
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 contents are malformed; export it again",
+                      ctx->name);
     for (int i = 0; i < sk_PKCS7_num(safes); i++) {
         PKCS7 *p7 = sk_PKCS7_value(safes, i);
         int nid = OBJ_obj2nid(p7->type);
@@ -272,14 +280,16 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
             if (bags == NULL) {
                 if (!PKCS12_mac_present(p12) && ctx->opts->passin == NULL)
                     CERT_FAIL_SSL(CERT_E_INPUT,
-                                  "%s is encrypted; give its passphrase with --passin", what);
-                CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt", what);
+                                  "%s: encrypted; give its passphrase with --passin", what);
+                CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt; give the right passphrase with --passin",
+                              what);
             }
         } else {
             continue;
         }
         if (bags == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed", ctx->name, i + 1);
+            CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed; export it again", ctx->name,
+                          i + 1);
         for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++)
             CERT_TRY(p12_bag(ctx, sk_PKCS12_SAFEBAG_value(bags, j), pass, ipl, &member));
         sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);

@@ -160,6 +160,7 @@ done:
 
 typedef struct pass_cb {
     load_ctx *ctx;
+    const char *where; /* "bundle.pem: block 4 (line 80)" */
     bool missing;
     cert_err err;
     char msg[512];
@@ -177,7 +178,7 @@ static int pem_pass_cb(char *buf, int size, int rwflag, void *u)
         pc->missing = true;
         return -1;
     }
-    err = cert_passin__get(pc->ctx->opts->passin, pc->ctx->name, &pass, &len);
+    err = cert_passin__get(pc->ctx->opts->passin, pc->where, &pass, &len);
     if (err < 0) {
         pc->missing = true;
         pc->err = err;
@@ -214,11 +215,12 @@ static cert_err load_key_pem(load_ctx *ctx, pem_block *blk)
     CERT_TRY(cert__buf_add(&clean, blk->label.p, blk->label.len, ctx->name));
     CERT_TRY(cert__buf_add(&clean, "-----\n", 6, ctx->name));
     cert_bundle__where(ctx, where, sizeof(where));
+    pc.where = where;
     if (blk->encrypted && blk->dek_cipher.len > 0) {
         char name[64];
 
         snprintf(name, sizeof(name), "%.*s", (int)blk->dek_cipher.len, blk->dek_cipher.p);
-        snprintf(what, sizeof(what), "%s: key", where);
+        snprintf(what, sizeof(what), "%s", where);
         CERT_TRY(cert_pbe__check_cipher_name(name, what));
     }
     bio = BIO_new_mem_buf(clean.ptr, (int)clean.len);
@@ -227,16 +229,21 @@ static cert_err load_key_pem(load_ctx *ctx, pem_block *blk)
     pkey = PEM_read_bio_PrivateKey_ex(bio, NULL, pem_pass_cb, &pc, NULL, NULL);
     if (pkey == NULL) {
         if (pc.missing && pc.err < 0)
-            CERT_FAIL(CERT_E_INPUT, "%s: key is encrypted: %s", where, pc.msg);
+            CERT_FAIL(CERT_E_INPUT, "%s", pc.msg); /* names the block already */
         if (pc.missing)
             CERT_FAIL(CERT_E_INPUT, "%s: key is encrypted; give its passphrase with --passin",
                       where);
         if (blk->encrypted) {
             if (ctx->opts->passin != NULL)
                 cert_passin__reject(ctx->opts->passin);
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase?", where);
+            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+                          "with --passin",
+                          where);
         }
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid private key", where);
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: not a valid private key; the block is damaged, get a fresh copy of "
+                      "the file",
+                      where);
     }
     src = cert_bundle__source(ctx, CERT_ITEM_KEY, CERT_FMT_PEM);
     src.encrypted = blk->encrypted;
@@ -268,7 +275,9 @@ static cert_err load_key_der(load_ctx *ctx, pem_block *blk)
     (void)len;
     pkey = cert_key__decode_der(p, der.len);
     if (pkey == NULL)
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid private key",
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: not a valid private key; the block is damaged, get a fresh copy of "
+                      "the file",
                       cert_bundle__where(ctx, where, sizeof(where)));
     err = cert_bundle__add_key(ctx, pkey, cert_bundle__source(ctx, CERT_ITEM_KEY, CERT_FMT_PEM));
     pkey = NULL;

@@ -550,7 +550,8 @@ static cert_err ambiguous(builder *bd, const size_t *cands, size_t n, const char
     char msg[900], line[700], src[300], subj[300];
     size_t off = 0;
 
-    off += (size_t)snprintf(msg, sizeof(msg), "%zu certificates could be the leaf (%s):", n, why);
+    off += (size_t)snprintf(msg, sizeof(msg), "%s: %zu certificates could be the leaf (%s):",
+                            cert_bundle_input_at(bd->b, 0), n, why);
     for (size_t i = 0; i < n && off < sizeof(msg); i++) {
         cnode *nd = &bd->nodes[cands[i]];
 

@@ -132,7 +132,7 @@ static cert_err prompt(cert_passin *p, const char *for_name)
 
     if (fd < 0)
         return cert__error_set(CERT_E_INPUT,
-                               "%s is encrypted and there is no terminal to ask on; give its "
+                               "%s: encrypted, and there is no terminal to ask on; give its "
                                "passphrase with --passin",
                                for_name);
     if (tcgetattr(fd, &old) == 0) {
@@ -171,7 +171,7 @@ static cert_err resolve(cert_passin *p, const char *for_name)
 
         if (v == NULL)
             return cert__error_set(CERT_E_INPUT,
-                                   "%s is encrypted and --passin env:%s is not set in the "
+                                   "%s: encrypted, and --passin env:%s is not set in the "
                                    "environment",
                                    for_name, p->arg);
         n = strlen(v);
@@ -198,7 +198,7 @@ static cert_err resolve(cert_passin *p, const char *for_name)
     case SRC_PROMPT:
         if (p->batch)
             return cert__error_set(CERT_E_INPUT,
-                                   "%s is encrypted; give its passphrase with --passin (--batch "
+                                   "%s: encrypted; give its passphrase with --passin (--batch "
                                    "never asks)",
                                    for_name);
         return prompt(p, for_name);
@@ -212,7 +212,7 @@ cert_err cert_passin__get(cert_passin *p, const char *for_name, const char **pas
     cert_err err = CERT_OK;
 
     if (p == NULL)
-        return cert__error_set(CERT_E_INPUT, "%s is encrypted; give its passphrase with --passin",
+        return cert__error_set(CERT_E_INPUT, "%s: encrypted; give its passphrase with --passin",
                                for_name);
     pthread_mutex_lock(&p->lock);
     if (!p->have) {

@@ -1,5 +1,7 @@
 /* Split: the chain as cert.pem, chain.pem, key.pem, fullchain.pem; all or nothing. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,8 +152,31 @@ cert_err cert_split_write(const cert_chain *c, const cert_split_opts *o)
         if (err < 0)
             goto done;
     }
-    for (; written < nparts; written++)
-        CERT_TRY(cert__tmpfile_commit(&tmp[written], o->force));
+    {
+        /* With --force a rename replaces the old file, so an interrupt cannot take it back:
+         * hold SIGINT, SIGTERM and SIGHUP for the few renames instead (they are delivered just
+         * after, to a complete split). Without --force an interrupt removes what was moved. */
+        sigset_t block, old;
+
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGTERM);
+        sigaddset(&block, SIGHUP);
+        if (o->force)
+            pthread_sigmask(SIG_BLOCK, &block, &old);
+        for (; written < nparts; written++) {
+            err = cert__tmpfile_commit(&tmp[written], o->force);
+            if (err < 0)
+                break;
+        }
+        if (err == CERT_OK)
+            for (size_t i = 0; i < nparts; i++)
+                cert__tmpfile_discard(&tmp[i]); /* in place: forget them */
+        if (o->force)
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (err < 0)
+            goto done;
+    }
 
 done:
     if (err < 0 && !o->force) {

@@ -1,0 +1,83 @@
+/* certprune: delete expired IAM certificates under /cloudfront/ that no distribution uses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+
+enum { OPT_YES = CLI_TOOL_ID, OPT_AT };
+
+static const cli_opt tool_opts[] = {
+    {"yes", 'y', CLI_NOARG, OPT_YES, NULL, "delete them (without it, only list them)"},
+    {"at", 0, CLI_ARG, OPT_AT, "TIME", "judge expiry as of TIME (RFC 3339 or @EPOCH)"},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+typedef struct state {
+    bool yes;
+    int64_t now;
+} state;
+
+static bool handle(cli *c, int id, const char *arg, void *ud)
+{
+    state *st = ud;
+
+    switch (id) {
+    case OPT_YES:
+        st->yes = true;
+        return true;
+    case OPT_AT:
+        if (cert_time_parse(arg, &st->now) < 0)
+            cli_usage_error(c, "--at %s", cert_error_last()->message);
+        return true;
+    }
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    state st = {false, CERT_TIME_NOW};
+    cert_aws *aws = NULL;
+    cert_prune_item *items = NULL;
+    size_t n = 0;
+    int first, rc;
+
+    cli_init_aws(&c, "certprune", "[--yes] [options]",
+                 "List the IAM server certificates under /cloudfront/ that have expired and that "
+                 "no CloudFront\ndistribution uses; with --yes delete them, checking again right "
+                 "before each delete.\nCertificates outside /cloudfront/ are never touched. IAM "
+                 "does not stop the deletion of a\ncertificate an Elastic Load Balancer listener "
+                 "uses, and certprune cannot see ELB.",
+                 tool_opts, false);
+    first = cli_parse(&c, argc, argv, handle, &st);
+    if (first < argc)
+        cli_usage_error(&c, "unexpected argument %s", argv[first]);
+    rc = cli_aws_new(&c, &aws);
+    if (rc != 0)
+        goto done;
+    if (cert_prune_run(aws, st.yes, st.now, &items, &n) < 0) {
+        rc = cli_aws_fail(&c);
+        goto done;
+    }
+    if (!c.json && !c.quiet && n > 0)
+        cli_err(&c, "note: IAM lets a certificate be deleted while an Elastic Load Balancer "
+                    "listener uses it, and certprune cannot see ELB; check before --yes");
+    if (c.json)
+        cert_prune_write(items, n, st.yes, true, stdout);
+    else if (!c.quiet)
+        cert_prune_write(items, n, st.yes, false, stdout);
+    rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].state == CERT_PRUNE_FAILED)
+            rc = CERT_EXIT_AWS;
+    }
+
+done:
+    cert_prune_items_free(items, n);
+    cert_aws_free(aws);
+    cli_free(&c);
+    if (fflush(stdout) != 0 && rc == 0)
+        rc = CERT_EXIT_INPUT;
+    return rc;
+}

@@ -1,0 +1,226 @@
+/* certrotate: the renewal pipeline as one idempotent, resumable command. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+
+enum {
+    OPT_REPLACE = CLI_TOOL_ID,
+    OPT_DIST,
+    OPT_NAME,
+    OPT_PATH,
+    OPT_TAG,
+    OPT_DELETE_OLD,
+    OPT_WAIT,
+    OPT_WAIT_TIMEOUT,
+    OPT_DRY_RUN,
+    OPT_VERIFY_LIVE,
+    OPT_CONNECT,
+    OPT_JOBS,
+    OPT_ROLLBACK,
+    OPT_SSL_METHOD,
+    OPT_MIN_TLS,
+    OPT_KEY_FORMAT,
+};
+
+static const cli_opt tool_opts[] = {
+    {"replace", 0, CLI_ARG, OPT_REPLACE, "OLD",
+     "rotate every distribution that uses the certificate OLD (NAME, ARN or id)"},
+    {"distribution", 0, CLI_ARG, OPT_DIST, "ID", "rotate this distribution (repeatable)"},
+    {"name", 0, CLI_ARG, OPT_NAME, "NAME", "IAM name of the new certificate (default: derived)"},
+    {"path", 0, CLI_ARG, OPT_PATH, "PATH", "IAM path (default /cloudfront/)"},
+    {"tag", 0, CLI_ARG, OPT_TAG, "KEY=VALUE", "tag the new certificate (repeatable)"},
+    {"delete-old", 0, CLI_NOARG, OPT_DELETE_OLD, NULL,
+     "delete OLD once no distribution uses it (waits until they are Deployed)"},
+    {"wait", 0, CLI_NOARG, OPT_WAIT, NULL, "wait until the distributions are Deployed"},
+    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "bound every wait (default 1200)"},
+    {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "show every step it would take; change nothing"},
+    {"verify-live", 0, CLI_NOARG, OPT_VERIFY_LIVE, NULL,
+     "a TLS handshake with SNI to each alias must serve the new certificate"},
+    {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
+     "with --verify-live: connect here instead of each alias"},
+    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions worked on at once (default 4)"},
+    {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
+     "when a change fails, put back the ViewerCertificate of those that changed"},
+    {"ssl-support-method", 0, CLI_ARG, OPT_SSL_METHOD, "M", "as certattach"},
+    {"min-tls", 0, CLI_ARG, OPT_MIN_TLS, "V", "as certattach"},
+    {"key-format", 0, CLI_ARG, OPT_KEY_FORMAT, "FMT", "pkcs8 (default) or traditional"},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+typedef struct state {
+    cert_rotate_opts o;
+    const char **dists;
+    size_t ndists;
+    cert_aws_tag *tags;
+    size_t ntags;
+} state;
+
+static bool handle(cli *c, int id, const char *arg, void *ud)
+{
+    state *st = ud;
+    unsigned int v;
+
+    switch (id) {
+    case OPT_REPLACE:
+        st->o.replace = arg;
+        return true;
+    case OPT_DIST: {
+        const char **n = realloc((void *)st->dists, (st->ndists + 1) * sizeof(*n));
+
+        if (n == NULL)
+            cli_usage_error(c, "out of memory");
+        n[st->ndists++] = arg;
+        st->dists = n;
+        return true;
+    }
+    case OPT_NAME:
+        if (!cert_iam_name_valid(arg))
+            cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-",
+                            arg);
+        st->o.put.name = arg;
+        return true;
+    case OPT_PATH:
+        if (!cert_iam_path_valid(arg))
+            cli_usage_error(c, "--path %s: give /.../ of printable ASCII, e.g. /cloudfront/", arg);
+        st->o.put.path = arg;
+        return true;
+    case OPT_TAG: {
+        const char *eq = strchr(arg, '=');
+        cert_aws_tag *n;
+
+        if (eq == NULL || eq == arg)
+            cli_usage_error(c, "--tag %s: give KEY=VALUE", arg);
+        n = realloc(st->tags, (st->ntags + 1) * sizeof(*n));
+        if (n == NULL)
+            cli_usage_error(c, "out of memory");
+        st->tags = n;
+        st->tags[st->ntags].key = strndup(arg, (size_t)(eq - arg));
+        st->tags[st->ntags].value = strdup(eq + 1);
+        st->ntags++;
+        return true;
+    }
+    case OPT_DELETE_OLD:
+        st->o.delete_old = true;
+        return true;
+    case OPT_WAIT:
+        st->o.wait = true;
+        return true;
+    case OPT_WAIT_TIMEOUT:
+        cli_uint(c, "wait-timeout", arg, 86400, &v);
+        st->o.wait_timeout_s = v ? v : 1;
+        return true;
+    case OPT_DRY_RUN:
+        st->o.dry_run = true;
+        st->o.put.dry_run = true;
+        return true;
+    case OPT_VERIFY_LIVE:
+        st->o.verify_live = true;
+        return true;
+    case OPT_CONNECT:
+        st->o.connect = arg;
+        return true;
+    case OPT_JOBS:
+        cli_uint(c, "jobs", arg, 64, &v);
+        st->o.jobs = v ? v : 1;
+        return true;
+    case OPT_ROLLBACK:
+        st->o.rollback_on_failure = true;
+        return true;
+    case OPT_SSL_METHOD:
+        if (strcmp(arg, "sni-only") != 0 && strcmp(arg, "vip") != 0 &&
+            strcmp(arg, "static-ip") != 0)
+            cli_usage_error(c, "--ssl-support-method %s: give sni-only, vip or static-ip", arg);
+        st->o.ssl_support_method = arg;
+        return true;
+    case OPT_MIN_TLS:
+        st->o.min_tls = arg;
+        return true;
+    case OPT_KEY_FORMAT:
+        if (strcmp(arg, "pkcs8") == 0)
+            st->o.put.key_format = CERT_KEY_PKCS8;
+        else if (strcmp(arg, "traditional") == 0)
+            st->o.put.key_format = CERT_KEY_TRADITIONAL;
+        else
+            cli_usage_error(c, "--key-format %s: give pkcs8 or traditional", arg);
+        return true;
+    }
+    return false;
+}
+
+static void progress(const char *line, void *ud)
+{
+    const cli *c = ud;
+
+    if (c->verbose > 0 || (!c->quiet && isatty(STDERR_FILENO)))
+        fprintf(stderr, "%s: %s\n", c->tool, line);
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    state st;
+    static const cert_rotate_opts init = CERT_ROTATE_OPTS_INIT;
+    cert_aws_opts ao;
+    cert_rotate_result *r = NULL;
+    cert_text_opts text;
+    int first, rc;
+
+    memset(&st, 0, sizeof(st));
+    st.o = init;
+    cli_init_aws(&c, "certrotate", "INPUT... (--replace OLD | --distribution ID...) [options]",
+                 "Renew: check the new bundle, upload it (an identical certificate already in IAM "
+                 "is success),\nattach it to every distribution that uses OLD (or the ones "
+                 "named), confirm, and with\n--delete-old delete OLD once nothing uses it. Run "
+                 "again after any interruption: it finishes\nthe job without a second upload.",
+                 tool_opts, true);
+    first = cli_parse(&c, argc, argv, handle, &st);
+    if (first >= argc)
+        cli_usage_error(&c, "give the new bundle (files, a directory or -)");
+    if (st.o.replace == NULL && st.ndists == 0)
+        cli_usage_error(&c, "give --replace OLD_CERT or --distribution ID");
+    if (st.o.delete_old && st.o.replace == NULL)
+        cli_usage_error(&c, "--delete-old needs --replace OLD_CERT (the certificate to delete)");
+    if (st.o.connect != NULL && !st.o.verify_live)
+        cli_usage_error(&c, "--connect goes with --verify-live");
+    rc = cli_report_opts(&c, &st.o.report);
+    if (rc != 0)
+        goto done;
+    cli_aws_session_opts(&c, &ao);
+    st.o.aws = &ao;
+    st.o.inputs = (const char *const *)argv + first;
+    st.o.input_count = (size_t)(argc - first);
+    st.o.distributions = st.dists;
+    st.o.distribution_count = st.ndists;
+    st.o.put.tags = st.tags;
+    st.o.put.tag_count = st.ntags;
+    st.o.progress = progress;
+    st.o.progress_ud = &c;
+    if (cert_rotate_run(&st.o, &r) < 0) {
+        rc = cli_fail(&c);
+        goto done;
+    }
+    text.color = cli_color(&c, stderr);
+    text.verbosity = c.verbose;
+    if (r->report != NULL && !c.quiet &&
+        (cert_report_exit_code(r->report) != CERT_EXIT_OK || c.verbose > 0))
+        cert_report_write(r->report, CERT_OUTPUT_TEXT, &text, stderr);
+    if (r->message != NULL)
+        cli_err(&c, "%s", r->message);
+    if (c.json)
+        cert_rotate_write(r, true, stdout);
+    else if (!c.quiet)
+        cert_rotate_write(r, false, stdout);
+    rc = (int)r->exit_code;
+
+done:
+    cert_rotate_result_free(r);
+    cert_iam_tags_free(st.tags, st.ntags);
+    free((void *)st.dists);
+    cli_free(&c);
+    if (fflush(stdout) != 0 && rc == 0)
+        rc = CERT_EXIT_INPUT;
+    return rc;
+}
