@@ -40,27 +40,37 @@ step "the same check for scripts" "certcheck --json --ca-file root.pem out/ | su
 step "start the local AWS emulator (moto + libcert's IAM/CloudFront rules) on 127.0.0.1" \
     "tests/emulator/emu.sh start"
 emu_dir=$demo/emulator
-PATH=$(dirname "$python"):$PATH "$top/tests/emulator/emu.sh" stop "$emu_dir" 2>/dev/null || true
-endpoint=$(PATH=$(dirname "$python"):$PATH "$top/tests/emulator/emu.sh" start "$emu_dir")
-trap 'PATH=$(dirname "$python"):$PATH "$top/tests/emulator/emu.sh" stop "$emu_dir" >/dev/null 2>&1' EXIT
+export PATH="$(dirname "$python"):$PATH"
+"$top/tests/emulator/emu.sh" stop "$emu_dir" 2>/dev/null || true
+endpoint=$("$top/tests/emulator/emu.sh" start "$emu_dir" --deploy-delay 2)
+trap '"$top/tests/emulator/emu.sh" stop "$emu_dir" >/dev/null 2>&1' EXIT
 echo "$endpoint"
 # Dummy credentials: the emulator accepts any; nothing here can reach AWS.
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo-secret AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL="$endpoint"
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
-step "upload to IAM under /cloudfront/ (one request; checks first)" \
-    "certup --ca-file root.pem mailed-bundle.pem"
-"$bin/certup" --ca-file "$demo/root.pem" "$demo/mailed-bundle.pem"
+step "today: last quarter's certificate in IAM, served by a distribution for both names" \
+    "certup --name www-previous previous-bundle.pem; (create a distribution with aliases)"
+"$bin/certup" --ca-file "$demo/root.pem" --name www-previous "$demo/previous-bundle.pem"
+previous_id=$("$bin/certls" --json | python3 -c 'import json,sys; print([c["ServerCertificateId"] for c in json.load(sys.stdin)["ServerCertificateMetadataList"] if c["ServerCertificateName"]=="www-previous"][0])')
+dist=$("$python" "$top/tests/emulator/emuctl.py" create-distribution "$endpoint" \
+    --alias www.example.com --alias example.com --iam-cert "$previous_id" --comment "demo site")
+echo "distribution $dist serves www.example.com and example.com with www-previous"
+"$bin/certls" --in-use
 
-step "again: IAM already holds it, so nothing to do (exit 0)" \
-    "certup --ca-file root.pem mailed-bundle.pem"
-"$bin/certup" --ca-file "$demo/root.pem" "$demo/mailed-bundle.pem"
+step "renew: check, upload, attach, confirm, wait for Deployed, delete the old certificate" \
+    "certrotate --ca-file root.pem --replace www-previous --delete-old mailed-bundle.pem"
+"$bin/certrotate" --ca-file "$demo/root.pem" --replace www-previous --delete-old \
+    "$demo/mailed-bundle.pem"
 
-step "list the account's server certificates, soonest expiry first, with the quota" "certls"
-"$bin/certls"
+step "run it again: everything is already done (exit 0, no second upload)" \
+    "certrotate --ca-file root.pem --replace www-previous --delete-old mailed-bundle.pem"
+"$bin/certrotate" --ca-file "$demo/root.pem" --replace www-previous --delete-old \
+    "$demo/mailed-bundle.pem"
 
-step "read it back from IAM and check it there too" \
-    "certcheck --ca-file root.pem --iam NAME --expect out/"
-name=$("$bin/certls" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ServerCertificateMetadataList"][0]["ServerCertificateName"])')
-"$bin/certcheck" --ca-file "$demo/root.pem" --iam "$name" --expect "$demo/out"
+step "the account now" "certls --in-use"
+"$bin/certls" --in-use
+
+step "and the distribution's certificate against its aliases" "certcheck --distribution $dist"
+"$bin/certcheck" --ca-file "$demo/root.pem" --distribution "$dist"

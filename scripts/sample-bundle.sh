@@ -4,6 +4,8 @@
 # intermediate before the leaf, the key at the end. Writes into DIR (default build/demo).
 #   root.pem               the root (trust it with --ca-file)
 #   mailed-bundle.pem      the combined bundle
+#   previous-bundle.pem    last quarter's certificate for the same names (10 days left): the one
+#                          a distribution serves today, which the renewal replaces
 set -eu
 dir=${1:-build/demo}
 mkdir -p "$dir"
@@ -27,6 +29,13 @@ openssl req -new -key leaf.key -subj "/CN=www.example.com" -out leaf.csr
 openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 0x2001 -days 90 \
     -extfile leaf.ext -out leaf.pem 2>/dev/null
 
+# Last quarter's certificate: same names, another key, ten days left.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out previous.key 2>/dev/null
+openssl req -new -key previous.key -subj "/CN=www.example.com" -out previous.csr
+openssl x509 -req -in previous.csr -CA int.pem -CAkey int.key -set_serial 0x2000 -days 10 \
+    -extfile leaf.ext -out previous.pem 2>/dev/null
+cat previous.pem int.pem previous.key > previous-bundle.pem
+
 {
     printf 'Dear customer,\n\nyour certificate for www.example.com has been issued.\n'
     printf 'Below you find the intermediate, your certificate and the key we generated.\n\n'
@@ -37,5 +46,5 @@ openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 0x2001 -da
     cat leaf.key
     printf '\nKind regards,\nExample Demo CA support\n'
 } | sed 's/$/\r/' > mailed-bundle.pem
-chmod 600 mailed-bundle.pem leaf.key int.key root.key
+chmod 600 mailed-bundle.pem previous-bundle.pem leaf.key previous.key int.key root.key
 rm -f ./*.csr ./*.ext

@@ -440,6 +440,9 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
             json_object_set_new(dj, "Aliases", al);
             json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
             json_object_set_new(dj, "PreviousIAMCertificateId", prev ? json_string(prev) : json_null());
+            if (prev == NULL && r->attach->replaced_gone && r->attach->replaced.name != NULL)
+                json_object_set_new(dj, "PreviousServerCertificateName",
+                                    json_string(r->attach->replaced.name));
             json_object_set_new(dj, "confirmed",
                                 json_boolean(r->confirmed != NULL && r->confirmed[i]));
             json_object_set_new(dj, "deployed", json_boolean(d->deployed));
@@ -495,8 +498,13 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
         const cert_attach_dist *d = &r->attach->dists[i];
         const char *prev = previous_id(r, d);
 
+        char gone[300] = "";
+
+        if (prev == NULL && r->attach->replaced_gone)
+            snprintf(gone, sizeof(gone), "unknown: %s, since deleted",
+                     r->attach->replaced.name ? r->attach->replaced.name : "");
         fprintf(f, "distribution %s: %s (previous IAMCertificateId %s)%s%s%s%s\n", d->id,
-                cert_attach_state_name(d->state), prev ? prev : "none",
+                cert_attach_state_name(d->state), prev ? prev : gone[0] ? gone : "none",
                 r->confirmed && r->confirmed[i] ? ", confirmed" : "",
                 d->deployed ? ", Deployed" : "", d->message ? ": " : "",
                 d->message ? d->message : "");
