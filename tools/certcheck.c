@@ -66,6 +66,26 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
+/* An AWS failure before there was anything to check: the message on stderr and, with --json,
+ * the one document all the same. */
+static int aws_failure(cli *c, const char *what, cert_output fmt)
+{
+    cert_err code = cert_error_last()->code;
+    char msg[1024], label[300];
+    cert_report *fail = NULL;
+    int rc;
+
+    snprintf(msg, sizeof(msg), "%s", cert_error_last()->message);
+    snprintf(label, sizeof(label), "%s", what);
+    rc = cli_aws_fail(c);
+    if (fmt == CERT_OUTPUT_JSON && cert_report_new_failure(label, code, msg, &fail) == CERT_OK) {
+        cert_report_set_outcome(fail, (cert_exit)rc, NULL);
+        cert_report_write(fail, CERT_OUTPUT_JSON, NULL, stdout);
+    }
+    cert_report_free(fail);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -119,7 +139,7 @@ int main(int argc, char **argv)
         if (rc != 0)
             goto done;
         if (cert_report_build_distribution(aws, st.dist, &o, &r) < 0) {
-            rc = cli_aws_fail(&c);
+            rc = aws_failure(&c, st.dist, fmt);
             goto done;
         }
     } else if (st.iam != NULL) {
@@ -141,7 +161,7 @@ int main(int argc, char **argv)
         if (rc != 0)
             goto done;
         if (cert_report_build_iam(aws, st.iam, &o, &r) < 0) {
-            rc = cli_aws_fail(&c);
+            rc = aws_failure(&c, st.iam, fmt);
             goto done;
         }
     } else if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o,

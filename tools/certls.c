@@ -68,6 +68,16 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
+/* The message on stderr and, with --json, one document all the same. */
+static int fail(cli *c, const cert_aws *aws)
+{
+    int rc = cli_aws_fail(c);
+
+    if (c->json)
+        cert_aws_write_json_failure("ServerCertificateMetadataList", rc, aws, stdout);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -92,15 +102,18 @@ int main(int argc, char **argv)
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
     rc = cli_aws_new(&c, &aws);
-    if (rc != 0)
+    if (rc != 0) {
+        if (c.json)
+            cert_aws_write_json_failure("ServerCertificateMetadataList", rc, NULL, stdout);
         goto done;
+    }
     if (st.fix != NULL) {
         cert_iam_cert meta;
         char newpath[600];
 
         memset(&meta, 0, sizeof(meta));
         if (cert_iam_get(aws, st.fix, &meta, NULL, NULL) < 0) {
-            rc = cli_aws_fail(&c);
+            rc = fail(&c, aws);
             goto done;
         }
         if (cert_iam_path_cloudfront(meta.path)) {
@@ -111,7 +124,7 @@ int main(int argc, char **argv)
             snprintf(newpath, sizeof(newpath), "/cloudfront%s", meta.path);
             if (cert_iam_update(aws, st.fix, newpath, NULL) < 0) {
                 cert_iam_cert_clear(&meta);
-                rc = cli_aws_fail(&c);
+                rc = fail(&c, aws);
                 goto done;
             }
             if (!c.quiet && !c.json)
@@ -122,7 +135,7 @@ int main(int argc, char **argv)
             goto done;
     }
     if (cert_inventory_build(aws, &st.inv, &inv) < 0) {
-        rc = cli_aws_fail(&c);
+        rc = fail(&c, aws);
         goto done;
     }
     wo.json = c.json;

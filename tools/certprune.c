@@ -54,10 +54,15 @@ int main(int argc, char **argv)
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
     rc = cli_aws_new(&c, &aws);
-    if (rc != 0)
+    if (rc != 0) {
+        if (c.json)
+            cert_aws_write_json_failure("ServerCertificateMetadataList", rc, NULL, stdout);
         goto done;
+    }
     if (cert_prune_run(aws, st.yes, st.now, &items, &n) < 0) {
         rc = cli_aws_fail(&c);
+        if (c.json)
+            cert_aws_write_json_failure("ServerCertificateMetadataList", rc, aws, stdout);
         goto done;
     }
     if (!c.json && !c.quiet && n > 0)

@@ -184,6 +184,11 @@ int main(int argc, char **argv)
             cert_put_write(&res, err, false, stderr);
         goto done;
     }
+    if (res.status == CERT_PUT_EXISTS && res.meta.path != NULL &&
+        !cert_iam_path_cloudfront(res.meta.path) && !c.quiet)
+        cli_err(&c, "warning: IAM holds %s under %s, not under /cloudfront/: CloudFront will not "
+                    "offer it to distributions; certls --fix-path %s moves it",
+                res.name, res.meta.path, res.name);
     if (!c.quiet || c.json)
         cert_put_write(&res, CERT_OK, c.json, stdout);
     rc = 0;

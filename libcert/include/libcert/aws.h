@@ -9,6 +9,8 @@
 #ifndef LIBCERT_AWS_H
 #define LIBCERT_AWS_H
 
+#include <stdio.h>
+
 #include "common.h"
 #include "error.h"
 
@@ -96,6 +98,16 @@ typedef struct cert_aws_error {
  * is "" (never NULL) when there was none. Valid until the next request.
  */
 CERT_EXTERN const cert_aws_error *cert_aws_last_error(const cert_aws *aws);
+
+/**
+ * A tool's one JSON document when it failed before it had anything to show:
+ * {"LIST_KEY": [], "libcert": {"schema": 1, "exit_code": N, "error": {"message", "aws_code",
+ * "request_id"}}}. The message is the calling thread's last error.
+ * @param list_key the AWS CLI's member for the list the tool prints ("ServerCertificateMetadataList")
+ * @param aws      the session, for AWS's code and request id; may be NULL
+ */
+CERT_EXTERN cert_err cert_aws_write_json_failure(const char *list_key, int exit_code,
+                                                 const cert_aws *aws, FILE *f);
 
 /* ---- Signature Version 4, as one pure function ---- */
 

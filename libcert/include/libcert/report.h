@@ -106,6 +106,16 @@ CERT_EXTERN cert_err cert_report_build_distribution(struct cert_aws *aws, const 
                                                     const cert_report_opts *opts,
                                                     cert_report **out);
 
+/**
+ * A report that records only a failure (an AWS error before there was a certificate to check),
+ * so that it renders like any other: JSON {"input": [label], "status": "error", "exit_code",
+ * "error": {"code", "message"}}.
+ * @param label   the input's name ("iam:NAME"), copied
+ * @param message copied
+ */
+CERT_EXTERN cert_err cert_report_new_failure(const char *label, cert_err err, const char *message,
+                                             cert_report **out);
+
 /** Free a report. NULL is a no-op. */
 CERT_EXTERN void cert_report_free(cert_report *report);
 

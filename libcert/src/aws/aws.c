@@ -48,7 +48,9 @@ static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cer
     bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
                   truthy(cert_aws__config_get(cfg, NULL, "ignore_configured_endpoint_urls"));
 
-    if (set(o->endpoint_url))
+    /* --endpoint-url is the endpoint of the service the tool talks to (IAM, CloudFront), as the
+     * AWS CLI's is; the credential services (STS, the SSO portal) keep their own. */
+    if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO)
         v = o->endpoint_url;
     else if (!ignore && set(getenv(services[s].env)))
         v = getenv(services[s].env);

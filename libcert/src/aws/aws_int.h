@@ -78,6 +78,8 @@ typedef struct aws_request {
     const uint8_t *body;
     size_t body_len;
     const aws_creds *creds;      /* sign with these instead of the session's (STS) */
+    const char *endpoint;        /* this call's endpoint instead of the service's (an SSO
+                                    source profile in another region); NULL for none */
     bool anonymous;              /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
 } aws_request;
 

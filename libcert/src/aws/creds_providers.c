@@ -509,7 +509,7 @@ cert_err cert_aws__creds_sso(cert_aws *aws, const char *profile, aws_creds *out)
     const char *session = get(aws, profile, "sso_session");
     const char *start_url = NULL, *region = NULL, *token, *expires;
     char section[300], key[41], missing[200] = "", hint[400];
-    char *cache_path = NULL, *endpoint = NULL, *saved_endpoint = NULL;
+    char *cache_path = NULL, *endpoint = NULL;
     cert_buf file, query;
     json_t *cache = NULL, *answer = NULL, *rc;
     int64_t exp_at = 0, expiration;
@@ -592,10 +592,8 @@ cert_err cert_aws__creds_sso(cert_aws *aws, const char *profile, aws_creds *out)
     req.anonymous = true;
     cert_aws__log(aws, "credentials: SSO role %s in account %s for profile %s", role, account,
                   name);
-    saved_endpoint = aws->endpoint[CERT_AWS_SSO];
-    aws->endpoint[CERT_AWS_SSO] = endpoint;
+    req.endpoint = endpoint;
     err = cert_aws__send(aws, &req, &resp);
-    aws->endpoint[CERT_AWS_SSO] = saved_endpoint;
     if (err < 0) {
         if (err == CERT_E_AWS && (resp.status == 401 || resp.status == 403))
             err = cert__error_set(err, "profile %s: %s; the SSO session may have ended: %s", name,
@@ -796,9 +794,9 @@ static cert_err run_process(char *const argv[], const char *name, cert_buf *out,
 
         if (left <= 0)
             CERT_FAIL(CERT_E_AWS,
-                      "profile %s: credential_process %s did not finish within %ld s; it was "
+                      "profile %s: credential_process %s did not finish within %.1f s; it was "
                       "stopped",
-                      name, argv[0], limit / 1000);
+                      name, argv[0], (double)limit / 1000.0);
         rc = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
         if (rc < 0 && errno != EINTR)
             CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: poll: %s", name,
@@ -838,9 +836,9 @@ static cert_err run_process(char *const argv[], const char *name, cert_buf *out,
         }
         if (elapsed_since(&t0) >= limit)
             CERT_FAIL(CERT_E_AWS,
-                      "profile %s: credential_process %s did not exit within %ld s; it was "
+                      "profile %s: credential_process %s did not exit within %.1f s; it was "
                       "stopped",
-                      name, argv[0], limit / 1000);
+                      name, argv[0], (double)limit / 1000.0);
         {
             struct timespec ts = {0, 5000000};
 

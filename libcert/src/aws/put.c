@@ -273,8 +273,11 @@ cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE 
         json_object_set_new(lc, "status", json_string(status_name(r->status, err)));
         json_object_set_new(lc, "name", json_string(r->name));
         json_object_set_new(lc, "path", json_string(r->path ? r->path : ""));
+        /* Where the certificate is, not where it was asked to go: an identical one already in
+         * IAM may sit under another path. */
         json_object_set_new(lc, "cloudfront_usable",
-                            json_boolean(r->path && cert_iam_path_cloudfront(r->path)));
+                            json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path
+                                                                                : r->path)));
         json_object_set_new(lc, "attempts", json_integer(r->attempts));
         if (err < 0) {
             json_t *e = json_object();
@@ -332,6 +335,10 @@ cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE 
                 "IAM already holds this certificate and chain as %s (id %s, uploaded %s); "
                 "nothing to do\n",
                 r->name, r->meta.id, up);
+        if (r->meta.path != NULL && !cert_iam_path_cloudfront(r->meta.path))
+            fprintf(f, "  but under %s, which CloudFront cannot use: certls --fix-path %s moves "
+                       "it\n",
+                    r->meta.path, r->name);
         break;
     case CERT_PUT_DRY_RUN:
         fprintf(f, "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"

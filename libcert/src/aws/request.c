@@ -388,11 +388,42 @@ static void free_headers(struct curl_slist *l)
     curl_slist_free_all(l);
 }
 
+/* Credentials for the next request: resolved the first time, refreshed five minutes before they
+ * expire. A failed refresh while the current ones are still good for a minute or more keeps
+ * them (as botocore does), so that a passing hiccup of a credentials endpoint costs nothing. */
+static cert_err refresh(cert_aws *aws)
+{
+    int64_t now = cert_aws__now();
+    aws_creds fresh;
+    cert_err err;
+
+    if (aws->have_creds && !cert_aws__creds_stale(&aws->creds, now))
+        return CERT_OK;
+    memset(&fresh, 0, sizeof(fresh));
+    err = cert_aws__creds_resolve(aws, &fresh);
+    if (err < 0) {
+        cert_aws__creds_clear(&fresh);
+        if (aws->have_creds && aws->creds.expiration > now + 60) {
+            cert_aws__log(aws, "credentials: refresh failed (%s); the current ones are valid "
+                               "for %lld s more",
+                          cert_error_last()->message,
+                          (long long)(aws->creds.expiration - now));
+            cert_error_clear();
+            return CERT_OK;
+        }
+        return err;
+    }
+    cert_aws__creds_clear(&aws->creds);
+    aws->creds = fresh;
+    aws->have_creds = true;
+    return CERT_OK;
+}
+
 cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp)
 {
     cert_err err = CERT_OK;
     const char *svc = cert_aws__service_name(req->service);
-    const char *endpoint = aws->endpoint[req->service];
+    const char *endpoint = req->endpoint ? req->endpoint : aws->endpoint[req->service];
     char *host = NULL, *prefix = NULL, *url = NULL, *full_path = NULL;
     int attempt;
     char reason[600] = "";
@@ -433,13 +464,10 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
             cert_sigv4_signed out;
 
             if (cr == NULL) {
-                if (!aws->have_creds || cert_aws__creds_stale(&aws->creds, cert_aws__now())) {
-                    err = cert_aws__creds_resolve(aws, &aws->creds);
-                    if (err < 0) {
-                        free_headers(hl);
-                        goto done;
-                    }
-                    aws->have_creds = true;
+                err = refresh(aws);
+                if (err < 0) {
+                    free_headers(hl);
+                    goto done;
                 }
                 cr = &aws->creds;
             }

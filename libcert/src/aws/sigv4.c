@@ -182,7 +182,8 @@ static cert_err canonical_query(const char *query, cert_buf *out)
         }
         p = amp ? amp + 1 : NULL;
     }
-    qsort(pairs, n, sizeof(*pairs), cmp_qpair);
+    if (n > 1)
+        qsort(pairs, n, sizeof(*pairs), cmp_qpair);
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             CERT_TRY(cert__buf_add(out, "&", 1, NULL));
@@ -199,13 +200,19 @@ done:
 }
 
 typedef struct hdr {
-    char *name;  /* lower-case */
-    char *value; /* trimmed, inner runs of spaces collapsed */
+    char *name;   /* lower-case */
+    char *value;  /* trimmed, inner runs of spaces collapsed */
+    size_t order; /* position as sent: repeated names keep it (qsort is not stable) */
 } hdr;
 
 static int cmp_hdr(const void *a, const void *b)
 {
-    return strcmp(((const hdr *)a)->name, ((const hdr *)b)->name);
+    const hdr *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    if (c != 0)
+        return c;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static char *canon_value(const char *v)
@@ -295,6 +302,7 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
                       name ? name : "(null)");
         h[nh].name = strdup(name);
         h[nh].value = canon_value(value);
+        h[nh].order = nh;
         if (h[nh].name == NULL || h[nh].value == NULL) {
             nh++;
             CERT_NOMEM();
@@ -305,7 +313,8 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
         }
         nh++;
     }
-    qsort(h, nh, sizeof(*h), cmp_hdr);
+    if (nh > 1)
+        qsort(h, nh, sizeof(*h), cmp_hdr);
 
     /* Canonical request. The path as sent is encoded once more (non-S3 services). */
     CERT_TRY(cert_aws__uri_encode(&path, req->path && *req->path ? req->path : "/",

@@ -219,6 +219,29 @@ done:
     return err;
 }
 
+cert_err cert_report_new_failure(const char *label, cert_err code, const char *message,
+                                 cert_report **out)
+{
+    cert_report *r;
+
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return cert__error_nomem();
+    r->outcome = -1;
+    r->now = cert__time_resolve(CERT_TIME_NOW);
+    r->err = code < 0 ? code : CERT_E_INTERNAL;
+    r->inputs = calloc(1, sizeof(*r->inputs));
+    if (r->inputs == NULL || (r->inputs[0] = strdup(label ? label : "")) == NULL ||
+        (r->err_msg = strdup(message ? message : "")) == NULL) {
+        cert_report_free(r);
+        return cert__error_nomem();
+    }
+    r->ninputs = 1;
+    *out = r;
+    return CERT_OK;
+}
+
 void cert_report_free(cert_report *r)
 {
     if (r == NULL)

@@ -32,7 +32,7 @@ static cert_err grow(cert_buf *b, size_t need, const char *what)
     cap = b->cap ? b->cap : 256;
     while (cap < want)
         cap = cap > (size_t)-1 / 2 ? want : cap * 2;
-    if (cap > b->max + 1)
+    if (b->max < (size_t)-1 && cap > b->max + 1)
         cap = b->max + 1;
     if (b->secret) {
         /* realloc() could leave a copy of the secret behind: move it ourselves. */

@@ -139,6 +139,7 @@ typedef struct key_decoder {
 } key_decoder;
 
 static pthread_key_t decoder_key;
+static bool decoder_key_ok;
 static pthread_once_t decoder_once = PTHREAD_ONCE_INIT;
 
 static void decoder_free(void *p)
@@ -154,12 +155,14 @@ static void decoder_free(void *p)
 
 static void decoder_init(void)
 {
-    (void)pthread_key_create(&decoder_key, decoder_free);
+    decoder_key_ok = pthread_key_create(&decoder_key, decoder_free) == 0;
 }
 
 __attribute__((destructor)) static void decoder_fini(void)
 {
     /* The main thread's decoder: thread-specific destructors do not run for it. */
+    if (!decoder_key_ok)
+        return; /* never made: decoder_key would name another library's data */
     decoder_free(pthread_getspecific(decoder_key));
     (void)pthread_setspecific(decoder_key, NULL);
 }
@@ -172,6 +175,8 @@ EVP_PKEY *cert_key__decode_der(const uint8_t *der, size_t len)
     EVP_PKEY *pkey;
 
     pthread_once(&decoder_once, decoder_init);
+    if (!decoder_key_ok)
+        return NULL;
     d = pthread_getspecific(decoder_key);
     if (d == NULL) {
         d = calloc(1, sizeof(*d));
