@@ -53,12 +53,9 @@ int main(int argc, char **argv)
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
-    rc = cli_aws_new(&c, &aws);
-    if (rc != 0) {
-        if (c.json)
-            cert_aws_write_json_failure("ServerCertificateMetadataList", rc, NULL, stdout);
+    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList");
+    if (rc != 0)
         goto done;
-    }
     if (cert_prune_run(aws, st.yes, st.now, &items, &n) < 0) {
         rc = cli_aws_fail(&c);
         if (c.json)

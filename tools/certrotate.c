@@ -87,21 +87,9 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
             cli_usage_error(c, "--path %s: give /.../ of printable ASCII, e.g. /cloudfront/", arg);
         st->o.put.path = arg;
         return true;
-    case OPT_TAG: {
-        const char *eq = strchr(arg, '=');
-        cert_aws_tag *n;
-
-        if (eq == NULL || eq == arg)
-            cli_usage_error(c, "--tag %s: give KEY=VALUE", arg);
-        n = realloc(st->tags, (st->ntags + 1) * sizeof(*n));
-        if (n == NULL)
-            cli_usage_error(c, "out of memory");
-        st->tags = n;
-        st->tags[st->ntags].key = strndup(arg, (size_t)(eq - arg));
-        st->tags[st->ntags].value = strdup(eq + 1);
-        st->ntags++;
+    case OPT_TAG:
+        cli_tag(c, arg, &st->tags, &st->ntags);
         return true;
-    }
     case OPT_DELETE_OLD:
         st->o.delete_old = true;
         return true;
@@ -139,12 +127,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         st->o.min_tls = arg;
         return true;
     case OPT_KEY_FORMAT:
-        if (strcmp(arg, "pkcs8") == 0)
-            st->o.put.key_format = CERT_KEY_PKCS8;
-        else if (strcmp(arg, "traditional") == 0)
-            st->o.put.key_format = CERT_KEY_TRADITIONAL;
-        else
-            cli_usage_error(c, "--key-format %s: give pkcs8 or traditional", arg);
+        cli_key_format(c, arg, &st->o.put.key_format);
         return true;
     }
     return false;

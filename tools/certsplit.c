@@ -73,12 +73,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         st->split.no_key = true;
         return true;
     case OPT_KEY_FORMAT:
-        if (strcmp(arg, "pkcs8") == 0)
-            st->split.key_format = CERT_KEY_PKCS8;
-        else if (strcmp(arg, "traditional") == 0)
-            st->split.key_format = CERT_KEY_TRADITIONAL;
-        else
-            cli_usage_error(c, "--key-format %s: give pkcs8 or traditional", arg);
+        cli_key_format(c, arg, &st->split.key_format);
         return true;
     case OPT_FORCE:
         st->split.force = true;

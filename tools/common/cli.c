@@ -105,6 +105,43 @@ int cli_aws_new(cli *c, cert_aws **out)
     return 0;
 }
 
+int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key)
+{
+    int rc = cli_aws_new(c, out);
+
+    if (rc != 0 && c->json)
+        cert_aws_write_json_failure(list_key, rc, NULL, stdout);
+    return rc;
+}
+
+void cli_key_format(cli *c, const char *arg, cert_key_format *out)
+{
+    if (strcmp(arg, "pkcs8") == 0)
+        *out = CERT_KEY_PKCS8;
+    else if (strcmp(arg, "traditional") == 0)
+        *out = CERT_KEY_TRADITIONAL;
+    else
+        cli_usage_error(c, "--key-format %s: give pkcs8 or traditional", arg);
+}
+
+void cli_tag(cli *c, const char *arg, cert_aws_tag **tags, size_t *count)
+{
+    const char *eq = strchr(arg, '=');
+    cert_aws_tag *n;
+
+    if (eq == NULL || eq == arg)
+        cli_usage_error(c, "--tag %s: give KEY=VALUE", arg);
+    n = realloc(*tags, (*count + 1) * sizeof(*n));
+    if (n == NULL)
+        cli_usage_error(c, "out of memory");
+    *tags = n;
+    n[*count].key = strndup(arg, (size_t)(eq - arg));
+    n[*count].value = strdup(eq + 1);
+    if (n[*count].key == NULL || n[*count].value == NULL)
+        cli_usage_error(c, "out of memory");
+    (*count)++;
+}
+
 int cli_aws_fail(const cli *c)
 {
     return cli_fail(c);

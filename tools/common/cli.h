@@ -106,6 +106,16 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o);
  * the library's message and returns the exit code; 0 on success. */
 int cli_aws_new(cli *c, cert_aws **out);
 
+/* As cli_aws_new(); on failure with --json, one document naming the failure is printed too
+ * (list_key: the AWS CLI's member for the list the tool shows). */
+int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key);
+
+/* --key-format pkcs8|traditional (a usage error otherwise). */
+void cli_key_format(cli *c, const char *arg, cert_key_format *out);
+
+/* --tag KEY=VALUE appended to *tags (a usage error when it is not KEY=VALUE). */
+void cli_tag(cli *c, const char *arg, cert_aws_tag **tags, size_t *count);
+
 /* Report a failed AWS call: the library's message, and the exit code (4 rejected, 5 retries
  * exhausted). */
 int cli_aws_fail(const cli *c);

@@ -47,6 +47,13 @@ typedef struct cert_iam_upload_req {
 /** Free the strings of a metadata record and zero it. */
 CERT_EXTERN void cert_iam_cert_clear(cert_iam_cert *c);
 
+/**
+ * Copy a metadata record.
+ * @param dst written; owned by the caller (cert_iam_cert_clear()); zeroed on failure
+ * @return CERT_OK or CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_iam_cert_copy(cert_iam_cert *dst, const cert_iam_cert *src);
+
 /** Free an array from cert_iam_list(). NULL is a no-op. */
 CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
 

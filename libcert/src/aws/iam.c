@@ -34,6 +34,23 @@ void cert_iam_cert_clear(cert_iam_cert *c)
     c->expiration = INT64_MIN;
 }
 
+cert_err cert_iam_cert_copy(cert_iam_cert *d, const cert_iam_cert *c)
+{
+    memset(d, 0, sizeof(*d));
+    d->path = c->path ? strdup(c->path) : NULL;
+    d->name = c->name ? strdup(c->name) : NULL;
+    d->id = c->id ? strdup(c->id) : NULL;
+    d->arn = c->arn ? strdup(c->arn) : NULL;
+    d->upload_date = c->upload_date;
+    d->expiration = c->expiration;
+    if ((c->path && !d->path) || (c->name && !d->name) || (c->id && !d->id) ||
+        (c->arn && !d->arn)) {
+        cert_iam_cert_clear(d);
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
 void cert_iam_certs_free(cert_iam_cert *v, size_t n)
 {
     for (size_t i = 0; v != NULL && i < n; i++)

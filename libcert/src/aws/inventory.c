@@ -266,17 +266,6 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
 
 /* ---- certprune ---- */
 
-static bool dup_meta(cert_iam_cert *d, const cert_iam_cert *c)
-{
-    d->path = strdup(c->path);
-    d->name = strdup(c->name);
-    d->id = strdup(c->id);
-    d->arn = strdup(c->arn);
-    d->upload_date = c->upload_date;
-    d->expiration = c->expiration;
-    return d->path && d->name && d->id && d->arn;
-}
-
 /* Whether any distribution uses the certificate now (every page listed again). */
 static cert_err used_now(cert_aws *aws, const char *id, bool *used)
 {
@@ -317,7 +306,7 @@ cert_err cert_prune_run(cert_aws *aws, bool yes, int64_t now, cert_prune_item **
         /* The prefix filter is IAM's; check the rule again here: never outside /cloudfront/. */
         if (!cert_inventory_removable(inv, i))
             continue;
-        if (!dup_meta(&v[n].cert, &inv->certs[i])) {
+        if (cert_iam_cert_copy(&v[n].cert, &inv->certs[i]) < 0) {
             cert_prune_items_free(v, n + 1);
             cert_inventory_free(inv);
             return cert__error_nomem();

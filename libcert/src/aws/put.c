@@ -75,22 +75,14 @@ static cert_err list_removable(cert_aws *aws, cert_put_result *out)
         return cert__error_nomem();
     }
     for (size_t i = 0; i < cert_inventory_count(inv); i++) {
-        const cert_iam_cert *c = cert_inventory_at(inv, i);
-        cert_iam_cert *d;
-
         if (!cert_inventory_removable(inv, i))
             continue;
-        d = &out->removable[out->removable_count++];
-        d->path = strdup(c->path);
-        d->name = strdup(c->name);
-        d->id = strdup(c->id);
-        d->arn = strdup(c->arn);
-        d->upload_date = c->upload_date;
-        d->expiration = c->expiration;
-        if (!d->path || !d->name || !d->id || !d->arn) {
+        if (cert_iam_cert_copy(&out->removable[out->removable_count], cert_inventory_at(inv, i)) <
+            0) {
             cert_inventory_free(inv);
             return cert__error_nomem();
         }
+        out->removable_count++;
     }
     cert_inventory_free(inv);
     return CERT_OK;

@@ -10,13 +10,71 @@
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
 
+/* A new report for these input names, its clock resolved once (so that the chain's choice and
+ * the checks agree). */
+static cert_err report_new(const char *const *names, size_t count, const cert_report_opts *o,
+                           cert_report **out)
+{
+    cert_report *r = calloc(1, sizeof(*r));
+
+    *out = NULL;
+    if (r == NULL)
+        return cert__error_nomem();
+    r->outcome = -1;
+    r->inputs = calloc(count ? count : 1, sizeof(*r->inputs));
+    if (r->inputs == NULL) {
+        cert_report_free(r);
+        return cert__error_nomem();
+    }
+    for (size_t i = 0; i < count; i++) {
+        r->inputs[i] = strdup(strcmp(names[i], "-") == 0 ? "<stdin>" : names[i]);
+        if (r->inputs[i] == NULL) {
+            cert_report_free(r);
+            return cert__error_nomem();
+        }
+        r->ninputs++;
+    }
+    r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
+    if (cert_bundle_new(&r->bundle) < 0) {
+        cert_report_free(r);
+        return cert__error_nomem();
+    }
+    *out = r;
+    return CERT_OK;
+}
+
+/* After loading (whose outcome is `stage`): chain and checks, and any failure recorded in the
+ * report. Only memory and caller misuse are returned. */
+static cert_err report_finish(cert_report *r, const cert_report_opts *o, cert_err stage)
+{
+    cert_chain_opts copts = o->chain;
+    cert_check_opts kopts = o->check;
+
+    copts.now = r->now;
+    kopts.now = r->now;
+    r->loaded = stage == CERT_OK;
+    if (stage == CERT_OK)
+        stage = cert_chain_build(r->bundle, &copts, &r->chain);
+    if (stage == CERT_OK)
+        stage = cert_checks_run(r->chain, &kopts, &r->findings);
+    if (stage == CERT_E_NOMEM || stage == CERT_E_INVALID)
+        return stage;
+    if (stage < 0) {
+        r->err = stage;
+        r->err_msg = strdup(cert_error_last()->message);
+        if (r->err_msg == NULL)
+            return cert__error_nomem();
+        cert_chain_free(r->chain);
+        r->chain = NULL;
+    }
+    return CERT_OK;
+}
+
 cert_err cert_report_build(const char *const *inputs, size_t count, const cert_report_opts *o,
                            cert_report **out)
 {
-    cert_err err = CERT_OK, stage;
+    cert_err err = CERT_OK, stage = CERT_OK;
     cert_report *r = NULL;
-    cert_chain_opts copts;
-    cert_check_opts kopts;
 
     if (out == NULL || inputs == NULL || count == 0)
         return cert__error_set(CERT_E_INVALID, "no input given");
@@ -28,46 +86,10 @@ cert_err cert_report_build(const char *const *inputs, size_t count, const cert_r
             return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
                                    o->check.allow[i]);
     }
-    r = calloc(1, sizeof(*r));
-    if (r == NULL)
-        CERT_NOMEM();
-    r->outcome = -1;
-    r->inputs = calloc(count, sizeof(*r->inputs));
-    if (r->inputs == NULL)
-        CERT_NOMEM();
-    for (size_t i = 0; i < count; i++) {
-        r->inputs[i] = strdup(strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i]);
-        if (r->inputs[i] == NULL)
-            CERT_NOMEM();
-        r->ninputs++;
-    }
-    /* One clock for the whole report, so that chain choice and checks agree. */
-    r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
-    copts = o->chain;
-    copts.now = r->now;
-    kopts = o->check;
-    kopts.now = r->now;
-    CERT_TRY(cert_bundle_new(&r->bundle));
-    stage = CERT_OK;
+    CERT_TRY(report_new(inputs, count, o, &r));
     for (size_t i = 0; i < count && stage == CERT_OK; i++)
         stage = cert_bundle_load_file(r->bundle, inputs[i], &o->bundle);
-    r->loaded = stage == CERT_OK;
-    if (stage == CERT_OK)
-        stage = cert_chain_build(r->bundle, &copts, &r->chain);
-    if (stage == CERT_OK)
-        stage = cert_checks_run(r->chain, &kopts, &r->findings);
-    if (stage == CERT_E_NOMEM || stage == CERT_E_INVALID) {
-        err = stage;
-        goto done;
-    }
-    if (stage < 0) {
-        r->err = stage;
-        r->err_msg = strdup(cert_error_last()->message);
-        if (r->err_msg == NULL)
-            CERT_NOMEM();
-        cert_chain_free(r->chain);
-        r->chain = NULL;
-    }
+    CERT_TRY(report_finish(r, o, stage));
     *out = r;
     r = NULL;
 
@@ -82,28 +104,13 @@ cert_err cert_report_build_pem(const char *label, const char *body, const char *
     cert_err err = CERT_OK, stage = CERT_OK;
     cert_report *r = NULL;
     char *name = NULL;
-    cert_chain_opts copts;
-    cert_check_opts kopts;
 
     if (out == NULL || label == NULL || body == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_report_build_pem: NULL argument");
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
-    r = calloc(1, sizeof(*r));
-    if (r == NULL)
-        CERT_NOMEM();
-    r->outcome = -1;
-    r->inputs = calloc(1, sizeof(*r->inputs));
-    if (r->inputs == NULL || (r->inputs[0] = strdup(label)) == NULL)
-        CERT_NOMEM();
-    r->ninputs = 1;
-    r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
-    copts = o->chain;
-    copts.now = r->now;
-    kopts = o->check;
-    kopts.now = r->now;
-    CERT_TRY(cert_bundle_new(&r->bundle));
+    CERT_TRY(report_new(&label, 1, o, &r));
     if (asprintf(&name, "%s CertificateBody", label) < 0) {
         name = NULL;
         CERT_NOMEM();
@@ -119,23 +126,7 @@ cert_err cert_report_build_pem(const char *label, const char *body, const char *
         stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)chain, strlen(chain), name,
                                      &o->bundle);
     }
-    r->loaded = stage == CERT_OK;
-    if (stage == CERT_OK)
-        stage = cert_chain_build(r->bundle, &copts, &r->chain);
-    if (stage == CERT_OK)
-        stage = cert_checks_run(r->chain, &kopts, &r->findings);
-    if (stage == CERT_E_NOMEM || stage == CERT_E_INVALID) {
-        err = stage;
-        goto done;
-    }
-    if (stage < 0) {
-        r->err = stage;
-        r->err_msg = strdup(cert_error_last()->message);
-        if (r->err_msg == NULL)
-            CERT_NOMEM();
-        cert_chain_free(r->chain);
-        r->chain = NULL;
-    }
+    CERT_TRY(report_finish(r, o, stage));
     *out = r;
     r = NULL;
 

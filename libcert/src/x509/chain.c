@@ -565,6 +565,21 @@ static cert_err ambiguous(builder *bd, const size_t *cands, size_t n, const char
                            msg);
 }
 
+/* Keep only the end-entity candidates when there are any (a CA is a leaf only when nothing else
+ * qualifies); returns the new count. */
+static size_t prefer_end_entity(builder *bd, size_t *cands, size_t nc)
+{
+    size_t m = 0;
+
+    if (nc < 2)
+        return nc;
+    for (size_t i = 0; i < nc; i++) {
+        if (X509_check_ca(bd->nodes[cands[i]].x) == 0)
+            cands[m++] = cands[i];
+    }
+    return m > 0 ? m : nc;
+}
+
 /* Picks the leaf node and, when one matches, the key (bundle key index or SIZE_MAX). */
 static cert_err pick_leaf(builder *bd, const size_t *keys, size_t nkeys, size_t *leaf_out,
                           size_t *key_out)
@@ -601,19 +616,10 @@ static cert_err pick_leaf(builder *bd, const size_t *keys, size_t nkeys, size_t 
                 }
             }
         }
-        if (nc > 1) {
-            /* Prefer end-entity certificates over a CA whose key happens to be here. */
-            size_t m = 0;
-
-            for (size_t i = 0; i < nc; i++) {
-                if (X509_check_ca(bd->nodes[cands[i]].x) == 0)
-                    cands[m++] = cands[i];
-            }
-            if (m > 0)
-                nc = m;
-            if (nc > 1)
-                CERT_TRY(ambiguous(bd, cands, nc, "each matches a private key"));
-        }
+        /* Prefer end-entity certificates over a CA whose key happens to be here. */
+        nc = prefer_end_entity(bd, cands, nc);
+        if (nc > 1)
+            CERT_TRY(ambiguous(bd, cands, nc, "each matches a private key"));
         if (nc == 0) {
             /* No key (or none that matches): the one certificate that issued no other. */
             for (size_t i = 0; i < ninput; i++)
@@ -622,16 +628,7 @@ static cert_err pick_leaf(builder *bd, const size_t *keys, size_t nkeys, size_t 
                 if (!bd->nodes[i].issued_other)
                     cands[nc++] = i;
             }
-            if (nc > 1) {
-                size_t m = 0;
-
-                for (size_t i = 0; i < nc; i++) {
-                    if (X509_check_ca(bd->nodes[cands[i]].x) == 0)
-                        cands[m++] = cands[i];
-                }
-                if (m > 0)
-                    nc = m;
-            }
+            nc = prefer_end_entity(bd, cands, nc);
             if (nc > 1)
                 CERT_TRY(ambiguous(bd, cands, nc, "none issued another and no key picks one"));
             if (nc == 0)
