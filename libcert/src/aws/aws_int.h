@@ -139,6 +139,23 @@ char *cert_aws__xml_child_text(xmlNode *parent, const char *name);
 void cert_aws__parse_error(const char *body, size_t len, char **code, char **message,
                            char **request_id);
 
+/* One ListServerCertificates answer: its items appended to *v (n, cap), whether IAM has more,
+ * and its Marker (new string) when it has. For cert_iam_list() and the fuzzer. */
+struct cert_iam_cert;
+cert_err cert_iam__parse_list_page(xmlDoc *doc, struct cert_iam_cert **v, size_t *n, size_t *cap,
+                                   bool *more, char **marker);
+
+/* One ListDistributions answer, the same way (NextMarker). */
+struct cert_cf_dist;
+cert_err cert_cf__parse_list_page(xmlDoc *doc, struct cert_cf_dist **v, size_t *n, size_t *cap,
+                                  bool *more, char **marker);
+
+/* A DistributionConfig document from an answer's body and ETag (for cert_cf_config_get() and
+ * the fuzzer). */
+struct cert_cf_config;
+cert_err cert_cf__config_from_xml(const char *id, const char *etag, const char *body, size_t len,
+                                  struct cert_cf_config **out);
+
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
 

@@ -92,6 +92,38 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
 
+cert_err cert_cf__parse_list_page(xmlDoc *doc, cert_cf_dist **v, size_t *n, size_t *cap,
+                                  bool *more, char **marker)
+{
+    xmlNode *list = cert_aws__xml_find(xmlDocGetRootElement(doc), "DistributionList");
+    xmlNode *items = cert_aws__xml_child(list, "Items");
+    cert_err err;
+
+    *more = false;
+    *marker = NULL;
+    for (xmlNode *s = items ? items->children : NULL; s != NULL; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE)
+            continue;
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 32;
+            cert_cf_dist *nv = realloc(*v, ncap * sizeof(*nv));
+
+            if (nv == NULL)
+                return cert__error_nomem();
+            *v = nv;
+            *cap = ncap;
+        }
+        err = parse_summary(s, &(*v)[*n]);
+        (*n)++; /* cleared even when partly parsed */
+        if (err < 0)
+            return err;
+    }
+    *more = text_is(list, "IsTruncated", "true");
+    if (*more)
+        *marker = cert_aws__xml_child_text(list, "NextMarker");
+    return CERT_OK;
+}
+
 cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
 {
     cert_err err = CERT_OK;
@@ -106,8 +138,7 @@ cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
         aws_request req;
         aws_response resp;
         xmlDoc *doc = NULL;
-        xmlNode *list, *items;
-        bool more;
+        bool more = false;
 
         cert__buf_init(&q, (size_t)-2, false);
         memset(&resp, 0, sizeof(resp));
@@ -132,33 +163,12 @@ cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
         cert_aws__response_free(&resp);
         if (err < 0)
             goto done;
-        list = cert_aws__xml_find(xmlDocGetRootElement(doc), "DistributionList");
-        items = cert_aws__xml_child(list, "Items");
-        for (xmlNode *s = items ? items->children : NULL; s != NULL; s = s->next) {
-            if (s->type != XML_ELEMENT_NODE)
-                continue;
-            if (n == cap) {
-                cert_cf_dist *nv;
-
-                cap = cap ? cap * 2 : 32;
-                nv = realloc(v, cap * sizeof(*nv));
-                if (nv == NULL) {
-                    xmlFreeDoc(doc);
-                    CERT_NOMEM();
-                }
-                v = nv;
-            }
-            err = parse_summary(s, &v[n]);
-            n++; /* cleared even when partly parsed */
-            if (err < 0) {
-                xmlFreeDoc(doc);
-                goto done;
-            }
-        }
-        more = text_is(list, "IsTruncated", "true");
         free(marker);
-        marker = more ? cert_aws__xml_child_text(list, "NextMarker") : NULL;
+        marker = NULL;
+        err = cert_cf__parse_list_page(doc, &v, &n, &cap, &more, &marker);
         xmlFreeDoc(doc);
+        if (err < 0)
+            goto done;
         if (!more)
             break;
         if (marker == NULL || marker[0] == '\0')
@@ -260,41 +270,24 @@ static xmlNode *viewer_node(const cert_cf_config *c)
     return cert_aws__xml_child(root, "ViewerCertificate");
 }
 
-cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
+cert_err cert_cf__config_from_xml(const char *id, const char *etag, const char *body, size_t len,
+                                  cert_cf_config **out)
 {
     cert_err err = CERT_OK;
     cert_cf_config *c = NULL;
-    aws_request req;
-    aws_response resp;
-    char *path = NULL;
     cert_cf_dist tmp;
     xmlNode *root;
 
-    memset(&resp, 0, sizeof(resp));
     memset(&tmp, 0, sizeof(tmp));
     *out = NULL;
-    CERT_TRY(check_id(id));
-    if (asprintf(&path, CF_VERSION "/distribution/%s/config", id) < 0) {
-        path = NULL;
-        CERT_NOMEM();
-    }
-    memset(&req, 0, sizeof(req));
-    req.service = CERT_AWS_CLOUDFRONT;
-    req.action = "GetDistributionConfig";
-    req.method = "GET";
-    req.path = path;
-    CERT_TRY(cert_aws__send(aws, &req, &resp));
     c = calloc(1, sizeof(*c));
     if (c == NULL)
         CERT_NOMEM();
     c->id = strdup(id);
-    c->etag = resp.etag ? strdup(resp.etag) : NULL;
-    if (c->id == NULL)
+    c->etag = strdup(etag);
+    if (c->id == NULL || c->etag == NULL)
         CERT_NOMEM();
-    if (c->etag == NULL)
-        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without an ETag",
-                  id);
-    c->doc = cert_aws__xml_parse_doc(resp.body.ptr, resp.body.len);
+    c->doc = cert_aws__xml_parse_doc(body, len);
     root = c->doc ? xmlDocGetRootElement(c->doc) : NULL;
     if (root == NULL || strcmp((const char *)root->name, "DistributionConfig") != 0)
         CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without a "
@@ -310,6 +303,39 @@ cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
 
 done:
     dist_clear(&tmp);
+    cert_cf_config_free(c);
+    return err;
+}
+
+cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_config *c = NULL;
+    aws_request req;
+    aws_response resp;
+    char *path = NULL;
+
+    memset(&resp, 0, sizeof(resp));
+    *out = NULL;
+    CERT_TRY(check_id(id));
+    if (asprintf(&path, CF_VERSION "/distribution/%s/config", id) < 0) {
+        path = NULL;
+        CERT_NOMEM();
+    }
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "GetDistributionConfig";
+    req.method = "GET";
+    req.path = path;
+    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    if (resp.etag == NULL)
+        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without an ETag",
+                  id);
+    CERT_TRY(cert_cf__config_from_xml(id, resp.etag, resp.body.ptr, resp.body.len, &c));
+    *out = c;
+    c = NULL;
+
+done:
     cert_cf_config_free(c);
     cert_aws__response_free(&resp);
     free(path);

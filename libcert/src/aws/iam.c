@@ -310,6 +310,42 @@ done:
     return err;
 }
 
+cert_err cert_iam__parse_list_page(xmlDoc *doc, cert_iam_cert **v, size_t *n, size_t *cap,
+                                   bool *more, char **marker)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *res = cert_aws__xml_find(root, "ListServerCertificatesResult");
+    xmlNode *list = cert_aws__xml_child(res, "ServerCertificateMetadataList");
+    char *trunc;
+    cert_err err;
+
+    *more = false;
+    *marker = NULL;
+    for (xmlNode *m = list ? list->children : NULL; m != NULL; m = m->next) {
+        if (m->type != XML_ELEMENT_NODE)
+            continue;
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 64;
+            cert_iam_cert *nv = realloc(*v, ncap * sizeof(*nv));
+
+            if (nv == NULL)
+                return cert__error_nomem();
+            *v = nv;
+            *cap = ncap;
+        }
+        err = parse_meta(m, &(*v)[*n]);
+        if (err < 0)
+            return err;
+        (*n)++;
+    }
+    trunc = cert_aws__xml_child_text(res, "IsTruncated");
+    *more = trunc != NULL && strcmp(trunc, "true") == 0;
+    free(trunc);
+    if (*more)
+        *marker = cert_aws__xml_child_text(res, "Marker");
+    return CERT_OK;
+}
+
 cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size,
                        cert_iam_cert **out, size_t *count_out)
 {
@@ -318,6 +354,7 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     size_t n = 0, cap = 0;
     char *marker = NULL;
     char ps[16];
+
 
     *out = NULL;
     *count_out = 0;
@@ -333,9 +370,7 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     for (int page = 0;; page++) {
         cert_buf q;
         xmlDoc *doc = NULL;
-        xmlNode *root, *list;
-        char *trunc;
-        bool more;
+        bool more = false;
 
         cert__buf_init(&q, (size_t)-2, false);
         err = CERT_OK;
@@ -350,38 +385,12 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
         cert__buf_free(&q);
         if (err < 0)
             goto done;
-        root = xmlDocGetRootElement(doc);
-        list = cert_aws__xml_find(root, "ServerCertificateMetadataList");
-        for (xmlNode *m = list ? list->children : NULL; m != NULL; m = m->next) {
-            if (m->type != XML_ELEMENT_NODE)
-                continue;
-            if (n == cap) {
-                cert_iam_cert *nv;
-
-                cap = cap ? cap * 2 : 64;
-                nv = realloc(v, cap * sizeof(*nv));
-                if (nv == NULL) {
-                    xmlFreeDoc(doc);
-                    CERT_NOMEM();
-                }
-                v = nv;
-            }
-            err = parse_meta(m, &v[n]);
-            if (err < 0) {
-                xmlFreeDoc(doc);
-                goto done;
-            }
-            n++;
-        }
-        trunc = cert_aws__xml_child_text(cert_aws__xml_find(root, "ListServerCertificatesResult"),
-                                         "IsTruncated");
-        more = trunc != NULL && strcmp(trunc, "true") == 0;
-        free(trunc);
         free(marker);
-        marker = more ? cert_aws__xml_child_text(
-                            cert_aws__xml_find(root, "ListServerCertificatesResult"), "Marker")
-                      : NULL;
+        marker = NULL;
+        err = cert_iam__parse_list_page(doc, &v, &n, &cap, &more, &marker);
         xmlFreeDoc(doc);
+        if (err < 0)
+            goto done;
         if (!more)
             break;
         if (marker == NULL || marker[0] == '\0')

@@ -1,0 +1,59 @@
+/*
+ * libFuzzer target: everything libcert parses from AWS's answers, which come over the network:
+ * error bodies (XML and JSON), ListServerCertificates and ListDistributions pages, and a
+ * DistributionConfig edited (ViewerCertificate set, saved, put back) and serialised again.
+ */
+#include <libxml/parser.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws_int.h"
+#include "libcert/cloudfront.h"
+#include "libcert/iam.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    char *code = NULL, *msg = NULL, *rid = NULL, *marker = NULL, *xml = NULL, *change = NULL;
+    xmlDoc *doc;
+    cert_iam_cert *certs = NULL;
+    cert_cf_dist *dists = NULL;
+    size_t n = 0, cap = 0;
+    bool more = false, changed = false;
+    cert_cf_config *cfg = NULL;
+
+    cert_aws__parse_error(text, size, &code, &msg, &rid);
+    free(code);
+    free(msg);
+    free(rid);
+    doc = cert_aws__xml_parse(text, size);
+    if (doc != NULL) {
+        cert_iam__parse_list_page(doc, &certs, &n, &cap, &more, &marker);
+        cert_iam_certs_free(certs, n);
+        free(marker);
+        marker = NULL;
+        n = cap = 0;
+        cert_cf__parse_list_page(doc, &dists, &n, &cap, &more, &marker);
+        cert_cf_dists_free(dists, n);
+        free(marker);
+        xmlFreeDoc(doc);
+    }
+    if (cert_cf__config_from_xml("E2QWRUHAPOMQZL", "E1", text, size, &cfg) == CERT_OK) {
+        cert_cf_attach a = {"ASCAFUZZFUZZFUZZFUZZ1", NULL, NULL};
+        cert_cf_viewer v;
+
+        if (cert_cf_config_viewer(cfg, &v) == CERT_OK)
+            cert_cf_viewer_clear(&v);
+        if (cert_cf_config_viewer_xml(cfg, &xml) == CERT_OK &&
+            cert_cf_config_set_iam(cfg, &a, &change, &changed) == CERT_OK)
+            cert_cf_config_set_viewer_xml(cfg, xml);
+        free(xml);
+        free(change);
+        cert_cf_config_free(cfg);
+    }
+    cert_error_clear();
+    return 0;
+}
