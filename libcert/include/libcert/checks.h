@@ -40,7 +40,8 @@ typedef struct cert_check_opts {
     const char *const *allow;   /**< borrowed; error codes to downgrade to warnings */
     size_t allow_count;
     bool key_required;          /**< key.missing is an error (a tool that uploads or writes it) */
-    bool key_not_expected;      /**< no key.missing at all (a certificate fetched from IAM) */
+    bool key_not_expected;      /**< no key findings at all (key.missing, key.mismatch): the
+                                     certificate was fetched without its key (from IAM) */
     const char *iam_path;       /**< the certificate lives in IAM under this path: iam.path when
                                      CloudFront cannot use it; NULL: not in IAM */
     const cert_chain *expect;   /**< borrowed; iam.differs / iam.same against this chain's leaf

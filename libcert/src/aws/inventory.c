@@ -53,7 +53,8 @@ cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_
     inv->used = inv->quota = -1;
     inv->now = cert__time_resolve(o->now);
     CERT_TRY(cert_iam_list(aws, o->path_prefix, o->page_size, &inv->certs, &inv->n));
-    qsort(inv->certs, inv->n, sizeof(*inv->certs), cmp_expiry);
+    if (inv->n > 1)
+        qsort(inv->certs, inv->n, sizeof(*inv->certs), cmp_expiry);
     inv->users = calloc(inv->n ? inv->n : 1, sizeof(*inv->users));
     inv->nusers = calloc(inv->n ? inv->n : 1, sizeof(*inv->nusers));
     if (inv->users == NULL || inv->nusers == NULL)

@@ -1,4 +1,6 @@
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <openssl/asn1.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,8 +112,11 @@ cert_err cert__time_parse(const char *text, int64_t *out)
         p++;
         if (*p == '\0')
             goto bad;
+        errno = 0;
         v = strtoll(p, &end, 10);
-        if (*end != '\0' || (*p != '-' && !isdigit((unsigned char)*p)))
+        /* INT64_MIN is CERT_TIME_NOW: an out-of-range epoch must not silently mean "now". */
+        if (*end != '\0' || (*p != '-' && !isdigit((unsigned char)*p)) || errno == ERANGE ||
+            v == LLONG_MIN)
             goto bad;
         *out = (int64_t)v;
         return CERT_OK;

@@ -375,7 +375,8 @@ static cert_err load_dir(cert_bundle *b, const char *path, const cert_bundle_opt
             CERT_NOMEM();
         n++;
     }
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         char *full = cert__path_join(path, names[i]);
         struct stat st;

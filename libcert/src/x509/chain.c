@@ -801,9 +801,11 @@ static cert_err finish(builder *bd, cert_chain *c, const cpath *best, const cpat
             CERT_NOMEM();
     } else if (!best->trusted) {
         c->trust = CERT_TRUST_UNTRUSTED;
+        char subj[500];
+
         snprintf(name, sizeof(name), "the root %s is not in the trust store",
-                 cert__name_string(X509_get_subject_name(bd->nodes[best->nodes[top]].x), name,
-                                   sizeof(name) - 64));
+                 cert__name_string(X509_get_subject_name(bd->nodes[best->nodes[top]].x), subj,
+                                   sizeof(subj)));
         c->trust_reason = strdup(name);
         if (c->trust_reason == NULL)
             CERT_NOMEM();
@@ -858,9 +860,10 @@ cert_err cert_chain_build(const cert_bundle *b, const cert_chain_opts *o, cert_c
     cert_trust *trust;
 
     memset(&bd, 0, sizeof(bd));
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || b == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_chain_build: NULL argument");
-    *out = NULL;
     if (o == NULL)
         o = &default_opts;
     bd.b = b;

@@ -627,7 +627,8 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
     CERT_TRY(check_limits(&c));
     CERT_TRY(check_iam(&c));
     CERT_TRY(check_notes(&c));
-    qsort(c.f->v, c.f->n, sizeof(*c.f->v), cmp_finding);
+    if (c.f->n > 1)
+        qsort(c.f->v, c.f->n, sizeof(*c.f->v), cmp_finding);
     *out = c.f;
     c.f = NULL;
 

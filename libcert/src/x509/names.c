@@ -36,7 +36,7 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
     unsigned char ip[16];
     size_t iplen = 0, n;
     GENERAL_NAMES *gens;
-    bool has_dns = false, found = false, wildcard_host;
+    bool has_dns = false, has_ip = false, found = false, wildcard_host;
 
     if (cert == NULL || host_in == NULL)
         return false;
@@ -66,14 +66,16 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
                 found = dl == n && OPENSSL_strncasecmp(d, host, n) == 0;
             else
                 found = dns_match(d, dl, host);
-        } else if (g->type == GEN_IPADD && iplen > 0) {
-            found = (size_t)ASN1_STRING_length(g->d.iPAddress) == iplen &&
+        } else if (g->type == GEN_IPADD) {
+            has_ip = true;
+            found = iplen > 0 && (size_t)ASN1_STRING_length(g->d.iPAddress) == iplen &&
                     memcmp(ASN1_STRING_get0_data(g->d.iPAddress), ip, iplen) == 0;
         }
     }
     GENERAL_NAMES_free(gens);
-    if (!found && !has_dns && iplen == 0) {
-        /* RFC 6125 6.4.4: the CN only when there is no DNS name in subjectAltName. */
+    if (!found && !has_dns && !has_ip && iplen == 0) {
+        /* RFC 6125 6.4.4: the CN only when subjectAltName names no host (no DNS name, no IP
+         * address): a certificate that lists its names there means them all. */
         char cn[256];
 
         cert__name_cn(X509_get_subject_name(cert), cn, sizeof(cn));
