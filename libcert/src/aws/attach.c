@@ -341,23 +341,28 @@ static void update_item(size_t i, void *state, void *ud)
     a.iam_certificate_id = rn->r->cert.id;
     a.ssl_support_method = rn->o->ssl_support_method;
     a.minimum_protocol_version = rn->o->min_tls;
+    bool pending = false; /* the document is edited but CloudFront has not taken it yet */
+
     for (;;) {
         bool changed = false;
         cert_err err;
         char *change = NULL;
 
-        err = cert_cf_config_set_iam(rn->cfgs[i], &a, &change, &changed);
-        if (err < 0) {
-            fail_dist(d, aws, err, CERT_ATTACH_FAILED);
-            return;
-        }
-        free(d->change);
-        d->change = changed ? change : NULL;
-        if (!changed) {
-            free(change);
-            d->state = CERT_ATTACH_UNCHANGED;
-            d->exit_code = CERT_EXIT_OK;
-            return;
+        if (!pending) {
+            err = cert_cf_config_set_iam(rn->cfgs[i], &a, &change, &changed);
+            if (err < 0) {
+                fail_dist(d, aws, err, CERT_ATTACH_FAILED);
+                return;
+            }
+            free(d->change);
+            d->change = changed ? change : NULL;
+            if (!changed) {
+                free(change);
+                d->state = CERT_ATTACH_UNCHANGED;
+                d->exit_code = CERT_EXIT_OK;
+                return;
+            }
+            pending = true;
         }
         if (rn->phase == 1) {
             d->state = CERT_ATTACH_WOULD_UPDATE;
@@ -391,14 +396,18 @@ static void update_item(size_t i, void *state, void *ud)
             }
             if (d->state == CERT_ATTACH_REFUSED)
                 return;
+            pending = false; /* a fresh document: edit it again */
             continue;
         }
         if (err == CERT_E_AWS && code_is(aws, "InvalidViewerCertificate") && rn->fresh &&
-            mono() - start + backoff < consistency_s) {
+            mono() - start < consistency_s) {
+            /* Back off, but use the whole budget: the last wait ends at its end. */
+            double left = consistency_s - (mono() - start), wait = backoff < left ? backoff : left;
+
             say(rn, "%s: CloudFront does not see the new certificate yet (IAM is eventually "
-                    "consistent); retrying in %.0f s",
-                d->id, backoff);
-            sleep_s(backoff);
+                    "consistent); retrying in %.1f s",
+                d->id, wait);
+            sleep_s(wait);
             backoff = backoff * 2 > 16 ? 16 : backoff * 2;
             continue;
         }
@@ -418,6 +427,7 @@ static void update_item(size_t i, void *state, void *ud)
                 fail_dist(d, aws, err, CERT_ATTACH_FAILED);
                 return;
             }
+            pending = false;
             continue;
         }
         fail_dist(d, aws, err, CERT_ATTACH_FAILED);
