@@ -68,12 +68,17 @@ typedef struct cert_bundle_opts {
     size_t max_file_size;         /**< bytes per input file; larger is refused */
     size_t max_items;             /**< PEM blocks plus container members per bundle */
     uint64_t max_kdf_iterations;  /**< PBKDF2 / PKCS#12 KDF / MAC iterations above this are refused */
+    OSSL_LIB_CTX *libctx;         /**< borrowed; parse certificates and plain keys in this OpenSSL
+                                       library context (NULL: the default). It must outlive the
+                                       bundle. A library context per thread is what lets OpenSSL
+                                       3.0 parse on several cores: the default one's locks
+                                       serialise its decoders. */
 } cert_bundle_opts;
 
 #define CERT_BUNDLE_OPTS_VERSION 1
 /** 4 MiB a file (IAM takes a chain of at most 2,097,152 characters), 1,000 items, 1,000,000
  * iterations (about 0.3 s of PBKDF2-SHA256; OpenSSL writes 2,048). */
-#define CERT_BUNDLE_OPTS_INIT {CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000}
+#define CERT_BUNDLE_OPTS_INIT {CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000, NULL}
 
 /**
  * Make an empty bundle.

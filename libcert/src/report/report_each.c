@@ -2,6 +2,7 @@
  * Many bundles: each input its own bundle, worked on by a pool of threads, printed in input
  * order. CA certificates shared between bundles are parsed once (cert_cache).
  */
+#include <openssl/provider.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ typedef struct slot {
     bool main_thread; /* loaded before the workers start */
 } slot;
 
+#define MAX_WORKERS 1024
+
 typedef struct run {
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -33,10 +36,12 @@ typedef struct run {
     size_t printed; /* inputs written so far */
     size_t window;  /* how far workers may run ahead of the printer */
     cert_err err;   /* first hard failure (memory) */
+    OSSL_LIB_CTX *libctx[MAX_WORKERS];
+    size_t nlibctx;
 } run;
 
 /* Build and render one bundle; the report itself is freed at once. */
-static cert_err work(run *rn, size_t i, slot *s)
+static cert_err work(run *rn, const cert_report_opts *opts, size_t i, slot *s)
 {
     cert_err err = CERT_OK;
     cert_report *r = NULL;
@@ -44,7 +49,7 @@ static cert_err work(run *rn, size_t i, slot *s)
     char *buf = NULL;
     size_t len = 0;
 
-    CERT_TRY(cert_report_build(&rn->inputs[i], 1, &rn->opts, &r));
+    CERT_TRY(cert_report_build(&rn->inputs[i], 1, opts, &r));
     s->code = cert_report_exit_code(r);
     if (rn->fmt == CERT_OUTPUT_JSON) {
         json_t *j = cert_report__json(r, false);
@@ -79,10 +84,33 @@ done:
     return err;
 }
 
+/* One OpenSSL library context per worker: OpenSSL 3.0's default context serialises its
+ * decoders behind shared locks, so that two threads parse slower than one; contexts of their
+ * own let the workers parse on every core. They are freed after the cache that may hold
+ * certificates parsed in them. */
+static OSSL_LIB_CTX *worker_libctx(run *rn)
+{
+    OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+
+    if (lc == NULL || OSSL_PROVIDER_load(lc, "default") == NULL) {
+        OSSL_LIB_CTX_free(lc);
+        return NULL; /* the default context then: slower, still right */
+    }
+    pthread_mutex_lock(&rn->mu);
+    if (rn->nlibctx < MAX_WORKERS)
+        rn->libctx[rn->nlibctx++] = lc;
+    else
+        lc = (OSSL_LIB_CTX_free(lc), NULL);
+    pthread_mutex_unlock(&rn->mu);
+    return lc;
+}
+
 static void *worker(void *arg)
 {
     run *rn = arg;
+    cert_report_opts opts = rn->opts;
 
+    opts.bundle.libctx = worker_libctx(rn);
     pthread_mutex_lock(&rn->mu);
     for (;;) {
         size_t i;
@@ -100,7 +128,7 @@ static void *worker(void *arg)
         i = rn->next++;
         pthread_mutex_unlock(&rn->mu);
         memset(&tmp, 0, sizeof(tmp));
-        err = work(rn, i, &tmp);
+        err = work(rn, &opts, i, &tmp);
         pthread_mutex_lock(&rn->mu);
         if (err < 0 && rn->err == CERT_OK)
             rn->err = err;
@@ -188,7 +216,7 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
     for (size_t i = 0; i < count; i++) {
         if (needs_main(inputs[i], rn.opts.bundle.max_file_size)) {
             rn.slots[i].main_thread = true;
-            CERT_TRY(work(&rn, i, &rn.slots[i]));
+            CERT_TRY(work(&rn, &rn.opts, i, &rn.slots[i]));
             rn.slots[i].done = true;
         }
     }
@@ -245,6 +273,8 @@ done:
     free(rn.slots);
     free(threads);
     cert_cache_free(rn.opts.bundle.cache);
+    for (size_t i = 0; i < rn.nlibctx; i++)
+        OSSL_LIB_CTX_free(rn.libctx[i]); /* after the cache, which may hold their certificates */
     pthread_cond_destroy(&rn.cv);
     pthread_mutex_destroy(&rn.mu);
     return err;

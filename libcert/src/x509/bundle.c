@@ -187,7 +187,12 @@ cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len
             x = cert_cache__get(ctx->opts->cache, md);
     }
     if (x == NULL) {
-        x = aux ? d2i_X509_AUX(NULL, &p, llen) : d2i_X509(NULL, &p, llen);
+        x = X509_new_ex(ctx->opts->libctx, NULL);
+        if (x == NULL)
+            return cert__error_nomem();
+        /* On failure d2i frees the object it was given and sets it to NULL. */
+        if ((aux ? d2i_X509_AUX(&x, &p, llen) : d2i_X509(&x, &p, llen)) == NULL)
+            x = NULL;
         if (x == NULL || p != der + len) {
             X509_free(x);
             return cert__error_openssl(CERT_E_INPUT, "%s: not a valid DER certificate; the block is "

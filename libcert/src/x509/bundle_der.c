@@ -357,7 +357,7 @@ cert_err cert_bundle__load_der(load_ctx *ctx, const uint8_t *data, size_t len)
             return cert_bundle__load_p8_encrypted(ctx, data, len, CERT_FMT_DER);
         }
     }
-    pkey = cert_key__decode_der(data, len);
+    pkey = cert_key__decode_der(ctx->opts->libctx, data, len);
     if (pkey != NULL) {
         {
             cert_err err = cert_bundle__count_item(ctx);

@@ -87,7 +87,7 @@ cert_err cert_pbe__check_cipher_name(const char *name, const char *what);
 
 /* An unencrypted private key from DER (PKCS#8 or the type-specific form), or NULL. Uses one
  * decoder context per thread: building one costs OpenSSL 3.0 about 450 us, using it 60 us. */
-EVP_PKEY *cert_key__decode_der(const uint8_t *der, size_t len);
+EVP_PKEY *cert_key__decode_der(OSSL_LIB_CTX *libctx, const uint8_t *der, size_t len);
 
 /* Certificate cache. */
 X509 *cert_cache__get(cert_cache *c, const uint8_t sha256[32]);

@@ -273,7 +273,7 @@ static cert_err load_key_der(load_ctx *ctx, pem_block *blk)
     if (!cert__size_to_long(der.len, &len))
         CERT_FAIL(CERT_E_INPUT, "%s: key too large", cert_bundle__where(ctx, where, sizeof(where)));
     (void)len;
-    pkey = cert_key__decode_der(p, der.len);
+    pkey = cert_key__decode_der(ctx->opts->libctx, p, der.len);
     if (pkey == NULL)
         CERT_FAIL_SSL(CERT_E_INPUT,
                       "%s: not a valid private key; the block is damaged, get a fresh copy of "

@@ -135,7 +135,8 @@ done:
 /* One DER private-key decoder per thread, built on first use and freed when the thread ends. */
 typedef struct key_decoder {
     OSSL_DECODER_CTX *ctx;
-    EVP_PKEY *out; /* where the decoder puts its result */
+    OSSL_LIB_CTX *libctx; /* the library context it was made for */
+    EVP_PKEY *out;        /* where the decoder puts its result */
 } key_decoder;
 
 static pthread_key_t decoder_key;
@@ -167,7 +168,7 @@ __attribute__((destructor)) static void decoder_fini(void)
     (void)pthread_setspecific(decoder_key, NULL);
 }
 
-EVP_PKEY *cert_key__decode_der(const uint8_t *der, size_t len)
+EVP_PKEY *cert_key__decode_der(OSSL_LIB_CTX *libctx, const uint8_t *der, size_t len)
 {
     key_decoder *d;
     const unsigned char *p = der;
@@ -178,13 +179,20 @@ EVP_PKEY *cert_key__decode_der(const uint8_t *der, size_t len)
     if (!decoder_key_ok)
         return NULL;
     d = pthread_getspecific(decoder_key);
+    if (d != NULL && d->libctx != libctx) {
+        /* This thread now parses for another library context: make a decoder for it. */
+        (void)pthread_setspecific(decoder_key, NULL);
+        decoder_free(d);
+        d = NULL;
+    }
     if (d == NULL) {
         d = calloc(1, sizeof(*d));
         if (d == NULL)
             return NULL;
         /* Input "DER", any structure (PrivateKeyInfo or type-specific), any key type. */
+        d->libctx = libctx;
         d->ctx = OSSL_DECODER_CTX_new_for_pkey(&d->out, "DER", NULL, NULL,
-                                               OSSL_KEYMGMT_SELECT_KEYPAIR, NULL, NULL);
+                                               OSSL_KEYMGMT_SELECT_KEYPAIR, libctx, NULL);
         if (d->ctx == NULL || pthread_setspecific(decoder_key, d) != 0) {
             decoder_free(d);
             return NULL;
