@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""certls against the emulator: it lists exactly what `aws iam list-server-certificates` lists
+(every page), sorted by expiration, marks what CloudFront cannot use, filters by path, finds
+what expires (exit 1), moves a certificate under /cloudfront/ (--fix-path), shows which
+distributions use each certificate (--in-use) and the account's quota."""
+
+import datetime
+import os
+import sys
+import unittest
+
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import (  # noqa: E402
+    EmuTestCase,
+    fixture,
+    make_bundle,
+    parse_time,
+    read,
+    utcnow,
+)
+
+DAY = datetime.timedelta(days=1)
+
+
+class Certls(EmuTestCase):
+    EMU = dict(quota=30)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        now = utcnow()
+        # Certificates whose expiry is relative to the real clock (certls judges by it), and
+        # fixtures with fixed dates (all of them past by now).
+        cls.fresh = {}
+        for name, dns, days in (("a-late", "late.example.com", 400), ("m-mid", "mid.example.com", 20)):
+            cls.fresh[name] = make_bundle(os.path.join(cls.home, name + ".pem"), [dns], now + days * DAY)
+
+    def populate(self):
+        """Five certificates whose name order is not their expiry order. Returns {name: id}."""
+        iam = self.iam()
+        chain = read(fixture("chain.pem"))
+        specs = [
+            ("a-late", "/cloudfront/", *self.fresh["a-late"][:2]),
+            ("m-mid", "/cloudfront/prod/", *self.fresh["m-mid"][:2]),
+            ("z-soon", "/cloudfront/", read(fixture("leaf-soon.pem")), read(fixture("leaf-soon.key"))),
+            ("b-imminent", "/", read(fixture("leaf-imminent.pem")), read(fixture("leaf-imminent.key"))),
+            ("c-good", "/prod/", read(fixture("leaf-rsa2048.pem")), read(fixture("leaf-rsa2048.key"))),
+        ]
+        ids = {}
+        for name, path, body, key in specs:
+            meta = iam.upload_server_certificate(ServerCertificateName=name, Path=path, CertificateBody=body,
+                                                 PrivateKey=key, CertificateChain=chain)["ServerCertificateMetadata"]
+            ids[name] = meta["ServerCertificateId"]
+        self.emu.clear_log()
+        return ids
+
+    def certls_json(self, *args, rc=0):
+        r = self.tool("certls", "--json", *args)
+        self.assertEqual(r.rc, rc, r)
+        return r.json()
+
+    @staticmethod
+    def rows(listing):
+        return [(m["ServerCertificateName"], m["ServerCertificateId"], m["Path"], m["Arn"],
+                 parse_time(m["Expiration"])) for m in listing]
+
+    def test_lists_what_the_aws_cli_lists_sorted_by_expiration(self):
+        self.populate()
+        doc = self.certls_json()
+        # one page, one summary
+        self.assertEqual(self.emu.actions(), ["ListServerCertificates", "GetAccountSummary"])
+        ours = self.rows(doc["ServerCertificateMetadataList"])
+        theirs = self.rows(self.aws("iam", "list-server-certificates")["ServerCertificateMetadataList"])
+        self.assertEqual(sorted(ours), sorted(theirs))
+        self.assertEqual(len(ours), 5)
+        # soonest first
+        self.assertEqual([r[0] for r in ours], ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
+        self.assertEqual([r[4] for r in ours], sorted(r[4] for r in ours))
+        for m in doc["ServerCertificateMetadataList"]:
+            self.assertEqual(m["libcert"]["cloudfront_usable"], m["Path"].startswith("/cloudfront/"), m)
+        self.assertEqual(doc["libcert"]["count"], 5)
+
+    def test_every_page(self):
+        self.populate()
+        r = self.tool("certls", "--json", "--page-size", "2")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(self.emu.actions().count("ListServerCertificates"), 3)
+        # every page, then sorted as a whole
+        names = [m["ServerCertificateName"] for m in r.json()["ServerCertificateMetadataList"]]
+        self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
+
+    def test_text_marks_what_cloudfront_cannot_use_and_the_quota(self):
+        ids = self.populate()
+        r = self.tool("certls")
+        self.assertEqual(r.rc, 0, r)
+        lines = {}
+        for line in r.out.splitlines():
+            for name in ids:
+                if line.startswith(name + " "):
+                    lines[name] = line
+        self.assertEqual(set(lines), set(ids))
+        for name, line in lines.items():
+            self.assertIn(ids[name], line)
+        for name in ("b-imminent", "c-good"):
+            self.assertIn("not under /cloudfront/", lines[name])
+        for name in ("a-late", "m-mid", "z-soon"):
+            self.assertNotIn("not under /cloudfront/", lines[name])
+        self.assertNotIn("expired", lines["a-late"])
+        self.assertIn("expired", lines["z-soon"])
+        # the order of the lines: soonest expiry first
+        order = [n for line in r.out.splitlines() for n in ids if line.startswith(n + " ")]
+        self.assertEqual(order, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
+        summary = self.aws("iam", "get-account-summary")["SummaryMap"]
+        self.assertEqual((summary["ServerCertificates"], summary["ServerCertificatesQuota"]), (5, 30))
+        self.assertRegex(r.out, r"(?m)^quota: 5 of 30 server certificates used$")
+        doc = self.certls_json()
+        self.assertEqual(doc["SummaryMap"], {"ServerCertificates": 5, "ServerCertificatesQuota": 30})
+
+    def test_path_prefix_and_cloudfront(self):
+        self.populate()
+        doc = self.certls_json("--path-prefix", "/cloudfront/prod/")
+        theirs = self.aws("iam", "list-server-certificates", "--path-prefix", "/cloudfront/prod/")
+        self.assertEqual(self.rows(doc["ServerCertificateMetadataList"]),
+                         self.rows(theirs["ServerCertificateMetadataList"]))
+        self.assertEqual([m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]], ["m-mid"])
+        doc = self.certls_json("--cloudfront")
+        self.assertEqual([m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]],
+                         ["z-soon", "m-mid", "a-late"])
+        doc = self.certls_json("--path-prefix", "/prod/")
+        self.assertEqual([m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]], ["c-good"])
+        r = self.tool("certls", "--path-prefix", "prod")
+        self.assertEqual(r.rc, 2, r)
+
+    def test_expiring(self):
+        self.populate()
+        now = utcnow()
+        listed = self.iam().list_server_certificates()["ServerCertificateMetadataList"]
+        expect = sorted(m["ServerCertificateName"] for m in listed if m["Expiration"] - now < 30 * DAY)
+        self.assertIn("m-mid", expect)
+        self.assertNotIn("a-late", expect)
+        doc = self.certls_json("--expiring", "30", rc=1)
+        self.assertEqual(sorted(m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]), expect)
+        r = self.tool("certls", "--expiring", "30")
+        self.assertEqual(r.rc, 1, r)
+        self.assertNotIn("a-late", r.out)
+        self.assertIn("m-mid", r.out)
+        r = self.tool("certls", "-q", "--expiring", "30")
+        self.assertEqual(r.rc, 1, r)
+
+        # nothing expiring: exit 0
+        self.emu.reset()
+        late, key, chain = self.fresh["a-late"]
+        self.iam().upload_server_certificate(ServerCertificateName="a-late", Path="/cloudfront/",
+                                             CertificateBody=late, PrivateKey=key, CertificateChain=chain)
+        doc = self.certls_json("--expiring", "30", rc=0)
+        self.assertEqual(doc["ServerCertificateMetadataList"], [])
+        r = self.tool("certls", "--expiring", "30")
+        self.assertEqual(r.rc, 0, r)
+        self.assertNotIn("a-late", r.out)
+        doc = self.certls_json("--expiring", "500", rc=1)
+        self.assertEqual([m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]], ["a-late"])
+
+    def test_fix_path(self):
+        ids = self.populate()
+        r = self.tool("certls", "--fix-path", "c-good")
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("/cloudfront/prod/", r.out)
+        # read it, then move it: no upload, no delete
+        self.assertEqual(self.emu.actions(), ["GetServerCertificate", "UpdateServerCertificate"])
+        got = self.aws("iam", "get-server-certificate", "--server-certificate-name", "c-good")
+        meta = got["ServerCertificate"]["ServerCertificateMetadata"]
+        self.assertEqual(meta["Path"], "/cloudfront/prod/")
+        self.assertEqual(meta["ServerCertificateId"], ids["c-good"])
+
+        r = self.tool("certls", "--fix-path", "b-imminent")
+        self.assertEqual(r.rc, 0, r)
+        got = self.iam().get_server_certificate(ServerCertificateName="b-imminent")
+        self.assertEqual(got["ServerCertificate"]["ServerCertificateMetadata"]["Path"], "/cloudfront/")
+
+        self.emu.clear_log()
+        r = self.tool("certls", "--fix-path", "a-late")
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("already", r.out)
+        self.assertEqual(self.emu.actions(), ["GetServerCertificate"])
+
+        r = self.tool("certls", "--fix-path", "no-such-cert")
+        self.assertEqual(r.rc, 4, r)
+        self.assertIn("NoSuchEntity", r.err)
+
+        doc = self.certls_json("--cloudfront")
+        self.assertEqual(len(doc["ServerCertificateMetadataList"]), 5)
+
+        # with --json: the move, then the listing as one document
+        self.iam().update_server_certificate(ServerCertificateName="c-good", NewPath="/prod/")
+        r = self.tool("certls", "--json", "--fix-path", "c-good")
+        self.assertEqual(r.rc, 0, r)
+        listed = {m["ServerCertificateName"]: m["Path"] for m in r.json()["ServerCertificateMetadataList"]}
+        self.assertEqual(listed["c-good"], "/cloudfront/prod/")
+        self.assertEqual(self.iam().get_server_certificate(ServerCertificateName="c-good")
+                         ["ServerCertificate"]["ServerCertificateMetadata"]["Path"], "/cloudfront/prod/")
+
+    def test_json_failures_are_one_document(self):
+        # --json prints exactly one JSON document on stdout, failures included (design.md).
+        r = self.tool("certls", "--json", "--fix-path", "no-such-cert")
+        self.assertEqual(r.rc, 4, r)
+        doc = r.json()
+        self.assertIn("NoSuchEntity", str(doc))
+        r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1"))
+        self.assertEqual(r.rc, 5, r)
+        doc = r.json()
+        self.assertIn("ListServerCertificates", str(doc))
+
+    def test_in_use(self):
+        ids = self.populate()
+        d1 = self.emu.create_distribution(aliases=["late.example.com"], viewer_certificate=ids["a-late"])
+        d2 = self.emu.create_distribution(viewer_certificate=ids["a-late"])
+        d3 = self.emu.create_distribution(aliases=["www.example.com"], viewer_certificate=ids["z-soon"])
+        d4 = self.emu.create_distribution()
+        # the independent view: CloudFront's own listing
+        cf = self.emu.client("cloudfront").list_distributions()["DistributionList"]["Items"]
+        users = {}
+        for d in cf:
+            cid = d.get("ViewerCertificate", {}).get("IAMCertificateId")
+            if cid:
+                users.setdefault(cid, set()).add(d["Id"])
+        self.assertEqual(users, {ids["a-late"]: {d1["Id"], d2["Id"]}, ids["z-soon"]: {d3["Id"]}})
+        self.emu.clear_log()
+
+        doc = self.certls_json("--in-use")
+        self.assertIn("ListDistributions", self.emu.actions())
+        by_name = {m["ServerCertificateName"]: m for m in doc["ServerCertificateMetadataList"]}
+        for name, cid in ids.items():
+            self.assertEqual(set(by_name[name]["libcert"]["in_use"]), users.get(cid, set()), name)
+        self.assertNotIn(d4["Id"], str(doc["ServerCertificateMetadataList"]))
+        # expired, under /cloudfront/ but in use: not removable
+        self.assertFalse(by_name["z-soon"]["libcert"]["removable"])
+        self.assertFalse(by_name["a-late"]["libcert"]["removable"])
+
+        r = self.tool("certls", "--in-use")
+        self.assertEqual(r.rc, 0, r)
+        line = [ln for ln in r.out.splitlines() if ln.startswith("a-late ")]
+        self.assertEqual(len(line), 1, r)
+        self.assertIn(d1["Id"], line[0])
+        self.assertIn(d2["Id"], line[0])
+        line = [ln for ln in r.out.splitlines() if ln.startswith("m-mid ")][0]
+        self.assertNotRegex(line, r"\bE[A-Z0-9]{12,13}\b")
+
+    def test_removable_expired_and_unused(self):
+        self.populate()
+        # an expired certificate under /cloudfront/ that no distribution uses
+        self.iam().upload_server_certificate(ServerCertificateName="x-old", Path="/cloudfront/",
+                                             CertificateBody=read(fixture("leaf-x.pem")),
+                                             PrivateKey=read(fixture("leaf-x.key")),
+                                             CertificateChain=read(fixture("xr3.pem")))
+        doc = self.certls_json("--in-use")
+        removable = {m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]
+                     if m["libcert"]["removable"]}
+        self.assertEqual(removable, {"x-old", "z-soon"})
+        # the same expiration (2026-06-01): by name
+        names = [m["ServerCertificateName"] for m in doc["ServerCertificateMetadataList"]]
+        self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "x-old", "m-mid", "a-late"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
