@@ -29,8 +29,9 @@ static const cli_opt tool_opts[] = {
      "MinimumProtocolVersion, e.g. TLSv1.2_2021 (default: keep the distribution's)"},
     {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "check and show each change; change nothing"},
     {"wait", 0, CLI_NOARG, OPT_WAIT, NULL, "wait until every changed distribution is Deployed"},
-    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "for --wait and in-progress "
-                                                             "changes (default 1200)"},
+    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS",
+     "for --wait and in-progress "
+     "changes (default 1200)"},
     {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions worked on at once (default 4)"},
     {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
      "when a change fails, put back the ViewerCertificate of those that changed"},
@@ -40,10 +41,9 @@ static const cli_opt tool_opts[] = {
 
 static const char *const methods[] = {"sni-only", "vip", "static-ip", NULL};
 /* botocore cloudfront 2020-05-31, MinimumProtocolVersion */
-static const char *const versions[] = {"SSLv3",        "TLSv1",        "TLSv1_2016",
-                                       "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019",
-                                       "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025",
-                                       NULL};
+static const char *const versions[] = {
+    "SSLv3",        "TLSv1",        "TLSv1_2016",   "TLSv1.1_2016", "TLSv1.2_2018",
+    "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025", NULL};
 
 static bool one_of(const char *v, const char *const *set)
 {
@@ -73,8 +73,9 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         return true;
     case OPT_MIN_TLS:
         if (!one_of(arg, versions))
-            cli_usage_error(c, "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
-                               "TLSv1.2_2021)",
+            cli_usage_error(c,
+                            "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
+                            "TLSv1.2_2021)",
                             arg);
         o->min_tls = arg;
         return true;
@@ -119,12 +120,13 @@ int main(int argc, char **argv)
     cert_attach_result *r = NULL;
     int first, rc;
 
-    cli_init_aws(&c, "certattach", "--cert CERT (DIST_ID... | --replace OLD) [options]",
-                 "Put an IAM server certificate on CloudFront distributions. Only ViewerCertificate "
-                 "changes;\neverything else in each DistributionConfig goes back as it was. Every "
-                 "distribution is\nchecked first (path under /cloudfront/, expiry, key, aliases "
-                 "covered); an error changes nothing.",
-                 tool_opts, true);
+    cli_init_aws(
+        &c, "certattach", "--cert CERT (DIST_ID... | --replace OLD) [options]",
+        "Put an IAM server certificate on CloudFront distributions. Only ViewerCertificate "
+        "changes;\neverything else in each DistributionConfig goes back as it was. Every "
+        "distribution is\nchecked first (path under /cloudfront/, expiry, key, aliases "
+        "covered); an error changes nothing.",
+        tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &o);
     if (o.cert == NULL)
         cli_usage_error(&c, "give the certificate with --cert");

@@ -97,13 +97,14 @@ int main(int argc, char **argv)
     cert_text_opts text;
     int first, rc;
 
-    cli_init_aws(&c, "certcheck", "[options] INPUT...  |  certcheck --iam NAME [options]",
-             "Check a certificate bundle before IAM and CloudFront see it: chain order and "
-             "completeness,\nkey match, expiry, key type and size, signatures, host names, IAM "
-             "limits.\nINPUT is a file (PEM, DER, PKCS#12, PKCS#7), a directory or - for stdin; "
-             "inputs named\ntogether form one bundle. With --iam, the certificate IAM holds "
-             "under NAME.",
-             tool_opts, true);
+    cli_init_aws(
+        &c, "certcheck", "[options] INPUT...  |  certcheck --iam NAME [options]",
+        "Check a certificate bundle before IAM and CloudFront see it: chain order and "
+        "completeness,\nkey match, expiry, key type and size, signatures, host names, IAM "
+        "limits.\nINPUT is a file (PEM, DER, PKCS#12, PKCS#7), a directory or - for stdin; "
+        "inputs named\ntogether form one bundle. With --iam, the certificate IAM holds "
+        "under NAME.",
+        tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
     if (st.iam != NULL && st.dist != NULL)
         cli_usage_error(&c, "--iam and --distribution: give one");
@@ -126,8 +127,8 @@ int main(int argc, char **argv)
     if (st.each) {
         cert_exit worst;
 
-        if (cert_report_each((const char *const *)argv + first, (size_t)(argc - first), &o,
-                             st.jobs, fmt, &text, stdout, &worst) < 0) {
+        if (cert_report_each((const char *const *)argv + first, (size_t)(argc - first), &o, st.jobs,
+                             fmt, &text, stdout, &worst) < 0) {
             rc = cli_fail(&c);
             goto done;
         }

@@ -78,8 +78,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     }
     case OPT_NAME:
         if (!cert_iam_name_valid(arg))
-            cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-",
-                            arg);
+            cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-", arg);
         st->o.put.name = arg;
         return true;
     case OPT_PATH:

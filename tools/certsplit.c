@@ -29,8 +29,9 @@ static const cli_opt tool_opts[] = {
     {"key-format", 0, CLI_ARG, OPT_KEY_FORMAT, "FMT",
      "pkcs8 (default, BEGIN PRIVATE KEY) or traditional (BEGIN RSA/EC PRIVATE KEY)"},
     {"force", 0, CLI_NOARG, OPT_FORCE, NULL, "overwrite existing files (and nothing else)"},
-    {"strict", 0, CLI_NOARG, OPT_STRICT, NULL, "refuse on every error finding, not only on "
-                                               "those that make the output wrong"},
+    {"strict", 0, CLI_NOARG, OPT_STRICT, NULL,
+     "refuse on every error finding, not only on "
+     "those that make the output wrong"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -50,8 +51,10 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         return true;
     case OPT_PREFIX:
         if (strchr(arg, '/') != NULL)
-            cli_usage_error(c, "--prefix %s: a prefix is part of a file name; use --out-dir for "
-                               "a directory", arg);
+            cli_usage_error(c,
+                            "--prefix %s: a prefix is part of a file name; use --out-dir for "
+                            "a directory",
+                            arg);
         st->split.prefix = arg;
         return true;
     case OPT_FULLCHAIN:
@@ -165,12 +168,12 @@ int main(int argc, char **argv)
     rc = cli_report_opts(&c, &o);
     if (rc != 0)
         goto done;
-    o.check.key_required = !st.split.no_key && (st.stdout_part < 0 || st.stdout_part == CERT_PART_KEY);
+    o.check.key_required =
+        !st.split.no_key && (st.stdout_part < 0 || st.stdout_part == CERT_PART_KEY);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
-    if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o, &r) <
-        0) {
+    if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o, &r) < 0) {
         rc = cli_fail(&c);
         goto done;
     }

@@ -19,11 +19,13 @@ enum {
 static const cli_opt tool_opts[] = {
     {"name", 0, CLI_ARG, OPT_NAME, "NAME",
      "IAM certificate name (default: first DNS name, notAfter date, SHA-256 prefix)"},
-    {"path", 0, CLI_ARG, OPT_PATH, "PATH", "IAM path (default /cloudfront/, the one CloudFront "
-                                           "uses)"},
+    {"path", 0, CLI_ARG, OPT_PATH, "PATH",
+     "IAM path (default /cloudfront/, the one CloudFront "
+     "uses)"},
     {"tag", 0, CLI_ARG, OPT_TAG, "KEY=VALUE", "tag the certificate (repeatable)"},
-    {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "check and show the request; send nothing "
-                                                 "(the key is redacted)"},
+    {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL,
+     "check and show the request; send nothing "
+     "(the key is redacted)"},
     {"key-format", 0, CLI_ARG, OPT_KEY_FORMAT, "FMT", "pkcs8 (default) or traditional"},
     {"cert", 0, CLI_ARG, OPT_CERT, "FILE", "the certificate (an input like the others)"},
     {"chain", 0, CLI_ARG, OPT_CHAIN, "FILE", "the chain (an input like the others)"},
@@ -57,14 +59,15 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     switch (id) {
     case OPT_NAME:
         if (!cert_iam_name_valid(arg))
-            cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-",
-                            arg);
+            cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-", arg);
         st->put.name = arg;
         return true;
     case OPT_PATH:
         if (!cert_iam_path_valid(arg))
-            cli_usage_error(c, "--path %s: give \"/\" or /.../ of printable ASCII, e.g. "
-                               "/cloudfront/", arg);
+            cli_usage_error(c,
+                            "--path %s: give \"/\" or /.../ of printable ASCII, e.g. "
+                            "/cloudfront/",
+                            arg);
         st->put.path = arg;
         return true;
     case OPT_TAG:
@@ -150,8 +153,9 @@ int main(int argc, char **argv)
                      c.verbose > 0))
         cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
     if (st.put.path != NULL && !cert_iam_path_cloudfront(st.put.path))
-        cli_err(&c, "warning: path %s is not under /cloudfront/: CloudFront will not offer this "
-                    "certificate to distributions",
+        cli_err(&c,
+                "warning: path %s is not under /cloudfront/: CloudFront will not offer this "
+                "certificate to distributions",
                 st.put.path);
     if (!st.put.dry_run) {
         rc = cli_aws_new(&c, &aws);
@@ -169,8 +173,9 @@ int main(int argc, char **argv)
     }
     if (res.status == CERT_PUT_EXISTS && res.meta.path != NULL &&
         !cert_iam_path_cloudfront(res.meta.path) && !c.quiet)
-        cli_err(&c, "warning: IAM holds %s under %s, not under /cloudfront/: CloudFront will not "
-                    "offer it to distributions; certls --fix-path %s moves it",
+        cli_err(&c,
+                "warning: IAM holds %s under %s, not under /cloudfront/: CloudFront will not "
+                "offer it to distributions; certls --fix-path %s moves it",
                 res.name, res.meta.path, res.name);
     if (!c.quiet || c.json)
         cert_put_write(&res, CERT_OK, c.json, stdout);

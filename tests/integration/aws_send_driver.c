@@ -10,13 +10,13 @@
  * Prints one JSON object: {"result", "message", "source", "status", "code", "body"} and exits 0
  * (success), 4 (CERT_E_AWS), 5 (CERT_E_NET) or 3 (anything else).
  */
-#include "aws/aws_int.h"
-#include "libcert/iam.h"
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "aws/aws_int.h"
+#include "libcert/iam.h"
 
 static int finish(cert_aws *aws, cert_err err, const char *source, const aws_response *resp)
 {

@@ -5,12 +5,12 @@
  *    "service", "time", "akid", "secret", "token" (or null)}
  *   -> "OK <X-Amz-Date> <Authorization>" or "ERR <code> <message>"
  */
-#include "libcert/aws.h"
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "libcert/aws.h"
 
 static int hexval(char c)
 {

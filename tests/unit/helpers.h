@@ -17,11 +17,11 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "libcert/libcert.h"
-
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
+
+#include "libcert/libcert.h"
 
 /* The fixtures' pinned "now": 2026-01-01T00:00:00Z (tests/fixtures/README.md). */
 #define FX_NOW INT64_C(1767225600)

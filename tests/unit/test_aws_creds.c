@@ -7,9 +7,6 @@
  * Every secret a test configures contains the marker "SeKrit"; every -v line and every error
  * message seen is checked for it (and for the resolved secret key and session token).
  */
-#include "aws/aws_int.h"
-#include "helpers.h"
-
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -20,6 +17,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "aws/aws_int.h"
+#include "helpers.h"
 
 #define MARK "SeKrit"
 #define ROLE_ARN "arn:aws:iam::123456789012:role/libcert-test"

@@ -5,9 +5,9 @@
  * and malformed input. tests/integration/test_sigv4_botocore.py compares with botocore's signer
  * over many generated requests.
  */
-#include "helpers.h"
-
 #include <string.h>
+
+#include "helpers.h"
 
 /* 2015-08-30T12:36:00Z */
 #define T_EXAMPLE INT64_C(1440938160)

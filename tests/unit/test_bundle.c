@@ -1,7 +1,5 @@
 /* Unit tests for bundle loading (libcert/bundle.h): every input form, provenance, limits,
  * encrypted keys and the messages that name the input. */
-#include "helpers.h"
-
 #include <fcntl.h>
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -9,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "helpers.h"
 
 /* ---- local helpers ---- */
 

@@ -1,12 +1,12 @@
 /* Unit tests for chain building (libcert/chain.h): leaf selection, order, roots, duplicates,
  * cross-signs, preferred chains, trust stores. */
-#include "helpers.h"
-
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "helpers.h"
 
 /* ---- local helpers ---- */
 

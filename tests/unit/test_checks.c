@@ -1,8 +1,6 @@
 /* Unit tests for the checks (libcert/checks.h): every finding code of the catalogue from a
  * fixture (or a certificate made here) that produces it and one that does not, --allow, the
  * order of findings, cert_name_covers, cert_iam_path_cloudfront and cert_time_parse. */
-#include "helpers.h"
-
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
@@ -10,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "helpers.h"
 
 #define DAY INT64_C(86400)
 

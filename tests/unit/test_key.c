@@ -1,9 +1,9 @@
 /* Unit tests for keys (libcert/key.h): matching, describing, writing PEM. */
-#include "helpers.h"
-
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "helpers.h"
 
 /* The private key of a fixture, loaded through libcert (any form, passphrase test-pass). */
 static EVP_PKEY *lib_key(const char *name, cert_bundle **holder)

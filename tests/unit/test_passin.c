@@ -1,12 +1,12 @@
 /* Unit tests for passphrase sources (cert_passin_new in libcert/bundle.h): pass:, env:, file:,
  * fd:, bad specs, batch mode. Nothing here may prompt: every source is a spec or batch. */
-#include "helpers.h"
-#include "x509/bundle_int.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "helpers.h"
+#include "x509/bundle_int.h"
 
 #define ENV_VAR "LIBCERT_UNIT_TEST_PASS"
 

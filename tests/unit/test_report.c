@@ -1,11 +1,11 @@
 /* Unit tests for reports (libcert/report.h): the pipeline, exit codes, the JSON schema (parsed
  * back with jansson), text rendering, and cert_report_each with one and several threads. */
-#include "helpers.h"
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "helpers.h"
 
 /* ---- local helpers ---- */
 

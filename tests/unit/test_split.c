@@ -1,7 +1,5 @@
 /* Unit tests for split (libcert/split.h): rendering parses back as the chain, files are written
  * with the right modes, all or nothing, --force, prefix and out_dir. */
-#include "helpers.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/err.h>
@@ -11,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "helpers.h"
 
 typedef struct fixture {
     h_run run;

@@ -1,12 +1,5 @@
 /* Unit tests for the internal utilities (libcert/src/util): the capped buffer, checked size
  * arithmetic, civil time, bounded file reads, all-or-nothing file writes, thread-local errors. */
-#include "helpers.h"
-#include "util/buf.h"
-#include "util/error_int.h"
-#include "util/file.h"
-#include "util/size.h"
-#include "util/time_int.h"
-
 #include <errno.h>
 #include <limits.h>
 #include <openssl/asn1.h>
@@ -19,6 +12,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "helpers.h"
+#include "util/buf.h"
+#include "util/error_int.h"
+#include "util/file.h"
+#include "util/size.h"
+#include "util/time_int.h"
 
 /* ---- cert_buf ---- */
 

@@ -21,10 +21,12 @@ const cli_opt cli_check_opts[] = {
     {"passin", 0, CLI_ARG, CLI_PASSIN, "SPEC",
      "passphrase: pass:TEXT, env:VAR, file:PATH or fd:N (default: ask on the terminal)"},
     {"batch", 0, CLI_NOARG, CLI_BATCH, NULL, "never prompt (an encrypted input is an error)"},
-    {"ca-file", 0, CLI_ARG, CLI_CA_FILE, "FILE", "trust these CA certificates (PEM) instead of "
-                                                 "the system's"},
-    {"ca-path", 0, CLI_ARG, CLI_CA_PATH, "DIR", "trust this hashed CA directory instead of the "
-                                                "system's"},
+    {"ca-file", 0, CLI_ARG, CLI_CA_FILE, "FILE",
+     "trust these CA certificates (PEM) instead of "
+     "the system's"},
+    {"ca-path", 0, CLI_ARG, CLI_CA_PATH, "DIR",
+     "trust this hashed CA directory instead of the "
+     "system's"},
     {"at", 0, CLI_ARG, CLI_AT, "TIME", "check as of TIME (RFC 3339 or @EPOCH) instead of now"},
     {"days", 0, CLI_ARG, CLI_DAYS, "N", "warn when the leaf expires within N days (default 30)"},
     {"host", 0, CLI_ARG, CLI_HOST, "NAME", "the leaf must cover NAME (repeatable)"},
@@ -190,8 +192,7 @@ int cli_fail(const cli *c)
     return (int)cert_exit_for_err(e->code);
 }
 
-bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max,
-              unsigned int *out)
+bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max, unsigned int *out)
 {
     char *end;
     unsigned long v;

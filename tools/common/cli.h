@@ -150,7 +150,6 @@ void cli_usage_error(const cli *c, const char *fmt, ...)
 int cli_fail(const cli *c);
 
 /* Parse a non-negative integer option value; false (after a usage message) when it is not one. */
-bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max,
-              unsigned int *out);
+bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max, unsigned int *out);
 
 #endif

@@ -38,19 +38,23 @@ typedef void (*cert_aws_log_fn)(const char *line, void *ud);
 /** Options for cert_aws_new(). Initialise with CERT_AWS_OPTS_INIT. */
 typedef struct cert_aws_opts {
     unsigned int version;
-    const char *profile;      /**< --profile; beats keys in the environment (AWS_PROFILE does not) */
-    const char *endpoint_url; /**< --endpoint-url: every service (the tools talk to one at a time) */
-    const char *ca_bundle;    /**< --ca-bundle; else AWS_CA_BUNDLE, else the profile's ca_bundle */
-    long connect_timeout_ms;  /**< 0: 10 s */
-    long timeout_ms;          /**< per attempt, --timeout; 0: 60 s */
-    int max_attempts;         /**< 0: AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 3 */
-    const char *user_agent;   /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
-    cert_aws_log_fn log;      /**< -v output; NULL for none */
+    const char *profile; /**< --profile; beats keys in the environment (AWS_PROFILE does not) */
+    const char
+        *endpoint_url;       /**< --endpoint-url: every service (the tools talk to one at a time) */
+    const char *ca_bundle;   /**< --ca-bundle; else AWS_CA_BUNDLE, else the profile's ca_bundle */
+    long connect_timeout_ms; /**< 0: 10 s */
+    long timeout_ms;         /**< per attempt, --timeout; 0: 60 s */
+    int max_attempts;        /**< 0: AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 3 */
+    const char *user_agent;  /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
+    cert_aws_log_fn log;     /**< -v output; NULL for none */
     void *log_ud;
 } cert_aws_opts;
 
 #define CERT_AWS_OPTS_VERSION 1
-#define CERT_AWS_OPTS_INIT {CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL}
+#define CERT_AWS_OPTS_INIT                                                                         \
+    {                                                                                              \
+        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL                         \
+    }
 
 /**
  * Read the configuration (environment, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, the
@@ -84,10 +88,10 @@ CERT_EXTERN cert_err cert_aws_resolve_credentials(cert_aws *aws, const char **so
 
 /** Details of the last AWS error answer on this session. */
 typedef struct cert_aws_error {
-    const char *service;    /**< "IAM", "CloudFront", "STS", ... */
-    const char *action;     /**< "UploadServerCertificate" */
-    const char *code;       /**< AWS's error code ("EntityAlreadyExists"); "" for a network failure */
-    const char *message;    /**< AWS's message */
+    const char *service; /**< "IAM", "CloudFront", "STS", ... */
+    const char *action;  /**< "UploadServerCertificate" */
+    const char *code;    /**< AWS's error code ("EntityAlreadyExists"); "" for a network failure */
+    const char *message; /**< AWS's message */
     const char *request_id; /**< "" when none */
     long status;            /**< HTTP status; 0 when no answer came */
     int attempts;           /**< how many were made */
@@ -103,7 +107,8 @@ CERT_EXTERN const cert_aws_error *cert_aws_last_error(const cert_aws *aws);
  * A tool's one JSON document when it failed before it had anything to show:
  * {"LIST_KEY": [], "libcert": {"schema": 1, "exit_code": N, "error": {"message", "aws_code",
  * "request_id"}}}. The message is the calling thread's last error.
- * @param list_key the AWS CLI's member for the list the tool prints ("ServerCertificateMetadataList")
+ * @param list_key the AWS CLI's member for the list the tool prints
+ * ("ServerCertificateMetadataList")
  * @param aws      the session, for AWS's code and request id; may be NULL
  */
 CERT_EXTERN cert_err cert_aws_write_json_failure(const char *list_key, int exit_code,
@@ -126,10 +131,10 @@ typedef struct cert_http_header {
 
 /** What SigV4 signs. */
 typedef struct cert_sigv4_request {
-    const char *method;  /**< "GET", "POST", ... */
-    const char *host;    /**< the Host header value, with ":port" when not the default */
-    const char *path;    /**< the request path as sent (percent-encoded), "/" for none */
-    const char *query;   /**< the query string as sent, without "?"; "" or NULL for none */
+    const char *method; /**< "GET", "POST", ... */
+    const char *host;   /**< the Host header value, with ":port" when not the default */
+    const char *path;   /**< the request path as sent (percent-encoded), "/" for none */
+    const char *query;  /**< the query string as sent, without "?"; "" or NULL for none */
     const cert_http_header *headers; /**< every header that is sent, except Host, User-Agent,
                                           X-Amz-Date and X-Amz-Security-Token */
     size_t header_count;

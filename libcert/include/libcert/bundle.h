@@ -50,7 +50,7 @@ typedef enum cert_item_kind {
  * Provenance of one certificate or key. Strings are owned by the bundle and live as long as it.
  */
 typedef struct cert_source {
-    const char *file;   /**< the input's name as given; "<stdin>" for "-" */
+    const char *file; /**< the input's name as given; "<stdin>" for "-" */
     cert_item_kind kind;
     size_t index;       /**< 1-based ordinal of this kind within the file ("certificate 3") */
     size_t block;       /**< 1-based PEM block number; 0 for binary input */
@@ -63,22 +63,26 @@ typedef struct cert_source {
 /** Limits and passphrases for loading. Initialise with CERT_BUNDLE_OPTS_INIT. */
 typedef struct cert_bundle_opts {
     unsigned int version;
-    cert_passin *passin;          /**< borrowed; NULL: an encrypted input is an error */
-    cert_cache *cache;            /**< borrowed; NULL: no sharing across bundles */
-    size_t max_file_size;         /**< bytes per input file; larger is refused */
-    size_t max_items;             /**< PEM blocks plus container members per bundle */
-    uint64_t max_kdf_iterations;  /**< PBKDF2 / PKCS#12 KDF / MAC iterations above this are refused */
-    OSSL_LIB_CTX *libctx;         /**< borrowed; parse certificates and plain keys in this OpenSSL
-                                       library context (NULL: the default). It must outlive the
-                                       bundle. A library context per thread is what lets OpenSSL
-                                       3.0 parse on several cores: the default one's locks
-                                       serialise its decoders. */
+    cert_passin *passin;  /**< borrowed; NULL: an encrypted input is an error */
+    cert_cache *cache;    /**< borrowed; NULL: no sharing across bundles */
+    size_t max_file_size; /**< bytes per input file; larger is refused */
+    size_t max_items;     /**< PEM blocks plus container members per bundle */
+    uint64_t
+        max_kdf_iterations; /**< PBKDF2 / PKCS#12 KDF / MAC iterations above this are refused */
+    OSSL_LIB_CTX *libctx;   /**< borrowed; parse certificates and plain keys in this OpenSSL
+                                 library context (NULL: the default). It must outlive the
+                                 bundle. A library context per thread is what lets OpenSSL
+                                 3.0 parse on several cores: the default one's locks
+                                 serialise its decoders. */
 } cert_bundle_opts;
 
 #define CERT_BUNDLE_OPTS_VERSION 1
 /** 4 MiB a file (IAM takes a chain of at most 2,097,152 characters), 1,000 items, 1,000,000
  * iterations (about 0.3 s of PBKDF2-SHA256; OpenSSL writes 2,048). */
-#define CERT_BUNDLE_OPTS_INIT {CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000, NULL}
+#define CERT_BUNDLE_OPTS_INIT                                                                      \
+    {                                                                                              \
+        CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000, NULL                        \
+    }
 
 /**
  * Make an empty bundle.

@@ -30,7 +30,10 @@ typedef struct cert_chain_opts {
 } cert_chain_opts;
 
 #define CERT_CHAIN_OPTS_VERSION 1
-#define CERT_CHAIN_OPTS_INIT {CERT_CHAIN_OPTS_VERSION, NULL, NULL, false, NULL, CERT_TIME_NOW}
+#define CERT_CHAIN_OPTS_INIT                                                                       \
+    {                                                                                              \
+        CERT_CHAIN_OPTS_VERSION, NULL, NULL, false, NULL, CERT_TIME_NOW                            \
+    }
 
 /** Outcome of verifying the path. */
 typedef enum cert_trust_status {
@@ -41,14 +44,14 @@ typedef enum cert_trust_status {
 
 /** Why a certificate or key of the bundle is not in the chain, or other facts about it. */
 typedef enum cert_chain_note_kind {
-    CERT_NOTE_DUPLICATE = 0,  /**< the same certificate (DER) appeared before */
-    CERT_NOTE_UNRELATED,      /**< a certificate off the leaf's path */
-    CERT_NOTE_ALT_PATH,       /**< a certificate of another valid path (a cross-sign) */
-    CERT_NOTE_EXPIRED_CROSS,  /**< an expired certificate of another path, dropped */
-    CERT_NOTE_ROOT_OMITTED,   /**< the self-signed root, left out of the output chain */
-    CERT_NOTE_UNRELATED_KEY,  /**< a private key that is not the leaf's */
-    CERT_NOTE_DUPLICATE_KEY,  /**< the same private key appeared before */
-    CERT_NOTE_INPUT_ORDER,    /**< the input listed the path in another order (item: none) */
+    CERT_NOTE_DUPLICATE = 0, /**< the same certificate (DER) appeared before */
+    CERT_NOTE_UNRELATED,     /**< a certificate off the leaf's path */
+    CERT_NOTE_ALT_PATH,      /**< a certificate of another valid path (a cross-sign) */
+    CERT_NOTE_EXPIRED_CROSS, /**< an expired certificate of another path, dropped */
+    CERT_NOTE_ROOT_OMITTED,  /**< the self-signed root, left out of the output chain */
+    CERT_NOTE_UNRELATED_KEY, /**< a private key that is not the leaf's */
+    CERT_NOTE_DUPLICATE_KEY, /**< the same private key appeared before */
+    CERT_NOTE_INPUT_ORDER,   /**< the input listed the path in another order (item: none) */
 } cert_chain_note_kind;
 
 /** One note; `item` indexes the bundle's certificates, or its keys for the _KEY kinds. */

@@ -19,12 +19,12 @@ typedef enum cert_severity {
 
 /** One finding. Read-only view; every pointer is owned by the cert_findings it came from. */
 typedef struct cert_finding {
-    const char *code;         /**< stable code, e.g. "key.mismatch" */
-    cert_severity severity;   /**< after --allow: an allowed error reads CERT_SEV_WARNING */
-    bool allowed;             /**< an error downgraded by cert_check_opts.allow */
-    const char *message;      /**< one line for people */
-    size_t item;              /**< bundle certificate index it is about; SIZE_MAX for none */
-    const cert_source *source;/**< provenance of that item (certificate or key); may be NULL */
+    const char *code;          /**< stable code, e.g. "key.mismatch" */
+    cert_severity severity;    /**< after --allow: an allowed error reads CERT_SEV_WARNING */
+    bool allowed;              /**< an error downgraded by cert_check_opts.allow */
+    const char *message;       /**< one line for people */
+    size_t item;               /**< bundle certificate index it is about; SIZE_MAX for none */
+    const cert_source *source; /**< provenance of that item (certificate or key); may be NULL */
 } cert_finding;
 
 /** A list of findings. Opaque. */
@@ -33,24 +33,26 @@ typedef struct cert_findings cert_findings;
 /** Options for cert_checks_run(). Initialise with CERT_CHECK_OPTS_INIT. */
 typedef struct cert_check_opts {
     unsigned int version;
-    int64_t now;                /**< seconds since the epoch, or CERT_TIME_NOW */
-    unsigned int days;          /**< cert.expires_soon below this many days (default 30) */
-    const char *const *hosts;   /**< borrowed; names the leaf must cover (name.uncovered) */
+    int64_t now;              /**< seconds since the epoch, or CERT_TIME_NOW */
+    unsigned int days;        /**< cert.expires_soon below this many days (default 30) */
+    const char *const *hosts; /**< borrowed; names the leaf must cover (name.uncovered) */
     size_t host_count;
-    const char *const *allow;   /**< borrowed; error codes to downgrade to warnings */
+    const char *const *allow; /**< borrowed; error codes to downgrade to warnings */
     size_t allow_count;
-    bool key_required;          /**< key.missing is an error (a tool that uploads or writes it) */
-    bool key_not_expected;      /**< no key findings at all (key.missing, key.mismatch): the
-                                     certificate was fetched without its key (from IAM) */
-    const char *iam_path;       /**< the certificate lives in IAM under this path: iam.path when
-                                     CloudFront cannot use it; NULL: not in IAM */
-    const cert_chain *expect;   /**< borrowed; iam.differs / iam.same against this chain's leaf
-                                     and intermediates; NULL: no comparison */
+    bool key_required;        /**< key.missing is an error (a tool that uploads or writes it) */
+    bool key_not_expected;    /**< no key findings at all (key.missing, key.mismatch): the
+                                   certificate was fetched without its key (from IAM) */
+    const char *iam_path;     /**< the certificate lives in IAM under this path: iam.path when
+                                   CloudFront cannot use it; NULL: not in IAM */
+    const cert_chain *expect; /**< borrowed; iam.differs / iam.same against this chain's leaf
+                                   and intermediates; NULL: no comparison */
 } cert_check_opts;
 
 #define CERT_CHECK_OPTS_VERSION 1
-#define CERT_CHECK_OPTS_INIT                                                                   \
-    {CERT_CHECK_OPTS_VERSION, CERT_TIME_NOW, 30, NULL, 0, NULL, 0, false, false, NULL, NULL}
+#define CERT_CHECK_OPTS_INIT                                                                       \
+    {                                                                                              \
+        CERT_CHECK_OPTS_VERSION, CERT_TIME_NOW, 30, NULL, 0, NULL, 0, false, false, NULL, NULL     \
+    }
 
 /**
  * Run every rule on a built chain.
@@ -73,8 +75,7 @@ CERT_EXTERN size_t cert_findings_count(const cert_findings *findings);
 CERT_EXTERN const cert_finding *cert_findings_at(const cert_findings *findings, size_t i);
 
 /** The first finding with this code, borrowed; NULL when there is none. */
-CERT_EXTERN const cert_finding *cert_findings_find(const cert_findings *findings,
-                                                   const char *code);
+CERT_EXTERN const cert_finding *cert_findings_find(const cert_findings *findings, const char *code);
 
 /** Number of findings of a severity (after --allow). */
 CERT_EXTERN size_t cert_findings_count_severity(const cert_findings *findings,

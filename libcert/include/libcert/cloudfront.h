@@ -14,18 +14,18 @@ extern "C" {
 
 /** A DistributionSummary, as ListDistributions returns it. Strings owned. */
 typedef struct cert_cf_dist {
-    char *id;                 /**< Id */
-    char *arn;                /**< ARN */
-    char *domain_name;        /**< DomainName, d111111abcdef8.cloudfront.net */
-    char *status;             /**< Status: "InProgress" or "Deployed" */
-    char *comment;            /**< Comment */
-    bool enabled;             /**< Enabled */
-    char **aliases;           /**< Aliases/Items/CNAME */
+    char *id;          /**< Id */
+    char *arn;         /**< ARN */
+    char *domain_name; /**< DomainName, d111111abcdef8.cloudfront.net */
+    char *status;      /**< Status: "InProgress" or "Deployed" */
+    char *comment;     /**< Comment */
+    bool enabled;      /**< Enabled */
+    char **aliases;    /**< Aliases/Items/CNAME */
     size_t alias_count;
-    char *iam_certificate_id; /**< ViewerCertificate/IAMCertificateId, NULL when not IAM */
-    char *acm_certificate_arn;/**< ViewerCertificate/ACMCertificateArn, NULL when not ACM */
-    bool default_certificate; /**< ViewerCertificate/CloudFrontDefaultCertificate */
-    char *ssl_support_method; /**< ViewerCertificate/SSLSupportMethod, NULL when absent */
+    char *iam_certificate_id;       /**< ViewerCertificate/IAMCertificateId, NULL when not IAM */
+    char *acm_certificate_arn;      /**< ViewerCertificate/ACMCertificateArn, NULL when not ACM */
+    bool default_certificate;       /**< ViewerCertificate/CloudFrontDefaultCertificate */
+    char *ssl_support_method;       /**< ViewerCertificate/SSLSupportMethod, NULL when absent */
     char *minimum_protocol_version; /**< ViewerCertificate/MinimumProtocolVersion */
 } cert_cf_dist;
 
@@ -83,9 +83,9 @@ CERT_EXTERN cert_err cert_cf_config_viewer(const cert_cf_config *cfg, cert_cf_vi
 /** How to move a distribution to an IAM certificate. NULL fields keep what is there, except as
  * noted. */
 typedef struct cert_cf_attach {
-    const char *iam_certificate_id; /**< the new IAMCertificateId (required) */
-    const char *ssl_support_method; /**< NULL: keep; sni-only when leaving the default
-                                         certificate */
+    const char *iam_certificate_id;       /**< the new IAMCertificateId (required) */
+    const char *ssl_support_method;       /**< NULL: keep; sni-only when leaving the default
+                                               certificate */
     const char *minimum_protocol_version; /**< NULL: keep; TLSv1.2_2021 when leaving the default
                                                certificate; raised to TLSv1 if sni-only would
                                                go out with SSLv3 */

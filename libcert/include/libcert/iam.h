@@ -41,7 +41,7 @@ typedef struct cert_iam_upload_req {
     const char *chain;       /**< CertificateChain: issuer first; NULL or "" for none */
     const char *private_key; /**< PrivateKey: unencrypted PEM, at most 16,384 characters */
     const cert_aws_tag *tags;
-    size_t tag_count;        /**< at most 50 */
+    size_t tag_count; /**< at most 50 */
 } cert_iam_upload_req;
 
 /** Free the strings of a metadata record and zero it. */
@@ -150,23 +150,26 @@ typedef struct cert_put_opts {
     cert_key_format key_format; /**< PrivateKey's form (PKCS#8 by default) */
     const cert_aws_tag *tags;
     size_t tag_count;
-    bool dry_run;               /**< render and check the request, send nothing */
+    bool dry_run; /**< render and check the request, send nothing */
 } cert_put_opts;
 
 #define CERT_PUT_OPTS_VERSION 1
-#define CERT_PUT_OPTS_INIT {CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false}
+#define CERT_PUT_OPTS_INIT                                                                         \
+    {                                                                                              \
+        CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false                          \
+    }
 
 /** The outcome; owned strings (cert_put_result_clear()). */
 typedef struct cert_put_result {
     cert_put_status status;
-    cert_iam_cert meta;     /**< the certificate in IAM (zeroed for a dry run) */
-    char name[129];         /**< the name used */
-    const char *path;       /**< the path used (borrowed from opts or static) */
-    char *body;             /**< CertificateBody sent (or that would be) */
-    char *chain;            /**< CertificateChain sent, "" for none */
-    char key_type[64];      /**< "RSA 2048": the key itself is never kept here */
-    size_t key_len;         /**< PrivateKey's length */
-    int attempts;           /**< UploadServerCertificate attempts (retries included) */
+    cert_iam_cert meta; /**< the certificate in IAM (zeroed for a dry run) */
+    char name[129];     /**< the name used */
+    const char *path;   /**< the path used (borrowed from opts or static) */
+    char *body;         /**< CertificateBody sent (or that would be) */
+    char *chain;        /**< CertificateChain sent, "" for none */
+    char key_type[64];  /**< "RSA 2048": the key itself is never kept here */
+    size_t key_len;     /**< PrivateKey's length */
+    int attempts;       /**< UploadServerCertificate attempts (retries included) */
     /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
     cert_iam_cert *removable;
     size_t removable_count;
@@ -184,8 +187,8 @@ typedef struct cert_put_result {
  *         (cert_aws_last_error(); a different certificate under the name; LimitExceeded with
  *         out->removable); CERT_E_NET; CERT_E_NOMEM
  */
-CERT_EXTERN cert_err cert_iam_put(cert_aws *aws, const cert_chain *chain,
-                                  const cert_put_opts *opts, cert_put_result *out);
+CERT_EXTERN cert_err cert_iam_put(cert_aws *aws, const cert_chain *chain, const cert_put_opts *opts,
+                                  cert_put_result *out);
 
 /** Free what a result holds. */
 CERT_EXTERN void cert_put_result_clear(cert_put_result *r);

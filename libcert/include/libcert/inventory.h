@@ -29,8 +29,10 @@ typedef struct cert_inventory_opts {
 } cert_inventory_opts;
 
 #define CERT_INVENTORY_OPTS_VERSION 1
-#define CERT_INVENTORY_OPTS_INIT                                                               \
-    {CERT_INVENTORY_OPTS_VERSION, NULL, false, false, CERT_TIME_NOW, 0}
+#define CERT_INVENTORY_OPTS_INIT                                                                   \
+    {                                                                                              \
+        CERT_INVENTORY_OPTS_VERSION, NULL, false, false, CERT_TIME_NOW, 0                          \
+    }
 
 /**
  * List the account.
@@ -73,16 +75,15 @@ CERT_EXTERN bool cert_inventory_removable(const cert_inventory *inv, size_t i);
 CERT_EXTERN bool cert_inventory_expiring(const cert_inventory *inv, size_t i, unsigned int days);
 
 /** ServerCertificates and ServerCertificatesQuota (-1 when not asked or absent). */
-CERT_EXTERN void cert_inventory_quota(const cert_inventory *inv, long *used_out,
-                                      long *quota_out);
+CERT_EXTERN void cert_inventory_quota(const cert_inventory *inv, long *used_out, long *quota_out);
 
 /** The clock the inventory was built with. */
 CERT_EXTERN int64_t cert_inventory_now(const cert_inventory *inv);
 
 /** How to show an inventory. */
 typedef struct cert_inventory_write_opts {
-    bool json;            /**< {"ServerCertificateMetadataList": [...], ...} as the AWS CLI */
-    int expiring_days;    /**< show only certificates expiring within this many days; -1: all */
+    bool json;         /**< {"ServerCertificateMetadataList": [...], ...} as the AWS CLI */
+    int expiring_days; /**< show only certificates expiring within this many days; -1: all */
     bool color;
 } cert_inventory_write_opts;
 
@@ -100,7 +101,7 @@ CERT_EXTERN cert_err cert_inventory_write(const cert_inventory *inv,
 typedef enum cert_prune_state {
     CERT_PRUNE_CANDIDATE = 0, /**< expired, unused, under /cloudfront/: would go (no --yes) */
     CERT_PRUNE_DELETED,
-    CERT_PRUNE_IN_USE_NOW,    /**< a distribution took it up meanwhile: kept */
+    CERT_PRUNE_IN_USE_NOW, /**< a distribution took it up meanwhile: kept */
     CERT_PRUNE_FAILED,
 } cert_prune_state;
 

@@ -15,12 +15,12 @@ extern "C" {
 
 /** Exit codes shared by every tool (docs/exit-codes, design.md). */
 typedef enum cert_exit {
-    CERT_EXIT_OK = 0,       /**< success; every check passed (warnings allowed) */
-    CERT_EXIT_CHECK = 1,    /**< a check failed */
-    CERT_EXIT_USAGE = 2,    /**< bad option or argument */
-    CERT_EXIT_INPUT = 3,    /**< unreadable or malformed input, wrong passphrase */
-    CERT_EXIT_AWS = 4,      /**< AWS rejected the request */
-    CERT_EXIT_RETRY = 5,    /**< a retryable failure still failing after the last attempt */
+    CERT_EXIT_OK = 0,    /**< success; every check passed (warnings allowed) */
+    CERT_EXIT_CHECK = 1, /**< a check failed */
+    CERT_EXIT_USAGE = 2, /**< bad option or argument */
+    CERT_EXIT_INPUT = 3, /**< unreadable or malformed input, wrong passphrase */
+    CERT_EXIT_AWS = 4,   /**< AWS rejected the request */
+    CERT_EXIT_RETRY = 5, /**< a retryable failure still failing after the last attempt */
 } cert_exit;
 
 /** Version of the JSON schema certcheck prints (the "schema" member). */
@@ -38,8 +38,11 @@ typedef struct cert_report_opts {
 } cert_report_opts;
 
 #define CERT_REPORT_OPTS_VERSION 1
-#define CERT_REPORT_OPTS_INIT                                                                  \
-    {CERT_REPORT_OPTS_VERSION, CERT_BUNDLE_OPTS_INIT, CERT_CHAIN_OPTS_INIT, CERT_CHECK_OPTS_INIT}
+#define CERT_REPORT_OPTS_INIT                                                                      \
+    {                                                                                              \
+        CERT_REPORT_OPTS_VERSION, CERT_BUNDLE_OPTS_INIT, CERT_CHAIN_OPTS_INIT,                     \
+            CERT_CHECK_OPTS_INIT                                                                   \
+    }
 
 /** Which rendering. */
 typedef enum cert_output {

@@ -20,22 +20,22 @@ extern "C" {
 /** Options for cert_rotate_run(). Initialise with CERT_ROTATE_OPTS_INIT. */
 typedef struct cert_rotate_opts {
     unsigned int version;
-    const cert_aws_opts *aws;         /**< borrowed */
-    const char *const *inputs;        /**< the new bundle: files, directories or "-" */
+    const cert_aws_opts *aws;  /**< borrowed */
+    const char *const *inputs; /**< the new bundle: files, directories or "-" */
     size_t input_count;
     cert_report_opts report;          /**< how to read and check it (and the pre-flights) */
     cert_put_opts put;                /**< name, path, tags, key format */
     const char *replace;              /**< OLD_CERT: every distribution that uses it */
     const char *const *distributions; /**< or these */
     size_t distribution_count;
-    bool delete_old;                  /**< delete OLD_CERT once no distribution uses it (implies
-                                           waiting until they are Deployed) */
-    bool wait;                        /**< wait until the distributions are Deployed */
-    bool dry_run;                     /**< show every step, change nothing */
-    bool verify_live;                 /**< a TLS handshake per alias must serve the new leaf */
-    const char *connect;              /**< HOST[:PORT] to connect to instead of each alias */
-    unsigned int jobs;                /**< distributions at once; 0 means 4 */
-    unsigned int wait_timeout_s;      /**< 0 means 1200 */
+    bool delete_old;             /**< delete OLD_CERT once no distribution uses it (implies
+                                      waiting until they are Deployed) */
+    bool wait;                   /**< wait until the distributions are Deployed */
+    bool dry_run;                /**< show every step, change nothing */
+    bool verify_live;            /**< a TLS handshake per alias must serve the new leaf */
+    const char *connect;         /**< HOST[:PORT] to connect to instead of each alias */
+    unsigned int jobs;           /**< distributions at once; 0 means 4 */
+    unsigned int wait_timeout_s; /**< 0 means 1200 */
     bool rollback_on_failure;
     const char *ssl_support_method;
     const char *min_tls;
@@ -44,9 +44,11 @@ typedef struct cert_rotate_opts {
 } cert_rotate_opts;
 
 #define CERT_ROTATE_OPTS_VERSION 1
-#define CERT_ROTATE_OPTS_INIT                                                                  \
-    {CERT_ROTATE_OPTS_VERSION, NULL, NULL, 0, CERT_REPORT_OPTS_INIT, CERT_PUT_OPTS_INIT, NULL,  \
-     NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL, NULL}
+#define CERT_ROTATE_OPTS_INIT                                                                      \
+    {                                                                                              \
+        CERT_ROTATE_OPTS_VERSION, NULL, NULL, 0, CERT_REPORT_OPTS_INIT, CERT_PUT_OPTS_INIT, NULL,  \
+            NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL, NULL         \
+    }
 
 /** What became of the old certificate. */
 typedef enum cert_delete_state {
@@ -61,8 +63,8 @@ typedef enum cert_delete_state {
 typedef struct cert_live_check {
     char *distribution;
     char *alias;
-    bool ok;         /**< the edge served the new leaf */
-    char *message;   /**< what was served instead, or why the handshake failed */
+    bool ok;       /**< the edge served the new leaf */
+    char *message; /**< what was served instead, or why the handshake failed */
 } cert_live_check;
 
 /** The whole run. */
@@ -77,8 +79,8 @@ typedef struct cert_rotate_result {
     size_t live_count;
     cert_delete_state deleted;
     char *delete_message;
-    cert_exit exit_code;        /**< the highest of all */
-    char *message;              /**< why it stopped, when it did */
+    cert_exit exit_code; /**< the highest of all */
+    char *message;       /**< why it stopped, when it did */
 } cert_rotate_result;
 
 /**

@@ -14,10 +14,10 @@ extern "C" {
 
 /** One output of a split. */
 typedef enum cert_split_part {
-    CERT_PART_CERT = 0, /**< the leaf */
-    CERT_PART_CHAIN,    /**< the chain in issuing order, the leaf's issuer first */
-    CERT_PART_KEY,      /**< the private key, unencrypted */
-    CERT_PART_FULLCHAIN,/**< the leaf, then the chain */
+    CERT_PART_CERT = 0,  /**< the leaf */
+    CERT_PART_CHAIN,     /**< the chain in issuing order, the leaf's issuer first */
+    CERT_PART_KEY,       /**< the private key, unencrypted */
+    CERT_PART_FULLCHAIN, /**< the leaf, then the chain */
 } cert_split_part;
 
 /** Options for cert_split_write(). Initialise with CERT_SPLIT_OPTS_INIT. */
@@ -32,7 +32,10 @@ typedef struct cert_split_opts {
 } cert_split_opts;
 
 #define CERT_SPLIT_OPTS_VERSION 1
-#define CERT_SPLIT_OPTS_INIT {CERT_SPLIT_OPTS_VERSION, NULL, NULL, false, false, false, CERT_KEY_PKCS8}
+#define CERT_SPLIT_OPTS_INIT                                                                       \
+    {                                                                                              \
+        CERT_SPLIT_OPTS_VERSION, NULL, NULL, false, false, false, CERT_KEY_PKCS8                   \
+    }
 
 /**
  * Render one part as PEM (LF line endings; the same chain always gives the same bytes).
@@ -74,8 +77,7 @@ CERT_EXTERN size_t cert_split_parts(const cert_split_opts *opts, cert_split_part
  * @param out  new string owned by the caller (free()); NULL on failure
  * @return CERT_OK or CERT_E_NOMEM
  */
-CERT_EXTERN cert_err cert_split_path(const cert_split_opts *opts, cert_split_part part,
-                                     char **out);
+CERT_EXTERN cert_err cert_split_path(const cert_split_opts *opts, cert_split_part part, char **out);
 
 /**
  * The file name cert_split_write() gives a part ("cert.pem", "fullchain.pem").

@@ -8,6 +8,8 @@
  *   IllegalUpdate "Only one viewer certificate change may be in progress at a time": wait for
  *     Deployed, then apply again (hashicorp/terraform#13495)
  */
+#include "libcert/attach.h"
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -17,7 +19,6 @@
 #include <time.h>
 
 #include "aws_int.h"
-#include "libcert/attach.h"
 #include "libcert/checks.h"
 #include "util/error_int.h"
 #include "util/pool.h"
@@ -30,11 +31,11 @@
 typedef struct run {
     const cert_attach_opts *o;
     cert_attach_result *r;
-    char *body, *chain;     /* the certificate as IAM holds it */
-    cert_cf_config **cfgs;  /* per distribution, from the pre-flight */
-    char **prev_xml;        /* per distribution: ViewerCertificate before */
+    char *body, *chain;    /* the certificate as IAM holds it */
+    cert_cf_config **cfgs; /* per distribution, from the pre-flight */
+    char **prev_xml;       /* per distribution: ViewerCertificate before */
     pthread_mutex_t log_mu;
-    int phase;              /* 0 pre-flight, 1 dry run, 2 update, 3 rollback, 4 wait */
+    int phase; /* 0 pre-flight, 1 dry run, 2 update, 3 rollback, 4 wait */
     bool fresh;
     cert_aws_opts aws_opts;
 } run;
@@ -305,8 +306,8 @@ static bool wait_deployed(run *rn, cert_aws *aws, cert_attach_dist *d, double de
         if (done)
             return true;
         if (mono() >= deadline) {
-            cert__error_set(CERT_E_NET, "%s is still InProgress after %u s; run again later",
-                            d->id, rn->o->wait_timeout_s ? rn->o->wait_timeout_s : 1200);
+            cert__error_set(CERT_E_NET, "%s is still InProgress after %u s; run again later", d->id,
+                            rn->o->wait_timeout_s ? rn->o->wait_timeout_s : 1200);
             return false;
         }
         say(rn, "%s: InProgress; waiting for Deployed", d->id);
@@ -377,8 +378,8 @@ static void update_item(size_t i, void *state, void *ud)
             say(rn, "%s: updated (%s)", d->id, d->change);
             return;
         }
-        if (err == CERT_E_AWS && (code_is(aws, "PreconditionFailed") ||
-                                  code_is(aws, "InvalidIfMatchVersion")) &&
+        if (err == CERT_E_AWS &&
+            (code_is(aws, "PreconditionFailed") || code_is(aws, "InvalidIfMatchVersion")) &&
             rereads < MAX_412) {
             /* Someone changed the distribution between our read and our update: read it again,
              * check again (its aliases may have changed), apply again. If-Match stays. */
@@ -404,8 +405,9 @@ static void update_item(size_t i, void *state, void *ud)
             /* Back off, but use the whole budget: the last wait ends at its end. */
             double left = consistency_s - (mono() - start), wait = backoff < left ? backoff : left;
 
-            say(rn, "%s: CloudFront does not see the new certificate yet (IAM is eventually "
-                    "consistent); retrying in %.1f s",
+            say(rn,
+                "%s: CloudFront does not see the new certificate yet (IAM is eventually "
+                "consistent); retrying in %.1f s",
                 d->id, wait);
             sleep_s(wait);
             backoff = backoff * 2 > 16 ? 16 : backoff * 2;
@@ -413,8 +415,9 @@ static void update_item(size_t i, void *state, void *ud)
         }
         if (err == CERT_E_AWS && code_is(aws, "IllegalUpdate") &&
             strstr(cert_aws_last_error(aws)->message, "viewer certificate change") != NULL) {
-            say(rn, "%s: an earlier viewer-certificate change is still in progress; waiting for "
-                    "Deployed",
+            say(rn,
+                "%s: an earlier viewer-certificate change is still in progress; waiting for "
+                "Deployed",
                 d->id);
             if (!wait_deployed(rn, aws, d, mono() + wait_s)) {
                 fail_dist(d, aws, cert_error_last()->code, CERT_ATTACH_FAILED);
@@ -725,9 +728,12 @@ cert_err cert_attach_write(const cert_attach_result *r, bool json, FILE *f)
             json_object_set_new(dj, "exit_code", json_integer(d->exit_code));
             json_object_set_new(prev, "CloudFrontDefaultCertificate",
                                 json_boolean(d->previous.default_certificate));
-            json_object_set_new(prev, "IAMCertificateId", str_or_null(d->previous.iam_certificate_id));
-            json_object_set_new(prev, "ACMCertificateArn", str_or_null(d->previous.acm_certificate_arn));
-            json_object_set_new(prev, "SSLSupportMethod", str_or_null(d->previous.ssl_support_method));
+            json_object_set_new(prev, "IAMCertificateId",
+                                str_or_null(d->previous.iam_certificate_id));
+            json_object_set_new(prev, "ACMCertificateArn",
+                                str_or_null(d->previous.acm_certificate_arn));
+            json_object_set_new(prev, "SSLSupportMethod",
+                                str_or_null(d->previous.ssl_support_method));
             json_object_set_new(prev, "MinimumProtocolVersion",
                                 str_or_null(d->previous.minimum_protocol_version));
             json_object_set_new(dj, "PreviousViewerCertificate", prev);
@@ -781,9 +787,9 @@ cert_err cert_attach_write(const cert_attach_result *r, bool json, FILE *f)
         const cert_attach_dist *d = &r->dists[i];
 
         fprintf(f, "%s %s", d->id, cert_attach_state_name(d->state));
-        if (d->change != NULL && (d->state == CERT_ATTACH_UPDATED ||
-                                  d->state == CERT_ATTACH_WOULD_UPDATE ||
-                                  d->state == CERT_ATTACH_ROLLED_BACK))
+        if (d->change != NULL &&
+            (d->state == CERT_ATTACH_UPDATED || d->state == CERT_ATTACH_WOULD_UPDATE ||
+             d->state == CERT_ATTACH_ROLLED_BACK))
             fprintf(f, ": %s", d->change);
         if (d->state == CERT_ATTACH_UNCHANGED)
             fprintf(f, ": already uses %s", r->cert.id);

@@ -17,8 +17,8 @@ static void curl_init(void)
 }
 
 static const struct {
-    const char *env;     /* AWS_ENDPOINT_URL_<service id> */
-    const char *cfg;     /* key in a [services] section */
+    const char *env; /* AWS_ENDPOINT_URL_<service id> */
+    const char *cfg; /* key in a [services] section */
     const char *default_url;
 } services[] = {
     [CERT_AWS_IAM] = {"AWS_ENDPOINT_URL_IAM", "iam", "https://iam.amazonaws.com"},
@@ -108,9 +108,9 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
             CERT_NOMEM();
     }
     /* CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle. */
-    v = set(o->ca_bundle) ? o->ca_bundle
+    v = set(o->ca_bundle)              ? o->ca_bundle
         : set(getenv("AWS_CA_BUNDLE")) ? getenv("AWS_CA_BUNDLE")
-                                        : cert_aws__config_get(a->cfg, NULL, "ca_bundle");
+                                       : cert_aws__config_get(a->cfg, NULL, "ca_bundle");
     if (set(v) && (a->ca_bundle = strdup(v)) == NULL)
         CERT_NOMEM();
     /* Attempts: option, AWS_MAX_ATTEMPTS, the profile's max_attempts, 3. */
@@ -125,8 +125,7 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
             long n = strtol(m, &end, 10);
 
             if (*end != '\0' || n < 1 || n > 100)
-                CERT_FAIL(CERT_E_INVALID, "max_attempts %s: give a whole number from 1 to 100",
-                          m);
+                CERT_FAIL(CERT_E_INVALID, "max_attempts %s: give a whole number from 1 to 100", m);
             a->max_attempts = (int)n;
         } else {
             a->max_attempts = 3;
@@ -138,8 +137,8 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
         a->retry_base_ms = strtol(getenv("LIBCERT_RETRY_BASE_MS"), NULL, 10);
     a->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
     a->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 60000;
-    if (asprintf(&a->user_agent, "libcert/%s%s%s", CERT_VERSION_STRING,
-                 o->user_agent ? " " : "", o->user_agent ? o->user_agent : "") < 0) {
+    if (asprintf(&a->user_agent, "libcert/%s%s%s", CERT_VERSION_STRING, o->user_agent ? " " : "",
+                 o->user_agent ? o->user_agent : "") < 0) {
         a->user_agent = NULL;
         CERT_NOMEM();
     }

@@ -32,12 +32,10 @@ const char *cert_aws__config_get_in(const aws_config *c, const char *profile, co
                                     bool credentials);
 
 /* A setting of a named section of the config file ("sso-session NAME"). */
-const char *cert_aws__config_section_get(const aws_config *c, const char *section,
-                                         const char *key);
+const char *cert_aws__config_section_get(const aws_config *c, const char *section, const char *key);
 
 /* A service-specific setting from the profile's `services` section ("iam", "endpoint_url"). */
-const char *cert_aws__config_service_get(const aws_config *c, const char *service,
-                                         const char *key);
+const char *cert_aws__config_service_get(const aws_config *c, const char *service, const char *key);
 
 /* Whether a profile exists in either file. */
 bool cert_aws__config_has_profile(const aws_config *c, const char *profile);
@@ -56,8 +54,8 @@ typedef struct aws_creds {
 } aws_creds;
 
 void cert_aws__creds_clear(aws_creds *c);
-cert_err cert_aws__creds_set(aws_creds *c, const char *akid, const char *secret,
-                             const char *token, int64_t expiration, const char *source);
+cert_err cert_aws__creds_set(aws_creds *c, const char *akid, const char *secret, const char *token,
+                             int64_t expiration, const char *source);
 
 /* Run the provider chain for the session (see creds.c for the order). */
 cert_err cert_aws__creds_resolve(cert_aws *aws, aws_creds *out);
@@ -69,18 +67,18 @@ bool cert_aws__creds_stale(const aws_creds *c, int64_t now);
 
 typedef struct aws_request {
     cert_aws_service service;
-    const char *action;          /* for logs and errors */
-    const char *method;          /* "GET", "POST", "PUT", "DELETE" */
-    const char *path;            /* percent-encoded, "/" for none */
-    const char *query;           /* percent-encoded, without "?", NULL for none */
+    const char *action;              /* for logs and errors */
+    const char *method;              /* "GET", "POST", "PUT", "DELETE" */
+    const char *path;                /* percent-encoded, "/" for none */
+    const char *query;               /* percent-encoded, without "?", NULL for none */
     const cert_http_header *headers; /* extra headers (Content-Type, If-Match) */
     size_t header_count;
     const uint8_t *body;
     size_t body_len;
-    const aws_creds *creds;      /* sign with these instead of the session's (STS) */
-    const char *endpoint;        /* this call's endpoint instead of the service's (an SSO
-                                    source profile in another region); NULL for none */
-    bool anonymous;              /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
+    const aws_creds *creds; /* sign with these instead of the session's (STS) */
+    const char *endpoint;   /* this call's endpoint instead of the service's (an SSO
+                               source profile in another region); NULL for none */
+    bool anonymous;         /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
 } aws_request;
 
 typedef struct aws_response {

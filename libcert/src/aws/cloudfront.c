@@ -1,9 +1,10 @@
 /* CloudFront distributions over the REST-XML API (CloudFront API Reference, 2020-05-31). */
+#include "libcert/cloudfront.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws_int.h"
-#include "libcert/cloudfront.h"
 #include "util/error_int.h"
 
 #define CF_VERSION "/2020-05-31"
@@ -92,8 +93,8 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
 
-cert_err cert_cf__parse_list_page(xmlDoc *doc, cert_cf_dist **v, size_t *n, size_t *cap,
-                                  bool *more, char **marker)
+cert_err cert_cf__parse_list_page(xmlDoc *doc, cert_cf_dist **v, size_t *n, size_t *cap, bool *more,
+                                  char **marker)
 {
     xmlNode *list = cert_aws__xml_find(xmlDocGetRootElement(doc), "DistributionList");
     xmlNode *items = cert_aws__xml_child(list, "Items");
@@ -290,8 +291,9 @@ cert_err cert_cf__config_from_xml(const char *id, const char *etag, const char *
     c->doc = cert_aws__xml_parse_doc(body, len);
     root = c->doc ? xmlDocGetRootElement(c->doc) : NULL;
     if (root == NULL || strcmp((const char *)root->name, "DistributionConfig") != 0)
-        CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without a "
-                              "DistributionConfig",
+        CERT_FAIL(CERT_E_NET,
+                  "CloudFront answered GetDistributionConfig for %s without a "
+                  "DistributionConfig",
                   id);
     CERT_TRY(parse_aliases(cert_aws__xml_child(root, "Aliases"), &tmp));
     c->aliases = tmp.aliases;
@@ -416,12 +418,12 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
                       (old.iam_certificate_id == NULL && old.acm_certificate_arn == NULL);
     /* Keep the distribution's method: forcing sni-only on a vip distribution would cut off
      * clients without SNI. sni-only only when it leaves the default certificate. */
-    method = a->ssl_support_method ? a->ssl_support_method
+    method = a->ssl_support_method                        ? a->ssl_support_method
              : old.ssl_support_method && !leaving_default ? old.ssl_support_method
-                                                           : "sni-only";
-    minv = a->minimum_protocol_version ? a->minimum_protocol_version
+                                                          : "sni-only";
+    minv = a->minimum_protocol_version                        ? a->minimum_protocol_version
            : old.minimum_protocol_version && !leaving_default ? old.minimum_protocol_version
-                                                               : "TLSv1.2_2021";
+                                                              : "TLSv1.2_2021";
     /* With sni-only the minimum must be TLSv1 or higher (CloudFront API Reference,
      * ViewerCertificate, MinimumProtocolVersion; cloudtools/troposphere#218). */
     if (strcmp(method, "sni-only") == 0 && strcmp(minv, "SSLv3") == 0)
@@ -436,8 +438,9 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
 
         describe(m, sizeof(m), old.ssl_support_method, method);
         describe(v, sizeof(v), old.minimum_protocol_version, minv);
-        if (asprintf(&change, "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
-                              "MinimumProtocolVersion %s",
+        if (asprintf(&change,
+                     "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
+                     "MinimumProtocolVersion %s",
                      old.iam_certificate_id    ? old.iam_certificate_id
                      : old.acm_certificate_arn ? "(ACM certificate)"
                                                : "(CloudFront default certificate)",

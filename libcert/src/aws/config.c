@@ -304,14 +304,12 @@ const char *cert_aws__config_get(const aws_config *c, const char *profile, const
     return v;
 }
 
-const char *cert_aws__config_section_get(const aws_config *c, const char *section,
-                                         const char *key)
+const char *cert_aws__config_section_get(const aws_config *c, const char *section, const char *key)
 {
     return lookup(&c->files[0], section, key);
 }
 
-const char *cert_aws__config_service_get(const aws_config *c, const char *service,
-                                         const char *key)
+const char *cert_aws__config_service_get(const aws_config *c, const char *service, const char *key)
 {
     const char *services = cert_aws__config_get(c, NULL, "services");
     char sec[300], nested[300];

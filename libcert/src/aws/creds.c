@@ -43,8 +43,8 @@ void cert_aws__creds_clear(aws_creds *c)
     memset(c, 0, sizeof(*c));
 }
 
-cert_err cert_aws__creds_set(aws_creds *c, const char *akid, const char *secret,
-                             const char *token, int64_t expiration, const char *source)
+cert_err cert_aws__creds_set(aws_creds *c, const char *akid, const char *secret, const char *token,
+                             int64_t expiration, const char *source)
 {
     cert_aws__creds_clear(c);
     c->access_key_id = strdup(akid);
@@ -89,12 +89,12 @@ cert_err cert_aws__creds_env(cert_aws *aws, aws_creds *out)
 cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool credentials_file,
                                       aws_creds *out)
 {
-    const char *id = cert_aws__config_get_in(aws->cfg, profile, "aws_access_key_id",
-                                             credentials_file);
-    const char *secret = cert_aws__config_get_in(aws->cfg, profile, "aws_secret_access_key",
-                                                 credentials_file);
-    const char *token = cert_aws__config_get_in(aws->cfg, profile, "aws_session_token",
-                                                credentials_file);
+    const char *id =
+        cert_aws__config_get_in(aws->cfg, profile, "aws_access_key_id", credentials_file);
+    const char *secret =
+        cert_aws__config_get_in(aws->cfg, profile, "aws_secret_access_key", credentials_file);
+    const char *token =
+        cert_aws__config_get_in(aws->cfg, profile, "aws_session_token", credentials_file);
 
     if (!set(id) && !set(secret))
         return CERT_CREDS_NONE;
@@ -108,8 +108,7 @@ cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool c
                                credentials_file ? "shared credentials file" : "config file");
 }
 
-cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int depth,
-                                     aws_creds *out)
+cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int depth, aws_creds *out)
 {
     cert_err err;
 

@@ -14,10 +14,8 @@
 cert_err cert_aws__creds_env(cert_aws *aws, aws_creds *out);
 cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool credentials_file,
                                       aws_creds *out);
-cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int depth,
-                                     aws_creds *out);
-cert_err cert_aws__creds_assume_role(cert_aws *aws, const char *profile, int depth,
-                                     aws_creds *out);
+cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int depth, aws_creds *out);
+cert_err cert_aws__creds_assume_role(cert_aws *aws, const char *profile, int depth, aws_creds *out);
 cert_err cert_aws__creds_web_identity(cert_aws *aws, const char *profile, aws_creds *out);
 cert_err cert_aws__creds_sso(cert_aws *aws, const char *profile, aws_creds *out);
 cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *out);

@@ -11,11 +11,6 @@
  * tokens, a credential process's output) live in buffers wiped before free, and never reach a
  * -v line or an error message: messages name settings and files, never values read from them.
  */
-#include "creds_int.h"
-#include "util/error_int.h"
-#include "util/file.h"
-#include "util/time_int.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +26,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "creds_int.h"
+#include "util/error_int.h"
+#include "util/file.h"
+#include "util/time_int.h"
 
 /* A credential process's output cap, and how long it may run (botocore has no timeout; a tool
  * that hangs forever on a stuck helper is worse than one that says so). */

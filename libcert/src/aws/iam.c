@@ -1,4 +1,6 @@
 /* IAM server certificates over the query API (IAM API Reference, version 2010-05-08). */
+#include "libcert/iam.h"
+
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -9,7 +11,6 @@
 #include <string.h>
 
 #include "aws_int.h"
-#include "libcert/iam.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 
@@ -355,7 +356,6 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     char *marker = NULL;
     char ps[16];
 
-
     *out = NULL;
     *count_out = 0;
     if (page_size == 0)
@@ -363,8 +363,9 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     if (page_size > 1000)
         return cert__error_set(CERT_E_INVALID, "MaxItems %u: IAM takes 1 to 1000", page_size);
     if (prefix != NULL && (prefix[0] != '/' || strlen(prefix) > 512))
-        return cert__error_set(CERT_E_INVALID, "path prefix \"%s\" must begin with / (at most 512 "
-                                               "characters)",
+        return cert__error_set(CERT_E_INVALID,
+                               "path prefix \"%s\" must begin with / (at most 512 "
+                               "characters)",
                                prefix);
     snprintf(ps, sizeof(ps), "%u", page_size);
     for (int page = 0;; page++) {
@@ -473,8 +474,9 @@ cert_err cert_iam_tag(cert_aws *aws, const char *name, const cert_aws_tag *tags,
         char k[64];
 
         if (!tag_ok(&tags[i])) {
-            err = cert__error_set(CERT_E_INVALID, "tag %s: keys are 1 to 128 characters, values "
-                                                  "at most 256",
+            err = cert__error_set(CERT_E_INVALID,
+                                  "tag %s: keys are 1 to 128 characters, values "
+                                  "at most 256",
                                   tags[i].key ? tags[i].key : "");
             break;
         }
@@ -491,8 +493,7 @@ cert_err cert_iam_tag(cert_aws *aws, const char *name, const cert_aws_tag *tags,
     return simple(aws, "TagServerCertificate", &q);
 }
 
-cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out,
-                            size_t *count_out)
+cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out, size_t *count_out)
 {
     cert_err err = CERT_OK;
     cert_aws_tag *v = NULL;
@@ -617,9 +618,8 @@ char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size)
         int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
         unsigned char *utf8 = NULL;
 
-        if (idx >= 0 &&
-            ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx))) >
-                0)
+        if (idx >= 0 && ASN1_STRING_to_UTF8(
+                            &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx))) > 0)
             snprintf(dns, sizeof(dns), "%s", utf8);
         OPENSSL_free(utf8);
     }

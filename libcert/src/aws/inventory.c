@@ -1,10 +1,11 @@
 /* The account's IAM server certificates with their CloudFront users and the quota. */
+#include "libcert/inventory.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws_int.h"
 #include "libcert/checks.h"
-#include "libcert/inventory.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 
@@ -192,10 +193,11 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
             count++;
             m = cert_iam__meta_json(c);
             x = json_object();
-            json_object_set_new(x, "days_left", c->expiration == INT64_MIN
-                                                    ? json_null()
-                                                    : json_integer(days_left(inv, c)));
-            json_object_set_new(x, "cloudfront_usable", json_boolean(cert_iam_path_cloudfront(c->path)));
+            json_object_set_new(x, "days_left",
+                                c->expiration == INT64_MIN ? json_null()
+                                                           : json_integer(days_left(inv, c)));
+            json_object_set_new(x, "cloudfront_usable",
+                                json_boolean(cert_iam_path_cloudfront(c->path)));
             if (inv->usage_known) {
                 json_t *u = json_array();
 
@@ -217,7 +219,8 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
         }
         json_object_set_new(lc, "schema", json_integer(1));
         json_object_set_new(lc, "count", json_integer((json_int_t)count));
-        json_object_set_new(lc, "now", json_string(cert_aws_time_format(inv->now, (char[32]){0}, 32)));
+        json_object_set_new(lc, "now",
+                            json_string(cert_aws_time_format(inv->now, (char[32]){0}, 32)));
         json_object_set_new(o, "libcert", lc);
         rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(o);
@@ -387,8 +390,9 @@ cert_err cert_prune_write(const cert_prune_item *v, size_t n, bool yes, bool jso
         json_object_set_new(o, "ServerCertificateMetadataList", list);
         json_object_set_new(lc, "schema", json_integer(1));
         json_object_set_new(lc, "deleted", json_boolean(yes));
-        json_object_set_new(lc, "note", json_string("certificates used only by Elastic Load "
-                                                    "Balancing are not visible here"));
+        json_object_set_new(lc, "note",
+                            json_string("certificates used only by Elastic Load "
+                                        "Balancing are not visible here"));
         json_object_set_new(o, "libcert", lc);
         rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(o);
@@ -403,9 +407,9 @@ cert_err cert_prune_write(const cert_prune_item *v, size_t n, bool yes, bool jso
         if (v[i].cert.expiration != INT64_MIN)
             cert__time_format(v[i].cert.expiration, exp, sizeof(exp));
         exp[10] = '\0';
-        fprintf(f, "%-13s %s (id %s, path %s, expired %s)%s%s\n",
-                prune_state_name(v[i].state, yes), v[i].cert.name, v[i].cert.id, v[i].cert.path,
-                exp, v[i].message ? ": " : "", v[i].message ? v[i].message : "");
+        fprintf(f, "%-13s %s (id %s, path %s, expired %s)%s%s\n", prune_state_name(v[i].state, yes),
+                v[i].cert.name, v[i].cert.id, v[i].cert.path, exp, v[i].message ? ": " : "",
+                v[i].message ? v[i].message : "");
     }
     if (!yes && n > 0)
         fprintf(f, "nothing deleted; run with --yes to delete %s\n", n == 1 ? "it" : "them");

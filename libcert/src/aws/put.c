@@ -182,8 +182,8 @@ cert_err cert_iam_put(cert_aws *aws, const cert_chain *c, const cert_put_opts *o
                                   "expires %s); give another --name, or delete that one first",
                                   out->name, out->meta.id, exp);
         }
-        cert_aws__set_last(aws, "IAM", "UploadServerCertificate", "EntityAlreadyExists", saved,
-                           "", 409, attempts);
+        cert_aws__set_last(aws, "IAM", "UploadServerCertificate", "EntityAlreadyExists", saved, "",
+                           409, attempts);
         goto done;
     }
     if (err == CERT_E_AWS && strcmp(ae->code, "LimitExceeded") == 0) {
@@ -198,13 +198,13 @@ cert_err cert_iam_put(cert_aws *aws, const cert_chain *c, const cert_put_opts *o
                                   "could go failed too",
                                   saved);
         else
-            err = cert__error_set(CERT_E_AWS,
-                                  "%s; IAM's server-certificate quota is full: %zu expired "
-                                  "certificate%s under /cloudfront/ that no distribution uses "
-                                  "could go (certprune --yes deletes them), or ask AWS for a "
-                                  "higher quota",
-                                  saved, out->removable_count,
-                                  out->removable_count == 1 ? "" : "s");
+            err =
+                cert__error_set(CERT_E_AWS,
+                                "%s; IAM's server-certificate quota is full: %zu expired "
+                                "certificate%s under /cloudfront/ that no distribution uses "
+                                "could go (certprune --yes deletes them), or ask AWS for a "
+                                "higher quota",
+                                saved, out->removable_count, out->removable_count == 1 ? "" : "s");
     }
 
 done:
@@ -267,9 +267,9 @@ cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE 
         json_object_set_new(lc, "path", json_string(r->path ? r->path : ""));
         /* Where the certificate is, not where it was asked to go: an identical one already in
          * IAM may sit under another path. */
-        json_object_set_new(lc, "cloudfront_usable",
-                            json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path
-                                                                                : r->path)));
+        json_object_set_new(
+            lc, "cloudfront_usable",
+            json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path : r->path)));
         json_object_set_new(lc, "attempts", json_integer(r->attempts));
         if (err < 0) {
             json_t *e = json_object();
@@ -328,16 +328,18 @@ cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE 
                 "nothing to do\n",
                 r->name, r->meta.id, up);
         if (r->meta.path != NULL && !cert_iam_path_cloudfront(r->meta.path))
-            fprintf(f, "  but under %s, which CloudFront cannot use: certls --fix-path %s moves "
-                       "it\n",
+            fprintf(f,
+                    "  but under %s, which CloudFront cannot use: certls --fix-path %s moves "
+                    "it\n",
                     r->meta.path, r->name);
         break;
     case CERT_PUT_DRY_RUN:
-        fprintf(f, "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"
-                   "  Path %s\n  PrivateKey (redacted: %s, %zu characters)\n"
-                   "  CertificateBody:\n%s  CertificateChain:\n%s",
-                r->name, r->path, r->key_type, r->key_len, r->body, r->chain[0] ? r->chain
-                                                                               : "  (none)\n");
+        fprintf(f,
+                "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"
+                "  Path %s\n  PrivateKey (redacted: %s, %zu characters)\n"
+                "  CertificateBody:\n%s  CertificateChain:\n%s",
+                r->name, r->path, r->key_type, r->key_len, r->body,
+                r->chain[0] ? r->chain : "  (none)\n");
         break;
     }
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;

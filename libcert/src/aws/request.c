@@ -404,10 +404,10 @@ static cert_err refresh(cert_aws *aws)
     if (err < 0) {
         cert_aws__creds_clear(&fresh);
         if (aws->have_creds && aws->creds.expiration > now + 60) {
-            cert_aws__log(aws, "credentials: refresh failed (%s); the current ones are valid "
-                               "for %lld s more",
-                          cert_error_last()->message,
-                          (long long)(aws->creds.expiration - now));
+            cert_aws__log(aws,
+                          "credentials: refresh failed (%s); the current ones are valid "
+                          "for %lld s more",
+                          cert_error_last()->message, (long long)(aws->creds.expiration - now));
             cert_error_clear();
             return CERT_OK;
         }

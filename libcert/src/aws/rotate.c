@@ -1,16 +1,18 @@
 /* The renewal pipeline: check, upload, attach, confirm, verify, delete the old certificate. */
+#include "libcert/rotate.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "aws_int.h"
-#include "libcert/rotate.h"
 #include "libcert/split.h"
 #include "util/error_int.h"
 #include "util/pool.h"
 
-static void say(const cert_rotate_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const cert_rotate_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void say(const cert_rotate_opts *o, const char *fmt, ...)
 {
@@ -63,10 +65,10 @@ static void confirm_item(size_t i, void *state, void *ud)
     cert_cf_viewer v;
 
     memset(&v, 0, sizeof(v));
-    if (state == NULL ||
-        (d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED))
+    if (state == NULL || (d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED))
         return;
-    if (cert_cf_config_get(state, d->id, &cfg) == CERT_OK && cert_cf_config_viewer(cfg, &v) == CERT_OK)
+    if (cert_cf_config_get(state, d->id, &cfg) == CERT_OK &&
+        cert_cf_config_viewer(cfg, &v) == CERT_OK)
         c->r->confirmed[i] = v.iam_certificate_id != NULL &&
                              strcmp(v.iam_certificate_id, c->r->attach->cert.id) == 0;
     cert_cf_viewer_clear(&v);
@@ -256,9 +258,10 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
         err = CERT_OK;
         goto finish;
     }
-    say(o, "%s %s (%s)", r->put.status == CERT_PUT_UPLOADED ? "uploaded"
-                         : r->put.status == CERT_PUT_EXISTS ? "already in IAM:"
-                                                            : "would upload",
+    say(o, "%s %s (%s)",
+        r->put.status == CERT_PUT_UPLOADED ? "uploaded"
+        : r->put.status == CERT_PUT_EXISTS ? "already in IAM:"
+                                           : "would upload",
         r->put.name, r->put.meta.id ? r->put.meta.id : "dry run");
 
     /* 3. Attach to every distribution that uses the old certificate (or the ones named). */
@@ -319,8 +322,9 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
     }
     for (size_t i = 0; i < r->attach->count; i++) {
         if (!r->confirmed[i]) {
-            stop(r, CERT_EXIT_AWS, "a distribution does not reference the new certificate after "
-                                   "the update; run again");
+            stop(r, CERT_EXIT_AWS,
+                 "a distribution does not reference the new certificate after "
+                 "the update; run again");
             goto finish;
         }
     }
@@ -439,7 +443,8 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
                 json_array_append_new(al, json_string(d->aliases[k]));
             json_object_set_new(dj, "Aliases", al);
             json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
-            json_object_set_new(dj, "PreviousIAMCertificateId", prev ? json_string(prev) : json_null());
+            json_object_set_new(dj, "PreviousIAMCertificateId",
+                                prev ? json_string(prev) : json_null());
             if (prev == NULL && r->attach->replaced_gone && r->attach->replaced.name != NULL)
                 json_object_set_new(dj, "PreviousServerCertificateName",
                                     json_string(r->attach->replaced.name));
@@ -462,7 +467,8 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
                 json_object_set_new(x, "Id", json_string(r->live[i].distribution));
                 json_object_set_new(x, "alias", json_string(r->live[i].alias));
                 json_object_set_new(x, "ok", json_boolean(r->live[i].ok));
-                json_object_set_new(x, "message", json_string(r->live[i].message ? r->live[i].message : ""));
+                json_object_set_new(x, "message",
+                                    json_string(r->live[i].message ? r->live[i].message : ""));
                 json_array_append_new(lv, x);
             }
             json_object_set_new(o, "verify_live", lv);
@@ -504,7 +510,10 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
             snprintf(gone, sizeof(gone), "unknown: %s, since deleted",
                      r->attach->replaced.name ? r->attach->replaced.name : "");
         fprintf(f, "distribution %s: %s (previous IAMCertificateId %s)%s%s%s%s\n", d->id,
-                cert_attach_state_name(d->state), prev ? prev : gone[0] ? gone : "none",
+                cert_attach_state_name(d->state),
+                prev      ? prev
+                : gone[0] ? gone
+                          : "none",
                 r->confirmed && r->confirmed[i] ? ", confirmed" : "",
                 d->deployed ? ", Deployed" : "", d->message ? ": " : "",
                 d->message ? d->message : "");

@@ -52,8 +52,8 @@ static bool hmac(const unsigned char *key, size_t key_len, const char *data, siz
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 cert_err cert_aws__uri_encode(cert_buf *b, const char *s, size_t len, bool keep_slash)
@@ -344,8 +344,8 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
 
     /* String to sign and the derived key. */
     snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date, req->region, req->service);
-    CERT_TRY(cert__buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", out->amz_date, scope,
-                              creq_hash));
+    CERT_TRY(
+        cert__buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", out->amz_date, scope, creq_hash));
     secret_len = strlen(creds->secret_access_key) + 4;
     secret_key = malloc(secret_len + 1);
     if (secret_key == NULL)

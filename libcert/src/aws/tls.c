@@ -61,8 +61,8 @@ static int dial(const char *host, const char *port, long timeout_ms)
     return fd;
 }
 
-cert_err cert_tls_served_leaf(const char *host, const char *port, const char *sni,
-                              long timeout_ms, X509 **out)
+cert_err cert_tls_served_leaf(const char *host, const char *port, const char *sni, long timeout_ms,
+                              X509 **out)
 {
     cert_err err = CERT_OK;
     SSL_CTX *ctx = NULL;

@@ -175,7 +175,7 @@ cert_err cert_report_build_distribution(cert_aws *aws, const char *id, const cer
     cert_cf_viewer v;
     cert_iam_cert *certs = NULL;
     size_t n = 0;
-    const char *name = NULL, *const *aliases;
+    const char *name = NULL, *const * aliases;
     cert_report_opts ro;
 
     memset(&v, 0, sizeof(v));
@@ -186,18 +186,22 @@ cert_err cert_report_build_distribution(cert_aws *aws, const char *id, const cer
     CERT_TRY(cert_cf_config_get(aws, id, &cfg));
     CERT_TRY(cert_cf_config_viewer(cfg, &v));
     if (v.iam_certificate_id == NULL)
-        CERT_FAIL(CERT_E_INPUT, "distribution %s uses %s, not an IAM certificate; nothing for "
-                                "libcert to check",
-                  id, v.acm_certificate_arn ? "an ACM certificate" : "CloudFront's default "
-                                                                       "certificate");
+        CERT_FAIL(CERT_E_INPUT,
+                  "distribution %s uses %s, not an IAM certificate; nothing for "
+                  "libcert to check",
+                  id,
+                  v.acm_certificate_arn ? "an ACM certificate"
+                                        : "CloudFront's default "
+                                          "certificate");
     CERT_TRY(cert_iam_list(aws, NULL, 0, &certs, &n));
     for (size_t i = 0; i < n && name == NULL; i++) {
         if (strcmp(certs[i].id, v.iam_certificate_id) == 0)
             name = certs[i].name;
     }
     if (name == NULL)
-        CERT_FAIL(CERT_E_AWS, "distribution %s uses IAM certificate %s, which is not in IAM "
-                              "(NoSuchEntity)",
+        CERT_FAIL(CERT_E_AWS,
+                  "distribution %s uses IAM certificate %s, which is not in IAM "
+                  "(NoSuchEntity)",
                   id, v.iam_certificate_id);
     ro.check.host_count = cert_cf_config_aliases(cfg, &aliases);
     ro.check.hosts = aliases;
@@ -339,8 +343,7 @@ cert_exit cert_report_exit_code(const cert_report *r)
     return CERT_EXIT_OK;
 }
 
-cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_text_opts *t,
-                           FILE *f)
+cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_text_opts *t, FILE *f)
 {
     static const cert_text_opts plain = {false, 0};
 

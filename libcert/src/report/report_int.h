@@ -16,7 +16,7 @@ struct cert_report {
     cert_findings *findings;
     int64_t now;
     bool loaded; /* every input loaded */
-    int outcome;           /* the tool's exit code; -1 when not set */
+    int outcome; /* the tool's exit code; -1 when not set */
     char *outcome_msg;
     char **outputs; /* part, path, part, path, ... */
     size_t noutputs;

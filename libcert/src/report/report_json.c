@@ -72,10 +72,10 @@ static json_t *cert_json(const cert_bundle *b, X509 *x, size_t item, bool full)
     unsigned int mdlen = 0;
     const uint8_t *sha = item != SIZE_MAX ? cert_bundle_cert_sha256(b, item) : NULL;
 
-    json_object_set_new(o, "subject", json_string(cert__name_string(X509_get_subject_name(x), buf,
-                                                                    sizeof(buf))));
-    json_object_set_new(o, "issuer", json_string(cert__name_string(X509_get_issuer_name(x), buf,
-                                                                   sizeof(buf))));
+    json_object_set_new(o, "subject",
+                        json_string(cert__name_string(X509_get_subject_name(x), buf, sizeof(buf))));
+    json_object_set_new(o, "issuer",
+                        json_string(cert__name_string(X509_get_issuer_name(x), buf, sizeof(buf))));
     if (full) {
         const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
         BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
@@ -94,8 +94,8 @@ static json_t *cert_json(const cert_bundle *b, X509 *x, size_t item, bool full)
     json_object_set_new(o, "sha256", sha ? json_string(cert__hex32(sha, hex)) : json_null());
     if (full) {
         json_object_set_new(o, "names", names_json(x));
-        json_object_set_new(o, "key", json_string(cert_key_describe(X509_get0_pubkey(x), buf,
-                                                                   sizeof(buf))));
+        json_object_set_new(o, "key",
+                            json_string(cert_key_describe(X509_get0_pubkey(x), buf, sizeof(buf))));
     }
     json_object_set_new(o, "source",
                         item != SIZE_MAX ? source_json(cert_bundle_cert_source(b, item))
@@ -127,8 +127,8 @@ json_t *cert_report__json(const cert_report *r, bool top)
         json_array_append_new(a, json_string(r->inputs[i]));
     json_object_set_new(o, "input", a);
     json_object_set_new(o, "status", json_string(status_name(r)));
-    json_object_set_new(o, "exit_code", json_integer(r->outcome >= 0 ? r->outcome
-                                                                     : (int)cert_report_exit_code(r)));
+    json_object_set_new(o, "exit_code",
+                        json_integer(r->outcome >= 0 ? r->outcome : (int)cert_report_exit_code(r)));
     if (r->outcome_msg != NULL) {
         json_t *oc = json_object();
 
@@ -157,23 +157,22 @@ json_t *cert_report__json(const cert_report *r, bool top)
             json_t *k = json_object();
             char d[128];
 
-            json_object_set_new(k, "type", json_string(cert_key_describe(cert_chain_key(c), d,
-                                                                         sizeof(d))));
+            json_object_set_new(k, "type",
+                                json_string(cert_key_describe(cert_chain_key(c), d, sizeof(d))));
             json_object_set_new(k, "source", source_json(cert_bundle_key_source(b, ki)));
             json_object_set_new(o, "key", k);
         } else {
             json_object_set_new(o, "key", json_null());
         }
         for (size_t i = 0; i < cert_chain_count(c); i++)
-            json_array_append_new(chain, cert_json(b, cert_chain_at(c, i), cert_chain_item_at(c, i),
-                                                   false));
+            json_array_append_new(
+                chain, cert_json(b, cert_chain_at(c, i), cert_chain_item_at(c, i), false));
         json_object_set_new(o, "chain", chain);
         if (root != NULL) {
             size_t item = SIZE_MAX;
             json_t *rj;
 
-            for (size_t i = 0; cert_chain_root_in_bundle(c) && i < cert_bundle_cert_count(b);
-                 i++) {
+            for (size_t i = 0; cert_chain_root_in_bundle(c) && i < cert_bundle_cert_count(b); i++) {
                 if (cert_bundle_cert_at(b, i) == root) {
                     item = i;
                     break;
@@ -205,12 +204,13 @@ json_t *cert_report__json(const cert_report *r, bool top)
                 json_t *co = json_object();
                 char buf[1024], hex[65];
 
-                json_object_set_new(co, "subject",
-                                    json_string(cert__name_string(
-                                        X509_get_subject_name(cert_bundle_cert_at(b, f->item)),
-                                        buf, sizeof(buf))));
-                json_object_set_new(co, "sha256", json_string(cert__hex32(
-                                                      cert_bundle_cert_sha256(b, f->item), hex)));
+                json_object_set_new(
+                    co, "subject",
+                    json_string(cert__name_string(
+                        X509_get_subject_name(cert_bundle_cert_at(b, f->item)), buf, sizeof(buf))));
+                json_object_set_new(
+                    co, "sha256",
+                    json_string(cert__hex32(cert_bundle_cert_sha256(b, f->item), hex)));
                 json_object_set_new(fo, "certificate", co);
             } else {
                 json_object_set_new(fo, "certificate", json_null());
@@ -219,12 +219,15 @@ json_t *cert_report__json(const cert_report *r, bool top)
             json_array_append_new(fa, fo);
         }
         json_object_set_new(o, "findings", fa);
-        json_object_set_new(sum, "errors", json_integer((json_int_t)cert_findings_count_severity(
-                                               r->findings, CERT_SEV_ERROR)));
-        json_object_set_new(sum, "warnings", json_integer((json_int_t)cert_findings_count_severity(
-                                                 r->findings, CERT_SEV_WARNING)));
-        json_object_set_new(sum, "info", json_integer((json_int_t)cert_findings_count_severity(
-                                             r->findings, CERT_SEV_INFO)));
+        json_object_set_new(
+            sum, "errors",
+            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_ERROR)));
+        json_object_set_new(
+            sum, "warnings",
+            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_WARNING)));
+        json_object_set_new(
+            sum, "info",
+            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_INFO)));
         json_object_set_new(o, "summary", sum);
     } else {
         json_object_set_new(o, "findings", json_array());

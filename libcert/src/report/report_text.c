@@ -42,8 +42,8 @@ static void names_line(FILE *f, X509 *x)
     }
 }
 
-static void finding_group(const cert_report *r, const cert_text_opts *t, FILE *f,
-                          cert_severity sev, const char *title, const char *color)
+static void finding_group(const cert_report *r, const cert_text_opts *t, FILE *f, cert_severity sev,
+                          const char *title, const char *color)
 {
     size_t n = cert_findings_count_severity(r->findings, sev);
     char src[400];
@@ -93,9 +93,10 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
         names_line(f, leaf);
         fputc('\n', f);
         if (t->verbosity > 0)
-            fprintf(f, "         from %s\n",
-                    cert_source_describe(cert_bundle_cert_source(r->bundle, cert_chain_leaf_item(c)),
-                                         src, sizeof(src)));
+            fprintf(
+                f, "         from %s\n",
+                cert_source_describe(cert_bundle_cert_source(r->bundle, cert_chain_leaf_item(c)),
+                                     src, sizeof(src)));
         if (cert_chain_key(c) != NULL && t->verbosity > 0)
             fprintf(f, "  key    %s\n",
                     cert_source_describe(cert_bundle_key_source(r->bundle, cert_chain_key_item(c)),
@@ -107,9 +108,9 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
                     cert__name_string(X509_get_subject_name(x), buf, sizeof(buf)));
             if (t->verbosity > 0 && cert_chain_item_at(c, i) != SIZE_MAX)
                 fprintf(f, " [%s]",
-                        cert_source_describe(cert_bundle_cert_source(r->bundle,
-                                                                     cert_chain_item_at(c, i)),
-                                             src, sizeof(src)));
+                        cert_source_describe(
+                            cert_bundle_cert_source(r->bundle, cert_chain_item_at(c, i)), src,
+                            sizeof(src)));
             fputc('\n', f);
         }
         if (root != NULL)
@@ -126,9 +127,8 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
             size_t e = cert_findings_count_severity(r->findings, CERT_SEV_ERROR);
             size_t w = cert_findings_count_severity(r->findings, CERT_SEV_WARNING);
 
-            fprintf(f, "  %s%s%s: %zu error%s, %zu warning%s\n",
-                    col(t, e ? C_RED : C_BOLD), e ? "FAIL" : "OK", col(t, C_OFF), e,
-                    e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+            fprintf(f, "  %s%s%s: %zu error%s, %zu warning%s\n", col(t, e ? C_RED : C_BOLD),
+                    e ? "FAIL" : "OK", col(t, C_OFF), e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
         }
     }
     if (ferror(f))

@@ -10,7 +10,7 @@
 #include "libcert/error.h"
 
 typedef struct cert_buf {
-    char *ptr;   /* NUL-terminated when non-NULL */
+    char *ptr; /* NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
     size_t max;  /* appending past this fails */
@@ -24,8 +24,7 @@ void cert__buf_init(cert_buf *b, size_t max, bool secret);
 cert_err cert__buf_add(cert_buf *b, const void *data, size_t len, const char *what);
 
 /** Append a printf-formatted string. */
-cert_err cert__buf_printf(cert_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+cert_err cert__buf_printf(cert_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /** Free (wiping first when secret) and reset to empty. */
 void cert__buf_free(cert_buf *b);

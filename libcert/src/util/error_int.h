@@ -23,29 +23,29 @@ cert_err cert__error_nomem(void);
 void cert__openssl_reason(char *buf, size_t size);
 
 /* `err` must be a cert_err in scope and `done:` the single exit label. */
-#define CERT_TRY(expr)                                                                         \
-    do {                                                                                       \
-        err = (expr);                                                                          \
-        if (err < 0)                                                                           \
-            goto done;                                                                         \
+#define CERT_TRY(expr)                                                                             \
+    do {                                                                                           \
+        err = (expr);                                                                              \
+        if (err < 0)                                                                               \
+            goto done;                                                                             \
     } while (0)
 
-#define CERT_FAIL(code, ...)                                                                   \
-    do {                                                                                       \
-        err = cert__error_set((code), __VA_ARGS__);                                            \
-        goto done;                                                                             \
+#define CERT_FAIL(code, ...)                                                                       \
+    do {                                                                                           \
+        err = cert__error_set((code), __VA_ARGS__);                                                \
+        goto done;                                                                                 \
     } while (0)
 
-#define CERT_FAIL_SSL(code, ...)                                                               \
-    do {                                                                                       \
-        err = cert__error_openssl((code), __VA_ARGS__);                                        \
-        goto done;                                                                             \
+#define CERT_FAIL_SSL(code, ...)                                                                   \
+    do {                                                                                           \
+        err = cert__error_openssl((code), __VA_ARGS__);                                            \
+        goto done;                                                                                 \
     } while (0)
 
-#define CERT_NOMEM()                                                                           \
-    do {                                                                                       \
-        err = cert__error_nomem();                                                             \
-        goto done;                                                                             \
+#define CERT_NOMEM()                                                                               \
+    do {                                                                                           \
+        err = cert__error_nomem();                                                                 \
+        goto done;                                                                                 \
     } while (0)
 
 #endif

@@ -233,8 +233,7 @@ cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force)
         if (rename(t->tmp_path, t->final_path) != 0)
             return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
                                    strerror(errno));
-    } else if (renameat2(AT_FDCWD, t->tmp_path, AT_FDCWD, t->final_path, RENAME_NOREPLACE) !=
-               0) {
+    } else if (renameat2(AT_FDCWD, t->tmp_path, AT_FDCWD, t->final_path, RENAME_NOREPLACE) != 0) {
         int e = errno;
 
         if (e == EEXIST)
@@ -248,9 +247,9 @@ cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force)
         if (link(t->tmp_path, t->final_path) != 0) {
             e = errno;
             if (e == EEXIST)
-                return cert__error_set(
-                    CERT_E_EXISTS, "%s: already exists; remove it or use --force to overwrite",
-                    t->final_path);
+                return cert__error_set(CERT_E_EXISTS,
+                                       "%s: already exists; remove it or use --force to overwrite",
+                                       t->final_path);
             return cert__error_set(CERT_E_IO, "%s: cannot move into place: %s", t->final_path,
                                    strerror(e));
         }

@@ -7,8 +7,8 @@
 #include "libcert/error.h"
 
 typedef struct cert_pool_ops {
-    void *(*init)(void *ud);               /* per-thread state (may return NULL) */
-    void (*fini)(void *state, void *ud);   /* free it */
+    void *(*init)(void *ud);             /* per-thread state (may return NULL) */
+    void (*fini)(void *state, void *ud); /* free it */
     void (*item)(size_t i, void *state, void *ud);
 } cert_pool_ops;
 

@@ -58,8 +58,8 @@ bool cert__asn1_time_get(const ASN1_TIME *t, int64_t *out)
 
     if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
         return false;
-    *out = cert__time_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+    *out = cert__time_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                 tm.tm_min, tm.tm_sec);
     return true;
 }
 
@@ -138,8 +138,7 @@ cert_err cert__time_parse(const char *text, int64_t *out)
     } else if (*p == '+' || *p == '-') {
         sign = *p == '+' ? 1 : -1;
         p++;
-        if (!digits(&p, 2, &oh) || !expect(&p, ":") || !digits(&p, 2, &om) || oh > 23 ||
-            om > 59)
+        if (!digits(&p, 2, &oh) || !expect(&p, ":") || !digits(&p, 2, &om) || oh > 23 || om > 59)
             goto bad;
     } else {
         goto bad;
@@ -153,6 +152,5 @@ cert_err cert__time_parse(const char *text, int64_t *out)
     return CERT_OK;
 bad:
     return cert__error_set(CERT_E_INVALID,
-                           "%s: not a time; give RFC 3339 (2026-01-01T00:00:00Z) or @EPOCH",
-                           text);
+                           "%s: not a time; give RFC 3339 (2026-01-01T00:00:00Z) or @EPOCH", text);
 }

@@ -166,8 +166,8 @@ cert_err cert_bundle__add_cert(load_ctx *ctx, X509 *x509, cert_source src)
     return CERT_OK;
 }
 
-cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len,
-                                   cert_source src, bool aux)
+cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len, cert_source src,
+                                   bool aux)
 {
     cert_bundle *b = ctx->b;
     uint8_t md[32];
@@ -195,7 +195,8 @@ cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len
             x = NULL;
         if (x == NULL || p != der + len) {
             X509_free(x);
-            return cert__error_openssl(CERT_E_INPUT, "%s: not a valid DER certificate; the block is "
+            return cert__error_openssl(CERT_E_INPUT,
+                                       "%s: not a valid DER certificate; the block is "
                                        "damaged, get a fresh copy of the file",
                                        cert_bundle__where(ctx, where, sizeof(where)));
         }
@@ -283,8 +284,9 @@ static cert_err load_bytes(load_ctx *ctx, const uint8_t *data, size_t len)
     if (len == 0) {
         if (ctx->in_dir)
             return CERT_OK;
-        return cert__error_set(CERT_E_INPUT, "%s: empty input; give a PEM, DER, PKCS#12 or "
-                                             "PKCS#7 file",
+        return cert__error_set(CERT_E_INPUT,
+                               "%s: empty input; give a PEM, DER, PKCS#12 or "
+                               "PKCS#7 file",
                                ctx->name);
     }
     if (has_pem(data, len)) {
@@ -370,7 +372,7 @@ static cert_err load_dir(cert_bundle *b, const char *path, const cert_bundle_opt
 
     if (d == NULL)
         return cert__error_set(CERT_E_IO, "%s: cannot open the directory (%s); check the path",
-                              path, strerror(errno));
+                               path, strerror(errno));
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.')
             continue;
@@ -399,7 +401,8 @@ static cert_err load_dir(cert_bundle *b, const char *path, const cert_bundle_opt
             goto done;
     }
     if (b->ncerts == before_c && b->nkeys == before_k)
-        CERT_FAIL(CERT_E_INPUT, "%s: no certificate or key found in this directory; give the "
+        CERT_FAIL(CERT_E_INPUT,
+                  "%s: no certificate or key found in this directory; give the "
                   "directory that holds the certificate files",
                   path);
 

@@ -36,7 +36,8 @@ cert_err cert_bundle__load_pkcs7(load_ctx *ctx, const uint8_t *der, size_t len, 
         CERT_FAIL(CERT_E_INPUT, "%s: PKCS#7 too large", ctx->name);
     p7 = d2i_PKCS7(NULL, &p, llen);
     if (p7 == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#7 structure; the file is damaged, get a fresh copy",
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: not a valid PKCS#7 structure; the file is damaged, get a fresh copy",
                       cert_bundle__where(ctx, where, sizeof(where)));
     if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
         certs = p7->d.sign->cert;
@@ -94,8 +95,8 @@ cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_
         CERT_FAIL(CERT_E_INPUT, "%s: too large", what);
     sig = d2i_X509_SIG(NULL, &p, llen);
     if (sig == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid encrypted PKCS#8 key; get a fresh copy of the file",
-                      what);
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: not a valid encrypted PKCS#8 key; get a fresh copy of the file", what);
     X509_SIG_get0(sig, &alg, NULL);
     /* Read the KDF's cost from the file before running it. */
     CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
@@ -105,13 +106,15 @@ cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_
     p8 = PKCS8_decrypt(sig, pass, ipl);
     if (p8 == NULL) {
         cert_passin__reject(ctx->opts->passin);
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: cannot decrypt the key: wrong passphrase; give the right one "
                       "with --passin",
                       what);
     }
     pkey = EVP_PKCS82PKEY(p8);
     if (pkey == NULL)
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: decrypted, but not a valid private key; get a fresh copy of the "
+        CERT_FAIL_SSL(CERT_E_INPUT,
+                      "%s: decrypted, but not a valid private key; get a fresh copy of the "
                       "file",
                       what);
     src = cert_bundle__source(ctx, CERT_ITEM_KEY, fmt);
@@ -145,7 +148,8 @@ static cert_err p12_bag(load_ctx *ctx, const PKCS12_SAFEBAG *bag, const char *pa
         CERT_TRY(cert_bundle__count_item(ctx));
         x = PKCS12_SAFEBAG_get1_cert(bag);
         if (x == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid certificate; export the PKCS#12 file again", what);
+            CERT_FAIL_SSL(CERT_E_INPUT,
+                          "%s: not a valid certificate; export the PKCS#12 file again", what);
         src = cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_PKCS12);
         src.member = *member;
         err = cert_bundle__add_cert(ctx, x, src);
@@ -169,7 +173,8 @@ static cert_err p12_bag(load_ctx *ctx, const PKCS12_SAFEBAG *bag, const char *pa
         CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
         p8 = PKCS12_decrypt_skey(bag, pass, ipl);
         if (p8 == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+            CERT_FAIL_SSL(CERT_E_INPUT,
+                          "%s: cannot decrypt the key: wrong passphrase; give the right one "
                           "with --passin",
                           what);
         pkey = EVP_PKCS82PKEY(p8);
@@ -251,8 +256,8 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
         }
     } else {
         /* No MAC to test a passphrase with: take one if given, else try "". */
-        if (ctx->opts->passin != NULL && cert_passin__get(ctx->opts->passin, ctx->name, &pass,
-                                                          &plen) == CERT_OK) {
+        if (ctx->opts->passin != NULL &&
+            cert_passin__get(ctx->opts->passin, ctx->name, &pass, &plen) == CERT_OK) {
             if (!cert__size_to_int(plen, &ipl))
                 CERT_FAIL(CERT_E_INPUT, "%s: passphrase too long", ctx->name);
         } else {
@@ -279,17 +284,17 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
             bags = PKCS12_unpack_p7encdata(p7, pass, ipl);
             if (bags == NULL) {
                 if (!PKCS12_mac_present(p12) && ctx->opts->passin == NULL)
-                    CERT_FAIL_SSL(CERT_E_INPUT,
-                                  "%s: encrypted; give its passphrase with --passin", what);
-                CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt; give the right passphrase with --passin",
-                              what);
+                    CERT_FAIL_SSL(CERT_E_INPUT, "%s: encrypted; give its passphrase with --passin",
+                                  what);
+                CERT_FAIL_SSL(CERT_E_INPUT,
+                              "%s: cannot decrypt; give the right passphrase with --passin", what);
             }
         } else {
             continue;
         }
         if (bags == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed; export it again", ctx->name,
-                          i + 1);
+            CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed; export it again",
+                          ctx->name, i + 1);
         for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++)
             CERT_TRY(p12_bag(ctx, sk_PKCS12_SAFEBAG_value(bags, j), pass, ipl, &member));
         sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
@@ -326,9 +331,9 @@ cert_err cert_bundle__load_der(load_ctx *ctx, const uint8_t *data, size_t len)
 
             if (err < 0)
                 return err;
-            return cert_bundle__add_cert_der(
-                ctx, data, (size_t)(p - data),
-                cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_DER), false);
+            return cert_bundle__add_cert_der(ctx, data, (size_t)(p - data),
+                                             cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_DER),
+                                             false);
         }
     }
     p = data;

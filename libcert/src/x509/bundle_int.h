@@ -43,14 +43,14 @@ typedef struct load_ctx {
     const char *name; /* owned by b->names */
     size_t ncert;     /* certificates seen in this file so far */
     size_t nkey;
-    size_t block;     /* PEM block being handled */
-    size_t line;      /* its BEGIN line */
-    bool in_dir;      /* loaded as part of a directory */
+    size_t block; /* PEM block being handled */
+    size_t line;  /* its BEGIN line */
+    bool in_dir;  /* loaded as part of a directory */
 } load_ctx;
 
 /* Record a certificate from DER bytes (the cache is consulted first). */
-cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len,
-                                   cert_source src, bool aux);
+cert_err cert_bundle__add_cert_der(load_ctx *ctx, const uint8_t *der, size_t len, cert_source src,
+                                   bool aux);
 /* Record a parsed certificate; takes ownership of x509 (also on failure). */
 cert_err cert_bundle__add_cert(load_ctx *ctx, X509 *x509, cert_source src);
 /* Record a key; takes ownership of pkey (also on failure). */
@@ -66,8 +66,7 @@ const char *cert_bundle__where(const load_ctx *ctx, char *buf, size_t size);
 /* Loaders. */
 cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len);
 cert_err cert_bundle__load_der(load_ctx *ctx, const uint8_t *data, size_t len);
-cert_err cert_bundle__load_pkcs7(load_ctx *ctx, const uint8_t *der, size_t len,
-                                 cert_format fmt);
+cert_err cert_bundle__load_pkcs7(load_ctx *ctx, const uint8_t *der, size_t len, cert_format fmt);
 cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len);
 cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_t len,
                                         cert_format fmt);

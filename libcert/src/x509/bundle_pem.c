@@ -1,6 +1,6 @@
 /* PEM input: blocks in any order, any text around them, LF or CRLF, a BOM, trailing blanks. */
-#include <openssl/evp.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <string.h>
 
@@ -54,8 +54,8 @@ static bool span_is(span s, const char *lit)
 
 static bool is_b64(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
 }
 
 /* The body of a block: optional RFC 1421 headers (Proc-Type, DEK-Info), a blank line, then
@@ -129,8 +129,7 @@ static cert_err decode_block(load_ctx *ctx, pem_block *blk, cert_buf *der, cert_
             for (size_t off = 0; off < s.len;) {
                 size_t n = s.len - off > 64 ? 64 : s.len - off;
 
-                if (EVP_DecodeUpdate(ec, out, &outl, (const unsigned char *)s.p + off, (int)n) <
-                    0)
+                if (EVP_DecodeUpdate(ec, out, &outl, (const unsigned char *)s.p + off, (int)n) < 0)
                     CERT_FAIL(CERT_E_INPUT,
                               "%s: line %zu: malformed base64; the block is damaged, get a "
                               "fresh copy of the file",
@@ -236,7 +235,8 @@ static cert_err load_key_pem(load_ctx *ctx, pem_block *blk)
         if (blk->encrypted) {
             if (ctx->opts->passin != NULL)
                 cert_passin__reject(ctx->opts->passin);
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: cannot decrypt the key: wrong passphrase; give the right one "
+            CERT_FAIL_SSL(CERT_E_INPUT,
+                          "%s: cannot decrypt the key: wrong passphrase; give the right one "
                           "with --passin",
                           where);
         }
@@ -300,16 +300,15 @@ static cert_err handle_block(load_ctx *ctx, pem_block *blk)
         bool aux = span_is(blk->label, "TRUSTED CERTIFICATE");
 
         CERT_TRY(decode_block(ctx, blk, &der, NULL));
-        err = cert_bundle__add_cert_der(ctx, (const uint8_t *)der.ptr, der.len,
-                                        cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_PEM),
-                                        aux);
+        err =
+            cert_bundle__add_cert_der(ctx, (const uint8_t *)der.ptr, der.len,
+                                      cert_bundle__source(ctx, CERT_ITEM_CERT, CERT_FMT_PEM), aux);
     } else if (span_is(blk->label, "PKCS7") || span_is(blk->label, "CERTIFICATE CHAIN")) {
         CERT_TRY(decode_block(ctx, blk, &der, NULL));
         err = cert_bundle__load_pkcs7(ctx, (const uint8_t *)der.ptr, der.len, CERT_FMT_PEM);
     } else if (span_is(blk->label, "ENCRYPTED PRIVATE KEY")) {
         CERT_TRY(decode_block(ctx, blk, &der, NULL));
-        err = cert_bundle__load_p8_encrypted(ctx, (const uint8_t *)der.ptr, der.len,
-                                             CERT_FMT_PEM);
+        err = cert_bundle__load_p8_encrypted(ctx, (const uint8_t *)der.ptr, der.len, CERT_FMT_PEM);
     } else if (span_is(blk->label, "PRIVATE KEY") || span_is(blk->label, "ANY PRIVATE KEY") ||
                span_is(blk->label, "RSA PRIVATE KEY") || span_is(blk->label, "EC PRIVATE KEY") ||
                span_is(blk->label, "DSA PRIVATE KEY")) {
@@ -380,8 +379,8 @@ cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len)
                                            "%s: ends at line %zu with \"%.*s\", which does not "
                                            "match BEGIN %.*s; the file is damaged",
                                            cert_bundle__where(ctx, where, sizeof(where)), qline,
-                                           (int)(t.len > 80 ? 80 : t.len), t.p,
-                                           (int)blk.label.len, blk.label.p);
+                                           (int)(t.len > 80 ? 80 : t.len), t.p, (int)blk.label.len,
+                                           blk.label.p);
                 blk.body_end = q;
                 found = true;
                 next = qnext;

@@ -6,37 +6,38 @@
  * authority key identifier to agree (X509_check_issued), and the child's signature to verify
  * with the issuer's key. The input order is never used to decide anything.
  */
+#include "libcert/chain.h"
+
 #include <ctype.h>
 #include <openssl/err.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bundle_int.h"
-#include "libcert/chain.h"
 #include "libcert/key.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 #include "x509_int.h"
 
-#define MAX_DEPTH 12         /* certificates in one path */
-#define MAX_PATHS 64         /* complete paths remembered */
-#define MAX_STEPS 20000      /* path-search steps */
-#define MAX_SIG_CHECKS 4096  /* signature verifications per build */
+#define MAX_DEPTH 12        /* certificates in one path */
+#define MAX_PATHS 64        /* complete paths remembered */
+#define MAX_STEPS 20000     /* path-search steps */
+#define MAX_SIG_CHECKS 4096 /* signature verifications per build */
 
 typedef struct cnode {
     X509 *x;     /* borrowed from the bundle, or a reference we hold (store) */
     size_t item; /* bundle index, SIZE_MAX for a store certificate */
     bool store;
-    int self_signed;           /* -1 not yet known */
-    size_t *in_iss, n_in_iss;  /* issuers among the bundle's certificates */
+    int self_signed;          /* -1 not yet known */
+    size_t *in_iss, n_in_iss; /* issuers among the bundle's certificates */
     bool in_iss_done;
-    size_t *st_iss, n_st_iss;  /* issuers from the trust store */
+    size_t *st_iss, n_st_iss; /* issuers from the trust store */
     bool st_iss_done;
-    bool issued_other;         /* issued another bundle certificate */
+    bool issued_other; /* issued another bundle certificate */
 } cnode;
 
 typedef enum { END_SELF, END_ANCHOR, END_INCOMPLETE } path_end;
@@ -170,8 +171,9 @@ static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SHA_DIGEST_
 
     if (!(X509_get_extension_flags(child) & EXFLAG_CA))
         return false;
-    return X509_digest(child, EVP_sha1(), key, &n1) && X509_digest(parent, EVP_sha1(), key + 20, &n2) &&
-           n1 == SHA_DIGEST_LENGTH && n2 == SHA_DIGEST_LENGTH;
+    return X509_digest(child, EVP_sha1(), key, &n1) &&
+           X509_digest(parent, EVP_sha1(), key + 20, &n2) && n1 == SHA_DIGEST_LENGTH &&
+           n2 == SHA_DIGEST_LENGTH;
 }
 
 static size_t sig_slot(const unsigned char *key)
@@ -352,7 +354,7 @@ done:
 /* Whether an input self-signed certificate is a trust anchor (same subject and key). */
 static bool in_store(builder *bd, X509 *x)
 {
-    STACK_OF(X509) *sk;
+    STACK_OF(X509) * sk;
     bool found = false;
 
     if (bd->store == NULL)
@@ -560,9 +562,8 @@ static cert_err ambiguous(builder *bd, const size_t *cands, size_t n, const char
                  cert_source_describe(cert_bundle_cert_source(bd->b, nd->item), src, sizeof(src)));
         off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s", line);
     }
-    return cert__error_set(CERT_E_INPUT,
-                           "%s; pick one with --leaf SUBJECT, DNS name or SHA-256 fingerprint",
-                           msg);
+    return cert__error_set(
+        CERT_E_INPUT, "%s; pick one with --leaf SUBJECT, DNS name or SHA-256 fingerprint", msg);
 }
 
 /* Keep only the end-entity candidates when there are any (a CA is a leaf only when nothing else
@@ -732,8 +733,7 @@ static cert_err verify_path(builder *bd, cert_chain *c, const cpath *p)
 
         c->trust = CERT_TRUST_UNTRUSTED;
         snprintf(reason, sizeof(reason), "%s%s%s",
-                 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)),
-                 at ? " at " : "",
+                 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)), at ? " at " : "",
                  at ? cert__name_string(X509_get_subject_name(at), subj, sizeof(subj)) : "");
         c->trust_reason = strdup(reason);
         if (c->trust_reason == NULL)
@@ -747,13 +747,12 @@ done:
     return err;
 }
 
-static cert_err finish(builder *bd, cert_chain *c, const cpath *best, const cpath *all,
-                       size_t nall)
+static cert_err finish(builder *bd, cert_chain *c, const cpath *best, const cpath *all, size_t nall)
 {
     cert_err err = CERT_OK;
     size_t top = best->n - 1;
-    bool top_is_root = best->end == END_SELF || (best->end == END_ANCHOR &&
-                                                 is_self_signed(bd, best->nodes[top]));
+    bool top_is_root =
+        best->end == END_SELF || (best->end == END_ANCHOR && is_self_signed(bd, best->nodes[top]));
     size_t last_inter = top_is_root ? top : best->n; /* exclusive end of the intermediates */
     char name[600];
 
@@ -794,9 +793,8 @@ static cert_err finish(builder *bd, cert_chain *c, const cpath *best, const cpat
     /* Trust. */
     if (best->end == END_INCOMPLETE) {
         c->trust = CERT_TRUST_INCOMPLETE;
-        c->missing_issuer = strdup(
-            cert__name_string(X509_get_issuer_name(bd->nodes[best->nodes[top]].x), name,
-                              sizeof(name)));
+        c->missing_issuer = strdup(cert__name_string(
+            X509_get_issuer_name(bd->nodes[best->nodes[top]].x), name, sizeof(name)));
         if (c->missing_issuer == NULL)
             CERT_NOMEM();
     } else if (!best->trusted) {

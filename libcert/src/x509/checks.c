@@ -2,6 +2,8 @@
  * The rule set. Each code has one severity (the catalogue below); --allow downgrades an error to
  * a warning and says so.
  */
+#include "libcert/checks.h"
+
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -10,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcert/checks.h"
 #include "libcert/key.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
@@ -139,11 +140,11 @@ typedef struct ctx {
     cert_findings *f;
 } ctx;
 
-static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src,
-                    const char *fmt, ...) CERT_PRINTF(5, 6);
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
+                    ...) CERT_PRINTF(5, 6);
 
-static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src,
-                    const char *fmt, ...)
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
+                    ...)
 {
     cert_findings *f = c->f;
     finding_int *fi;
@@ -506,23 +507,24 @@ static cert_err check_limits(ctx *c)
     }
     if (total > IAM_CHAIN_MAX) {
         err = add(c, "limit.chain", SIZE_MAX, NULL,
-                  "the chain is %zu characters as PEM; IAM takes at most %d", total,
-                  IAM_CHAIN_MAX);
+                  "the chain is %zu characters as PEM; IAM takes at most %d", total, IAM_CHAIN_MAX);
         if (err < 0)
             return err;
     }
     /* A key CloudFront takes (RSA <= 4096, P-256) is under 3,300 characters as PKCS#8 PEM:
      * encode only the others, to measure them. */
-    if (key != NULL && (EVP_PKEY_get_bits(key) > 4096 || EVP_PKEY_get_base_id(key) == EVP_PKEY_DSA)) {
+    if (key != NULL &&
+        (EVP_PKEY_get_bits(key) > 4096 || EVP_PKEY_get_base_id(key) == EVP_PKEY_DSA)) {
         char *pem = NULL;
         size_t len = 0;
 
         if (cert_key_write_pem(key, CERT_KEY_PKCS8, &pem, &len) == CERT_OK) {
             cert_secret_free(pem, len);
             if (len > IAM_KEY_MAX)
-                return add(c, "limit.key", SIZE_MAX, cert_bundle_key_source(c->b, cert_chain_key_item(c->chain)),
-                           "the private key is %zu characters as PEM; IAM takes at most %d",
-                           len, IAM_KEY_MAX);
+                return add(c, "limit.key", SIZE_MAX,
+                           cert_bundle_key_source(c->b, cert_chain_key_item(c->chain)),
+                           "the private key is %zu characters as PEM; IAM takes at most %d", len,
+                           IAM_KEY_MAX);
         }
         cert_error_clear();
     }

@@ -1,4 +1,6 @@
 /* Keys: match, describe, export. */
+#include "libcert/key.h"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
@@ -10,7 +12,6 @@
 #include <string.h>
 
 #include "bundle_int.h"
-#include "libcert/key.h"
 #include "util/error_int.h"
 
 bool cert_key_matches(const X509 *cert, const EVP_PKEY *key)
@@ -88,8 +89,7 @@ void cert_secret_free(void *ptr, size_t len)
     free(ptr);
 }
 
-cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out,
-                            size_t *len_out)
+cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out, size_t *len_out)
 {
     cert_err err = CERT_OK;
     BIO *bio = NULL;

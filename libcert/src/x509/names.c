@@ -80,8 +80,8 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
 
         cert__name_cn(X509_get_subject_name(cert), cn, sizeof(cn));
         if (cn[0] != '\0')
-            found = wildcard_host ? OPENSSL_strcasecmp(cn, host) == 0
-                                  : dns_match(cn, strlen(cn), host);
+            found =
+                wildcard_host ? OPENSSL_strcasecmp(cn, host) == 0 : dns_match(cn, strlen(cn), host);
     }
     return found;
 }

@@ -63,7 +63,9 @@ cert_err cert_passin_new(const char *spec, bool batch, cert_passin **out)
         }
         if (src != SRC_PASS && *arg == '\0')
             return cert__error_set(CERT_E_INVALID, "--passin: the %s form needs an argument",
-                                   src == SRC_ENV ? "env:" : src == SRC_FILE ? "file:" : "fd:");
+                                   src == SRC_ENV    ? "env:"
+                                   : src == SRC_FILE ? "file:"
+                                                     : "fd:");
     }
     p = calloc(1, sizeof(*p));
     if (p == NULL)
@@ -176,8 +178,8 @@ static cert_err resolve(cert_passin *p, const char *for_name)
                                    for_name, p->arg);
         n = strlen(v);
         if (n >= sizeof(p->pass))
-            return cert__error_set(CERT_E_INPUT, "--passin env:%s: longer than %d bytes",
-                                   p->arg, PASS_MAX - 1);
+            return cert__error_set(CERT_E_INPUT, "--passin env:%s: longer than %d bytes", p->arg,
+                                   PASS_MAX - 1);
         memcpy(p->pass, v, n + 1);
         p->len = n;
         return CERT_OK;

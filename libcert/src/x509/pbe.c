@@ -54,8 +54,8 @@ static cert_err need_cipher(const char *name, const char *what)
             return err;
         c = EVP_CIPHER_fetch(NULL, name, NULL);
         if (c == NULL)
-            return cert__error_openssl(CERT_E_INPUT,
-                                       "%s: encryption algorithm %s is not supported", what, name);
+            return cert__error_openssl(CERT_E_INPUT, "%s: encryption algorithm %s is not supported",
+                                       what, name);
     }
     EVP_CIPHER_free(c);
     return CERT_OK;
@@ -66,8 +66,7 @@ cert_err cert_pbe__check_cipher_name(const char *name, const char *what)
     return need_cipher(name, what);
 }
 
-static cert_err check_iter(const ASN1_INTEGER *iter, const cert_bundle_opts *opts,
-                           const char *what)
+static cert_err check_iter(const ASN1_INTEGER *iter, const cert_bundle_opts *opts, const char *what)
 {
     int64_t n;
 
@@ -82,8 +81,7 @@ static cert_err check_iter(const ASN1_INTEGER *iter, const cert_bundle_opts *opt
     return CERT_OK;
 }
 
-static cert_err check_pbes2(const X509_ALGOR *alg, const cert_bundle_opts *opts,
-                            const char *what)
+static cert_err check_pbes2(const X509_ALGOR *alg, const cert_bundle_opts *opts, const char *what)
 {
     cert_err err = CERT_OK;
     PBE2PARAM *pbe2 = NULL;

@@ -1,14 +1,15 @@
 /* Split: the chain as cert.pem, chain.pem, key.pem, fullchain.pem; all or nothing. */
+#include "libcert/split.h"
+
 #include <errno.h>
+#include <openssl/pem.h>
 #include <pthread.h>
 #include <signal.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "libcert/split.h"
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/file.h"

@@ -26,7 +26,8 @@ static cert_err add_file(X509_STORE *store, const char *file)
         return cert__error_set(CERT_E_IO, "%s: cannot read the CA file (%s); check the path", file,
                                strerror(errno));
     if (X509_STORE_load_file(store, file) != 1)
-        return cert__error_openssl(CERT_E_INPUT, "%s: not a PEM file of CA certificates; give the root(s) as PEM", file);
+        return cert__error_openssl(
+            CERT_E_INPUT, "%s: not a PEM file of CA certificates; give the root(s) as PEM", file);
     return CERT_OK;
 }
 

@@ -1,8 +1,8 @@
 #include <arpa/inet.h>
 #include <openssl/bio.h>
+#include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
-#include <openssl/x509.h>
 #include <string.h>
 
 #include "util/time_int.h"
@@ -89,7 +89,8 @@ size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), v
         if (g->type == GEN_DNS) {
             int len = ASN1_STRING_length(g->d.dNSName);
 
-            snprintf(buf, sizeof(buf), "%.*s", len, (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+            snprintf(buf, sizeof(buf), "%.*s", len,
+                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
         } else if (g->type == GEN_IPADD) {
             const unsigned char *ip = ASN1_STRING_get0_data(g->d.iPAddress);
             int len = ASN1_STRING_length(g->d.iPAddress);
