@@ -21,6 +21,7 @@
 #include "aws_int.h"
 #include "libcert/checks.h"
 #include "util/error_int.h"
+#include "util/json.h"
 #include "util/pool.h"
 #include "util/time_int.h"
 
@@ -773,9 +774,8 @@ cert_err cert_attach_write(const cert_attach_result *r, bool json, FILE *f)
         if (r->message != NULL)
             json_object_set_new(lc, "error", json_string(r->message));
         json_object_set_new(o, "libcert", lc);
-        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
         json_decref(o);
-        fputc('\n', f);
         return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the result");
     }
     if (r->message != NULL && r->count == 0)

@@ -7,6 +7,7 @@
 #include "aws_int.h"
 #include "libcert/checks.h"
 #include "util/error_int.h"
+#include "util/json.h"
 #include "util/time_int.h"
 
 struct cert_inventory {
@@ -222,9 +223,8 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
         json_object_set_new(lc, "now",
                             json_string(cert_aws_time_format(inv->now, (char[32]){0}, 32)));
         json_object_set_new(o, "libcert", lc);
-        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
         json_decref(o);
-        fputc('\n', f);
         if (shown_out)
             *shown_out = count;
         return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the list");
@@ -394,9 +394,8 @@ cert_err cert_prune_write(const cert_prune_item *v, size_t n, bool yes, bool jso
                             json_string("certificates used only by Elastic Load "
                                         "Balancing are not visible here"));
         json_object_set_new(o, "libcert", lc);
-        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
         json_decref(o);
-        fputc('\n', f);
         return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the result");
     }
     if (n == 0)

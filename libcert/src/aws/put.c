@@ -10,6 +10,7 @@
 #include "libcert/inventory.h"
 #include "libcert/split.h"
 #include "util/error_int.h"
+#include "util/json.h"
 #include "util/time_int.h"
 
 static const cert_put_opts default_opts = CERT_PUT_OPTS_INIT;
@@ -299,9 +300,8 @@ cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE 
             json_object_set_new(lc, "removable", a);
         }
         json_object_set_new(o, "libcert", lc);
-        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
         json_decref(o);
-        fputc('\n', f);
         return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the result");
     }
     if (err < 0) {

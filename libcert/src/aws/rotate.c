@@ -9,6 +9,7 @@
 #include "aws_int.h"
 #include "libcert/split.h"
 #include "util/error_int.h"
+#include "util/json.h"
 #include "util/pool.h"
 
 static void say(const cert_rotate_opts *o, const char *fmt, ...)
@@ -492,9 +493,8 @@ cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f)
         if (r->message != NULL)
             json_object_set_new(lc, "error", json_string(r->message));
         json_object_set_new(o, "libcert", lc);
-        rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
         json_decref(o);
-        fputc('\n', f);
         return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the result");
     }
     if (r->put.name[0] != '\0')

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_int.h"
+#include "util/json.h"
 
 /* The largest XML answer libcert reads (ListServerCertificates with 1,000 items is ~500 KB). */
 #define XML_MAX (32u << 20)
@@ -141,8 +142,7 @@ cert_err cert_aws_write_json_failure(const char *list_key, int exit_code, const 
     }
     json_object_set_new(lc, "error", e);
     json_object_set_new(o, "libcert", lc);
-    rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
     json_decref(o);
-    fputc('\n', f);
     return rc == 0 ? CERT_OK : CERT_E_IO;
 }

@@ -6,6 +6,7 @@
 #include "libcert/iam.h"
 #include "report_int.h"
 #include "util/error_int.h"
+#include "util/json.h"
 #include "util/time_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
@@ -353,15 +354,13 @@ cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_tex
         return CERT_OK;
     if (fmt == CERT_OUTPUT_JSON) {
         json_t *j = cert_report__json(r, true);
-        int rc;
+        cert_err err;
 
         if (j == NULL)
             return cert__error_nomem();
-        rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        err = cert__json_write(j, f);
         json_decref(j);
-        if (rc != 0 || fputc('\n', f) == EOF)
-            return cert__error_set(CERT_E_IO, "cannot write the report: %s", "output error");
-        return CERT_OK;
+        return err;
     }
     return cert_report__text(r, t ? t : &plain, f);
 }
