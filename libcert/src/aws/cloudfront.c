@@ -93,36 +93,64 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
 
-cert_err cert_cf__parse_list_page(xmlDoc *doc, cert_cf_dist **v, size_t *n, size_t *cap, bool *more,
-                                  char **marker)
+typedef struct list_page {
+    cert_cf_dist **v;
+    size_t *n, *cap;
+    bool *more;
+    char **marker;
+} list_page;
+
+static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
 {
-    xmlNode *list = cert_aws__xml_find(xmlDocGetRootElement(doc), "DistributionList");
-    xmlNode *items = cert_aws__xml_child(list, "Items");
+    list_page *p = ud;
+    char *t;
+    cert_err err;
+
+    if (pick == 1 || pick == 2) { /* IsTruncated, NextMarker */
+        if ((t = cert_aws__xml_text(node)) == NULL)
+            return cert__error_nomem();
+        if (pick == 1) {
+            *p->more = strcmp(t, "true") == 0;
+            free(t);
+        } else {
+            free(*p->marker);
+            *p->marker = t;
+        }
+        return CERT_OK;
+    }
+    if (*p->n == *p->cap) {
+        size_t ncap = *p->cap ? *p->cap * 2 : 32;
+        cert_cf_dist *nv = realloc(*p->v, ncap * sizeof(*nv));
+
+        if (nv == NULL)
+            return cert__error_nomem();
+        *p->v = nv;
+        *p->cap = ncap;
+    }
+    err = parse_summary(node, &(*p->v)[*p->n]);
+    (*p->n)++; /* cleared even when partly parsed */
+    return err;
+}
+
+cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v, size_t *n,
+                                  size_t *cap, bool *more, char **marker)
+{
+    static const cert_aws_xml_pick picks[] = {
+        {"Items", "DistributionSummary"},
+        {"DistributionList", "IsTruncated"},
+        {"DistributionList", "NextMarker"},
+    };
+    list_page p = {v, n, cap, more, marker};
     cert_err err;
 
     *more = false;
     *marker = NULL;
-    for (xmlNode *s = items ? items->children : NULL; s != NULL; s = s->next) {
-        if (s->type != XML_ELEMENT_NODE)
-            continue;
-        if (*n == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 32;
-            cert_cf_dist *nv = realloc(*v, ncap * sizeof(*nv));
-
-            if (nv == NULL)
-                return cert__error_nomem();
-            *v = nv;
-            *cap = ncap;
-        }
-        err = parse_summary(s, &(*v)[*n]);
-        (*n)++; /* cleared even when partly parsed */
-        if (err < 0)
-            return err;
+    err = cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
+    if (err < 0 || !*more) {
+        free(*marker);
+        *marker = NULL;
     }
-    *more = text_is(list, "IsTruncated", "true");
-    if (*more)
-        *marker = cert_aws__xml_child_text(list, "NextMarker");
-    return CERT_OK;
+    return err;
 }
 
 cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
@@ -138,7 +166,6 @@ cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
         cert_buf q;
         aws_request req;
         aws_response resp;
-        xmlDoc *doc = NULL;
         bool more = false;
 
         cert__buf_init(&q, (size_t)-2, false);
@@ -158,16 +185,16 @@ cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
         req.query = q.ptr;
         err = cert_aws__send(aws, &req, &resp);
         cert__buf_free(&q);
-        if (err == CERT_OK && (doc = cert_aws__xml_parse(resp.body.ptr, resp.body.len)) == NULL)
-            err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: the answer is not "
-                                              "XML");
-        cert_aws__response_free(&resp);
-        if (err < 0)
-            goto done;
         free(marker);
         marker = NULL;
-        err = cert_cf__parse_list_page(doc, &v, &n, &cap, &more, &marker);
-        xmlFreeDoc(doc);
+        if (err == CERT_OK) {
+            err = cert_cf__parse_list_page(resp.body.ptr, resp.body.len, &v, &n, &cap, &more,
+                                           &marker);
+            if (err == CERT_E_NET)
+                err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: %s",
+                                      cert_error_last()->message);
+        }
+        cert_aws__response_free(&resp);
         if (err < 0)
             goto done;
         if (!more)

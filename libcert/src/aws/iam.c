@@ -124,18 +124,17 @@ static bool tag_ok(const cert_aws_tag *t)
 
 /* ---- the query protocol ---- */
 
-static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc **doc_out)
+/* Send one IAM action; the answer in *resp (cert_aws__response_free() it, also on failure). */
+static cert_err send_action(cert_aws *aws, const char *action, cert_buf *params, aws_response *resp)
 {
     cert_err err = CERT_OK;
     cert_buf body;
-    aws_response resp;
     aws_request req;
     static const cert_http_header form = {"Content-Type",
                                           "application/x-www-form-urlencoded; charset=utf-8"};
 
-    *doc_out = NULL;
     cert__buf_init(&body, (size_t)-2, true); /* may hold a private key */
-    memset(&resp, 0, sizeof(resp));
+    memset(resp, 0, sizeof(*resp));
     CERT_TRY(cert_aws__query_add(&body, "Action", action));
     CERT_TRY(cert_aws__query_add(&body, "Version", "2010-05-08"));
     if (params->len > 0) {
@@ -151,15 +150,24 @@ static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc
     req.header_count = 1;
     req.body = (const uint8_t *)body.ptr;
     req.body_len = body.len;
-    CERT_TRY(cert_aws__send(aws, &req, &resp));
-    *doc_out = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
-    if (*doc_out == NULL)
-        CERT_FAIL(CERT_E_NET, "IAM %s: the answer is not XML (HTTP %ld, %zu bytes)", action,
-                  resp.status, resp.body.len);
+    err = cert_aws__send(aws, &req, resp);
 
 done:
-    cert_aws__response_free(&resp);
     cert__buf_free(&body);
+    return err;
+}
+
+static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc **doc_out)
+{
+    cert_err err;
+    aws_response resp;
+
+    *doc_out = NULL;
+    err = send_action(aws, action, params, &resp);
+    if (err == CERT_OK && (*doc_out = cert_aws__xml_parse(resp.body.ptr, resp.body.len)) == NULL)
+        err = cert__error_set(CERT_E_NET, "IAM %s: the answer is not XML (HTTP %ld, %zu bytes)",
+                              action, resp.status, resp.body.len);
+    cert_aws__response_free(&resp);
     return err;
 }
 
@@ -311,40 +319,65 @@ done:
     return err;
 }
 
-cert_err cert_iam__parse_list_page(xmlDoc *doc, cert_iam_cert **v, size_t *n, size_t *cap,
-                                   bool *more, char **marker)
+typedef struct list_page {
+    cert_iam_cert **v;
+    size_t *n, *cap;
+    bool *more;
+    char **marker;
+} list_page;
+
+static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
 {
-    xmlNode *root = xmlDocGetRootElement(doc);
-    xmlNode *res = cert_aws__xml_find(root, "ListServerCertificatesResult");
-    xmlNode *list = cert_aws__xml_child(res, "ServerCertificateMetadataList");
-    char *trunc;
+    list_page *p = ud;
+    char *t;
+    cert_err err;
+
+    if (pick == 1 || pick == 2) { /* IsTruncated, Marker */
+        if ((t = cert_aws__xml_text(node)) == NULL)
+            return cert__error_nomem();
+        if (pick == 1) {
+            *p->more = strcmp(t, "true") == 0;
+            free(t);
+        } else {
+            free(*p->marker);
+            *p->marker = t;
+        }
+        return CERT_OK;
+    }
+    if (*p->n == *p->cap) {
+        size_t ncap = *p->cap ? *p->cap * 2 : 64;
+        cert_iam_cert *nv = realloc(*p->v, ncap * sizeof(*nv));
+
+        if (nv == NULL)
+            return cert__error_nomem();
+        *p->v = nv;
+        *p->cap = ncap;
+    }
+    if ((err = parse_meta(node, &(*p->v)[*p->n])) < 0)
+        return err;
+    (*p->n)++;
+    return CERT_OK;
+}
+
+cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert **v, size_t *n,
+                                   size_t *cap, bool *more, char **marker)
+{
+    static const cert_aws_xml_pick picks[] = {
+        {"ServerCertificateMetadataList", "member"},
+        {"ListServerCertificatesResult", "IsTruncated"},
+        {"ListServerCertificatesResult", "Marker"},
+    };
+    list_page p = {v, n, cap, more, marker};
     cert_err err;
 
     *more = false;
     *marker = NULL;
-    for (xmlNode *m = list ? list->children : NULL; m != NULL; m = m->next) {
-        if (m->type != XML_ELEMENT_NODE)
-            continue;
-        if (*n == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 64;
-            cert_iam_cert *nv = realloc(*v, ncap * sizeof(*nv));
-
-            if (nv == NULL)
-                return cert__error_nomem();
-            *v = nv;
-            *cap = ncap;
-        }
-        err = parse_meta(m, &(*v)[*n]);
-        if (err < 0)
-            return err;
-        (*n)++;
+    err = cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
+    if (err < 0 || !*more) {
+        free(*marker);
+        *marker = NULL;
     }
-    trunc = cert_aws__xml_child_text(res, "IsTruncated");
-    *more = trunc != NULL && strcmp(trunc, "true") == 0;
-    free(trunc);
-    if (*more)
-        *marker = cert_aws__xml_child_text(res, "Marker");
-    return CERT_OK;
+    return err;
 }
 
 cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size,
@@ -370,10 +403,11 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     snprintf(ps, sizeof(ps), "%u", page_size);
     for (int page = 0;; page++) {
         cert_buf q;
-        xmlDoc *doc = NULL;
+        aws_response resp;
         bool more = false;
 
         cert__buf_init(&q, (size_t)-2, false);
+        memset(&resp, 0, sizeof(resp));
         err = CERT_OK;
         if (prefix != NULL)
             err = cert_aws__query_add(&q, "PathPrefix", prefix);
@@ -382,14 +416,20 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
         if (err == CERT_OK && marker != NULL)
             err = cert_aws__query_add(&q, "Marker", marker);
         if (err == CERT_OK)
-            err = call(aws, "ListServerCertificates", &q, &doc);
+            err = send_action(aws, "ListServerCertificates", &q, &resp);
         cert__buf_free(&q);
-        if (err < 0)
-            goto done;
         free(marker);
         marker = NULL;
-        err = cert_iam__parse_list_page(doc, &v, &n, &cap, &more, &marker);
-        xmlFreeDoc(doc);
+        if (err == CERT_OK) {
+            err = cert_iam__parse_list_page(resp.body.ptr, resp.body.len, &v, &n, &cap, &more,
+                                            &marker);
+            if (err == CERT_E_NET)
+                err = cert__error_set(CERT_E_NET,
+                                      "IAM ListServerCertificates: %s (HTTP %ld, "
+                                      "%zu bytes)",
+                                      cert_error_last()->message, resp.status, resp.body.len);
+        }
+        cert_aws__response_free(&resp);
         if (err < 0)
             goto done;
         if (!more)

@@ -173,6 +173,15 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud)
                (v = header_value(buf, len, "x-amz-request-id")) != NULL) {
         free(r->request_id);
         r->request_id = v;
+    } else if ((v = header_value(buf, len, "Content-Length")) != NULL) {
+        char *end;
+        unsigned long long cl = strtoull(v, &end, 10);
+
+        /* One allocation for the body instead of doubling (ListServerCertificates with 1,000
+         * items is ~500 KB); a wrong length only costs memory up to the cap. */
+        if (end != v && *end == '\0' && cl <= RESPONSE_MAX)
+            (void)cert__buf_reserve(&r->body, (size_t)cl);
+        free(v);
     }
     return len;
 }
@@ -187,10 +196,10 @@ void cert_aws__response_free(aws_response *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void response_reset(aws_response *r)
+static void response_reset(aws_response *r, bool secret)
 {
     cert_aws__response_free(r);
-    cert__buf_init(&r->body, RESPONSE_MAX, true); /* credentials answers hold secrets */
+    cert__buf_init(&r->body, RESPONSE_MAX, secret);
 }
 
 /* Configure the shared handle for one exchange. */
@@ -454,7 +463,8 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
         char *code = NULL, *message = NULL, *rid = NULL;
         long wait;
 
-        response_reset(resp);
+        /* credentials answers (STS, SSO) hold secrets: wiped when freed */
+        response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
         for (size_t i = 0; i < req->header_count; i++)
             hl = add_header(hl, &ok, req->headers[i].name, req->headers[i].value);
         if (!req->anonymous) {
@@ -594,7 +604,7 @@ cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url
     struct timespec t0;
 
     memset(&resp, 0, sizeof(resp));
-    response_reset(&resp);
+    response_reset(&resp, true); /* the metadata services and ECS answer credentials */
     for (size_t i = 0; i < header_count; i++)
         hl = add_header(hl, &ok, headers[i].name, headers[i].value);
     hl = add_header(hl, &ok, "Expect", "");

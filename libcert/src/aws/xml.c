@@ -1,10 +1,12 @@
 /* AWS's XML, parsed with libxml2 safely: no entity expansion, no DTD loading, no network. */
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws_int.h"
+#include "util/error_int.h"
 #include "util/json.h"
 
 /* The largest XML answer libcert reads (ListServerCertificates with 1,000 items is ~500 KB). */
@@ -31,6 +33,71 @@ xmlDoc *cert_aws__xml_parse_doc(const char *data, size_t len)
         return NULL;
     return xmlReadMemory(data, (int)len, "aws.xml", NULL,
                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+#define STREAM_DEPTH 16 /* AWS's list answers are 4 deep; deeper elements are never picked */
+
+cert_err cert_aws__xml_stream(const char *data, size_t len, const cert_aws_xml_pick *picks,
+                              size_t npicks, cert_aws_xml_take take, void *ud)
+{
+    const xmlChar *names[STREAM_DEPTH]; /* the open elements' names, from libxml2's dictionary */
+    xmlTextReader *r;
+    cert_err err = CERT_OK;
+    int rc;
+
+    if (data == NULL || len == 0 || len > XML_MAX)
+        return cert__error_set(CERT_E_NET, "the answer is not XML (%zu bytes)", len);
+    /* The same options as cert_aws__xml_parse(). */
+    r = xmlReaderForMemory(data, (int)len, "aws.xml", NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                               XML_PARSE_NOBLANKS);
+    if (r == NULL)
+        return cert__error_nomem();
+    rc = xmlTextReaderRead(r);
+    while (rc == 1) {
+        int depth = xmlTextReaderDepth(r);
+        size_t i = npicks;
+
+        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && depth >= 0 &&
+            depth < STREAM_DEPTH) {
+            names[depth] = xmlTextReaderConstLocalName(r);
+            for (i = 0; i < npicks; i++) {
+                if (depth > 0 && xmlStrEqual(names[depth], BAD_CAST picks[i].name) &&
+                    xmlStrEqual(names[depth - 1], BAD_CAST picks[i].parent))
+                    break;
+            }
+        }
+        if (i == npicks) {
+            rc = xmlTextReaderRead(r);
+            continue;
+        }
+        {
+            xmlNode *n = xmlTextReaderExpand(r);
+
+            if (n == NULL) {
+                rc = -1;
+                break;
+            }
+            if ((err = take(n, i, ud)) < 0)
+                break;
+        }
+        rc = xmlTextReaderNext(r); /* frees the subtree just taken */
+    }
+    xmlFreeTextReader(r);
+    if (err < 0)
+        return err;
+    if (rc < 0)
+        return cert__error_set(CERT_E_NET, "the answer is not well-formed XML");
+    return CERT_OK;
+}
+
+char *cert_aws__xml_text(xmlNode *n)
+{
+    xmlChar *t = xmlNodeGetContent(n);
+    char *s = strdup(t ? (const char *)t : "");
+
+    xmlFree(t);
+    return s;
 }
 
 static bool named(const xmlNode *n, const char *name)
@@ -64,15 +131,8 @@ xmlNode *cert_aws__xml_find(xmlNode *from, const char *name)
 char *cert_aws__xml_child_text(xmlNode *parent, const char *name)
 {
     xmlNode *c = cert_aws__xml_child(parent, name);
-    xmlChar *t;
-    char *s;
 
-    if (c == NULL)
-        return NULL;
-    t = xmlNodeGetContent(c);
-    s = strdup(t ? (const char *)t : "");
-    xmlFree(t);
-    return s;
+    return c != NULL ? cert_aws__xml_text(c) : NULL;
 }
 
 static char *dup_or_empty(const char *s)

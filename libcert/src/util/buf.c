@@ -54,6 +54,18 @@ static cert_err grow(cert_buf *b, size_t need, const char *what)
     return CERT_OK;
 }
 
+cert_err cert__buf_reserve(cert_buf *b, size_t total)
+{
+    cert_err err;
+
+    if (total <= b->len || total > b->max)
+        return CERT_OK; /* nothing to do, or the appends will hit the cap and say so */
+    if ((err = grow(b, total - b->len, NULL)) < 0)
+        return err;
+    b->ptr[b->len] = '\0';
+    return CERT_OK;
+}
+
 cert_err cert__buf_add(cert_buf *b, const void *data, size_t len, const char *what)
 {
     cert_err err = grow(b, len, what);

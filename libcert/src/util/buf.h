@@ -23,6 +23,11 @@ void cert__buf_init(cert_buf *b, size_t max, bool secret);
 /** Append; CERT_E_INPUT (message names `what`) past the cap, CERT_E_NOMEM. */
 cert_err cert__buf_add(cert_buf *b, const void *data, size_t len, const char *what);
 
+/** Make room for `total` bytes in all, so that appends up to it do not move the data (a
+ * response whose length is announced). A total over the cap is ignored: the append that
+ * crosses it fails. CERT_E_NOMEM. */
+cert_err cert__buf_reserve(cert_buf *b, size_t total);
+
 /** Append a printf-formatted string. */
 cert_err cert__buf_printf(cert_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

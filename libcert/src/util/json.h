@@ -7,9 +7,9 @@
 
 #include "libcert/error.h"
 
-/* Dump `j` (JSON_INDENT(2), insertion order) and a newline to f with one write: jansson's own
- * json_dumpf() calls fwrite() for every token, which dominates a listing of a thousand items.
- * Does not take the reference. CERT_E_NOMEM or CERT_E_IO on failure. */
+/* Dump `j` (JSON_INDENT(2), insertion order) and a newline to f, in 32 KiB writes (jansson's own
+ * json_dumpf() calls fwrite() for every token, which dominates a listing of a thousand items).
+ * Does not take the reference. CERT_E_IO when f fails, CERT_E_NOMEM otherwise. */
 cert_err cert__json_write(const json_t *j, FILE *f);
 
 #endif
