@@ -112,8 +112,8 @@ static void iam_broken_answers(void **state)
     static const char *const bad[] = {
         "",
         "not xml at all",
-        "<ListServerCertificatesResponse><ListServerCertificatesResult>"
-        "<ServerCertificateMetadataList><member><ServerCertificateName>a",
+        ("<ListServerCertificatesResponse><ListServerCertificatesResult>"
+         "<ServerCertificateMetadataList><member><ServerCertificateName>a"),
         "<a></b>",
     };
     char *text = page("false", "");
