@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 C
 # pkg-config
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-cc -std=c11 -o "$tmp/app-pc" "$tmp/app.c" $(pkg-config --cflags --libs libcert)
+extra=${LIBCERT_TEST_CFLAGS:-} # -fsanitize=... when the library was built with it
+cc -std=c11 $extra -o "$tmp/app-pc" "$tmp/app.c" $(pkg-config --cflags --libs libcert)
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/app-pc" "$LIBCERT_FIXTURES/bundle-good.pem")
 [ "$out" = "0.1.0 2" ] || fail "pkg-config app printed '$out'"
 
@@ -62,7 +63,8 @@ find_package(libcert 0.1 REQUIRED)
 add_executable(app app.c)
 target_link_libraries(app PRIVATE libcert::shared)
 CM
-cmake -S "$tmp/proj" -B "$tmp/proj/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake -S "$tmp/proj" -B "$tmp/proj/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+    -DCMAKE_C_FLAGS="$extra" >/dev/null
 cmake --build "$tmp/proj/build" >/dev/null
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/proj/build/app" "$LIBCERT_FIXTURES/bundle-good.pem")
 [ "$out" = "0.1.0 2" ] || fail "find_package app printed '$out'"

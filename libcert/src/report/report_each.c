@@ -37,6 +37,7 @@ typedef struct run {
     size_t window;  /* how far workers may run ahead of the printer */
     cert_err err;   /* first hard failure (memory) */
     OSSL_LIB_CTX *libctx[MAX_WORKERS];
+    OSSL_PROVIDER *prov[MAX_WORKERS]; /* each context's default provider, unloaded before it */
     size_t nlibctx;
 } run;
 
@@ -91,18 +92,21 @@ done:
 static OSSL_LIB_CTX *worker_libctx(run *rn)
 {
     OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+    OSSL_PROVIDER *p = lc != NULL ? OSSL_PROVIDER_load(lc, "default") : NULL;
+    bool kept = false;
 
-    if (lc == NULL || OSSL_PROVIDER_load(lc, "default") == NULL) {
-        OSSL_LIB_CTX_free(lc);
-        return NULL; /* the default context then: slower, still right */
-    }
     pthread_mutex_lock(&rn->mu);
-    if (rn->nlibctx < MAX_WORKERS)
-        rn->libctx[rn->nlibctx++] = lc;
-    else
-        lc = (OSSL_LIB_CTX_free(lc), NULL);
+    if (p != NULL && rn->nlibctx < MAX_WORKERS) {
+        rn->libctx[rn->nlibctx] = lc;
+        rn->prov[rn->nlibctx++] = p;
+        kept = true;
+    }
     pthread_mutex_unlock(&rn->mu);
-    return lc;
+    if (kept)
+        return lc;
+    OSSL_PROVIDER_unload(p);
+    OSSL_LIB_CTX_free(lc);
+    return NULL; /* the default context then: slower, still right */
 }
 
 static void *worker(void *arg)
@@ -273,8 +277,11 @@ done:
     free(rn.slots);
     free(threads);
     cert_cache_free(rn.opts.bundle.cache);
-    for (size_t i = 0; i < rn.nlibctx; i++)
-        OSSL_LIB_CTX_free(rn.libctx[i]); /* after the cache, which may hold their certificates */
+    for (size_t i = 0; i < rn.nlibctx;
+         i++) { /* after the cache, which may hold their certificates */
+        OSSL_PROVIDER_unload(rn.prov[i]);
+        OSSL_LIB_CTX_free(rn.libctx[i]);
+    }
     pthread_cond_destroy(&rn.cv);
     pthread_mutex_destroy(&rn.mu);
     return err;

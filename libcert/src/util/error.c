@@ -96,10 +96,14 @@ cert_err cert__error_openssl(cert_err code, const char *fmt, ...)
         return code;
     /* "what was wrong (OpenSSL's reason); what to do": the reason goes before the fix. */
     fix = strstr(last.buf, "; ");
-    if (fix != NULL)
-        snprintf(tmp, sizeof(tmp), "%.*s (%s)%s", (int)(fix - last.buf), last.buf, reason, fix);
-    else
-        snprintf(tmp, sizeof(tmp), "%s (%s)", last.buf, reason);
+    /* A message longer than the buffer is cut: the return values are checked only for that. */
+    if (fix != NULL) {
+        if (snprintf(tmp, sizeof(tmp), "%.*s (%s)%s", (int)(fix - last.buf), last.buf, reason,
+                     fix) < 0)
+            return code;
+    } else if (snprintf(tmp, sizeof(tmp), "%s (%s)", last.buf, reason) < 0) {
+        return code;
+    }
     memcpy(last.buf, tmp, sizeof(tmp));
     return code;
 }
