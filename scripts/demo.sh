@@ -16,7 +16,8 @@ demo=$build/demo
 rm -rf "$demo/out"
 mkdir -p "$demo/out"
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' plain='\033[0m'; else bold='' plain=''; fi
+step() { printf "\n${bold}== %s${plain}\n\$ %s\n" "$1" "$2"; }
 
 step "pre-flight: certcheck the mailed bundle" "certcheck --ca-file root.pem mailed-bundle.pem"
 "$bin/certcheck" --ca-file "$demo/root.pem" "$demo/mailed-bundle.pem"
