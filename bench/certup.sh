@@ -84,7 +84,7 @@ t1=$(now)
 certup900_ms=$(ms "$t0" "$t1")
 
 # 4. certls over 1,000
-"$python" "$top/bench/raw_iam.py" "$endpoint" fill 80 "$work/raw/bundle-00001.pem" 2>/dev/null || true
+"$python" "$top/bench/raw_iam.py" "$endpoint" fill $((1000 - 900 - n)) "$work/raw/bundle-00001.pem" 900
 count=$(aws iam list-server-certificates --query 'length(ServerCertificateMetadataList)')
 best=""
 for k in 1 2 3; do

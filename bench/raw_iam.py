@@ -5,7 +5,7 @@ without --auth, routes by the Version parameter). It is the network-and-server p
 floor the benchmarks compare certup and certls against.
 
   raw_iam.py ENDPOINT upload BUNDLE...        one UploadServerCertificate per bundle
-  raw_iam.py ENDPOINT fill N BUNDLE           N uploads of one bundle under distinct names
+  raw_iam.py ENDPOINT fill N BUNDLE [FIRST]   N uploads of one bundle, named fill-FIRST on
   raw_iam.py ENDPOINT list                    ListServerCertificates MaxItems=1000 + GetAccountSummary
 Prints the mean milliseconds per request (upload) or per listing (list) on stdout."""
 import http.client
@@ -51,7 +51,8 @@ def main():
     elif cmd == "fill":
         n = int(sys.argv[3])
         leaf, chain, key = split(sys.argv[4])
-        for i in range(n):
+        first = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+        for i in range(first, first + n):
             post(conn, {**base, "Action": "UploadServerCertificate",
                         "ServerCertificateName": f"fill-{i:05d}", "Path": "/cloudfront/fill/",
                         "CertificateBody": leaf, "CertificateChain": chain, "PrivateKey": key})
