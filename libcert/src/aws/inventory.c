@@ -182,16 +182,20 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
     if (wo == NULL)
         wo = &plain;
     if (wo->json) {
-        json_t *o = json_object(), *list = json_array(), *lc = json_object();
-        int rc;
+        /* {"ServerCertificateMetadataList": [...], "SummaryMap": {...}, "libcert": {...}},
+         * each item written as it is built (a thousand items then cost the memory of one) */
+        cert_json_sink s;
+        json_t *lc, *q;
+        cert_err err;
 
+        cert__json_sink_init(&s, f);
+        cert__json_sink_text(&s, "{\n  \"ServerCertificateMetadataList\": [");
         for (size_t i = 0; i < inv->n; i++) {
             const cert_iam_cert *c = &inv->certs[i];
             json_t *m, *x;
 
             if (!shown(inv, i, wo->expiring_days))
                 continue;
-            count++;
             m = cert_iam__meta_json(c);
             x = json_object();
             json_object_set_new(x, "days_left",
@@ -208,26 +212,33 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
                 json_object_set_new(x, "removable", json_boolean(cert_inventory_removable(inv, i)));
             }
             json_object_set_new(m, "libcert", x);
-            json_array_append_new(list, m);
+            cert__json_sink_text(&s, count++ ? ",\n    " : "\n    ");
+            cert__json_sink_value(&s, m, 4);
+            json_decref(m);
         }
-        json_object_set_new(o, "ServerCertificateMetadataList", list);
+        cert__json_sink_text(&s, count ? "\n  ]" : "]");
         if (inv->quota >= 0 || inv->used >= 0) {
-            json_t *q = json_object();
-
+            q = json_object();
             json_object_set_new(q, "ServerCertificates", json_integer(inv->used));
             json_object_set_new(q, "ServerCertificatesQuota", json_integer(inv->quota));
-            json_object_set_new(o, "SummaryMap", q);
+            cert__json_sink_text(&s, ",\n  \"SummaryMap\": ");
+            cert__json_sink_value(&s, q, 2);
+            json_decref(q);
         }
+        lc = json_object();
         json_object_set_new(lc, "schema", json_integer(1));
         json_object_set_new(lc, "count", json_integer((json_int_t)count));
         json_object_set_new(lc, "now",
                             json_string(cert_aws_time_format(inv->now, (char[32]){0}, 32)));
-        json_object_set_new(o, "libcert", lc);
-        rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
-        json_decref(o);
+        cert__json_sink_text(&s, ",\n  \"libcert\": ");
+        cert__json_sink_value(&s, lc, 2);
+        json_decref(lc);
+        cert__json_sink_text(&s, "\n}\n");
         if (shown_out)
             *shown_out = count;
-        return rc == 0 ? CERT_OK : cert__error_set(CERT_E_IO, "cannot write the list");
+        if ((err = cert__json_sink_end(&s)) == CERT_E_IO)
+            return cert__error_set(CERT_E_IO, "cannot write the list");
+        return err;
     }
     fprintf(f, "%-44s %-21s %-16s %-10s %6s%s\n", "NAME", "ID", "PATH", "EXPIRES", "DAYS",
             inv->usage_known ? "  IN USE BY" : "");
