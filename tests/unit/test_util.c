@@ -17,6 +17,7 @@
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/file.h"
+#include "util/json.h"
 #include "util/size.h"
 #include "util/time_int.h"
 
@@ -126,6 +127,119 @@ static void test_util__buf_grows_and_keeps_content(void **state)
         assert_int_equal(b.ptr[10000], '\0');
         cert__buf_free(&b);
     }
+}
+
+static void test_util__buf_reserve(void **state)
+{
+    cert_buf b;
+    char *p;
+
+    (void)state;
+    cert__buf_init(&b, 1000, false);
+    assert_cert_ok(cert__buf_reserve(&b, 600));
+    assert_true(b.cap > 600);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.ptr, ""); /* terminated even before the first append */
+    p = b.ptr;
+    for (int i = 0; i < 600; i++)
+        assert_cert_ok(cert__buf_add(&b, "x", 1, "r"));
+    assert_ptr_equal(b.ptr, p); /* no move while within the reservation */
+    /* past the cap: ignored, and the append that crosses it fails */
+    assert_cert_ok(cert__buf_reserve(&b, 5000));
+    assert_int_equal(cert__buf_add(&b, p, 500, "r"), CERT_E_INPUT);
+    cert__buf_free(&b);
+}
+
+/* Read a whole stream back into a string. */
+static char *stream_text(FILE *f)
+{
+    long n;
+    char *s;
+
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    rewind(f);
+    s = calloc(1, (size_t)n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    return s;
+}
+
+/* The sink writes, piece by piece, the bytes json_dumps() prints for the whole tree. */
+static void test_util__json_sink_matches_whole_dump(void **state)
+{
+    json_t *doc =
+        json_pack("{s:[], s:[{s:s, s:[i, s], s:{s:b}}, {s:n}], s:{s:i}}", "empty", "items", "name",
+                  "a \"quoted\"\nname", "list", 1, "two", "deep", "ok", 1, "null", "tail", "n", 7);
+    json_t *items = json_object_get(doc, "items");
+    FILE *whole = tmpfile(), *parts = tmpfile();
+    char *expected, *text, *a, *b;
+    cert_json_sink s;
+    size_t i;
+    json_t *v;
+
+    (void)state;
+    assert_non_null(doc);
+    assert_non_null(whole);
+    assert_non_null(parts);
+    assert_cert_ok(cert__json_write(doc, whole));
+    expected = stream_text(whole);
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    assert_non_null(text);
+    assert_int_equal(strlen(expected), strlen(text) + 1); /* and a newline */
+    assert_memory_equal(expected, text, strlen(text));
+
+    cert__json_sink_init(&s, parts);
+    cert__json_sink_text(&s, "{\n  \"empty\": [],\n  \"items\": [");
+    json_array_foreach(items, i, v)
+    {
+        cert__json_sink_text(&s, i ? ",\n    " : "\n    ");
+        cert__json_sink_value(&s, v, 4);
+    }
+    cert__json_sink_text(&s, "\n  ],\n  \"tail\": ");
+    cert__json_sink_value(&s, json_object_get(doc, "tail"), 2);
+    cert__json_sink_text(&s, "\n}\n");
+    assert_cert_ok(cert__json_sink_end(&s));
+    b = stream_text(parts);
+    a = expected;
+    assert_string_equal(b, a);
+
+    /* a document larger than the sink's buffer */
+    json_decref(doc);
+    doc = json_array();
+    for (int k = 0; k < 5000; k++)
+        json_array_append_new(doc, json_pack("{s:i, s:s}", "k", k, "v", "some text"));
+    rewind(whole);
+    assert_int_equal(ftruncate(fileno(whole), 0), 0);
+    assert_cert_ok(cert__json_write(doc, whole));
+    free(expected);
+    expected = stream_text(whole);
+    free(text);
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    assert_true(strlen(text) > 2 * sizeof(s.buf));
+    assert_memory_equal(expected, text, strlen(text));
+
+    free(b);
+    free(text);
+    free(expected);
+    json_decref(doc);
+    fclose(whole);
+    fclose(parts);
+}
+
+static void test_util__json_write_error(void **state)
+{
+    FILE *full = fopen("/dev/full", "w");
+    json_t *doc = json_pack("{s:s}", "k", "v");
+
+    (void)state;
+    if (full == NULL)
+        skip();
+    setvbuf(full, NULL, _IONBF, 0);
+    assert_int_equal(cert__json_write(doc, full), CERT_E_IO);
+    assert_non_null(strstr(cert_error_last()->message, "cannot write"));
+    fclose(full);
+    json_decref(doc);
 }
 
 static void test_util__buf_printf_and_detach(void **state)
@@ -748,6 +862,9 @@ int main(void)
         cmocka_unit_test(test_util__buf_cap_size_max),
         cmocka_unit_test(test_util__buf_grows_and_keeps_content),
         cmocka_unit_test(test_util__buf_printf_and_detach),
+        cmocka_unit_test(test_util__buf_reserve),
+        cmocka_unit_test(test_util__json_sink_matches_whole_dump),
+        cmocka_unit_test(test_util__json_write_error),
         cmocka_unit_test(test_util__size_add_overflow),
         cmocka_unit_test(test_util__size_mul_overflow),
         cmocka_unit_test(test_util__size_to_int_and_long),
