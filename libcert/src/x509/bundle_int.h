@@ -95,4 +95,7 @@ void cert_cache__put(cert_cache *c, const uint8_t sha256[32], X509 *x509);
 /* SHA-256, with the digest fetched once; false only when OpenSSL fails (memory). */
 bool cert__sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 
+/* That SHA-256 (never NULL; OpenSSL's own until the fetch succeeds), for X509_digest(). */
+const EVP_MD *cert__sha256_md(void);
+
 #endif

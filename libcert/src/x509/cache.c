@@ -121,8 +121,13 @@ __attribute__((destructor)) static void sha_fini(void)
     sha256_md = NULL;
 }
 
-bool cert__sha256(const uint8_t *data, size_t len, uint8_t out[32])
+const EVP_MD *cert__sha256_md(void)
 {
     pthread_once(&sha_once, sha_init);
-    return EVP_Digest(data, len, out, NULL, sha256_md ? sha256_md : EVP_sha256(), NULL) == 1;
+    return sha256_md ? sha256_md : EVP_sha256();
+}
+
+bool cert__sha256(const uint8_t *data, size_t len, uint8_t out[32])
+{
+    return EVP_Digest(data, len, out, NULL, cert__sha256_md(), NULL) == 1;
 }

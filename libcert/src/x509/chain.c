@@ -112,14 +112,16 @@ static cert_err add_node(builder *bd, X509 *x, size_t item, bool store, size_t *
     return CERT_OK;
 }
 
-static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SHA_DIGEST_LENGTH]);
+#define SIG_MD_LEN 32 /* SHA-256 */
+
+static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SIG_MD_LEN]);
 static int sig_cached(const unsigned char *key);
 static void sig_remember(const unsigned char *key, bool ok);
 
 static bool is_self_signed(builder *bd, size_t i)
 {
     cnode *nd = &bd->nodes[i];
-    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    unsigned char key[2 * SIG_MD_LEN];
     bool cacheable;
     int known;
 
@@ -152,28 +154,30 @@ static int64_t not_after(const X509 *x)
 /* Whether `parent` issued `child`: names, AKI/SKI and key usage, then the signature. */
 /*
  * Signatures between CA certificates, remembered for the whole process: an intermediate shared
- * by a thousand bundles is checked against its issuer once. Keyed by the SHA-1 fingerprints
- * OpenSSL caches in each X509; only CA children are remembered (leaves are seen once).
+ * by a thousand bundles is checked against its issuer once. Keyed by both certificates'
+ * SHA-256 fingerprints (not the SHA-1 that OpenSSL caches in each X509: a SHA-1 collision with
+ * a certificate seen earlier would skip the check of a forged signature); only CA children are
+ * remembered (leaves are seen once).
  */
 #define SIG_CACHE_SLOTS 4096
 
 typedef struct sig_entry {
-    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    unsigned char key[2 * SIG_MD_LEN];
     signed char ok; /* 0 empty, 1 valid, -1 invalid */
 } sig_entry;
 
 static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static sig_entry sig_cache[SIG_CACHE_SLOTS];
 
-static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SHA_DIGEST_LENGTH])
+static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SIG_MD_LEN])
 {
     unsigned int n1 = 0, n2 = 0;
 
     if (!(X509_get_extension_flags(child) & EXFLAG_CA))
         return false;
-    return X509_digest(child, EVP_sha1(), key, &n1) &&
-           X509_digest(parent, EVP_sha1(), key + 20, &n2) && n1 == SHA_DIGEST_LENGTH &&
-           n2 == SHA_DIGEST_LENGTH;
+    return X509_digest(child, cert__sha256_md(), key, &n1) &&
+           X509_digest(parent, cert__sha256_md(), key + SIG_MD_LEN, &n2) && n1 == SIG_MD_LEN &&
+           n2 == SIG_MD_LEN;
 }
 
 static size_t sig_slot(const unsigned char *key)
@@ -231,7 +235,7 @@ static void link_verified(builder *bd, X509 *parent, X509 *child)
 static bool issued(builder *bd, X509 *parent, X509 *child)
 {
     EVP_PKEY *pk;
-    unsigned char key[2 * SHA_DIGEST_LENGTH];
+    unsigned char key[2 * SIG_MD_LEN];
     bool cacheable;
     int ok;
 
