@@ -618,6 +618,15 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             out = Outcome(Response(500, [("Content-Type", "text/plain")], f"emulator error: {e!r}\n"))
         fault = out.fault
+        if out.service not in (None, "control", "moto"):
+            # Logged once the answer is decided and before any of it is sent: a client that has
+            # its answer (or gave up on a stall) always finds its request in the log.
+            # status: what the handler answered (for "after", what was lost); None when no
+            # handler ran (reset, stall, truncate).
+            status = out.response.status if out.response is not None and fault != "truncate" else None
+            if out.handled_status is not None:
+                status = out.handled_status
+            self.emu.record(req, out.service, out.action, status, fault, started)
         if fault in (None, "status") or (fault == "stall" and out.rule.then == "answer"):
             self._send(out.response)
         elif fault == "after":
@@ -639,13 +648,6 @@ class Handler(BaseHTTPRequestHandler):
         elif fault == "truncate":
             partial = b'<?xml version="1.0" encoding="UTF-8"?>\n<'
             self._send(Response(200, [("Content-Type", "text/xml")], partial + b"Response>"), truncate=True)
-        if out.service not in (None, "control", "moto"):
-            # status: what the handler answered (for "after", what was lost); None when no
-            # handler ran (reset, stall, truncate).
-            status = out.response.status if out.response is not None and fault != "truncate" else None
-            if out.handled_status is not None:
-                status = out.handled_status
-            self.emu.record(req, out.service, out.action, status, fault, started)
 
     def _send(self, resp, truncate=False):
         body = resp.body if self.command != "HEAD" else b""

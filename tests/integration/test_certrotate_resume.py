@@ -101,8 +101,7 @@ class CertrotateResume(EmuTestCase):
         self.assertEqual(sorted(x["Id"] for x in doc["Distributions"]), sorted([self.d1, self.d2]))
         self.assertTrue(all(x["confirmed"] for x in doc["Distributions"]), doc)
         self.assertIn(doc["delete_old"]["status"], ("deleted", "already-gone"))
-        # A request held in an earlier run is logged when its stall ends, possibly now: only
-        # what was answered normally counts (fault None).
+        # Only what was answered normally counts (fault None).
         self.second_run_log = [e for e in self.emu.log(since=seq) if e["fault"] is None]
         self.doc = doc
         return doc

@@ -8,7 +8,6 @@ the retry. -v shows each request (action, host, status, attempt, time) and never
 import os
 import socket
 import sys
-import time
 import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
@@ -116,9 +115,6 @@ class Retry(EmuTestCase):
         # the stalled attempt was given up after --timeout (1 s), not after the stall (4 s)
         self.assertLess(r.seconds, 3.5, r)
         self.assert_uploaded_once(r, 2)
-        deadline = time.monotonic() + 10
-        while len(self.upload_log()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)  # a stalled request is logged when its stall ends
         self.assertEqual(sorted((e["status"] or 0, e["fault"] or "") for e in self.upload_log()),
                          [(0, "stall"), (200, "")])
 
@@ -131,9 +127,6 @@ class Retry(EmuTestCase):
         self.assertIn("still failing after 2 attempts", r.err)
         self.assertEqual(r.json()["libcert"]["status"], "error")
         self.emu.clear_faults()
-        deadline = time.monotonic() + 10
-        while len(self.upload_log()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
         self.assertEqual([e["fault"] for e in self.upload_log()], ["stall", "stall"])
         self.assertEqual(self.iam().list_server_certificates()["ServerCertificateMetadataList"], [])
 
