@@ -32,7 +32,7 @@ static const cli_opt tool_opts[] = {
     {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS",
      "for --wait and in-progress "
      "changes (default 1200)"},
-    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions worked on at once (default 4)"},
+    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions changed at once (default 4)"},
     {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
      "when a change fails, put back the ViewerCertificate of those that changed"},
     {"consistency-timeout", 0, CLI_ARG, OPT_CONSISTENCY, "SECONDS", NULL},

@@ -41,7 +41,7 @@ static const cli_opt tool_opts[] = {
      "a TLS handshake with SNI to each alias must serve the new certificate"},
     {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
      "with --verify-live: connect here instead of each alias"},
-    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions worked on at once (default 4)"},
+    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions changed at once (default 4)"},
     {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
      "when a change fails, put back the ViewerCertificate of those that changed"},
     {"ssl-support-method", 0, CLI_ARG, OPT_SSL_METHOD, "M", "as certattach"},

@@ -301,7 +301,7 @@ class CertattachMany(AttachCase):
         return [self.emu.create_distribution(aliases=a, viewer_certificate=self.old["ServerCertificateId"])["Id"]
                 for a in aliases[:n]]
 
-    def test_jobs_bounds_concurrency_and_preflights_come_first(self):
+    def test_jobs_bounds_changes_and_preflights_come_first(self):
         ids = self.make(6)
         self.emu.set_config(latency_ms=400)
         self.emu.clear_log()
@@ -316,9 +316,31 @@ class CertattachMany(AttachCase):
         self.assertLessEqual(max(g["time"] for g in gets), first_update_start + 0.15)
         self.assertLessEqual(max_overlap(ups), 3)
         self.assertGreaterEqual(max_overlap(ups), 2)
-        self.assertLessEqual(max_overlap(gets), 3)
+        # the pre-flight only reads: not held to --jobs (up to 64 at once), all six together
+        self.assertEqual(max_overlap(gets), 6)
         for i in ids:
             self.assertEqual(self.iam_id(i), self.new["ServerCertificateId"])
+
+    def test_workers_share_one_run_of_the_credential_chain(self):
+        # Six distributions, three at once: the credentials come from a credential_process that
+        # counts its runs. Every worker starts from the main session's credentials: one run.
+        ids = self.make(6)
+        count = os.path.join(self.home, "runs")
+        script = os.path.join(self.home, "creds.sh")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\necho run >> '%s'\n"
+                    "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", "
+                    "\"SecretAccessKey\": \"process-secret\"}'\n" % count)
+        os.chmod(script, 0o755)
+        os.makedirs(os.path.join(self.home, ".aws"), exist_ok=True)
+        with open(os.path.join(self.home, ".aws", "config"), "w") as f:
+            f.write("[profile proc]\ncredential_process = %s\n" % script)
+        env = self.env(AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None)
+        r = self.attach("--json", "--profile", "proc", "--jobs", "3", "--cert", "new", *ids, env=env)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual([x["status"] for x in r.json()["Distributions"]], ["updated"] * 6)
+        with open(count) as f:
+            self.assertEqual(f.read().count("run"), 1)
 
     def fail_second_update(self):
         self.emu.add_fault(service="cloudfront", action="UpdateDistribution", fault="status", status=400,

@@ -167,6 +167,58 @@ static void test_report__build_good(void **state)
     rep_fini(&r);
 }
 
+/* A recheck shares the certificates and chain, runs the checks with its own hosts, and
+ * outlives its base; a base's recorded failure carries over. */
+static void test_report__recheck(void **state)
+{
+    static const char *const covered[] = {"www.example.com", "EXAMPLE.com"};
+    static const char *const uncovered[] = {"www.example.com", "shop.example.com"};
+    rep r;
+    cert_report *base, *a = NULL, *b = NULL, *c = NULL;
+    cert_check_opts k;
+    const cert_finding *f;
+    const char *msg = NULL;
+    const char *bad_allow[] = {"no.such.code"};
+
+    (void)state;
+    rep_init(&r);
+    base = build1(&r, "bundle-good.pem");
+    k = r.opts.check;
+    k.hosts = covered;
+    k.host_count = 2;
+    assert_cert_ok(cert_report_recheck(base, "for d1", &k, &a));
+    k.hosts = uncovered;
+    assert_cert_ok(cert_report_recheck(base, NULL, &k, &b));
+    assert_ptr_equal(cert_report_chain(a), cert_report_chain(base));
+    assert_ptr_equal(cert_report_bundle(b), cert_report_bundle(base));
+    cert_report_free(base); /* the rechecks keep what they share */
+    assert_int_equal(cert_findings_count(cert_report_findings(a)), 0);
+    assert_int_equal(cert_report_exit_code(a), CERT_EXIT_OK);
+    f = cert_findings_find(cert_report_findings(b), "name.uncovered");
+    assert_non_null(f);
+    assert_int_equal(strncmp(f->message, "shop.example.com is not covered", 31), 0);
+    assert_int_equal(cert_findings_count(cert_report_findings(b)), 1);
+    assert_int_equal(cert_report_exit_code(b), CERT_EXIT_CHECK);
+    assert_int_equal(cert_chain_count(cert_report_chain(b)), 2);
+    k.allow = bad_allow;
+    k.allow_count = 1;
+    assert_int_equal(cert_report_recheck(a, "x", &k, &c), CERT_E_INVALID);
+    assert_null(c);
+    assert_int_equal(cert_report_recheck(NULL, "x", &k, &c), CERT_E_INVALID);
+    cert_report_free(a);
+    cert_report_free(b);
+
+    /* a base that could not be loaded: the recheck records the same failure */
+    base = build1(&r, "bundle-missing-int.pem");
+    k = r.opts.check;
+    assert_cert_ok(cert_report_recheck(base, NULL, &k, &c));
+    assert_int_equal(cert_report_exit_code(c), cert_report_exit_code(base));
+    assert_int_equal(cert_report_error(c, &msg), cert_report_error(base, NULL));
+    cert_report_free(c);
+    cert_report_free(base);
+    rep_fini(&r);
+}
+
 static void test_report__several_inputs_are_one_bundle(void **state)
 {
     rep r;
@@ -846,6 +898,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report__build_good),
+        cmocka_unit_test(test_report__recheck),
         cmocka_unit_test(test_report__several_inputs_are_one_bundle),
         cmocka_unit_test(test_report__exit_codes),
         cmocka_unit_test(test_report__error_stages),

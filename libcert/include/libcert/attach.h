@@ -46,7 +46,7 @@ typedef struct cert_attach_dist {
 /** Options for cert_attach_run(). Initialise with CERT_ATTACH_OPTS_INIT. */
 typedef struct cert_attach_opts {
     unsigned int version;
-    const cert_aws_opts *aws;         /**< borrowed; each worker makes its own session from it */
+    const cert_aws_opts *aws;         /**< borrowed; workers' sessions share the credentials */
     const char *cert;                 /**< the certificate: NAME, ARN or ServerCertificateId */
     const char *const *distributions; /**< borrowed ids; or: */
     size_t distribution_count;
@@ -54,7 +54,8 @@ typedef struct cert_attach_opts {
     const char *ssl_support_method; /**< NULL: keep the distribution's */
     const char *min_tls;            /**< NULL: keep the distribution's */
     bool dry_run;                   /**< read and check, change nothing */
-    unsigned int jobs;              /**< distributions worked on at once; 0 means 4 */
+    unsigned int jobs;              /**< distributions changed at once; 0 means 4 (the
+                                         read-only pre-flight reads up to max(jobs, 64)) */
     bool rollback_on_failure;       /**< put back what changed when another change failed */
     bool wait;                      /**< poll GetDistribution until Deployed */
     unsigned int wait_timeout_s;    /**< for wait, IllegalUpdate and rollbacks; 0 means 1200 */

@@ -83,6 +83,20 @@ CERT_EXTERN cert_err cert_report_build_pem(const char *label, const char *body, 
                                            const cert_report_opts *opts, cert_report **out);
 
 /**
+ * The same certificates as `base`, checked again with other check options (other hosts: one
+ * certificate against each distribution's aliases). Nothing is parsed or verified again: the
+ * certificates and chain are shared with `base` and kept until the last report that uses them
+ * is freed. Several threads may recheck one base at once; base is not otherwise changed. A
+ * failure recorded in base (cert_report_error()) is carried over.
+ * @param label names the input in messages; NULL keeps base's
+ * @param check borrowed; its clock is ignored (base's is kept)
+ * @param out   new report owned by the caller (cert_report_free()), valid after base is freed
+ * @return CERT_OK; CERT_E_INVALID (NULL argument, an unknown --allow code); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_recheck(const cert_report *base, const char *label,
+                                         const cert_check_opts *check, cert_report **out);
+
+/**
  * The pipeline for a certificate held in IAM: GetServerCertificate, then the same chain and
  * checks as for a local bundle (no key expected), plus CloudFront eligibility (iam.path) and,
  * when opts->check.expect is set, whether IAM holds exactly that chain (iam.differs / iam.same).

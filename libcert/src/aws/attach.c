@@ -28,17 +28,27 @@
 #define MAX_412 5          /* re-reads after PreconditionFailed */
 #define POLL_S 5           /* seconds between GetDistribution polls */
 #define FRESH_UPLOAD_S 600 /* a certificate uploaded this recently may not be visible yet */
+/* The pre-flight only reads (GetDistributionConfig), so it is not held to --jobs, which bounds
+ * the changes; it reads this many distributions at most at once. */
+#define PREFLIGHT_WIDTH 64
 
 typedef struct run {
     const cert_attach_opts *o;
     cert_attach_result *r;
     char *body, *chain;    /* the certificate as IAM holds it */
+    cert_report *base;     /* its certificates and chain, checked once per distribution */
     cert_cf_config **cfgs; /* per distribution, from the pre-flight */
     char **prev_xml;       /* per distribution: ViewerCertificate before */
     pthread_mutex_t log_mu;
     int phase; /* 0 pre-flight, 1 dry run, 2 update, 3 rollback, 4 wait */
     bool fresh;
     cert_aws_opts aws_opts;
+    /* Worker sessions, kept between the phases (their connections stay open) and made from
+     * the main session's credentials: an idle one is on this stack. */
+    const cert_aws *parent;
+    pthread_mutex_t idle_mu;
+    cert_aws **idle;
+    size_t idle_count, idle_cap;
 } run;
 
 const char *cert_attach_state_name(cert_attach_state s)
@@ -195,15 +205,28 @@ static void *worker_init(void *ud)
     run *rn = ud;
     cert_aws *aws = NULL;
 
-    if (cert_aws_new(&rn->aws_opts, &aws) < 0)
+    pthread_mutex_lock(&rn->idle_mu);
+    if (rn->idle_count > 0)
+        aws = rn->idle[--rn->idle_count];
+    pthread_mutex_unlock(&rn->idle_mu);
+    if (aws == NULL && cert_aws__new_sibling(rn->parent, &rn->aws_opts, &aws) < 0)
         return NULL;
     return aws;
 }
 
+/* Back on the stack for the next phase; the stack has room for every worker (reserved). */
 static void worker_fini(void *state, void *ud)
 {
-    (void)ud;
-    cert_aws_free(state);
+    run *rn = ud;
+
+    if (state == NULL)
+        return;
+    pthread_mutex_lock(&rn->idle_mu);
+    if (rn->idle_count < rn->idle_cap)
+        rn->idle[rn->idle_count++] = state;
+    else
+        cert_aws_free(state);
+    pthread_mutex_unlock(&rn->idle_mu);
 }
 
 /* ---- the pre-flight ---- */
@@ -240,7 +263,7 @@ static cert_err preflight_check(run *rn, cert_attach_dist *d, cert_cf_config *cf
             return cert__error_nomem();
         d->alias_count++;
     }
-    err = cert_report_build_pem(label, rn->body, rn->chain, &ro, &d->report);
+    err = cert_report_recheck(rn->base, label, &ro.check, &d->report);
     if (err < 0)
         return err;
     if (cert_report_exit_code(d->report) != CERT_EXIT_OK) {
@@ -529,7 +552,7 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
     cert_aws *aws = NULL;
     size_t cap = 0;
     cert_pool_ops ops = {worker_init, worker_fini, preflight_item};
-    unsigned int jobs;
+    unsigned int jobs, width;
     bool refused = false, failed = false;
 
     if (out == NULL || o == NULL || o->cert == NULL ||
@@ -539,6 +562,7 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
     *out = NULL;
     memset(&rn, 0, sizeof(rn));
     pthread_mutex_init(&rn.log_mu, NULL);
+    pthread_mutex_init(&rn.idle_mu, NULL);
     rn.o = o;
     rn.aws_opts = o->aws ? *o->aws : aws_defaults;
     jobs = o->jobs ? o->jobs : 4;
@@ -611,15 +635,38 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         say(&rn, "%zu distribution%s use%s %s", r->count, r->count == 1 ? "" : "s",
             r->count == 1 ? "s" : "", o->replace);
     }
-    cert_aws_free(aws);
-    aws = NULL;
+    /* The certificate is parsed and its chain verified once; each distribution's pre-flight
+     * checks it again against that distribution's aliases. */
+    {
+        cert_report_opts ro = o->report;
+        char label[200];
+
+        ro.check.key_not_expected = true;
+        ro.check.key_required = false;
+        ro.check.iam_path = r->cert.path;
+        snprintf(label, sizeof(label), "iam:%s", r->cert.name);
+        if ((err = cert_report_build_pem(label, rn.body, rn.chain, &ro, &rn.base)) < 0)
+            goto fail_run;
+    }
+    /* The workers start from these credentials (one run of the provider chain, not one a
+     * worker). */
+    if (cert_aws_resolve_credentials(aws, NULL) < 0) {
+        err = cert_error_last()->code;
+        goto fail_run;
+    }
+    rn.parent = aws;
     rn.cfgs = calloc(r->count ? r->count : 1, sizeof(*rn.cfgs));
     rn.prev_xml = calloc(r->count ? r->count : 1, sizeof(*rn.prev_xml));
-    if (rn.cfgs == NULL || rn.prev_xml == NULL)
+    width = r->count < PREFLIGHT_WIDTH ? (unsigned int)r->count : PREFLIGHT_WIDTH;
+    if (width < jobs)
+        width = jobs;
+    rn.idle_cap = width;
+    rn.idle = calloc(width ? width : 1, sizeof(*rn.idle));
+    if (rn.cfgs == NULL || rn.prev_xml == NULL || rn.idle == NULL)
         CERT_NOMEM();
-    /* 1. Every pre-flight before the first change. */
+    /* 1. Every pre-flight before the first change: reads only, so wider than --jobs. */
     rn.phase = 0;
-    cert__pool_run(r->count, jobs, &ops, &rn);
+    cert__pool_run(r->count, width, &ops, &rn);
     for (size_t i = 0; i < r->count; i++) {
         refused = refused || r->dists[i].state == CERT_ATTACH_REFUSED;
         failed = failed || r->dists[i].state == CERT_ATTACH_FAILED;
@@ -671,9 +718,14 @@ done:
     free(rn.prev_xml);
     free(rn.body);
     free(rn.chain);
+    cert_report_free(rn.base);
+    for (size_t i = 0; i < rn.idle_count; i++)
+        cert_aws_free(rn.idle[i]);
+    free(rn.idle);
     cert_aws_free(aws);
     cert_attach_result_free(r);
     pthread_mutex_destroy(&rn.log_mu);
+    pthread_mutex_destroy(&rn.idle_mu);
     return err;
 }
 

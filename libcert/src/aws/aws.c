@@ -156,6 +156,28 @@ done:
     return err;
 }
 
+cert_err cert_aws__new_sibling(const cert_aws *parent, const cert_aws_opts *o, cert_aws **out)
+{
+    cert_aws *a = NULL;
+    cert_err err;
+
+    if ((err = cert_aws_new(o, &a)) < 0)
+        return err;
+    if (parent != NULL && parent->have_creds &&
+        !cert_aws__creds_stale(&parent->creds, cert_aws__now())) {
+        const aws_creds *c = &parent->creds;
+
+        if ((err = cert_aws__creds_set(&a->creds, c->access_key_id, c->secret_access_key,
+                                       c->session_token, c->expiration, c->source)) < 0) {
+            cert_aws_free(a);
+            return err;
+        }
+        a->have_creds = true;
+    }
+    *out = a;
+    return CERT_OK;
+}
+
 void cert_aws_free(cert_aws *a)
 {
     if (a == NULL)

@@ -205,6 +205,12 @@ struct cert_aws {
     char *last_code, *last_message, *last_request_id;
 };
 
+/* A new session from the same options that starts with the parent's credentials when it has
+ * fresh ones (so that N workers do not run the provider chain N times: no N calls to IMDS, STS
+ * or a credential_process). The parent is only read; the new session is the caller's
+ * (cert_aws_free()) and refreshes its own credentials when they go stale. */
+cert_err cert_aws__new_sibling(const cert_aws *parent, const cert_aws_opts *o, cert_aws **out);
+
 /* Record the last error (copies the strings). */
 void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, const char *code,
                         const char *message, const char *request_id, long status, int attempts);

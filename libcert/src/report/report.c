@@ -1,4 +1,5 @@
 /* Report: the local pipeline for one bundle, and exit codes. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,13 +239,95 @@ cert_err cert_report_new_failure(const char *label, cert_err code, const char *m
     return CERT_OK;
 }
 
+/* Makes (once) and takes a reference to the core of `base`; the lock only guards the making,
+ * since rechecks of one base may run in several threads. */
+static report_core *core_ref(const cert_report *base)
+{
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    cert_report *b = (cert_report *)base; /* the core is sharing state, not the report */
+    report_core *c;
+
+    pthread_mutex_lock(&mu);
+    if (b->core == NULL && (b->core = calloc(1, sizeof(*b->core))) != NULL) {
+        atomic_init(&b->core->refs, 1);
+        b->core->bundle = b->bundle;
+        b->core->chain = b->chain;
+    }
+    c = b->core;
+    if (c != NULL)
+        atomic_fetch_add(&c->refs, 1);
+    pthread_mutex_unlock(&mu);
+    return c;
+}
+
+cert_err cert_report_recheck(const cert_report *base, const char *label,
+                             const cert_check_opts *check, cert_report **out)
+{
+    cert_err err = CERT_OK;
+    cert_report *r = NULL;
+    cert_check_opts kopts;
+
+    if (out == NULL || base == NULL || check == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_recheck: NULL argument");
+    *out = NULL;
+    for (size_t i = 0; i < check->allow_count; i++) {
+        if (!cert_check_code_known(check->allow[i]))
+            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
+                                   check->allow[i]);
+    }
+    if ((r = calloc(1, sizeof(*r))) == NULL)
+        return cert__error_nomem();
+    r->outcome = -1;
+    if ((r->core = core_ref(base)) == NULL) {
+        free(r);
+        return cert__error_nomem();
+    }
+    r->bundle = r->core->bundle;
+    r->chain = r->core->chain;
+    r->now = base->now;
+    r->loaded = base->loaded;
+    r->err = base->err;
+    if ((r->inputs = calloc(1, sizeof(*r->inputs))) == NULL ||
+        (r->inputs[0] = strdup(label ? label : (base->ninputs > 0 ? base->inputs[0] : ""))) ==
+            NULL ||
+        (base->err_msg != NULL && (r->err_msg = strdup(base->err_msg)) == NULL))
+        CERT_NOMEM();
+    r->ninputs = 1;
+    if (r->chain != NULL) {
+        kopts = *check;
+        kopts.now = r->now;
+        err = cert_checks_run(r->chain, &kopts, &r->findings);
+        if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
+            goto done;
+        if (err < 0) {
+            r->err = err;
+            free(r->err_msg);
+            if ((r->err_msg = strdup(cert_error_last()->message)) == NULL)
+                CERT_NOMEM();
+        }
+        err = CERT_OK;
+    }
+    *out = r;
+    r = NULL;
+
+done:
+    cert_report_free(r);
+    return err;
+}
+
 void cert_report_free(cert_report *r)
 {
     if (r == NULL)
         return;
     cert_findings_free(r->findings);
-    cert_chain_free(r->chain);
-    cert_bundle_free(r->bundle);
+    if (r->core == NULL) {
+        cert_chain_free(r->chain);
+        cert_bundle_free(r->bundle);
+    } else if (atomic_fetch_sub(&r->core->refs, 1) == 1) {
+        cert_chain_free(r->core->chain);
+        cert_bundle_free(r->core->bundle);
+        free(r->core);
+    }
     for (size_t i = 0; i < r->ninputs; i++)
         free(r->inputs[i]);
     free(r->inputs);

@@ -3,10 +3,20 @@
 #define LIBCERT_REPORT_INT_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "libcert/report.h"
 
+/* Certificates and chain shared by a report and its rechecks (cert_report_recheck()); freed
+ * with the last of them. */
+typedef struct report_core {
+    atomic_uint refs;
+    cert_bundle *bundle;
+    cert_chain *chain;
+} report_core;
+
 struct cert_report {
+    report_core *core; /* NULL until the report is first rechecked; then it owns bundle, chain */
     char **inputs;
     size_t ninputs;
     cert_err err;
