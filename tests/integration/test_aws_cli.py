@@ -143,7 +143,8 @@ class SignedRequests(EmuTestCase):
         self.assertEqual(r.rc, 4, r)
         self.assertIn("SignatureDoesNotMatch", r.err)
         self.assertNotIn("not-the-secret", r.err + r.out)
-        self.assertEqual(self.emu.actions(), ["ListServerCertificates"])
+        # each request once, none retried (the quota is asked beside the listing)
+        self.assertEqual(sorted(self.emu.actions()), ["GetAccountSummary", "ListServerCertificates"])
 
     def test_credentials_from_a_profile(self):
         os.makedirs(os.path.join(self.home, ".aws"), exist_ok=True)

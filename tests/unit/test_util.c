@@ -227,6 +227,101 @@ static void test_util__json_sink_matches_whole_dump(void **state)
     fclose(parts);
 }
 
+/* Write a jansson tree through the sink's member functions (as the hot lists do by hand). */
+static void sink_tree(cert_json_sink *s, const json_t *j, int depth)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        cert__json_sink_open(s, '{', depth);
+        json_object_foreach((json_t *)j, key, v)
+        {
+            cert__json_sink_key(s, key);
+            sink_tree(s, v, depth + 1);
+        }
+        cert__json_sink_close(s);
+        break;
+    case JSON_ARRAY:
+        cert__json_sink_open(s, '[', depth);
+        json_array_foreach(j, i, v)
+        {
+            cert__json_sink_item(s);
+            sink_tree(s, v, depth + 1);
+        }
+        cert__json_sink_close(s);
+        break;
+    case JSON_STRING:
+        cert__json_sink_string(s, json_string_value(j));
+        break;
+    case JSON_INTEGER:
+        cert__json_sink_int(s, (long long)json_integer_value(j));
+        break;
+    case JSON_TRUE:
+        cert__json_sink_literal(s, "true");
+        break;
+    case JSON_FALSE:
+        cert__json_sink_literal(s, "false");
+        break;
+    default:
+        cert__json_sink_string(s, NULL);
+        break;
+    }
+}
+
+/* The member functions write the bytes jansson dumps: layout, escapes, UTF-8, empty containers,
+ * nesting, numbers and literals; and what they write parses back to the same tree. */
+static void test_util__json_sink_members_match_jansson(void **state)
+{
+    char every_control[33];
+    json_t *doc, *back;
+    FILE *whole = tmpfile(), *parts = tmpfile();
+    char *expected, *got;
+    cert_json_sink s;
+    json_error_t e;
+
+    (void)state;
+    for (int c = 1; c < 32; c++)
+        every_control[c - 1] = (char)c;
+    every_control[31] = '\x7f';
+    every_control[32] = '\0';
+    doc = json_pack("{s:s, s:s, s:s, s:[], s:{}, s:[s, [i, []], {s:{s:[b, b, n]}}], s:I, s:I, "
+                    "s:o}",
+                    "Path", "/cloudfront/", "controls", every_control, "quotes \"and\" \\ /",
+                    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "empty array", "empty object",
+                    "nested", "in_use", 1, "deep", "x", 1, 0, "min", (json_int_t)INT64_MIN, "max",
+                    (json_int_t)INT64_MAX, "null", json_null());
+    assert_non_null(doc);
+    assert_non_null(whole);
+    assert_non_null(parts);
+    assert_cert_ok(cert__json_write(doc, whole));
+    expected = stream_text(whole);
+    cert__json_sink_init(&s, parts);
+    sink_tree(&s, doc, 0);
+    cert__json_sink_text(&s, "\n");
+    assert_cert_ok(cert__json_sink_end(&s));
+    got = stream_text(parts);
+    assert_string_equal(got, expected);
+    back = json_loads(got, 0, &e);
+    assert_non_null(back);
+    assert_true(json_equal(back, doc));
+
+    /* deeper than the sink's stack: reported, not overrun */
+    cert__json_sink_init(&s, parts);
+    for (int d = 0; d <= CERT_JSON_SINK_DEPTH; d++)
+        cert__json_sink_open(&s, '[', d);
+    assert_int_equal(cert__json_sink_end(&s), CERT_E_NOMEM);
+
+    json_decref(back);
+    json_decref(doc);
+    free(expected);
+    free(got);
+    fclose(whole);
+    fclose(parts);
+}
+
 static void test_util__json_write_error(void **state)
 {
     FILE *full = fopen("/dev/full", "w");
@@ -864,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_util__buf_printf_and_detach),
         cmocka_unit_test(test_util__buf_reserve),
         cmocka_unit_test(test_util__json_sink_matches_whole_dump),
+        cmocka_unit_test(test_util__json_sink_members_match_jansson),
         cmocka_unit_test(test_util__json_write_error),
         cmocka_unit_test(test_util__size_add_overflow),
         cmocka_unit_test(test_util__size_mul_overflow),

@@ -209,7 +209,7 @@ static void *worker_init(void *ud)
     if (rn->idle_count > 0)
         aws = rn->idle[--rn->idle_count];
     pthread_mutex_unlock(&rn->idle_mu);
-    if (aws == NULL && cert_aws__new_sibling(rn->parent, &rn->aws_opts, &aws) < 0)
+    if (aws == NULL && cert_aws__clone(rn->parent, &aws) < 0)
         return NULL;
     return aws;
 }

@@ -156,26 +156,46 @@ done:
     return err;
 }
 
-cert_err cert_aws__new_sibling(const cert_aws *parent, const cert_aws_opts *o, cert_aws **out)
+cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
 {
-    cert_aws *a = NULL;
-    cert_err err;
+    cert_err err = CERT_OK;
+    cert_aws *a = calloc(1, sizeof(*a));
 
-    if ((err = cert_aws_new(o, &a)) < 0)
-        return err;
-    if (parent != NULL && parent->have_creds &&
-        !cert_aws__creds_stale(&parent->creds, cert_aws__now())) {
-        const aws_creds *c = &parent->creds;
+    *out = NULL;
+    if (a == NULL)
+        return cert__error_nomem();
+    a->explicit_profile = p->explicit_profile;
+    CERT_TRY(cert_aws__config_load(cert_aws__config_profile(p->cfg), p->explicit_profile, &a->cfg));
+    for (int s = 0; s < 4; s++) {
+        if ((a->endpoint[s] = strdup(p->endpoint[s])) == NULL)
+            CERT_NOMEM();
+    }
+    if ((p->ca_bundle != NULL && (a->ca_bundle = strdup(p->ca_bundle)) == NULL) ||
+        (a->user_agent = strdup(p->user_agent)) == NULL)
+        CERT_NOMEM();
+    a->max_attempts = p->max_attempts;
+    a->retry_tokens = 500;
+    a->retry_base_ms = p->retry_base_ms;
+    a->connect_timeout_ms = p->connect_timeout_ms;
+    a->timeout_ms = p->timeout_ms;
+    a->log = p->log;
+    a->log_ud = p->log_ud;
+    if ((a->curl = curl_easy_init()) == NULL)
+        CERT_NOMEM();
+    if (p->have_creds && !cert_aws__creds_stale(&p->creds, cert_aws__now())) {
+        const aws_creds *c = &p->creds;
 
-        if ((err = cert_aws__creds_set(&a->creds, c->access_key_id, c->secret_access_key,
-                                       c->session_token, c->expiration, c->source)) < 0) {
-            cert_aws_free(a);
-            return err;
-        }
+        CERT_TRY(cert_aws__creds_set(&a->creds, c->access_key_id, c->secret_access_key,
+                                     c->session_token, c->expiration, c->source));
         a->have_creds = true;
     }
+    cert_aws__set_last(a, "", "", "", "", "", 0, 0);
     *out = a;
-    return CERT_OK;
+    a = NULL;
+
+done:
+    cert_aws_free(a);
+    return err;
 }
 
 void cert_aws_free(cert_aws *a)

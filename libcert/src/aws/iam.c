@@ -73,7 +73,12 @@ char *cert_aws_time_format(int64_t t, char *buf, size_t size)
     char iso[32];
 
     cert__time_format(t, iso, sizeof(iso));
-    snprintf(buf, size, "%.19s+00:00", iso);
+    if (size >= 26 && strlen(iso) == 20) {
+        memcpy(buf, iso, 19);
+        memcpy(buf + 19, "+00:00", 7);
+    } else {
+        snprintf(buf, size, "%.19s+00:00", iso);
+    }
     return buf;
 }
 
@@ -171,39 +176,53 @@ static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc
     return err;
 }
 
-static int64_t xml_time(xmlNode *parent, const char *name)
+static int64_t time_or_unknown(const char *t)
 {
-    char *t = cert_aws__xml_child_text(parent, name);
     int64_t v = INT64_MIN;
 
     if (t != NULL && cert__time_parse(t, &v) < 0) {
         cert_error_clear();
         v = INT64_MIN;
     }
-    free(t);
     return v;
 }
 
-static cert_err parse_meta(xmlNode *m, cert_iam_cert *out)
+/* ServerCertificateMetadata from its fields (by name), as a tree or a streamed record gives
+ * them. A NULL field is absent; allocation failures show as absent too, and are told apart by
+ * the required ones. */
+static cert_err meta_from(const char *path, const char *name, const char *id, const char *arn,
+                          const char *uploaded, const char *expires, cert_iam_cert *out)
 {
     memset(out, 0, sizeof(*out));
-    out->path = cert_aws__xml_child_text(m, "Path");
-    out->name = cert_aws__xml_child_text(m, "ServerCertificateName");
-    out->id = cert_aws__xml_child_text(m, "ServerCertificateId");
-    out->arn = cert_aws__xml_child_text(m, "Arn");
-    out->upload_date = xml_time(m, "UploadDate");
-    out->expiration = xml_time(m, "Expiration");
-    if (out->name == NULL || out->id == NULL) {
-        cert_iam_cert_clear(out);
+    if (name == NULL || id == NULL)
         return cert__error_set(CERT_E_NET, "IAM answered without ServerCertificateName or "
                                            "ServerCertificateId");
-    }
-    if ((out->path == NULL && (out->path = strdup("/")) == NULL) ||
-        (out->arn == NULL && (out->arn = strdup("")) == NULL)) {
+    out->path = strdup(path ? path : "/");
+    out->name = strdup(name);
+    out->id = strdup(id);
+    out->arn = strdup(arn ? arn : "");
+    out->upload_date = time_or_unknown(uploaded);
+    out->expiration = time_or_unknown(expires);
+    if (out->path == NULL || out->name == NULL || out->id == NULL || out->arn == NULL) {
         cert_iam_cert_clear(out);
         return cert__error_nomem();
     }
     return CERT_OK;
+}
+
+static cert_err parse_meta(xmlNode *m, cert_iam_cert *out)
+{
+    static const char *const names[] = {
+        "Path", "ServerCertificateName", "ServerCertificateId", "Arn", "UploadDate", "Expiration"};
+    char *f[6];
+    cert_err err;
+
+    for (size_t i = 0; i < 6; i++)
+        f[i] = cert_aws__xml_child_text(m, names[i]);
+    err = meta_from(f[0], f[1], f[2], f[3], f[4], f[5], out);
+    for (size_t i = 0; i < 6; i++)
+        free(f[i]);
+    return err;
 }
 
 static cert_err check_name(const char *name)
@@ -326,22 +345,19 @@ typedef struct list_page {
     char **marker;
 } list_page;
 
-static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
+static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void *ud)
 {
     list_page *p = ud;
-    char *t;
     cert_err err;
 
-    if (pick == 1 || pick == 2) { /* IsTruncated, Marker */
-        if ((t = cert_aws__xml_text(node)) == NULL)
+    if (pick == 1) { /* IsTruncated */
+        *p->more = strcmp(rec->text, "true") == 0;
+        return CERT_OK;
+    }
+    if (pick == 2) { /* Marker */
+        free(*p->marker);
+        if ((*p->marker = strdup(rec->text)) == NULL)
             return cert__error_nomem();
-        if (pick == 1) {
-            *p->more = strcmp(t, "true") == 0;
-            free(t);
-        } else {
-            free(*p->marker);
-            *p->marker = t;
-        }
         return CERT_OK;
     }
     if (*p->n == *p->cap) {
@@ -353,7 +369,13 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
         *p->v = nv;
         *p->cap = ncap;
     }
-    if ((err = parse_meta(node, &(*p->v)[*p->n])) < 0)
+    err =
+        meta_from(cert_aws__xml_record_get(rec, "Path"),
+                  cert_aws__xml_record_get(rec, "ServerCertificateName"),
+                  cert_aws__xml_record_get(rec, "ServerCertificateId"),
+                  cert_aws__xml_record_get(rec, "Arn"), cert_aws__xml_record_get(rec, "UploadDate"),
+                  cert_aws__xml_record_get(rec, "Expiration"), &(*p->v)[*p->n]);
+    if (err < 0)
         return err;
     (*p->n)++;
     return CERT_OK;
@@ -372,7 +394,7 @@ cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert *
 
     *more = false;
     *marker = NULL;
-    err = cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
+    err = cert_aws__xml_stream_flat(body, len, picks, 3, take_list_item, &p);
     if (err < 0 || !*more) {
         free(*marker);
         *marker = NULL;

@@ -1,6 +1,7 @@
 /* The account's IAM server certificates with their CloudFront users and the quota. */
 #include "libcert/inventory.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,57 @@ static int cmp_expiry(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* What runs beside the IAM listing: the quota (GetAccountSummary) and, for usage, every
+ * distribution (ListDistributions), on a clone of the session, so that their round trips
+ * overlap the listing's instead of following it. */
+typedef struct side {
+    cert_aws *aws; /* the clone */
+    const cert_inventory_opts *o;
+    cert_inventory *inv;
+    cert_err err;
+    char *message; /* the error's message, moved to the caller's thread */
+} side;
+
+static void *side_run(void *ud)
+{
+    side *sd = ud;
+
+    if (sd->o->in_use)
+        sd->err = cert_cf_list(sd->aws, &sd->inv->dists, &sd->inv->nd);
+    if (sd->err == CERT_OK && sd->o->quota)
+        sd->err = cert_iam_quota(sd->aws, &sd->inv->used, &sd->inv->quota);
+    if (sd->err < 0 && (sd->message = strdup(cert_error_last()->message)) == NULL)
+        sd->err = CERT_E_NOMEM;
+    return NULL;
+}
+
+/* The side's outcome, in this thread: its error (with the AWS details on the caller's session,
+ * where the tools read them), or OK. */
+static cert_err side_join(side *sd, pthread_t t, bool threaded, cert_aws *aws, cert_err err)
+{
+    const cert_aws_error *e;
+
+    if (threaded)
+        pthread_join(t, NULL);
+    if (err == CERT_OK && sd->err < 0) {
+        e = cert_aws_last_error(sd->aws);
+        cert_aws__set_last(aws, e->service, e->action, e->code, e->message, e->request_id,
+                           e->status, e->attempts);
+        err = sd->err == CERT_E_NOMEM ? cert__error_nomem()
+                                      : cert__error_set(sd->err, "%s", sd->message);
+    }
+    free(sd->message);
+    cert_aws_free(sd->aws);
+    return err;
+}
+
 cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_inventory **out)
 {
     cert_err err = CERT_OK;
     cert_inventory *inv = NULL;
+    side sd;
+    pthread_t t;
+    bool threaded = false, beside;
 
     if (out == NULL || aws == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_inventory_build: NULL argument");
@@ -54,7 +102,24 @@ cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_
         CERT_NOMEM();
     inv->used = inv->quota = -1;
     inv->now = cert__time_resolve(o->now);
-    CERT_TRY(cert_iam_list(aws, o->path_prefix, o->page_size, &inv->certs, &inv->n));
+    memset(&sd, 0, sizeof(sd));
+    sd.o = o;
+    sd.inv = inv;
+    beside = o->in_use || o->quota;
+    if (beside) {
+        /* Credentials first, so the clone starts with them (one run of the provider chain). */
+        if ((err = cert_aws_resolve_credentials(aws, NULL)) < 0 ||
+            (err = cert_aws__clone(aws, &sd.aws)) < 0)
+            goto done;
+        threaded = pthread_create(&t, NULL, side_run, &sd) == 0;
+        if (!threaded)
+            side_run(&sd);
+    }
+    err = cert_iam_list(aws, o->path_prefix, o->page_size, &inv->certs, &inv->n);
+    if (beside)
+        err = side_join(&sd, t, threaded, aws, err);
+    if (err < 0)
+        goto done;
     if (inv->n > 1)
         qsort(inv->certs, inv->n, sizeof(*inv->certs), cmp_expiry);
     inv->users = calloc(inv->n ? inv->n : 1, sizeof(*inv->users));
@@ -62,7 +127,6 @@ cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_
     if (inv->users == NULL || inv->nusers == NULL)
         CERT_NOMEM();
     if (o->in_use) {
-        CERT_TRY(cert_cf_list(aws, &inv->dists, &inv->nd));
         inv->usage_known = true;
         for (size_t i = 0; i < inv->n; i++) {
             for (size_t d = 0; d < inv->nd; d++) {
@@ -79,8 +143,6 @@ cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_
             }
         }
     }
-    if (o->quota)
-        CERT_TRY(cert_iam_quota(aws, &inv->used, &inv->quota));
     *out = inv;
     inv = NULL;
 
@@ -192,29 +254,34 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
         cert__json_sink_text(&s, "{\n  \"ServerCertificateMetadataList\": [");
         for (size_t i = 0; i < inv->n; i++) {
             const cert_iam_cert *c = &inv->certs[i];
-            json_t *m, *x;
 
             if (!shown(inv, i, wo->expiring_days))
                 continue;
-            m = cert_iam__meta_json(c);
-            x = json_object();
-            json_object_set_new(x, "days_left",
-                                c->expiration == INT64_MIN ? json_null()
-                                                           : json_integer(days_left(inv, c)));
-            json_object_set_new(x, "cloudfront_usable",
-                                json_boolean(cert_iam_path_cloudfront(c->path)));
-            if (inv->usage_known) {
-                json_t *u = json_array();
-
-                for (size_t k = 0; k < inv->nusers[i]; k++)
-                    json_array_append_new(u, json_string(inv->users[i][k]));
-                json_object_set_new(x, "in_use", u);
-                json_object_set_new(x, "removable", json_boolean(cert_inventory_removable(inv, i)));
-            }
-            json_object_set_new(m, "libcert", x);
             cert__json_sink_text(&s, count++ ? ",\n    " : "\n    ");
-            cert__json_sink_value(&s, m, 4);
-            json_decref(m);
+            cert__json_sink_open(&s, '{', 2);
+            cert_iam__meta_members(&s, c);
+            cert__json_sink_key(&s, "libcert");
+            cert__json_sink_open(&s, '{', 3);
+            cert__json_sink_key(&s, "days_left");
+            if (c->expiration == INT64_MIN)
+                cert__json_sink_literal(&s, "null");
+            else
+                cert__json_sink_int(&s, days_left(inv, c));
+            cert__json_sink_key(&s, "cloudfront_usable");
+            cert__json_sink_literal(&s, cert_iam_path_cloudfront(c->path) ? "true" : "false");
+            if (inv->usage_known) {
+                cert__json_sink_key(&s, "in_use");
+                cert__json_sink_open(&s, '[', 3);
+                for (size_t k = 0; k < inv->nusers[i]; k++) {
+                    cert__json_sink_item(&s);
+                    cert__json_sink_string(&s, inv->users[i][k]);
+                }
+                cert__json_sink_close(&s);
+                cert__json_sink_key(&s, "removable");
+                cert__json_sink_literal(&s, cert_inventory_removable(inv, i) ? "true" : "false");
+            }
+            cert__json_sink_close(&s);
+            cert__json_sink_close(&s);
         }
         cert__json_sink_text(&s, count ? "\n  ]" : "]");
         if (inv->quota >= 0 || inv->used >= 0) {

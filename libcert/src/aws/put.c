@@ -217,24 +217,48 @@ done:
 
 /* ---- rendering ---- */
 
-static json_t *time_json(int64_t t)
+/* ServerCertificateMetadata's members in the AWS CLI's order, each with its text (NULL: null),
+ * to `each`: the one list behind the JSON tree and the streamed members. */
+static void meta_fields(const cert_iam_cert *m,
+                        void (*each)(const char *key, const char *value, void *ud), void *ud)
 {
-    char buf[32];
+    char up[32], exp[32];
 
-    return t == INT64_MIN ? json_null() : json_string(cert_aws_time_format(t, buf, sizeof(buf)));
+    each("Path", m->path ? m->path : "", ud);
+    each("ServerCertificateName", m->name ? m->name : "", ud);
+    each("ServerCertificateId", m->id ? m->id : "", ud);
+    each("Arn", m->arn ? m->arn : "", ud);
+    each("UploadDate",
+         m->upload_date == INT64_MIN ? NULL : cert_aws_time_format(m->upload_date, up, sizeof(up)),
+         ud);
+    each("Expiration",
+         m->expiration == INT64_MIN ? NULL : cert_aws_time_format(m->expiration, exp, sizeof(exp)),
+         ud);
+}
+
+static void meta_set(const char *key, const char *value, void *ud)
+{
+    json_object_set_new(ud, key, value ? json_string(value) : json_null());
 }
 
 json_t *cert_iam__meta_json(const cert_iam_cert *m)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "Path", json_string(m->path ? m->path : ""));
-    json_object_set_new(o, "ServerCertificateName", json_string(m->name ? m->name : ""));
-    json_object_set_new(o, "ServerCertificateId", json_string(m->id ? m->id : ""));
-    json_object_set_new(o, "Arn", json_string(m->arn ? m->arn : ""));
-    json_object_set_new(o, "UploadDate", time_json(m->upload_date));
-    json_object_set_new(o, "Expiration", time_json(m->expiration));
+    if (o != NULL)
+        meta_fields(m, meta_set, o);
     return o;
+}
+
+static void meta_put(const char *key, const char *value, void *ud)
+{
+    cert__json_sink_key(ud, key);
+    cert__json_sink_string(ud, value);
+}
+
+void cert_iam__meta_members(cert_json_sink *s, const cert_iam_cert *m)
+{
+    meta_fields(m, meta_put, s);
 }
 
 static const char *status_name(cert_put_status s, cert_err err)

@@ -1,11 +1,13 @@
 /* AWS's XML, parsed with libxml2 safely: no entity expansion, no DTD loading, no network. */
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 #include "util/json.h"
 
@@ -87,6 +89,181 @@ cert_err cert_aws__xml_stream(const char *data, size_t len, const cert_aws_xml_p
     if (err < 0)
         return err;
     if (rc < 0)
+        return cert__error_set(CERT_E_NET, "the answer is not well-formed XML");
+    return CERT_OK;
+}
+
+/* ---- flat records through SAX2 ---- */
+
+typedef struct flat {
+    const cert_aws_xml_pick *picks;
+    size_t npicks;
+    cert_aws_xml_take_record take;
+    void *ud;
+    xmlParserCtxt *ctxt;
+    cert_err err;
+    int depth;                          /* of the element being read (the root is 0) */
+    const xmlChar *names[STREAM_DEPTH]; /* open elements' local names (libxml2's dictionary) */
+    int pick_depth;                     /* depth of the element being picked; -1: none */
+    size_t pick;
+    int field;       /* index of the child whose text is being gathered; -1: none */
+    cert_buf text;   /* the picked element's text */
+    cert_buf fields; /* each field's text, NUL-terminated, one after another */
+    size_t nfields;
+    const xmlChar *field_names[CERT_AWS_XML_FIELDS];
+    size_t field_at[CERT_AWS_XML_FIELDS];
+} flat;
+
+static void flat_fail(flat *f, cert_err err)
+{
+    if (f->err == CERT_OK)
+        f->err = err;
+    xmlStopParser(f->ctxt);
+}
+
+static void flat_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                       int nns, const xmlChar **ns, int nattr, int ndefaulted,
+                       const xmlChar **attrs)
+{
+    flat *f = ud;
+    int d = ++f->depth;
+
+    (void)prefix, (void)uri, (void)nns, (void)ns, (void)nattr, (void)ndefaulted, (void)attrs;
+    if (d < STREAM_DEPTH)
+        f->names[d] = local;
+    if (f->pick_depth < 0 && d > 0 && d < STREAM_DEPTH) {
+        for (size_t i = 0; i < f->npicks; i++) {
+            if (xmlStrEqual(local, BAD_CAST f->picks[i].name) &&
+                xmlStrEqual(f->names[d - 1], BAD_CAST f->picks[i].parent)) {
+                f->pick_depth = d;
+                f->pick = i;
+                f->text.len = f->fields.len = 0;
+                if (f->text.ptr != NULL)
+                    f->text.ptr[0] = '\0';
+                f->nfields = 0;
+                f->field = -1;
+                return;
+            }
+        }
+    }
+    if (f->pick_depth >= 0 && d == f->pick_depth + 1) {
+        f->field = -1;
+        for (size_t i = 0; i < f->nfields; i++) {
+            if (xmlStrEqual(f->field_names[i], local))
+                return; /* the first of a name counts */
+        }
+        if (f->nfields == CERT_AWS_XML_FIELDS)
+            return;
+        f->field_names[f->nfields] = local;
+        f->field_at[f->nfields] = f->fields.len;
+        f->field = (int)f->nfields++;
+    }
+}
+
+static void flat_text(void *ud, const xmlChar *ch, int len)
+{
+    flat *f = ud;
+    cert_err err;
+
+    if (f->pick_depth < 0 || len <= 0)
+        return;
+    if ((err = cert__buf_add(&f->text, ch, (size_t)len, "XML text")) < 0 ||
+        (f->field >= 0 && (err = cert__buf_add(&f->fields, ch, (size_t)len, "XML text")) < 0))
+        flat_fail(f, err);
+}
+
+static void flat_end(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    flat *f = ud;
+    int d = f->depth--;
+    cert_aws_xml_record r;
+    cert_err err;
+
+    (void)local, (void)prefix, (void)uri;
+    if (f->pick_depth < 0)
+        return;
+    if (d == f->pick_depth + 1 && f->field >= 0) {
+        if ((err = cert__buf_add(&f->fields, "", 1, "XML text")) < 0)
+            flat_fail(f, err);
+        f->field = -1;
+        return;
+    }
+    if (d != f->pick_depth)
+        return;
+    f->pick_depth = -1;
+    r.text = f->text.ptr ? f->text.ptr : "";
+    r.nfields = f->nfields;
+    for (size_t i = 0; i < f->nfields; i++) {
+        r.names[i] = (const char *)f->field_names[i];
+        r.values[i] = f->fields.ptr + f->field_at[i];
+    }
+    if ((err = f->take(&r, f->pick, f->ud)) < 0)
+        flat_fail(f, err);
+}
+
+/* Parse errors are read from the context afterwards; nothing is printed. */
+static void flat_quiet(void *ud, xmlErrorPtr e)
+{
+    (void)ud, (void)e;
+}
+
+const char *cert_aws__xml_record_get(const cert_aws_xml_record *r, const char *name)
+{
+    for (size_t i = 0; i < r->nfields; i++) {
+        if (strcmp(r->names[i], name) == 0)
+            return r->values[i];
+    }
+    return NULL;
+}
+
+cert_err cert_aws__xml_stream_flat(const char *data, size_t len, const cert_aws_xml_pick *picks,
+                                   size_t npicks, cert_aws_xml_take_record take, void *ud)
+{
+    xmlSAXHandler sax;
+    xmlParserCtxt *ctxt;
+    flat f;
+    bool well_formed;
+
+    if (data == NULL || len == 0 || len > XML_MAX)
+        return cert__error_set(CERT_E_NET, "the answer is not XML (%zu bytes)", len);
+    /* Only elements and text: no entity declarations are recorded, so a reference to one is an
+     * error, never an expansion; no DTD is read (no internalSubset/externalSubset handlers) and
+     * XML_PARSE_NONET forbids any fetch. No XML_PARSE_HUGE: libxml2's limits stay on. */
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = flat_start;
+    sax.endElementNs = flat_end;
+    sax.characters = flat_text;
+    sax.cdataBlock = flat_text;
+    sax.ignorableWhitespace = flat_text;
+    sax.serror = flat_quiet;
+    memset(&f, 0, sizeof(f));
+    f.picks = picks;
+    f.npicks = npicks;
+    f.take = take;
+    f.ud = ud;
+    f.depth = -1;
+    f.pick_depth = -1;
+    f.field = -1;
+    cert__buf_init(&f.text, XML_MAX, false);
+    cert__buf_init(&f.fields, XML_MAX, false);
+    ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+    if (ctxt == NULL)
+        return cert__error_nomem();
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlFree(ctxt->sax); /* the context's own copy of the default handler */
+    ctxt->sax = &sax;
+    ctxt->userData = &f;
+    f.ctxt = ctxt;
+    xmlParseDocument(ctxt);
+    well_formed = ctxt->wellFormed != 0;
+    ctxt->sax = NULL; /* ours, on the stack */
+    xmlFreeParserCtxt(ctxt);
+    cert__buf_free(&f.text);
+    cert__buf_free(&f.fields);
+    if (f.err < 0)
+        return f.err;
+    if (!well_formed)
         return cert__error_set(CERT_E_NET, "the answer is not well-formed XML");
     return CERT_OK;
 }
