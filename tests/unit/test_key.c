@@ -242,6 +242,77 @@ static void test_key__write_decrypted_key_unencrypted(void **state)
     cert_bundle_free(b);
 }
 
+/* A file's text; free() it. */
+static char *file_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *t;
+    long n;
+
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    rewind(f);
+    t = calloc(1, (size_t)n + 1);
+    assert_non_null(t);
+    assert_int_equal(fread(t, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return t;
+}
+
+/* A key read as plain PKCS#8 is written back as the input's bytes (no encoder); what OpenSSL's
+ * encoder writes for the same key (the fixtures come from openssl genpkey) is the same text. A
+ * PKCS#8 with attributes goes through the encoder, which drops them. */
+static void test_key__write_pkcs8_as_given(void **state)
+{
+    static const char *const keys[] = {"leaf-rsa2048.key", "leaf-p256.key", "leaf-ed25519.key",
+                                       "leaf-rsapss.key"};
+    EVP_PKEY *k, *plain;
+    PKCS8_PRIV_KEY_INFO *p8;
+    cert_bundle *b = NULL;
+    BIO *bio;
+    char *pem = NULL, *want, *with_attr;
+    size_t len = 0, wlen, alen;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        k = lib_key(keys[i], &b);
+        want = file_text(fx(keys[i]), &wlen);
+        assert_cert_ok(cert_key_write_pem(k, CERT_KEY_PKCS8, &pem, &len));
+        assert_int_equal(len, wlen);
+        assert_memory_equal(pem, want, len);
+        cert_secret_free(pem, len);
+        free(want);
+        cert_bundle_free(b);
+    }
+
+    plain = fx_key("leaf-rsa2048.key");
+    p8 = EVP_PKEY2PKCS8(plain);
+    assert_non_null(p8);
+    assert_int_equal(PKCS8_pkey_add1_attr_by_NID(p8, NID_localKeyID, V_ASN1_OCTET_STRING,
+                                                 (const unsigned char *)"\x01\x02", 2),
+                     1);
+    bio = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio, p8), 1);
+    alen = (size_t)BIO_get_mem_data(bio, &with_attr);
+    assert_cert_ok(cert_bundle_new(&b));
+    assert_cert_ok(cert_bundle_load_mem(b, (const uint8_t *)with_attr, alen, "attr.pem", NULL));
+    assert_int_equal(cert_bundle_key_count(b), 1);
+    k = cert_bundle_key_at(b, 0);
+    want = file_text(fx("leaf-rsa2048.key"), &wlen);
+    assert_true(alen > wlen); /* the input has the attribute */
+    assert_cert_ok(cert_key_write_pem(k, CERT_KEY_PKCS8, &pem, &len));
+    assert_int_equal(len, wlen);
+    assert_memory_equal(pem, want, len);
+    cert_secret_free(pem, len);
+    free(want);
+    BIO_free(bio);
+    PKCS8_PRIV_KEY_INFO_free(p8);
+    EVP_PKEY_free(plain);
+    cert_bundle_free(b);
+}
+
 static void test_key__write_invalid_arguments(void **state)
 {
     EVP_PKEY *k = fx_key("leaf-p256.key");
@@ -271,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_key__write_traditional),
         cmocka_unit_test(test_key__write_traditional_refused_for_other_types),
         cmocka_unit_test(test_key__write_decrypted_key_unencrypted),
+        cmocka_unit_test(test_key__write_pkcs8_as_given),
         cmocka_unit_test(test_key__write_invalid_arguments),
     };
 

@@ -6,6 +6,7 @@
 #include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,77 @@ void cert_secret_free(void *ptr, size_t len)
     free(ptr);
 }
 
+/* ---- the input's own PKCS#8 ----
+ *
+ * Writing a key as PKCS#8 goes through OpenSSL's encoders, whose first use costs more than the
+ * rest of an upload's local work. When the key came in as plain PKCS#8 v1 without attributes
+ * (what `openssl genpkey` and certbot write), re-encoding gives the same structure, so the
+ * input's DER is kept with the key (EVP_PKEY ex_data, wiped and freed with it) and written
+ * back as it was. */
+
+typedef struct pkcs8_der {
+    size_t len;
+    unsigned char der[];
+} pkcs8_der;
+
+static int pkcs8_index = -1;
+static pthread_once_t pkcs8_once = PTHREAD_ONCE_INIT;
+
+static void pkcs8_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+    pkcs8_der *k = ptr;
+
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    if (k != NULL) {
+        OPENSSL_cleanse(k->der, k->len);
+        free(k);
+    }
+}
+
+static void pkcs8_init(void)
+{
+    pkcs8_index =
+        CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_EVP_PKEY, 0, NULL, NULL, NULL, pkcs8_free);
+}
+
+/* Keep `der` with pkey when it is plain PKCS#8: version 0 (not OneAsymmetricKey's 1), no
+ * attributes, nothing after it. Best effort: without it, the encoder is used. */
+static void remember_pkcs8(EVP_PKEY *pkey, const uint8_t *der, size_t len)
+{
+    const unsigned char *p = der;
+    PKCS8_PRIV_KEY_INFO *p8;
+    const STACK_OF(X509_ATTRIBUTE) * attrs;
+    size_t hdr;
+    pkcs8_der *k;
+    bool plain;
+
+    /* SEQUENCE, its length (short or long form), then INTEGER 0 */
+    if (len < 8 || der[0] != 0x30)
+        return;
+    hdr = der[1] < 0x80 ? 2 : 2 + (size_t)(der[1] & 0x7f);
+    if (hdr + 3 > len || memcmp(der + hdr, "\x02\x01\x00", 3) != 0)
+        return;
+    p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)len);
+    if (p8 == NULL || (size_t)(p - der) != len) {
+        PKCS8_PRIV_KEY_INFO_free(p8);
+        return;
+    }
+    attrs = PKCS8_pkey_get0_attrs(p8);
+    plain = attrs == NULL || sk_X509_ATTRIBUTE_num(attrs) <= 0;
+    PKCS8_PRIV_KEY_INFO_free(p8);
+    if (!plain)
+        return;
+    pthread_once(&pkcs8_once, pkcs8_init);
+    if (pkcs8_index < 0 || (k = malloc(sizeof(*k) + len)) == NULL)
+        return;
+    k->len = len;
+    memcpy(k->der, der, len);
+    if (!EVP_PKEY_set_ex_data(pkey, pkcs8_index, k)) {
+        OPENSSL_cleanse(k->der, len);
+        free(k);
+    }
+}
+
 cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out, size_t *len_out)
 {
     cert_err err = CERT_OK;
@@ -110,10 +182,16 @@ cert_err cert_key_write_pem(const EVP_PKEY *key, cert_key_format fmt, char **out
     bio = BIO_new(BIO_s_secmem());
     if (bio == NULL)
         CERT_NOMEM();
-    if (fmt == CERT_KEY_TRADITIONAL)
+    if (fmt == CERT_KEY_TRADITIONAL) {
         ok = PEM_write_bio_PrivateKey_traditional(bio, key, NULL, NULL, 0, NULL, NULL);
-    else
-        ok = PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL); /* PKCS#8 */
+    } else {
+        const pkcs8_der *k = pkcs8_index >= 0 ? EVP_PKEY_get_ex_data(key, pkcs8_index) : NULL;
+
+        if (k != NULL) /* the input's PKCS#8, as it was */
+            ok = PEM_write_bio(bio, "PRIVATE KEY", "", k->der, (long)k->len) > 0;
+        else
+            ok = PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL);
+    }
     if (!ok)
         CERT_FAIL_SSL(CERT_E_INTERNAL, "cannot encode the private key");
     n = BIO_get_mem_data(bio, &data);
@@ -172,7 +250,7 @@ EVP_PKEY *cert_key__decode_der(OSSL_LIB_CTX *libctx, const uint8_t *der, size_t 
 {
     key_decoder *d;
     const unsigned char *p = der;
-    size_t left = len;
+    size_t left = len, used;
     EVP_PKEY *pkey;
 
     pthread_once(&decoder_once, decoder_init);
@@ -206,6 +284,7 @@ EVP_PKEY *cert_key__decode_der(OSSL_LIB_CTX *libctx, const uint8_t *der, size_t 
     }
     pkey = d->out;
     d->out = NULL;
+    used = len - left;
     /* The whole input must be the key (trailing blanks allowed, as for other DER). */
     while (left > 0 && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t' || *p == 0)) {
         p++;
@@ -215,5 +294,6 @@ EVP_PKEY *cert_key__decode_der(OSSL_LIB_CTX *libctx, const uint8_t *der, size_t 
         EVP_PKEY_free(pkey);
         return NULL;
     }
+    remember_pkcs8(pkey, der, used);
     return pkey;
 }
