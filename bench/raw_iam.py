@@ -6,11 +6,12 @@ floor the benchmarks compare certup and certls against.
 
   raw_iam.py ENDPOINT upload BUNDLE...        one UploadServerCertificate per bundle
   raw_iam.py ENDPOINT fill N BUNDLE [FIRST]   N uploads of one bundle, named fill-FIRST on
-  raw_iam.py ENDPOINT list                    ListServerCertificates MaxItems=1000 + GetAccountSummary
+  raw_iam.py ENDPOINT list                    ListServerCertificates MaxItems=1000 + GetAccountSummary (median of 11)
 Prints the mean milliseconds per request (upload) or per listing (list) on stdout."""
 import http.client
 import re
 import sys
+import statistics
 import time
 import urllib.parse
 
@@ -57,12 +58,13 @@ def main():
                         "ServerCertificateName": f"fill-{i:05d}", "Path": "/cloudfront/fill/",
                         "CertificateBody": leaf, "CertificateChain": chain, "PrivateKey": key})
     elif cmd == "list":
-        runs = 5
-        t0 = time.perf_counter()
-        for _ in range(runs):
+        runs = []
+        for _ in range(11):
+            t0 = time.perf_counter()
             post(conn, {**base, "Action": "ListServerCertificates", "MaxItems": "1000"})
             post(conn, {**base, "Action": "GetAccountSummary"})
-        print("%.3f" % ((time.perf_counter() - t0) * 1000 / runs))
+            runs.append((time.perf_counter() - t0) * 1000)
+        print("%.3f" % statistics.median(runs))
     else:
         raise SystemExit("raw_iam: unknown command " + cmd)
 
