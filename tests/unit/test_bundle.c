@@ -477,15 +477,16 @@ static void test_bundle__pem_empty_block(void **state)
 
 static void test_bundle__pem_junk_private_key(void **state)
 {
-    static const char pem[] = "text\n-----BEGIN PRIVATE KEY-----\nMIIBAAAAAAAAAAAA\n"
-                              "-----END PRIVATE KEY-----\n";
+    size_t len;
+    char *pem = fx_read("junk-key.pem", &len);
     cert_bundle *b = NULL;
 
     (void)state;
-    assert_cert_error(load_bytes(pem, sizeof(pem) - 1, "junk.key", NULL, &b), CERT_E_INPUT,
+    assert_cert_error(load_bytes(pem, len, "junk.key", NULL, &b), CERT_E_INPUT,
                       "junk.key: block 1 (line 2)", "not a valid private key");
     assert_int_equal(cert_bundle_key_count(b), 0);
     cert_bundle_free(b);
+    free(pem);
 }
 
 static void test_bundle__pem_only_other_blocks_is_an_error(void **state)
