@@ -9,6 +9,7 @@
 #include "util/error_int.h"
 #include "util/json.h"
 #include "util/time_int.h"
+#include "x509/x509_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
 
@@ -83,11 +84,8 @@ cert_err cert_report_build(const char *const *inputs, size_t count, const cert_r
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
-    for (size_t i = 0; i < o->check.allow_count; i++) {
-        if (!cert_check_code_known(o->check.allow[i]))
-            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
-                                   o->check.allow[i]);
-    }
+    if (cert_checks__allow_valid(&o->check) < 0)
+        return CERT_E_INVALID;
     CERT_TRY(report_new(inputs, count, o, &r));
     for (size_t i = 0; i < count && stage == CERT_OK; i++)
         stage = cert_bundle_load_file(r->bundle, inputs[i], &o->bundle);
@@ -270,11 +268,8 @@ cert_err cert_report_recheck(const cert_report *base, const char *label,
     if (out == NULL || base == NULL || check == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_report_recheck: NULL argument");
     *out = NULL;
-    for (size_t i = 0; i < check->allow_count; i++) {
-        if (!cert_check_code_known(check->allow[i]))
-            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
-                                   check->allow[i]);
-    }
+    if (cert_checks__allow_valid(check) < 0)
+        return CERT_E_INVALID;
     if ((r = calloc(1, sizeof(*r))) == NULL)
         return cert__error_nomem();
     r->outcome = -1;

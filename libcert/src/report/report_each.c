@@ -12,6 +12,7 @@
 #include "report_int.h"
 #include "util/error_int.h"
 #include "util/file.h"
+#include "x509/x509_int.h"
 
 typedef struct slot {
     char *out;
@@ -188,11 +189,8 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
     *exit_out = CERT_EXIT_OK;
     memset(&rn, 0, sizeof(rn));
     rn.opts = o ? *o : defaults;
-    for (size_t i = 0; i < rn.opts.check.allow_count; i++) {
-        if (!cert_check_code_known(rn.opts.check.allow[i]))
-            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
-                                   rn.opts.check.allow[i]);
-    }
+    if (cert_checks__allow_valid(&rn.opts.check) < 0)
+        return CERT_E_INVALID;
     if (jobs == 0) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 

@@ -582,6 +582,16 @@ static int cmp_finding(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+cert_err cert_checks__allow_valid(const cert_check_opts *o)
+{
+    for (size_t i = 0; i < o->allow_count; i++) {
+        if (!cert_check_code_known(o->allow[i]))
+            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
+                                   o->allow[i]);
+    }
+    return CERT_OK;
+}
+
 cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert_findings **out)
 {
     cert_err err = CERT_OK;
@@ -594,11 +604,8 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
-    for (size_t i = 0; i < o->allow_count; i++) {
-        if (!cert_check_code_known(o->allow[i]))
-            return cert__error_set(CERT_E_INVALID, "--allow %s: not a finding code (see --help)",
-                                   o->allow[i]);
-    }
+    if (cert_checks__allow_valid(o) < 0)
+        return CERT_E_INVALID;
     memset(&c, 0, sizeof(c));
     c.chain = chain;
     c.b = cert_chain_bundle(chain);

@@ -7,6 +7,11 @@
 #include <stdint.h>
 
 #include "libcert/chain.h"
+#include "libcert/checks.h"
+
+/** CERT_E_INVALID (with the message every tool prints) when an --allow code is not a finding
+ * code; CERT_OK otherwise. */
+cert_err cert_checks__allow_valid(const cert_check_opts *o);
 
 /** RFC 2253 form of a name ("CN=www.example.com,O=Example"), into buf. */
 char *cert__name_string(const X509_NAME *name, char *buf, size_t size);
