@@ -337,6 +337,32 @@ static void test_util__json_write_error(void **state)
     json_decref(doc);
 }
 
+/* A growable array: room for one more, doubling from `first`; refused (unchanged) when the
+ * size would overflow. */
+static void test_util__array_reserve(void **state)
+{
+    int *v = NULL;
+    size_t cap = 0, n, big = (size_t)-1 / 2 + 1;
+    char *c = NULL;
+
+    (void)state;
+    for (n = 0; n < 100; n++) {
+        assert_cert_ok(cert__array_reserve(&v, &cap, n, 4, sizeof(*v)));
+        assert_true(cap > n);
+        v[n] = (int)n;
+    }
+    assert_int_equal(cap, 128);
+    for (n = 0; n < 100; n++)
+        assert_int_equal(v[n], (int)n);
+    assert_cert_ok(cert__array_reserve(&v, &cap, 50, 4, sizeof(*v))); /* room already */
+    assert_int_equal(cap, 128);
+    free(v);
+    cap = big; /* doubling would overflow size_t */
+    assert_int_equal(cert__array_reserve(&c, &cap, big, 4, 1), CERT_E_NOMEM);
+    assert_null(c);
+    assert_int_equal(cap, big);
+}
+
 static void test_util__buf_printf_and_detach(void **state)
 {
     cert_buf b;
@@ -958,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_util__buf_grows_and_keeps_content),
         cmocka_unit_test(test_util__buf_printf_and_detach),
         cmocka_unit_test(test_util__buf_reserve),
+        cmocka_unit_test(test_util__array_reserve),
         cmocka_unit_test(test_util__json_sink_matches_whole_dump),
         cmocka_unit_test(test_util__json_sink_members_match_jansson),
         cmocka_unit_test(test_util__json_write_error),

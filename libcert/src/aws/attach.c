@@ -181,15 +181,8 @@ static cert_err add_dist(cert_attach_result *r, const char *id, size_t *cap)
         if (strcmp(r->dists[i].id, id) == 0)
             return CERT_OK; /* named twice */
     }
-    if (r->count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        cert_attach_dist *nd = realloc(r->dists, ncap * sizeof(*nd));
-
-        if (nd == NULL)
-            return cert__error_nomem();
-        r->dists = nd;
-        *cap = ncap;
-    }
+    if (cert__array_reserve(&r->dists, cap, r->count, 16, sizeof(*r->dists)) < 0)
+        return CERT_E_NOMEM;
     memset(&r->dists[r->count], 0, sizeof(r->dists[0]));
     r->dists[r->count].id = strdup(id);
     if (r->dists[r->count].id == NULL)

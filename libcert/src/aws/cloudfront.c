@@ -118,15 +118,8 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
         }
         return CERT_OK;
     }
-    if (*p->n == *p->cap) {
-        size_t ncap = *p->cap ? *p->cap * 2 : 32;
-        cert_cf_dist *nv = realloc(*p->v, ncap * sizeof(*nv));
-
-        if (nv == NULL)
-            return cert__error_nomem();
-        *p->v = nv;
-        *p->cap = ncap;
-    }
+    if (cert__array_reserve(p->v, p->cap, *p->n, 32, sizeof(**p->v)) < 0)
+        return CERT_E_NOMEM;
     err = parse_summary(node, &(*p->v)[*p->n]);
     (*p->n)++; /* cleared even when partly parsed */
     return err;

@@ -72,15 +72,8 @@ static char *lower_dup(const char *s)
 
 static int add_kv(ini_file *f, const char *section, const char *key, const char *value)
 {
-    if (f->n == f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 32;
-        kv *nv = realloc(f->v, ncap * sizeof(*nv));
-
-        if (nv == NULL)
-            return 0;
-        f->v = nv;
-        f->cap = ncap;
-    }
+    if (cert__array_reserve(&f->v, &f->cap, f->n, 32, sizeof(*f->v)) < 0)
+        return 0;
     f->v[f->n].section = strdup(section);
     f->v[f->n].key = lower_dup(key);
     f->v[f->n].value = strdup(value);

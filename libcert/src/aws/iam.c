@@ -360,15 +360,8 @@ static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void
             return cert__error_nomem();
         return CERT_OK;
     }
-    if (*p->n == *p->cap) {
-        size_t ncap = *p->cap ? *p->cap * 2 : 64;
-        cert_iam_cert *nv = realloc(*p->v, ncap * sizeof(*nv));
-
-        if (nv == NULL)
-            return cert__error_nomem();
-        *p->v = nv;
-        *p->cap = ncap;
-    }
+    if (cert__array_reserve(p->v, p->cap, *p->n, 64, sizeof(**p->v)) < 0)
+        return CERT_E_NOMEM;
     err =
         meta_from(cert_aws__xml_record_get(rec, "Path"),
                   cert_aws__xml_record_get(rec, "ServerCertificateName"),
@@ -587,16 +580,9 @@ cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out,
         for (xmlNode *m = tags ? tags->children : NULL; m != NULL; m = m->next) {
             if (m->type != XML_ELEMENT_NODE)
                 continue;
-            if (n == cap) {
-                cert_aws_tag *nv;
-
-                cap = cap ? cap * 2 : 16;
-                nv = realloc(v, cap * sizeof(*nv));
-                if (nv == NULL) {
-                    xmlFreeDoc(doc);
-                    CERT_NOMEM();
-                }
-                v = nv;
+            if (cert__array_reserve(&v, &cap, n, 16, sizeof(*v)) < 0) {
+                xmlFreeDoc(doc);
+                CERT_NOMEM();
             }
             v[n].key = cert_aws__xml_child_text(m, "Key");
             v[n].value = cert_aws__xml_child_text(m, "Value");

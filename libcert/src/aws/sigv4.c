@@ -147,15 +147,8 @@ static cert_err canonical_query(const char *query, cert_buf *out)
         size_t kl = 0, vl = 0;
 
         if (len > 0) {
-            if (n == cap) {
-                qpair *np;
-
-                cap = cap ? cap * 2 : 16;
-                np = realloc(pairs, cap * sizeof(*np));
-                if (np == NULL)
-                    CERT_NOMEM();
-                pairs = np;
-            }
+            if (cert__array_reserve(&pairs, &cap, n, 16, sizeof(*pairs)) < 0)
+                CERT_NOMEM();
             k = pct_decode(p, klen, &kl);
             v = eq ? pct_decode(eq + 1, len - klen - 1, &vl) : strdup("");
             if (k == NULL || v == NULL) {

@@ -123,3 +123,21 @@ char *cert__buf_detach(cert_buf *b, size_t *len_out)
     b->cap = 0;
     return p;
 }
+
+cert_err cert__array_reserve(void *vp, size_t *cap, size_t n, size_t first, size_t elem)
+{
+    void *v, *nv;
+    size_t ncap;
+
+    if (n < *cap)
+        return CERT_OK;
+    ncap = *cap ? *cap * 2 : first;
+    if (ncap <= n || ncap > (size_t)-1 / elem)
+        return cert__error_nomem();
+    memcpy(&v, vp, sizeof(v));
+    if ((nv = realloc(v, ncap * elem)) == NULL)
+        return cert__error_nomem();
+    memcpy(vp, &nv, sizeof(nv));
+    *cap = ncap;
+    return CERT_OK;
+}

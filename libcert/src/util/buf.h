@@ -37,4 +37,10 @@ void cert__buf_free(cert_buf *b);
 /** Hand the bytes to the caller (free with free(), or cert_secret_free when secret). */
 char *cert__buf_detach(cert_buf *b, size_t *len_out);
 
+/** Room for one more element in a growable array: `vp` points at the array pointer (T **),
+ * which holds n elements of `elem` bytes in *cap slots. When full, the capacity doubles
+ * (starting at `first`). The pointer and *cap change only on success; CERT_E_NOMEM (with the
+ * error set) otherwise. */
+cert_err cert__array_reserve(void *vp, size_t *cap, size_t n, size_t first, size_t elem);
+
 #endif
