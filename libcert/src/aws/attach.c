@@ -37,6 +37,7 @@ typedef struct run {
     cert_attach_result *r;
     char *body, *chain;    /* the certificate as IAM holds it */
     cert_report *base;     /* its certificates and chain, checked once per distribution */
+    cert_check_opts check; /* the checks base was built with; each pre-flight adds aliases */
     cert_cf_config **cfgs; /* per distribution, from the pre-flight */
     char **prev_xml;       /* per distribution: ViewerCertificate before */
     pthread_mutex_t log_mu;
@@ -227,19 +228,15 @@ static void worker_fini(void *state, void *ud)
 /* The checks of this certificate against this distribution's aliases. */
 static cert_err preflight_check(run *rn, cert_attach_dist *d, cert_cf_config *cfg)
 {
-    cert_report_opts ro = rn->o->report;
+    cert_check_opts k = rn->check;
     const char *const *aliases;
     size_t na = cert_cf_config_aliases(cfg, &aliases);
     char label[200];
     cert_err err;
 
-    /* The certificate must be under /cloudfront/, unexpired, with a key CloudFront takes, and
-     * cover every alias (a wildcard alias needs the identical wildcard name). */
-    ro.check.hosts = aliases;
-    ro.check.host_count = na;
-    ro.check.key_not_expected = true;
-    ro.check.key_required = false;
-    ro.check.iam_path = rn->r->cert.path;
+    /* ...and it must cover every alias (a wildcard alias needs the identical wildcard name). */
+    k.hosts = aliases;
+    k.host_count = na;
     snprintf(label, sizeof(label), "iam:%s for %s", rn->r->cert.name, d->id);
     cert_report_free(d->report);
     d->report = NULL;
@@ -256,7 +253,7 @@ static cert_err preflight_check(run *rn, cert_attach_dist *d, cert_cf_config *cf
             return cert__error_nomem();
         d->alias_count++;
     }
-    err = cert_report_recheck(rn->base, label, &ro.check, &d->report);
+    err = cert_report_recheck(rn->base, label, &k, &d->report);
     if (err < 0)
         return err;
     if (cert_report_exit_code(d->report) != CERT_EXIT_OK) {
@@ -634,9 +631,12 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         cert_report_opts ro = o->report;
         char label[200];
 
+        /* The certificate must be under /cloudfront/, unexpired, with a key CloudFront takes
+         * (and no key is expected with it). */
         ro.check.key_not_expected = true;
         ro.check.key_required = false;
         ro.check.iam_path = r->cert.path;
+        rn.check = ro.check;
         snprintf(label, sizeof(label), "iam:%s", r->cert.name);
         if ((err = cert_report_build_pem(label, rn.body, rn.chain, &ro, &rn.base)) < 0)
             goto fail_run;
