@@ -329,38 +329,47 @@ done:
     return err;
 }
 
-cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
+/* GET /2020-05-31/distribution/ID plus `suffix`, as `action`; resp is the caller's to free
+ * (cert_aws__response_free()), whatever the outcome. */
+static cert_err get_distribution(cert_aws *aws, const char *id, const char *suffix,
+                                 const char *action, aws_response *resp)
 {
     cert_err err = CERT_OK;
-    cert_cf_config *c = NULL;
     aws_request req;
-    aws_response resp;
     char *path = NULL;
 
-    memset(&resp, 0, sizeof(resp));
-    *out = NULL;
     CERT_TRY(check_id(id));
-    if (asprintf(&path, CF_VERSION "/distribution/%s/config", id) < 0) {
+    if (asprintf(&path, CF_VERSION "/distribution/%s%s", id, suffix) < 0) {
         path = NULL;
         CERT_NOMEM();
     }
     memset(&req, 0, sizeof(req));
     req.service = CERT_AWS_CLOUDFRONT;
-    req.action = "GetDistributionConfig";
+    req.action = action;
     req.method = "GET";
     req.path = path;
-    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    err = cert_aws__send(aws, &req, resp);
+
+done:
+    free(path);
+    return err;
+}
+
+cert_err cert_cf_config_get(cert_aws *aws, const char *id, cert_cf_config **out)
+{
+    cert_err err = CERT_OK;
+    aws_response resp;
+
+    memset(&resp, 0, sizeof(resp));
+    *out = NULL;
+    CERT_TRY(get_distribution(aws, id, "/config", "GetDistributionConfig", &resp));
     if (resp.etag == NULL)
         CERT_FAIL(CERT_E_NET, "CloudFront answered GetDistributionConfig for %s without an ETag",
                   id);
-    CERT_TRY(cert_cf__config_from_xml(id, resp.etag, resp.body.ptr, resp.body.len, &c));
-    *out = c;
-    c = NULL;
+    err = cert_cf__config_from_xml(id, resp.etag, resp.body.ptr, resp.body.len, out);
 
 done:
-    cert_cf_config_free(c);
     cert_aws__response_free(&resp);
-    free(path);
     return err;
 }
 
@@ -640,24 +649,12 @@ done:
 cert_err cert_cf_status(cert_aws *aws, const char *id, char **status_out)
 {
     cert_err err = CERT_OK;
-    char *path = NULL;
-    aws_request req;
     aws_response resp;
     xmlDoc *doc = NULL;
 
     memset(&resp, 0, sizeof(resp));
     *status_out = NULL;
-    CERT_TRY(check_id(id));
-    if (asprintf(&path, CF_VERSION "/distribution/%s", id) < 0) {
-        path = NULL;
-        CERT_NOMEM();
-    }
-    memset(&req, 0, sizeof(req));
-    req.service = CERT_AWS_CLOUDFRONT;
-    req.action = "GetDistribution";
-    req.method = "GET";
-    req.path = path;
-    CERT_TRY(cert_aws__send(aws, &req, &resp));
+    CERT_TRY(get_distribution(aws, id, "", "GetDistribution", &resp));
     doc = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
     if (doc != NULL)
         *status_out = cert_aws__xml_child_text(xmlDocGetRootElement(doc), "Status");
@@ -668,6 +665,5 @@ done:
     if (doc != NULL)
         xmlFreeDoc(doc);
     cert_aws__response_free(&resp);
-    free(path);
     return err;
 }
