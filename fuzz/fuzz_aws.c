@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: everything libcert parses from AWS's answers, which come over the network:
- * error bodies (XML and JSON), ListServerCertificates and ListDistributions pages, and a
- * DistributionConfig edited (ViewerCertificate set, saved, put back) and serialised again.
+ * error bodies (XML and JSON), ListServerCertificates pages (whole, and in pieces as they are
+ * parsed while they arrive), ListDistributions pages, and a DistributionConfig edited
+ * (ViewerCertificate set, saved, put back) and serialised again.
  */
 #include <libxml/parser.h>
 #include <stdint.h>
@@ -30,6 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(msg);
     free(rid);
     cert_iam__parse_list_page(text, size, &certs, &n, &cap, &more, &marker);
+    cert_iam_certs_free(certs, n);
+    free(marker);
+    marker = NULL;
+    certs = NULL;
+    n = cap = 0;
+    /* the same page as it arrives from the network: in pieces, split anywhere */
+    cert_iam__parse_list_chunks(text, size, size > 0 ? 1 + data[size - 1] % 61 : 0, &certs, &n,
+                                &cap, &more, &marker);
     cert_iam_certs_free(certs, n);
     free(marker);
     marker = NULL;

@@ -90,6 +90,21 @@ class Certls(EmuTestCase):
         names = [m["ServerCertificateName"] for m in r.json()["ServerCertificateMetadataList"]]
         self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
 
+    def test_a_page_cut_short_is_read_again_and_counted_once(self):
+        # The list is parsed as it arrives: an answer cut short after its first items (a
+        # truncated answer is retried) must not leave those items behind twice.
+        self.populate()
+        self.emu.add_fault(service="iam", action="ListServerCertificates", fault="after", then="truncate",
+                           count=1)
+        r = self.tool("certls", "--json", "-v")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual([(e["status"], e["fault"]) for e in self.emu.log(action="ListServerCertificates")],
+                         [(200, "after"), (200, None)])
+        self.assertRegex(r.err, r"ListServerCertificates .*attempt 2/3")
+        names = [m["ServerCertificateName"] for m in r.json()["ServerCertificateMetadataList"]]
+        self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
+        self.assertEqual(r.json()["libcert"]["count"], 5)
+
     def test_text_marks_what_cloudfront_cannot_use_and_the_quota(self):
         ids = self.populate()
         r = self.tool("certls")

@@ -107,6 +107,65 @@ static void iam_last_page_has_no_marker(void **state)
     free(text);
 }
 
+/* The answer is read as it arrives, in whatever pieces the network gives: every split reads the
+ * same, a multi-byte character cut in two included. */
+static void iam_any_split_reads_the_same(void **state)
+{
+    static const size_t chunks[] = {1, 2, 3, 7, 64, 1000};
+    char *text = page("true", "<Marker>next-\xc3\xa9-page</Marker>");
+    cert_iam_cert *whole = NULL;
+    size_t nw = 0, capw = 0;
+    bool more_w = false;
+    char *marker_w = NULL;
+
+    (void)state;
+    assert_int_equal(
+        cert_iam__parse_list_chunks(text, strlen(text), 0, &whole, &nw, &capw, &more_w, &marker_w),
+        CERT_OK);
+    assert_int_equal(nw, 2);
+    assert_string_equal(marker_w, "next-\xc3\xa9-page");
+    for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+        cert_iam_cert *v = NULL;
+        size_t n = 0, cap = 0;
+        bool more = false;
+        char *marker = NULL;
+
+        assert_int_equal(cert_iam__parse_list_chunks(text, strlen(text), chunks[c], &v, &n, &cap,
+                                                     &more, &marker),
+                         CERT_OK);
+        assert_int_equal(n, nw);
+        for (size_t i = 0; i < n; i++) {
+            assert_string_equal(v[i].name, whole[i].name);
+            assert_string_equal(v[i].id, whole[i].id);
+            assert_string_equal(v[i].path, whole[i].path);
+            assert_string_equal(v[i].arn, whole[i].arn);
+            assert_int_equal(v[i].upload_date, whole[i].upload_date);
+            assert_int_equal(v[i].expiration, whole[i].expiration);
+        }
+        assert_true(more);
+        assert_string_equal(marker, marker_w);
+        free(marker);
+        cert_iam_certs_free(v, n);
+    }
+    /* cut short, in small pieces: the items before the cut are taken, the error still comes */
+    {
+        cert_iam_cert *v = NULL;
+        size_t n = 0, cap = 0;
+        bool more = false;
+        char *marker = NULL;
+        size_t cut = (size_t)(strstr(text, "BetaServerCert") - text);
+
+        assert_int_equal(cert_iam__parse_list_chunks(text, cut, 5, &v, &n, &cap, &more, &marker),
+                         CERT_E_NET);
+        assert_int_equal(n, 1);
+        assert_null(marker);
+        cert_iam_certs_free(v, n);
+    }
+    free(marker_w);
+    cert_iam_certs_free(whole, nw);
+    free(text);
+}
+
 static void iam_broken_answers(void **state)
 {
     static const char *const bad[] = {
@@ -284,9 +343,10 @@ static void cf_two_summaries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(iam_two_items_and_marker),  cmocka_unit_test(iam_last_page_has_no_marker),
-        cmocka_unit_test(iam_broken_answers),        cmocka_unit_test(iam_item_without_id),
-        cmocka_unit_test(iam_entities_not_expanded), cmocka_unit_test(cf_two_summaries),
+        cmocka_unit_test(iam_two_items_and_marker), cmocka_unit_test(iam_last_page_has_no_marker),
+        cmocka_unit_test(iam_broken_answers),       cmocka_unit_test(iam_any_split_reads_the_same),
+        cmocka_unit_test(iam_item_without_id),      cmocka_unit_test(iam_entities_not_expanded),
+        cmocka_unit_test(cf_two_summaries),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

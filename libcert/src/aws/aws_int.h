@@ -65,6 +65,16 @@ bool cert_aws__creds_stale(const aws_creds *c, int64_t now);
 
 /* ---- requests (request.c) ---- */
 
+/* Where a 2xx answer's body goes as it arrives, instead of into aws_response.body (an error
+ * answer is still gathered there: it is small and read whole). start() is called when a 2xx
+ * answer begins, and again when a retry brings a new one (forget what data() had); an error
+ * from either stops the exchange with that error, and it is not retried. */
+typedef struct aws_body_sink {
+    cert_err (*start)(void *ud);
+    cert_err (*data)(void *ud, const char *p, size_t n);
+    void *ud;
+} aws_body_sink;
+
 typedef struct aws_request {
     cert_aws_service service;
     const char *action;              /* for logs and errors */
@@ -75,17 +85,21 @@ typedef struct aws_request {
     size_t header_count;
     const uint8_t *body;
     size_t body_len;
-    const aws_creds *creds; /* sign with these instead of the session's (STS) */
-    const char *endpoint;   /* this call's endpoint instead of the service's (an SSO
-                               source profile in another region); NULL for none */
-    bool anonymous;         /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
+    const aws_creds *creds;    /* sign with these instead of the session's (STS) */
+    const char *endpoint;      /* this call's endpoint instead of the service's (an SSO
+                                  source profile in another region); NULL for none */
+    bool anonymous;            /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
+    const aws_body_sink *sink; /* a 2xx body's reader; NULL: gathered in the response */
 } aws_request;
 
 typedef struct aws_response {
     long status;
-    cert_buf body;
-    char *etag;       /* ETag header, NULL when absent */
-    char *request_id; /* x-amzn-RequestId / x-amz-request-id, NULL when absent */
+    cert_buf body;             /* empty for a 2xx answer read by the request's sink */
+    char *etag;                /* ETag header, NULL when absent */
+    char *request_id;          /* x-amzn-RequestId / x-amz-request-id, NULL when absent */
+    const aws_body_sink *sink; /* the request's, while it is sent */
+    bool streaming;            /* this answer's body goes to the sink */
+    cert_err sink_err;         /* the sink's error, which stopped the exchange */
 } aws_response;
 
 /* Send with signing and retries. CERT_OK for a 2xx answer; CERT_E_AWS for an error answer that
@@ -156,6 +170,17 @@ const char *cert_aws__xml_record_get(const cert_aws_xml_record *r, const char *n
 
 typedef cert_err (*cert_aws_xml_take_record)(const cert_aws_xml_record *r, size_t pick, void *ud);
 
+/* The same reader fed as the answer arrives (an aws_body_sink): _new() starts one (free it
+ * with _free(), also after an error), _feed() hands it the next bytes (any split) and stops at
+ * the first error (take()'s, or CERT_E_NET for XML that is not well-formed or over the size
+ * cap), _end() says whether what was fed is one whole well-formed document. */
+typedef struct cert_aws_xml_flat cert_aws_xml_flat;
+cert_err cert_aws__xml_flat_new(const cert_aws_xml_pick *picks, size_t npicks,
+                                cert_aws_xml_take_record take, void *ud, cert_aws_xml_flat **out);
+cert_err cert_aws__xml_flat_feed(cert_aws_xml_flat *x, const char *p, size_t n);
+cert_err cert_aws__xml_flat_end(cert_aws_xml_flat *x);
+void cert_aws__xml_flat_free(cert_aws_xml_flat *x);
+
 /* cert_aws__xml_stream() for flat items (an element whose children hold text, as
  * ListServerCertificates' members): libxml2's SAX2 interface with no tree built at all, a third
  * of the reader's cost. The same safety (no entity expansion, no DTD, no network), the same
@@ -185,6 +210,12 @@ void cert_aws__parse_error(const char *body, size_t len, char **code, char **mes
 struct cert_iam_cert;
 cert_err cert_iam__parse_list_page(const char *body, size_t len, struct cert_iam_cert **v,
                                    size_t *n, size_t *cap, bool *more, char **marker);
+
+/* The same, the body handed over `chunk` bytes at a time (0: at once) as it is while it
+ * arrives: for the tests and the fuzzer, which split it anywhere. */
+cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk,
+                                     struct cert_iam_cert **v, size_t *n, size_t *cap, bool *more,
+                                     char **marker);
 
 /* One ListDistributions answer, the same way (NextMarker). */
 struct cert_cf_dist;

@@ -130,7 +130,8 @@ static bool tag_ok(const cert_aws_tag *t)
 /* ---- the query protocol ---- */
 
 /* Send one IAM action; the answer in *resp (cert_aws__response_free() it, also on failure). */
-static cert_err send_action(cert_aws *aws, const char *action, cert_buf *params, aws_response *resp)
+static cert_err send_action_to(cert_aws *aws, const char *action, cert_buf *params,
+                               const aws_body_sink *sink, aws_response *resp)
 {
     cert_err err = CERT_OK;
     cert_buf body;
@@ -155,11 +156,17 @@ static cert_err send_action(cert_aws *aws, const char *action, cert_buf *params,
     req.header_count = 1;
     req.body = (const uint8_t *)body.ptr;
     req.body_len = body.len;
+    req.sink = sink;
     err = cert_aws__send(aws, &req, resp);
 
 done:
     cert__buf_free(&body);
     return err;
+}
+
+static cert_err send_action(cert_aws *aws, const char *action, cert_buf *params, aws_response *resp)
+{
+    return send_action_to(aws, action, params, NULL, resp);
 }
 
 static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc **doc_out)
@@ -374,25 +381,103 @@ static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void
     return CERT_OK;
 }
 
+/* One page of ListServerCertificates read as it arrives (the request's body sink): its items are
+ * appended to the list, and a retried answer first takes back the items of the one before. */
+typedef struct list_stream {
+    list_page p;
+    size_t n0; /* items before this page */
+    size_t bytes;
+    cert_aws_xml_flat *x;
+} list_stream;
+
+static const cert_aws_xml_pick list_picks[] = {
+    {"ServerCertificateMetadataList", "member"},
+    {"ListServerCertificatesResult", "IsTruncated"},
+    {"ListServerCertificatesResult", "Marker"},
+};
+
+static void list_forget(list_stream *s)
+{
+    for (size_t i = s->n0; i < *s->p.n; i++)
+        cert_iam_cert_clear(&(*s->p.v)[i]);
+    *s->p.n = s->n0;
+    *s->p.more = false;
+    free(*s->p.marker);
+    *s->p.marker = NULL;
+    s->bytes = 0;
+    cert_aws__xml_flat_free(s->x);
+    s->x = NULL;
+}
+
+static cert_err list_start(void *ud)
+{
+    list_stream *s = ud;
+
+    list_forget(s);
+    return cert_aws__xml_flat_new(list_picks, 3, take_list_item, &s->p, &s->x);
+}
+
+static cert_err list_data(void *ud, const char *p, size_t n)
+{
+    list_stream *s = ud;
+
+    s->bytes += n;
+    return cert_aws__xml_flat_feed(s->x, p, n);
+}
+
+/* The page read whole: whether it was a document, and the Marker kept only when IAM has more. */
+static cert_err list_end(list_stream *s)
+{
+    cert_err err = s->x != NULL ? cert_aws__xml_flat_end(s->x)
+                                : cert__error_set(CERT_E_NET, "the answer is not XML (0 bytes)");
+
+    cert_aws__xml_flat_free(s->x);
+    s->x = NULL;
+    if (err < 0 || !*s->p.more) {
+        free(*s->p.marker);
+        *s->p.marker = NULL;
+    }
+    return err;
+}
+
+static void list_stream_init(list_stream *s, cert_iam_cert **v, size_t *n, size_t *cap, bool *more,
+                             char **marker)
+{
+    memset(s, 0, sizeof(*s));
+    s->p = (list_page){v, n, cap, more, marker};
+    s->n0 = *n;
+    *more = false;
+    *marker = NULL;
+}
+
+cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk, cert_iam_cert **v,
+                                     size_t *n, size_t *cap, bool *more, char **marker)
+{
+    list_stream s;
+    cert_err err;
+
+    list_stream_init(&s, v, n, cap, more, marker);
+    if (body == NULL || len == 0) {
+        s.x = NULL;
+        return list_end(&s);
+    }
+    if (chunk == 0)
+        chunk = len;
+    err = list_start(&s);
+    for (size_t at = 0; err == CERT_OK && at < len; at += chunk)
+        err = list_data(&s, body + at, len - at < chunk ? len - at : chunk);
+    if (err == CERT_OK)
+        return list_end(&s);
+    cert_aws__xml_flat_free(s.x);
+    free(*marker);
+    *marker = NULL;
+    return err;
+}
+
 cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert **v, size_t *n,
                                    size_t *cap, bool *more, char **marker)
 {
-    static const cert_aws_xml_pick picks[] = {
-        {"ServerCertificateMetadataList", "member"},
-        {"ListServerCertificatesResult", "IsTruncated"},
-        {"ListServerCertificatesResult", "Marker"},
-    };
-    list_page p = {v, n, cap, more, marker};
-    cert_err err;
-
-    *more = false;
-    *marker = NULL;
-    err = cert_aws__xml_stream_flat(body, len, picks, 3, take_list_item, &p);
-    if (err < 0 || !*more) {
-        free(*marker);
-        *marker = NULL;
-    }
-    return err;
+    return cert_iam__parse_list_chunks(body, len, 0, v, n, cap, more, marker);
 }
 
 cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size,
@@ -420,6 +505,8 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
         cert_buf q;
         aws_response resp;
         bool more = false;
+        list_stream ls;
+        aws_body_sink sink = {list_start, list_data, &ls};
 
         cert__buf_init(&q, (size_t)-2, false);
         memset(&resp, 0, sizeof(resp));
@@ -430,20 +517,22 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
             err = cert_aws__query_add(&q, "MaxItems", ps);
         if (err == CERT_OK && marker != NULL)
             err = cert_aws__query_add(&q, "Marker", marker);
-        if (err == CERT_OK)
-            err = send_action(aws, "ListServerCertificates", &q, &resp);
-        cert__buf_free(&q);
         free(marker);
-        marker = NULL;
+        /* the page is parsed as it arrives (500 KB for 1,000 certificates) */
+        list_stream_init(&ls, &v, &n, &cap, &more, &marker);
         if (err == CERT_OK) {
-            err = cert_iam__parse_list_page(resp.body.ptr, resp.body.len, &v, &n, &cap, &more,
-                                            &marker);
-            if (err == CERT_E_NET)
-                err = cert__error_set(CERT_E_NET,
-                                      "IAM ListServerCertificates: %s (HTTP %ld, "
-                                      "%zu bytes)",
-                                      cert_error_last()->message, resp.status, resp.body.len);
+            err = send_action_to(aws, "ListServerCertificates", &q, &sink, &resp);
+            if (err == CERT_OK || resp.sink_err < 0) { /* an answer came: was it a list? */
+                if (err == CERT_OK)
+                    err = list_end(&ls);
+                if (err == CERT_E_NET)
+                    err = cert__error_set(CERT_E_NET,
+                                          "IAM ListServerCertificates: %s (HTTP %ld, %zu bytes)",
+                                          cert_error_last()->message, resp.status, ls.bytes);
+            }
         }
+        cert__buf_free(&q);
+        cert_aws__xml_flat_free(ls.x);
         cert_aws__response_free(&resp);
         if (err < 0)
             goto done;

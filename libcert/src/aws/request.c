@@ -140,6 +140,11 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
     aws_response *r = ud;
     size_t n = size * nmemb;
 
+    if (r->streaming) {
+        if ((r->sink_err = r->sink->data(r->sink->ud, ptr, n)) < 0)
+            return 0; /* curl stops with CURLE_WRITE_ERROR */
+        return n;
+    }
     if (cert__buf_add(&r->body, ptr, n, NULL) < 0)
         return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
     return n;
@@ -166,6 +171,17 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud)
     size_t len = size * n;
     char *v;
 
+    if (len > 9 && memcmp(buf, "HTTP/", 5) == 0) {
+        /* A status line: an answer (or an interim 1xx) begins. Its body goes to the sink when
+         * the request has one and the status is 2xx. */
+        const char *sp = memchr(buf, ' ', len);
+        long status = sp != NULL && sp + 4 <= buf + len ? strtol(sp + 1, NULL, 10) : 0;
+
+        r->streaming = r->sink != NULL && status >= 200 && status < 300;
+        if (r->streaming && (r->sink_err = r->sink->start(r->sink->ud)) < 0)
+            return 0; /* curl stops with CURLE_WRITE_ERROR */
+        return len;
+    }
     if ((v = header_value(buf, len, "ETag")) != NULL) {
         free(r->etag);
         r->etag = v;
@@ -179,7 +195,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud)
 
         /* One allocation for the body instead of doubling (ListServerCertificates with 1,000
          * items is ~500 KB); a wrong length only costs memory up to the cap. */
-        if (end != v && *end == '\0' && cl <= RESPONSE_MAX)
+        if (!r->streaming && end != v && *end == '\0' && cl <= RESPONSE_MAX)
             (void)cert__buf_reserve(&r->body, (size_t)cl);
         free(v);
     }
@@ -465,6 +481,7 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
 
         /* credentials answers (STS, SSO) hold secrets: wiped when freed */
         response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
+        resp->sink = req->sink;
         for (size_t i = 0; i < req->header_count; i++)
             hl = add_header(hl, &ok, req->headers[i].name, req->headers[i].value);
         if (!req->anonymous) {
@@ -516,6 +533,15 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
         rc = perform(aws, req->method, url, hl, req->body, req->body_len, aws->timeout_ms, false,
                      resp);
         free_headers(hl);
+        if (resp->sink_err < 0) { /* the sink's reader refused the answer: its error stands */
+            cert_aws__log(aws,
+                          "%s %s %s %s: %ld, but the answer could not be read (attempt "
+                          "%d/%d, %ld ms)",
+                          svc, req->action, req->method, host, resp->status, attempt,
+                          aws->max_attempts, elapsed_ms(&t0));
+            err = resp->sink_err;
+            goto done;
+        }
         if (rc == CURLE_OK && resp->status >= 200 && resp->status < 300) {
             cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", svc, req->action,
                           req->method, host, resp->status, attempt, aws->max_attempts,

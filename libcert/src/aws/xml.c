@@ -216,56 +216,120 @@ const char *cert_aws__xml_record_get(const cert_aws_xml_record *r, const char *n
     return NULL;
 }
 
-cert_err cert_aws__xml_stream_flat(const char *data, size_t len, const cert_aws_xml_pick *picks,
-                                   size_t npicks, cert_aws_xml_take_record take, void *ud)
-{
-    xmlSAXHandler sax;
-    xmlParserCtxt *ctxt;
+/* The flat reader, fed as the answer arrives: libxml2's push parser with our SAX2 handlers. */
+struct cert_aws_xml_flat {
     flat f;
-    bool well_formed;
+    xmlSAXHandler sax;
+    size_t total; /* bytes fed so far */
+};
 
-    if (data == NULL || len == 0 || len > XML_MAX)
-        return cert__error_set(CERT_E_NET, "the answer is not XML (%zu bytes)", len);
+cert_err cert_aws__xml_flat_new(const cert_aws_xml_pick *picks, size_t npicks,
+                                cert_aws_xml_take_record take, void *ud, cert_aws_xml_flat **out)
+{
+    cert_aws_xml_flat *x;
+
+    *out = NULL;
+    if ((x = calloc(1, sizeof(*x))) == NULL)
+        return cert__error_nomem();
     /* Only elements and text: no entity declarations are recorded, so a reference to one is an
      * error, never an expansion; no DTD is read (no internalSubset/externalSubset handlers) and
      * XML_PARSE_NONET forbids any fetch. No XML_PARSE_HUGE: libxml2's limits stay on. */
-    memset(&sax, 0, sizeof(sax));
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = flat_start;
-    sax.endElementNs = flat_end;
-    sax.characters = flat_text;
-    sax.cdataBlock = flat_text;
-    sax.ignorableWhitespace = flat_text;
-    sax.serror = flat_quiet;
-    memset(&f, 0, sizeof(f));
-    f.picks = picks;
-    f.npicks = npicks;
-    f.take = take;
-    f.ud = ud;
-    f.depth = -1;
-    f.pick_depth = -1;
-    f.field = -1;
-    cert__buf_init(&f.text, XML_MAX, false);
-    cert__buf_init(&f.fields, XML_MAX, false);
-    ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-    if (ctxt == NULL)
+    x->sax.initialized = XML_SAX2_MAGIC;
+    x->sax.startElementNs = flat_start;
+    x->sax.endElementNs = flat_end;
+    x->sax.characters = flat_text;
+    x->sax.cdataBlock = flat_text;
+    x->sax.ignorableWhitespace = flat_text;
+    x->sax.serror = flat_quiet;
+    x->f.picks = picks;
+    x->f.npicks = npicks;
+    x->f.take = take;
+    x->f.ud = ud;
+    x->f.depth = -1;
+    x->f.pick_depth = -1;
+    x->f.field = -1;
+    cert__buf_init(&x->f.text, XML_MAX, false);
+    cert__buf_init(&x->f.fields, XML_MAX, false);
+    /* libxml2 copies the handler. Nothing is parsed before the first feed: the encoding is
+     * detected from the first bytes there. */
+    x->f.ctxt = xmlCreatePushParserCtxt(&x->sax, &x->f, NULL, 0, "aws.xml");
+    if (x->f.ctxt == NULL) {
+        free(x);
         return cert__error_nomem();
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    xmlFree(ctxt->sax); /* the context's own copy of the default handler */
-    ctxt->sax = &sax;
-    ctxt->userData = &f;
-    f.ctxt = ctxt;
-    xmlParseDocument(ctxt);
-    well_formed = ctxt->wellFormed != 0;
-    ctxt->sax = NULL; /* ours, on the stack */
-    xmlFreeParserCtxt(ctxt);
-    cert__buf_free(&f.text);
-    cert__buf_free(&f.fields);
-    if (f.err < 0)
-        return f.err;
-    if (!well_formed)
+    }
+    xmlCtxtUseOptions(x->f.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    *out = x;
+    return CERT_OK;
+}
+
+/* The reader's state after libxml2 returned: an error from take(), or malformed XML. */
+static cert_err flat_status(cert_aws_xml_flat *x)
+{
+    if (x->f.err < 0)
+        return x->f.err;
+    if (!x->f.ctxt->wellFormed)
         return cert__error_set(CERT_E_NET, "the answer is not well-formed XML");
     return CERT_OK;
+}
+
+cert_err cert_aws__xml_flat_feed(cert_aws_xml_flat *x, const char *p, size_t n)
+{
+    cert_err err;
+
+    if ((err = flat_status(x)) < 0)
+        return err;
+    if (n > XML_MAX - x->total)
+        return cert__error_set(CERT_E_NET, "the answer is larger than %u bytes", XML_MAX);
+    x->total += n;
+    while (n > 0) { /* xmlParseChunk() takes an int */
+        int k = n > (1u << 20) ? (1 << 20) : (int)n;
+
+        xmlParseChunk(x->f.ctxt, p, k, 0);
+        if ((err = flat_status(x)) < 0)
+            return err;
+        p += k;
+        n -= (size_t)k;
+    }
+    return CERT_OK;
+}
+
+cert_err cert_aws__xml_flat_end(cert_aws_xml_flat *x)
+{
+    cert_err err;
+
+    if ((err = flat_status(x)) < 0)
+        return err;
+    if (x->total == 0)
+        return cert__error_set(CERT_E_NET, "the answer is not XML (0 bytes)");
+    xmlParseChunk(x->f.ctxt, NULL, 0, 1); /* a document cut short is not well-formed */
+    return flat_status(x);
+}
+
+void cert_aws__xml_flat_free(cert_aws_xml_flat *x)
+{
+    if (x == NULL)
+        return;
+    xmlFreeParserCtxt(x->f.ctxt);
+    cert__buf_free(&x->f.text);
+    cert__buf_free(&x->f.fields);
+    free(x);
+}
+
+cert_err cert_aws__xml_stream_flat(const char *data, size_t len, const cert_aws_xml_pick *picks,
+                                   size_t npicks, cert_aws_xml_take_record take, void *ud)
+{
+    cert_aws_xml_flat *x;
+    cert_err err;
+
+    if (data == NULL || len == 0 || len > XML_MAX)
+        return cert__error_set(CERT_E_NET, "the answer is not XML (%zu bytes)", len);
+    if ((err = cert_aws__xml_flat_new(picks, npicks, take, ud, &x)) < 0)
+        return err;
+    err = cert_aws__xml_flat_feed(x, data, len);
+    if (err == CERT_OK)
+        err = cert_aws__xml_flat_end(x);
+    cert_aws__xml_flat_free(x);
+    return err;
 }
 
 char *cert_aws__xml_text(xmlNode *n)
