@@ -6,12 +6,11 @@ floor the benchmarks compare certup and certls against.
 
   raw_iam.py ENDPOINT upload BUNDLE...        one UploadServerCertificate per bundle
   raw_iam.py ENDPOINT fill N BUNDLE [FIRST]   N uploads of one bundle, named fill-FIRST on
-  raw_iam.py ENDPOINT list                    ListServerCertificates MaxItems=1000 + GetAccountSummary (median of 11)
-Prints the mean milliseconds per request (upload) or per listing (list) on stdout."""
+Prints the mean milliseconds per request (upload) on stdout. The listing's raw requests are
+timed by certup_runs.py, round by round beside certls."""
 import http.client
 import re
 import sys
-import statistics
 import time
 import urllib.parse
 
@@ -57,14 +56,6 @@ def main():
             post(conn, {**base, "Action": "UploadServerCertificate",
                         "ServerCertificateName": f"fill-{i:05d}", "Path": "/cloudfront/fill/",
                         "CertificateBody": leaf, "CertificateChain": chain, "PrivateKey": key})
-    elif cmd == "list":
-        runs = []
-        for _ in range(11):
-            t0 = time.perf_counter()
-            post(conn, {**base, "Action": "ListServerCertificates", "MaxItems": "1000"})
-            post(conn, {**base, "Action": "GetAccountSummary"})
-            runs.append((time.perf_counter() - t0) * 1000)
-        print("%.3f" % statistics.median(runs))
     else:
         raise SystemExit("raw_iam: unknown command " + cmd)
 
