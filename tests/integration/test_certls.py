@@ -5,8 +5,11 @@ what expires (exit 1), moves a certificate under /cloudfront/ (--fix-path), show
 distributions use each certificate (--in-use) and the account's quota."""
 
 import datetime
+import http.server
 import os
+import re
 import sys
+import threading
 import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
@@ -104,6 +107,50 @@ class Certls(EmuTestCase):
         names = [m["ServerCertificateName"] for m in r.json()["ServerCertificateMetadataList"]]
         self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
         self.assertEqual(r.json()["libcert"]["count"], 5)
+
+    def test_a_complete_answer_that_is_not_a_list_stops_at_once(self):
+        # A 200 whose body is whole but not well-formed XML: the reader stops the transfer at the
+        # first bad byte (the rest, 300 KB here, is not waited for), says what was wrong, and
+        # it is not retried (it would come back the same).
+        bad = b"<ListServerCertificatesResponse><ListServerCertificatesResult></Oops>" + b" " * 300000
+        summary = (b'<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                   b"<GetAccountSummaryResult><SummaryMap/></GetAccountSummaryResult>"
+                   b"</GetAccountSummaryResponse>")
+        seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                form = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                seen.append(form)
+                body = bad if "ListServerCertificates" in form else summary
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client hung up once it had read enough
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            r = self.tool("certls", "--json",
+                          env=self.env(AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_address[1]}"))
+        finally:
+            server.shutdown()
+            server.server_close()
+        self.assertEqual(r.rc, 5, r)
+        m = re.search(r"IAM ListServerCertificates: the answer is not well-formed XML \(HTTP 200, (\d+) bytes\)", r.err)
+        self.assertIsNotNone(m, r)
+        self.assertLess(int(m.group(1)), len(bad))  # read up to the error, not to the end
+        self.assertIn("not well-formed", str(r.json()))
+        self.assertEqual(sum("ListServerCertificates" in f for f in seen), 1, seen)
 
     def test_text_marks_what_cloudfront_cannot_use_and_the_quota(self):
         ids = self.populate()
