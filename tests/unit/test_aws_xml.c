@@ -252,15 +252,22 @@ static void iam_entities_not_expanded(void **state)
     cert_err err;
 
     (void)state;
-    err = cert_iam__parse_list_page(text, strlen(text), &v, &n, &cap, &more, &marker);
-    if (err == CERT_OK) {
-        assert_int_equal(n, 1);
-        assert_true(strlen(v[0].name) < 1024); /* 16^5 * 64 bytes had it been expanded */
-    } else {
-        assert_int_equal(err, CERT_E_NET);
+    /* whole, and in pieces as it would arrive (the declarations libxml2 records on the side
+     * are freed either way: the sanitizers' leak check runs this) */
+    for (size_t chunk = 0; chunk <= 3; chunk += 3) {
+        v = NULL;
+        n = cap = 0;
+        marker = NULL;
+        err = cert_iam__parse_list_chunks(text, strlen(text), chunk, &v, &n, &cap, &more, &marker);
+        if (err == CERT_OK) {
+            assert_int_equal(n, 1);
+            assert_true(strlen(v[0].name) < 1024); /* 16^5 * 64 bytes had it been expanded */
+        } else {
+            assert_int_equal(err, CERT_E_NET);
+        }
+        cert_iam_certs_free(v, n);
+        free(marker);
     }
-    cert_iam_certs_free(v, n);
-    free(marker);
 }
 
 /* ListDistributions, as in the CloudFront API reference (two summaries, one with aliases). */

@@ -309,6 +309,13 @@ void cert_aws__xml_flat_free(cert_aws_xml_flat *x)
 {
     if (x == NULL)
         return;
+    /* Without a startDocument handler libxml2 builds no document, except one: for "expat
+     * compatibility" it records entity declarations in a stand-in document (never used here:
+     * references to them are errors), which the caller frees. */
+    if (x->f.ctxt->myDoc != NULL) {
+        xmlFreeDoc(x->f.ctxt->myDoc);
+        x->f.ctxt->myDoc = NULL;
+    }
     xmlFreeParserCtxt(x->f.ctxt);
     cert__buf_free(&x->f.text);
     cert__buf_free(&x->f.fields);
