@@ -13,7 +13,8 @@ build=${2:-${LIBCERT_BUILD_DIR:-$top/build}}
 fx=$build/fixtures
 work=$build/bench-data/each-$n
 [ -f "$fx/.libcert-fixtures" ] || cmake --build "$build" --target fixtures >/dev/null
-if [ ! -f "$work/.done" ]; then
+# made once, and again when the fixtures (their CA) were made again
+if [ ! -f "$work/.done" ] || [ "$fx/root.pem" -nt "$work/.done" ]; then
     rm -rf "$work"; mkdir -p "$work"
     "$build/bench/bench_mkbundles" "$fx" "$work" "$n" 16
     touch "$work/.done"
