@@ -6,6 +6,7 @@ distributions use each certificate (--in-use) and the account's quota."""
 
 import datetime
 import http.server
+import json
 import os
 import re
 import sys
@@ -20,10 +21,69 @@ from lib import (  # noqa: E402
     make_bundle,
     parse_time,
     read,
+    run,
     utcnow,
 )
 
 DAY = datetime.timedelta(days=1)
+
+
+DRIVER = os.path.join(os.environ.get("LIBCERT_BUILD", ""), "tests", "integration", "aws_send_driver")
+# 300 KB whose XML breaks at once, and IAM's answer for a failure that is retried
+NOT_A_LIST = b"<ListServerCertificatesResponse><ListServerCertificatesResult></Oops>" + b" " * 300000
+UNAVAILABLE = (b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Receiver</Type>'
+               b"<Code>ServiceUnavailable</Code><Message>try again</Message></Error>"
+               b"<RequestId>r-503</RequestId></ErrorResponse>")
+SUMMARY = (b'<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+           b"<GetAccountSummaryResult><SummaryMap/></GetAccountSummaryResult></GetAccountSummaryResponse>")
+
+
+class ListServer:
+    """A local stand-in for IAM that answers each ListServerCertificates with the next of
+    `answers` ((status, body)) and GetAccountSummary with an empty summary; counts the lists."""
+
+    def __init__(self, answers):
+        outer = self
+        self.answers = list(answers)
+        self.lists = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                form = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                status, body = 200, SUMMARY
+                if "ListServerCertificates" in form:
+                    status, body = outer.answers[min(outer.lists, len(outer.answers) - 1)]
+                    outer.lists += 1
+                self.send_response(status)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client hung up once it had read enough
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that hangs up early is what some tests do
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class Certls(EmuTestCase):
@@ -112,45 +172,25 @@ class Certls(EmuTestCase):
         # A 200 whose body is whole but not well-formed XML: the reader stops the transfer at the
         # first bad byte (the rest, 300 KB here, is not waited for), says what was wrong, and
         # it is not retried (it would come back the same).
-        bad = b"<ListServerCertificatesResponse><ListServerCertificatesResult></Oops>" + b" " * 300000
-        summary = (b'<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
-                   b"<GetAccountSummaryResult><SummaryMap/></GetAccountSummaryResult>"
-                   b"</GetAccountSummaryResponse>")
-        seen = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                form = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                seen.append(form)
-                body = bad if "ListServerCertificates" in form else summary
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the client hung up once it had read enough
-
-            def log_message(self, *args):
-                pass
-
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            r = self.tool("certls", "--json",
-                          env=self.env(AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_address[1]}"))
-        finally:
-            server.shutdown()
-            server.server_close()
+        with ListServer([(200, NOT_A_LIST)]) as server:
+            r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL=server.endpoint))
         self.assertEqual(r.rc, 5, r)
         m = re.search(r"IAM ListServerCertificates: the answer is not well-formed XML \(HTTP 200, (\d+) bytes\)", r.err)
         self.assertIsNotNone(m, r)
-        self.assertLess(int(m.group(1)), len(bad))  # read up to the error, not to the end
+        self.assertLess(int(m.group(1)), len(NOT_A_LIST))  # read up to the error, not to the end
         self.assertIn("not well-formed", str(r.json()))
-        self.assertEqual(sum("ListServerCertificates" in f for f in seen), 1, seen)
+        self.assertEqual(server.lists, 1)
+
+    def test_the_last_error_is_the_unreadable_answer_not_the_retried_one(self):
+        # 503 (retried), then a 200 that is not a list: the library's last AWS error describes the
+        # 200, not the 503 before it (aws_send_driver prints cert_aws_last_error()).
+        with ListServer([(503, UNAVAILABLE), (200, NOT_A_LIST)]) as server:
+            r = run([DRIVER, "--iam-list", "/"], self.env(AWS_ENDPOINT_URL=server.endpoint))
+        self.assertEqual(r.rc, 5, r)
+        doc = json.loads(r.out)
+        self.assertEqual((doc["result"], doc["status"], doc["code"]), ("network error", 200, ""), doc)
+        self.assertIn("not well-formed", doc["message"])
+        self.assertEqual(server.lists, 2)
 
     def test_text_marks_what_cloudfront_cannot_use_and_the_quota(self):
         ids = self.populate()

@@ -457,10 +457,8 @@ cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk,
     cert_err err;
 
     list_stream_init(&s, v, n, cap, more, marker);
-    if (body == NULL || len == 0) {
-        s.x = NULL;
-        return list_end(&s);
-    }
+    if (body == NULL || len == 0)
+        return list_end(&s); /* "not XML (0 bytes)" */
     if (chunk == 0)
         chunk = len;
     err = list_start(&s);

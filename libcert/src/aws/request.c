@@ -539,6 +539,9 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
                           "%d/%d, %ld ms)",
                           svc, req->action, req->method, host, resp->status, attempt,
                           aws->max_attempts, elapsed_ms(&t0));
+            /* this attempt's outcome, not an earlier attempt's error answer */
+            cert_aws__set_last(aws, svc, req->action, "", cert_error_last()->message,
+                               resp->request_id ? resp->request_id : "", resp->status, attempt);
             err = resp->sink_err;
             goto done;
         }
