@@ -154,7 +154,7 @@ typedef cert_err (*cert_aws_xml_take)(xmlNode *n, size_t pick, void *ud);
 cert_err cert_aws__xml_stream(const char *data, size_t len, const cert_aws_xml_pick *picks,
                               size_t npicks, cert_aws_xml_take take, void *ud);
 
-/* A picked element read flat (cert_aws__xml_stream_flat()): its whole text, and the text of
+/* A picked element read flat (cert_aws_xml_flat below): its whole text, and the text of
  * each of its child elements by local name (the first of a name; at most 16 names). Valid during
  * the call only. */
 #define CERT_AWS_XML_FIELDS 16
@@ -170,23 +170,20 @@ const char *cert_aws__xml_record_get(const cert_aws_xml_record *r, const char *n
 
 typedef cert_err (*cert_aws_xml_take_record)(const cert_aws_xml_record *r, size_t pick, void *ud);
 
-/* The same reader fed as the answer arrives (an aws_body_sink): _new() starts one (free it
- * with _free(), also after an error), _feed() hands it the next bytes (any split) and stops at
- * the first error (take()'s, or CERT_E_NET for XML that is not well-formed or over the size
- * cap), _end() says whether what was fed is one whole well-formed document. */
+/* cert_aws__xml_stream() for flat items (an element whose children hold text, as
+ * ListServerCertificates' members), fed as the answer arrives (an aws_body_sink): libxml2's
+ * push parser with SAX2 handlers and no tree built at all, a third of the reader's cost, with
+ * the same safety (no entity expansion, no DTD, no network). _new() starts one (free it with
+ * _free(), also after an error); _feed() hands it the next bytes (split anywhere) and stops at
+ * the first error: take()'s, or CERT_E_NET for XML that is not well-formed or over the size
+ * cap (items already taken stay taken); _end() says whether what was fed is one whole
+ * well-formed document. */
 typedef struct cert_aws_xml_flat cert_aws_xml_flat;
 cert_err cert_aws__xml_flat_new(const cert_aws_xml_pick *picks, size_t npicks,
                                 cert_aws_xml_take_record take, void *ud, cert_aws_xml_flat **out);
 cert_err cert_aws__xml_flat_feed(cert_aws_xml_flat *x, const char *p, size_t n);
 cert_err cert_aws__xml_flat_end(cert_aws_xml_flat *x);
 void cert_aws__xml_flat_free(cert_aws_xml_flat *x);
-
-/* cert_aws__xml_stream() for flat items (an element whose children hold text, as
- * ListServerCertificates' members): libxml2's SAX2 interface with no tree built at all, a third
- * of the reader's cost. The same safety (no entity expansion, no DTD, no network), the same
- * errors. */
-cert_err cert_aws__xml_stream_flat(const char *data, size_t len, const cert_aws_xml_pick *picks,
-                                   size_t npicks, cert_aws_xml_take_record take, void *ud);
 
 /* An element's text: new string (free()), NULL when out of memory. */
 char *cert_aws__xml_text(xmlNode *n);

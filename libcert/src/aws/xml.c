@@ -231,7 +231,7 @@ cert_err cert_aws__xml_flat_new(const cert_aws_xml_pick *picks, size_t npicks,
     *out = NULL;
     if ((x = calloc(1, sizeof(*x))) == NULL)
         return cert__error_nomem();
-    /* Only elements and text: no entity declarations are recorded, so a reference to one is an
+    /* Only elements and text: with no getEntity handler a reference to a declared entity is an
      * error, never an expansion; no DTD is read (no internalSubset/externalSubset handlers) and
      * XML_PARSE_NONET forbids any fetch. No XML_PARSE_HUGE: libxml2's limits stay on. */
     x->sax.initialized = XML_SAX2_MAGIC;
@@ -320,23 +320,6 @@ void cert_aws__xml_flat_free(cert_aws_xml_flat *x)
     cert__buf_free(&x->f.text);
     cert__buf_free(&x->f.fields);
     free(x);
-}
-
-cert_err cert_aws__xml_stream_flat(const char *data, size_t len, const cert_aws_xml_pick *picks,
-                                   size_t npicks, cert_aws_xml_take_record take, void *ud)
-{
-    cert_aws_xml_flat *x;
-    cert_err err;
-
-    if (data == NULL || len == 0 || len > XML_MAX)
-        return cert__error_set(CERT_E_NET, "the answer is not XML (%zu bytes)", len);
-    if ((err = cert_aws__xml_flat_new(picks, npicks, take, ud, &x)) < 0)
-        return err;
-    err = cert_aws__xml_flat_feed(x, data, len);
-    if (err == CERT_OK)
-        err = cert_aws__xml_flat_end(x);
-    cert_aws__xml_flat_free(x);
-    return err;
 }
 
 char *cert_aws__xml_text(xmlNode *n)
