@@ -242,23 +242,17 @@ static void test_key__write_decrypted_key_unencrypted(void **state)
     cert_bundle_free(b);
 }
 
-/* A file's text; free() it. */
-static char *file_text(const char *path, size_t *len)
+/* The key written as PKCS#8 is exactly the fixture file's text. */
+static void assert_written_as_fixture(EVP_PKEY *k, const char *fixture)
 {
-    FILE *f = fopen(path, "rb");
-    char *t;
-    long n;
+    size_t len = 0, wlen;
+    char *pem = NULL, *want = fx_read(fixture, &wlen);
 
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    rewind(f);
-    t = calloc(1, (size_t)n + 1);
-    assert_non_null(t);
-    assert_int_equal(fread(t, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return t;
+    assert_cert_ok(cert_key_write_pem(k, CERT_KEY_PKCS8, &pem, &len));
+    assert_int_equal(len, wlen);
+    assert_memory_equal(pem, want, len);
+    cert_secret_free(pem, len);
+    free(want);
 }
 
 /* A key read as plain PKCS#8 is written back as the input's bytes (no encoder); what OpenSSL's
@@ -272,18 +266,13 @@ static void test_key__write_pkcs8_as_given(void **state)
     PKCS8_PRIV_KEY_INFO *p8;
     cert_bundle *b = NULL;
     BIO *bio;
-    char *pem = NULL, *want, *with_attr;
-    size_t len = 0, wlen, alen;
+    char *want, *with_attr;
+    size_t wlen, alen;
 
     (void)state;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         k = lib_key(keys[i], &b);
-        want = file_text(fx(keys[i]), &wlen);
-        assert_cert_ok(cert_key_write_pem(k, CERT_KEY_PKCS8, &pem, &len));
-        assert_int_equal(len, wlen);
-        assert_memory_equal(pem, want, len);
-        cert_secret_free(pem, len);
-        free(want);
+        assert_written_as_fixture(k, keys[i]);
         cert_bundle_free(b);
     }
 
@@ -300,13 +289,10 @@ static void test_key__write_pkcs8_as_given(void **state)
     assert_cert_ok(cert_bundle_load_mem(b, (const uint8_t *)with_attr, alen, "attr.pem", NULL));
     assert_int_equal(cert_bundle_key_count(b), 1);
     k = cert_bundle_key_at(b, 0);
-    want = file_text(fx("leaf-rsa2048.key"), &wlen);
+    want = fx_read("leaf-rsa2048.key", &wlen);
     assert_true(alen > wlen); /* the input has the attribute */
-    assert_cert_ok(cert_key_write_pem(k, CERT_KEY_PKCS8, &pem, &len));
-    assert_int_equal(len, wlen);
-    assert_memory_equal(pem, want, len);
-    cert_secret_free(pem, len);
     free(want);
+    assert_written_as_fixture(k, "leaf-rsa2048.key");
     BIO_free(bio);
     PKCS8_PRIV_KEY_INFO_free(p8);
     EVP_PKEY_free(plain);
