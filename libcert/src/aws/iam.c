@@ -425,12 +425,12 @@ static cert_err list_data(void *ud, const char *p, size_t n)
     return cert_aws__xml_flat_feed(s->x, p, n);
 }
 
-/* The page read whole: whether it was a document, and the Marker kept only when IAM has more. */
-static cert_err list_end(list_stream *s)
+/* The page's end: unless the read already failed (err), whether what came was one whole
+ * document; the Marker is kept only when IAM has more. The reader is freed either way. */
+static cert_err list_finish(list_stream *s, cert_err err)
 {
-    cert_err err = s->x != NULL ? cert_aws__xml_flat_end(s->x)
-                                : cert__error_set(CERT_E_NET, "the answer is not XML (0 bytes)");
-
+    if (err == CERT_OK)
+        err = cert_aws__xml_flat_end(s->x);
     cert_aws__xml_flat_free(s->x);
     s->x = NULL;
     if (err < 0 || !*s->p.more) {
@@ -457,19 +457,14 @@ cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk,
     cert_err err;
 
     list_stream_init(&s, v, n, cap, more, marker);
-    if (body == NULL || len == 0)
-        return list_end(&s); /* "not XML (0 bytes)" */
+    if (body == NULL)
+        len = 0; /* nothing fed: "not XML (0 bytes)" */
     if (chunk == 0)
         chunk = len;
     err = list_start(&s);
     for (size_t at = 0; err == CERT_OK && at < len; at += chunk)
         err = list_data(&s, body + at, len - at < chunk ? len - at : chunk);
-    if (err == CERT_OK)
-        return list_end(&s);
-    cert_aws__xml_flat_free(s.x);
-    free(*marker);
-    *marker = NULL;
-    return err;
+    return list_finish(&s, err);
 }
 
 cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert **v, size_t *n,
@@ -521,8 +516,7 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
         if (err == CERT_OK) {
             err = send_action_to(aws, "ListServerCertificates", &q, &sink, &resp);
             if (err == CERT_OK || resp.sink_err < 0) { /* an answer came: was it a list? */
-                if (err == CERT_OK)
-                    err = list_end(&ls);
+                err = list_finish(&ls, err);
                 if (err == CERT_E_NET)
                     err = cert__error_set(CERT_E_NET,
                                           "IAM ListServerCertificates: %s (HTTP %ld, %zu bytes)",
