@@ -93,6 +93,7 @@ print(f"floor: empty program {per(empty):.1f} ms + raw upload {raw:.1f} ms = {fl
 print(f"  ratio certup / floor:                {per(certup) / floor:8.2f}    (target <= 1.5)")
 print(f"  ceiling seed / floor:                {per(seed) / floor:8.1f}x   (what a certup that costs "
       f"nothing beyond its floor would reach on this machine)")
+print(f"  for 40x certup would take {per(seed) / 40:.1f} ms: {per(seed) / 40 / floor:.2f}x its floor")
 print(f"certup with 900 certificates in IAM   {per(certup900):8.1f} ms/certificate "
       f"({per(certup900) / per(certup):.2f}x the empty account)")
 print(f"certls over {count} certificates        {certls:8.1f} ms  (median of 11)")
@@ -101,5 +102,7 @@ print(f"  with the empty program's start-up ({empty_ls:.1f} ms, median of 11) {r
 print(f"  ratio certls / (raw requests + start-up): {ls_ratio:6.2f}   (target <= 1.2; median of the 11 rounds' ratios)")
 print(f"  certls beyond start-up: {certls - empty_ls:.1f} ms against the emulator's {rawlist:.1f} ms "
       f"({(certls - empty_ls) / rawlist:.2f}x)")
+print(f"  certls / the emulator's own time alone: {certls / rawlist:.2f} (the empty program's start-up alone "
+      f"is {empty_ls / rawlist:.2f}x the emulator's time)")
 print(f"aws iam list-server-certificates      {awsls:8.1f} ms  (ratio aws / certls {awsls / certls:.1f}x)")
 PY
