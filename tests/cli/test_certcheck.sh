@@ -9,11 +9,12 @@ CAROOT=(--ca-file "$F/root.pem")
 XTRUST=$T_DIR/xtrust.pem
 cat "$F/xroot.pem" "$F/xold.pem" >"$XTRUST"
 
-# Inputs over IAM's size limits (none among the fixtures): generated here.
+# Inputs over IAM's size limits (too big to keep among the fixtures): generated here by
+# tests/fixtures/oversize.py, from the fixtures' CA keys.
 BIG=$T_DIR/big
 mkdir -p "$BIG"
 case_ "generate oversize inputs"
-if "$PY" "$CLI_DIR/oversize.py" "$F" "$BIG" >"$T_DIR/oversize.log" 2>&1; then
+if "$PY" "$CLI_DIR/../fixtures/oversize.py" "$F" "$BIG" >"$T_DIR/oversize.log" 2>&1; then
     pass
 else
     fail "oversize.py failed: $(tail -n 3 "$T_DIR/oversize.log")"
