@@ -139,7 +139,7 @@ int main(int argc, char **argv)
         rc = cli_aws_new(&c, &aws);
         if (rc != 0)
             goto done;
-        if (cert_report_build_distribution(aws, st.dist, &o, &r) < 0) {
+        if (cert_remote_report_distribution(aws, st.dist, &o, &r) < 0) {
             rc = aws_failure(&c, st.dist, fmt);
             goto done;
         }
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
         rc = cli_aws_new(&c, &aws);
         if (rc != 0)
             goto done;
-        if (cert_report_build_iam(aws, st.iam, &o, &r) < 0) {
+        if (cert_remote_report_iam(aws, st.iam, &o, &r) < 0) {
             rc = aws_failure(&c, st.iam, fmt);
             goto done;
         }

@@ -10,8 +10,6 @@
 #include <stdio.h>
 
 #include "aws.h"
-#include "chain.h"
-#include "key.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -132,73 +130,6 @@ CERT_EXTERN bool cert_pem_same_certs(const char *pem_a, const char *pem_b);
 
 /** "2026-06-01T00:00:00+00:00", the AWS CLI's form of a time (buf at least 26 bytes). */
 CERT_EXTERN char *cert_aws_time_format(int64_t t, char *buf, size_t size);
-
-/* ---- putting a checked chain into IAM, idempotently (certup, certrotate) ---- */
-
-/** What cert_iam_put() did. */
-typedef enum cert_put_status {
-    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate succeeded */
-    CERT_PUT_EXISTS,       /**< IAM already held exactly this leaf and chain under the name */
-    CERT_PUT_DRY_RUN,      /**< nothing sent */
-} cert_put_status;
-
-/** Options for cert_iam_put(). Initialise with CERT_PUT_OPTS_INIT. */
-typedef struct cert_put_opts {
-    unsigned int version;
-    const char *name;           /**< NULL: cert_iam_name_for() the leaf */
-    const char *path;           /**< NULL: "/cloudfront/" */
-    cert_key_format key_format; /**< PrivateKey's form (PKCS#8 by default) */
-    const cert_aws_tag *tags;
-    size_t tag_count;
-    bool dry_run; /**< render and check the request, send nothing */
-} cert_put_opts;
-
-#define CERT_PUT_OPTS_VERSION 1
-#define CERT_PUT_OPTS_INIT                                                                         \
-    {                                                                                              \
-        CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false                          \
-    }
-
-/** The outcome; owned strings (cert_put_result_clear()). */
-typedef struct cert_put_result {
-    cert_put_status status;
-    cert_iam_cert meta; /**< the certificate in IAM (zeroed for a dry run) */
-    char name[129];     /**< the name used */
-    const char *path;   /**< the path used (borrowed from opts or static) */
-    char *body;         /**< CertificateBody sent (or that would be) */
-    char *chain;        /**< CertificateChain sent, "" for none */
-    char key_type[64];  /**< "RSA 2048": the key itself is never kept here */
-    size_t key_len;     /**< PrivateKey's length */
-    int attempts;       /**< UploadServerCertificate attempts (retries included) */
-    /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
-    cert_iam_cert *removable;
-    size_t removable_count;
-} cert_put_result;
-
-/**
- * Upload a built chain (leaf, intermediates without the root, its key) in one request, and sort
- * out conflicts from IAM's answer, never by listing first: on EntityAlreadyExists, fetch that
- * certificate and compare DER; the same leaf and chain is success (CERT_PUT_EXISTS), anything
- * else an error saying what to do. On LimitExceeded, list what could go (expired, unused).
- * @param chain borrowed; needs its key
- * @param opts  borrowed; NULL means CERT_PUT_OPTS_INIT
- * @param out   filled in every case (clear with cert_put_result_clear())
- * @return CERT_OK; CERT_E_INVALID (no key, a bad name or path: nothing sent); CERT_E_AWS
- *         (cert_aws_last_error(); a different certificate under the name; LimitExceeded with
- *         out->removable); CERT_E_NET; CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_iam_put(cert_aws *aws, const cert_chain *chain, const cert_put_opts *opts,
-                                  cert_put_result *out);
-
-/** Free what a result holds. */
-CERT_EXTERN void cert_put_result_clear(cert_put_result *r);
-
-/**
- * Render a put result as certup prints it: text, or JSON with the AWS CLI's field names
- * ({"ServerCertificateMetadata": {...}, "libcert": {"status": ..., ...}}).
- * @param err the cert_iam_put() return, so that failures render too
- */
-CERT_EXTERN cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE *f);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,12 @@
 #include "iam.h"
 #include "inventory.h"
 #include "key.h"
+#include "net.h"
+#include "prune.h"
+#include "remote.h"
 #include "report.h"
 #include "rotate.h"
 #include "split.h"
+#include "upload.h"
 
 #endif

@@ -97,33 +97,6 @@ CERT_EXTERN cert_err cert_report_recheck(const cert_report *base, const char *la
                                          const cert_check_opts *check, cert_report **out);
 
 /**
- * The pipeline for a certificate held in IAM: GetServerCertificate, then the same chain and
- * checks as for a local bundle (no key expected), plus CloudFront eligibility (iam.path) and,
- * when opts->check.expect is set, whether IAM holds exactly that chain (iam.differs / iam.same).
- * An AWS failure is returned, not recorded: there is nothing to report on.
- * @param aws  the session
- * @param name ServerCertificateName
- * @param opts borrowed; NULL means CERT_REPORT_OPTS_INIT
- * @param out  new report owned by the caller; its input reads "iam:NAME"
- * @return CERT_OK; CERT_E_AWS (NoSuchEntity, ...); CERT_E_NET; CERT_E_INVALID; CERT_E_NOMEM
- */
-struct cert_aws;
-CERT_EXTERN cert_err cert_report_build_iam(struct cert_aws *aws, const char *name,
-                                           const cert_report_opts *opts, cert_report **out);
-
-/**
- * The pipeline for what a CloudFront distribution serves: its DistributionConfig, its IAM
- * certificate (found by listing the account: GetServerCertificate takes a name, the distribution
- * knows an id), checked as cert_report_build_iam() does with every alias as a host.
- * @param id the distribution's Id
- * @return CERT_OK; CERT_E_AWS (NoSuchDistribution, ...); CERT_E_INPUT (the distribution does
- *         not use an IAM certificate: nothing to check here); CERT_E_NET; CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_report_build_distribution(struct cert_aws *aws, const char *id,
-                                                    const cert_report_opts *opts,
-                                                    cert_report **out);
-
-/**
  * A report that records only a failure (an AWS error before there was a certificate to check),
  * so that it renders like any other: JSON {"input": [label], "status": "error", "exit_code",
  * "error": {"code", "message"}}.

@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "attach.h"
+#include "net.h"
+#include "upload.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,15 +103,6 @@ CERT_EXTERN void cert_rotate_result_free(cert_rotate_result *r);
  * "verify_live", "delete_old", "libcert": {"schema", "stage", "exit_code", "error"}}.
  */
 CERT_EXTERN cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f);
-
-/**
- * Connect to host:port with TLS (SNI `sni`), and give the leaf certificate it serves. The peer
- * is not verified: the caller compares what it serves with what it should.
- * @param out new X509 owned by the caller (X509_free())
- * @return CERT_OK; CERT_E_NET (no connection, no handshake, timeout); CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_tls_served_leaf(const char *host, const char *port, const char *sni,
-                                          long timeout_ms, X509 **out);
 
 #ifdef __cplusplus
 }

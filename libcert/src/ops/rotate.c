@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws_int.h"
+#include "aws/aws_int.h"
 #include "libcert/split.h"
 #include "util/error_int.h"
 #include "util/json.h"

@@ -10,7 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "libcert/rotate.h"
+#include "libcert/net.h"
 #include "util/error_int.h"
 
 /* A TCP connection within timeout_ms; -1 with the error set. */

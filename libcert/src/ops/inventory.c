@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_int.h"
+#include "aws/aws_int.h"
 #include "libcert/checks.h"
+#include "libcert/prune.h"
 #include "util/error_int.h"
 #include "util/json.h"
 #include "util/time_int.h"

@@ -1,11 +1,13 @@
 /* Putting a checked chain into IAM in one request, idempotently (certup, certrotate). */
+#include "libcert/upload.h"
+
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_int.h"
+#include "aws/aws_int.h"
 #include "libcert/checks.h"
 #include "libcert/inventory.h"
 #include "libcert/split.h"
