@@ -39,21 +39,6 @@ static const cli_opt tool_opts[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
-static const char *const methods[] = {"sni-only", "vip", "static-ip", NULL};
-/* botocore cloudfront 2020-05-31, MinimumProtocolVersion */
-static const char *const versions[] = {
-    "SSLv3",        "TLSv1",        "TLSv1_2016",   "TLSv1.1_2016", "TLSv1.2_2018",
-    "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025", "TLSv1.2_2025", NULL};
-
-static bool one_of(const char *v, const char *const *set)
-{
-    for (; *set; set++) {
-        if (strcmp(v, *set) == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool handle(cli *c, int id, const char *arg, void *ud)
 {
     cert_attach_opts *o = ud;
@@ -67,12 +52,12 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         o->replace = arg;
         return true;
     case OPT_SSL_METHOD:
-        if (!one_of(arg, methods))
+        if (!cert_cf_ssl_support_method_valid(arg))
             cli_usage_error(c, "--ssl-support-method %s: give sni-only, vip or static-ip", arg);
         o->ssl_support_method = arg;
         return true;
     case OPT_MIN_TLS:
-        if (!one_of(arg, versions))
+        if (!cert_cf_min_protocol_valid(arg))
             cli_usage_error(c,
                             "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
                             "TLSv1.2_2021)",
@@ -145,13 +130,14 @@ int main(int argc, char **argv)
         rc = cli_fail(&c);
         goto done;
     }
-    if (r->message != NULL)
-        cli_err(&c, "%s", r->message);
-    if (c.json)
-        cert_attach_write(r, true, stdout);
-    else if (!c.quiet)
-        cert_attach_write(r, false, stdout);
-    rc = (int)r->exit_code;
+    if (r->failure.err < 0)
+        cli_err(&c, "%s", r->failure.message ? r->failure.message : cert_err_name(r->failure.err));
+    cert_attach_write(r,
+                      c.json    ? CERT_OUTPUT_JSON
+                      : c.quiet ? CERT_OUTPUT_QUIET
+                                : CERT_OUTPUT_TEXT,
+                      stdout);
+    rc = (int)cert_attach_exit(r);
 
 done:
     cert_attach_result_free(r);

@@ -68,21 +68,63 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
 
 /* An AWS failure before there was anything to check: the message on stderr and, with --json,
  * the one document all the same. */
-static int aws_failure(cli *c, const char *what, cert_output fmt)
+static int aws_failure(cli *c, const cert_aws *aws, const char *label, cert_output fmt)
 {
-    cert_err code = cert_error_last()->code;
-    char msg[1024], label[300];
+    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
     cert_report *fail = NULL;
-    int rc;
+    int rc = cli_fail(c);
 
-    snprintf(msg, sizeof(msg), "%s", cert_error_last()->message);
-    snprintf(label, sizeof(label), "%s", what);
-    rc = cli_aws_fail(c);
-    if (fmt == CERT_OUTPUT_JSON && cert_report_new_failure(label, code, msg, &fail) == CERT_OK) {
+    if (fmt == CERT_OUTPUT_JSON && cert_aws_failure(aws, cert_error_last()->code, &f) == CERT_OK &&
+        cert_report_new_failure(label, &f, &fail) == CERT_OK) {
         cert_report_set_outcome(fail, (cert_exit)rc, NULL);
         cert_report_write(fail, CERT_OUTPUT_JSON, NULL, stdout);
     }
     cert_report_free(fail);
+    cert_failure_clear(&f);
+    return rc;
+}
+
+/* The options that do not go together, as usage errors. */
+static void check_usage(cli *c, const state *st, bool operands)
+{
+    if (st->iam != NULL && st->dist != NULL)
+        cli_usage_error(c, "--iam and --distribution: give one");
+    if (st->dist != NULL && (operands || st->each || st->nexpect > 0))
+        cli_usage_error(c, "--distribution checks what CloudFront uses: give no INPUT");
+    if (st->iam != NULL && (operands || st->each))
+        cli_usage_error(c, "--iam checks the certificate in IAM: give no INPUT (use --expect "
+                           "FILE to compare with a local bundle)");
+    if (st->iam == NULL && st->nexpect > 0)
+        cli_usage_error(c, "--expect goes with --iam");
+    if (st->iam == NULL && st->dist == NULL && !operands)
+        cli_usage_error(c, "no input given");
+}
+
+/* --iam NAME [--expect FILE...] or --distribution ID: the report on what AWS holds. */
+static int remote(cli *c, const state *st, cert_report_opts *o, cert_output fmt, cert_report **r,
+                  cert_report **expect)
+{
+    cert_aws *aws = NULL;
+    int rc;
+
+    if (st->nexpect > 0) {
+        const char *msg;
+
+        if (cert_report_build(st->expect, st->nexpect, o, expect) < 0)
+            return cli_fail(c);
+        if (cert_report_chain(*expect) == NULL) {
+            rc = (int)cert_exit_for_err(cert_report_error(*expect, &msg));
+            cli_err(c, "--expect: %s", msg);
+            return rc;
+        }
+        o->check.expect = cert_report_chain(*expect);
+    }
+    if ((rc = cli_aws_new(c, &aws)) != 0)
+        return rc;
+    if ((st->dist ? cert_remote_report_distribution(aws, st->dist, o, r)
+                  : cert_remote_report_iam(aws, st->iam, o, r)) < 0)
+        rc = aws_failure(c, aws, st->dist ? st->dist : st->iam, fmt);
+    cert_aws_free(aws);
     return rc;
 }
 
@@ -92,9 +134,10 @@ int main(int argc, char **argv)
     state st = {false, 0, false, NULL, NULL, NULL, 0};
     cert_report_opts o;
     cert_report *r = NULL, *expect = NULL;
-    cert_aws *aws = NULL;
     cert_output fmt;
     cert_text_opts text;
+    const char *const *inputs;
+    size_t ninputs;
     int first, rc;
 
     cli_init_aws(
@@ -106,19 +149,10 @@ int main(int argc, char **argv)
         "under NAME.",
         tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
-    if (st.iam != NULL && st.dist != NULL)
-        cli_usage_error(&c, "--iam and --distribution: give one");
-    if (st.dist != NULL && (first < argc || st.each || st.nexpect > 0))
-        cli_usage_error(&c, "--distribution checks what CloudFront uses: give no INPUT");
-    if (st.iam != NULL && (first < argc || st.each))
-        cli_usage_error(&c, "--iam checks the certificate in IAM: give no INPUT (use --expect "
-                            "FILE to compare with a local bundle)");
-    if (st.iam == NULL && st.nexpect > 0)
-        cli_usage_error(&c, "--expect goes with --iam");
-    if (st.iam == NULL && st.dist == NULL && first >= argc)
-        cli_usage_error(&c, "no input given");
-    rc = cli_report_opts(&c, &o);
-    if (rc != 0)
+    inputs = (const char *const *)argv + first;
+    ninputs = (size_t)(argc - first);
+    check_usage(&c, &st, ninputs > 0);
+    if ((rc = cli_report_opts(&c, &o)) != 0)
         goto done;
     o.check.key_required = st.require_key;
     fmt = c.quiet ? CERT_OUTPUT_QUIET : c.json ? CERT_OUTPUT_JSON : CERT_OUTPUT_TEXT;
@@ -127,49 +161,17 @@ int main(int argc, char **argv)
     if (st.each) {
         cert_exit worst;
 
-        if (cert_report_each((const char *const *)argv + first, (size_t)(argc - first), &o, st.jobs,
-                             fmt, &text, stdout, &worst) < 0) {
-            rc = cli_fail(&c);
-            goto done;
-        }
-        rc = (int)worst;
+        rc = cert_report_each(inputs, ninputs, &o, st.jobs, fmt, &text, stdout, &worst) < 0
+                 ? cli_fail(&c)
+                 : (int)worst;
         goto done;
     }
-    if (st.dist != NULL) {
-        rc = cli_aws_new(&c, &aws);
-        if (rc != 0)
-            goto done;
-        if (cert_remote_report_distribution(aws, st.dist, &o, &r) < 0) {
-            rc = aws_failure(&c, st.dist, fmt);
-            goto done;
-        }
-    } else if (st.iam != NULL) {
-        if (st.nexpect > 0) {
-            if (cert_report_build(st.expect, st.nexpect, &o, &expect) < 0) {
-                rc = cli_fail(&c);
-                goto done;
-            }
-            if (cert_report_chain(expect) == NULL) {
-                const char *msg;
-
-                rc = (int)cert_exit_for_err(cert_report_error(expect, &msg));
-                cli_err(&c, "--expect: %s", msg);
-                goto done;
-            }
-            o.check.expect = cert_report_chain(expect);
-        }
-        rc = cli_aws_new(&c, &aws);
-        if (rc != 0)
-            goto done;
-        if (cert_remote_report_iam(aws, st.iam, &o, &r) < 0) {
-            rc = aws_failure(&c, st.iam, fmt);
-            goto done;
-        }
-    } else if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o,
-                                 &r) < 0) {
+    if (st.dist != NULL || st.iam != NULL)
+        rc = remote(&c, &st, &o, fmt, &r, &expect);
+    else if (cert_report_build(inputs, ninputs, &o, &r) < 0)
         rc = cli_fail(&c);
+    if (r == NULL)
         goto done;
-    }
     if (cert_report_write(r, fmt, &text, stdout) < 0) {
         rc = cli_fail(&c);
         goto done;
@@ -185,7 +187,6 @@ int main(int argc, char **argv)
 done:
     cert_report_free(r);
     cert_report_free(expect);
-    cert_aws_free(aws);
     free((void *)st.expect);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)

@@ -71,10 +71,24 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
 /* The message on stderr and, with --json, one document all the same. */
 static int fail(cli *c, const cert_aws *aws)
 {
-    int rc = cli_aws_fail(c);
+    int rc = cli_fail(c);
 
     if (c->json)
-        cert_aws_write_json_failure("ServerCertificateMetadataList", rc, aws, stdout);
+        cli_json_failure(c, aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTLS);
+    return rc;
+}
+
+/* --fix-path NAME: move it under /cloudfront/; with --json, the listing that follows shows it. */
+static int fix_path(cli *c, cert_aws *aws, const char *name)
+{
+    cert_path_fix p;
+    int rc = 0;
+
+    if (cert_iam_fix_path(aws, name, &p) < 0)
+        rc = fail(c, aws);
+    else if (!c->quiet && !c->json)
+        cert_path_fix_write(&p, stdout);
+    cert_path_fix_clear(&p);
     return rc;
 }
 
@@ -86,7 +100,6 @@ int main(int argc, char **argv)
     cert_aws *aws = NULL;
     cert_inventory *inv = NULL;
     cert_inventory_write_opts wo;
-    size_t shown = 0;
     int first, rc;
 
     memset(&st, 0, sizeof(st));
@@ -101,51 +114,20 @@ int main(int argc, char **argv)
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
-    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList");
+    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTLS);
     if (rc != 0)
         goto done;
-    if (st.fix != NULL) {
-        cert_iam_cert meta;
-        char newpath[600];
-
-        memset(&meta, 0, sizeof(meta));
-        if (cert_iam_get(aws, st.fix, &meta, NULL, NULL) < 0) {
-            rc = fail(&c, aws);
-            goto done;
-        }
-        if (cert_iam_path_cloudfront(meta.path)) {
-            if (!c.quiet && !c.json)
-                printf("%s is already under %s; nothing to do\n", st.fix, meta.path);
-        } else {
-            /* Keep the rest of the path below /cloudfront: /prod/ -> /cloudfront/prod/. */
-            snprintf(newpath, sizeof(newpath), "/cloudfront%s", meta.path);
-            if (cert_iam_update(aws, st.fix, newpath, NULL) < 0) {
-                cert_iam_cert_clear(&meta);
-                rc = fail(&c, aws);
-                goto done;
-            }
-            if (!c.quiet && !c.json)
-                printf("moved %s from %s to %s\n", st.fix, meta.path, newpath);
-        }
-        cert_iam_cert_clear(&meta);
-        if (c.json == false)
-            goto done;
-    }
+    if (st.fix != NULL && ((rc = fix_path(&c, aws, st.fix)) != 0 || !c.json))
+        goto done;
     if (cert_inventory_build(aws, &st.inv, &inv) < 0) {
         rc = fail(&c, aws);
         goto done;
     }
-    wo.json = c.json;
+    wo.fmt = c.json ? CERT_OUTPUT_JSON : c.quiet ? CERT_OUTPUT_QUIET : CERT_OUTPUT_TEXT;
     wo.expiring_days = st.expiring;
     wo.color = cli_color(&c, stdout);
-    if (c.quiet && !c.json) {
-        for (size_t i = 0; i < cert_inventory_count(inv); i++)
-            shown += st.expiring < 0 || cert_inventory_expiring(inv, i, (unsigned int)st.expiring);
-    } else if (cert_inventory_write(inv, &wo, stdout, &shown) < 0) {
-        rc = cli_fail(&c);
-        goto done;
-    }
-    rc = st.expiring >= 0 && shown > 0 ? CERT_EXIT_CHECK : 0;
+    rc = cert_inventory_write(inv, &wo, stdout) < 0 ? cli_fail(&c)
+                                                    : (int)cert_inventory_exit(inv, st.expiring);
 
 done:
     cert_inventory_free(inv);

@@ -39,8 +39,7 @@ int main(int argc, char **argv)
     cli c;
     state st = {false, CERT_TIME_NOW};
     cert_aws *aws = NULL;
-    cert_prune_item *items = NULL;
-    size_t n = 0;
+    cert_prune_result *res = NULL;
     int first, rc;
 
     cli_init_aws(&c, "certprune", "[--yes] [options]",
@@ -53,30 +52,29 @@ int main(int argc, char **argv)
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
-    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList");
+    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTPRUNE);
     if (rc != 0)
         goto done;
-    if (cert_prune_run(aws, st.yes, st.now, &items, &n) < 0) {
-        rc = cli_aws_fail(&c);
+    if (cert_prune_run(aws, st.yes, st.now, &res) < 0) {
+        rc = cli_fail(&c);
         if (c.json)
-            cert_aws_write_json_failure("ServerCertificateMetadataList", rc, aws, stdout);
+            cli_json_failure(&c, aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTPRUNE);
         goto done;
     }
-    if (!c.json && !c.quiet && n > 0)
+    if (!c.json && !c.quiet && res->count > 0)
         cli_err(&c, "note: IAM lets a certificate be deleted while an Elastic Load Balancer "
                     "listener uses it, and certprune cannot see ELB; check before --yes");
-    if (c.json)
-        cert_prune_write(items, n, st.yes, true, stdout);
-    else if (!c.quiet)
-        cert_prune_write(items, n, st.yes, false, stdout);
-    rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].state == CERT_PRUNE_FAILED)
-            rc = CERT_EXIT_AWS;
-    }
+    cert_prune_write(res,
+                     c.json    ? CERT_OUTPUT_JSON
+                     : c.quiet ? CERT_OUTPUT_QUIET
+                               : CERT_OUTPUT_TEXT,
+                     stdout);
+    if (!c.json && !c.quiet && !st.yes && res->count > 0)
+        printf("nothing deleted; run with --yes to delete %s\n", res->count == 1 ? "it" : "them");
+    rc = (int)cert_prune_exit(res);
 
 done:
-    cert_prune_items_free(items, n);
+    cert_prune_result_free(res);
     cert_aws_free(aws);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)

@@ -117,12 +117,16 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         st->o.rollback_on_failure = true;
         return true;
     case OPT_SSL_METHOD:
-        if (strcmp(arg, "sni-only") != 0 && strcmp(arg, "vip") != 0 &&
-            strcmp(arg, "static-ip") != 0)
+        if (!cert_cf_ssl_support_method_valid(arg))
             cli_usage_error(c, "--ssl-support-method %s: give sni-only, vip or static-ip", arg);
         st->o.ssl_support_method = arg;
         return true;
     case OPT_MIN_TLS:
+        if (!cert_cf_min_protocol_valid(arg))
+            cli_usage_error(c,
+                            "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
+                            "TLSv1.2_2021)",
+                            arg);
         st->o.min_tls = arg;
         return true;
     case OPT_KEY_FORMAT:
@@ -189,13 +193,14 @@ int main(int argc, char **argv)
     if (r->report != NULL && !c.quiet &&
         (cert_report_exit_code(r->report) != CERT_EXIT_OK || c.verbose > 0))
         cert_report_write(r->report, CERT_OUTPUT_TEXT, &text, stderr);
-    if (r->message != NULL)
-        cli_err(&c, "%s", r->message);
-    if (c.json)
-        cert_rotate_write(r, true, stdout);
-    else if (!c.quiet)
-        cert_rotate_write(r, false, stdout);
-    rc = (int)r->exit_code;
+    if (r->failure.err < 0)
+        cli_err(&c, "%s", r->failure.message ? r->failure.message : cert_err_name(r->failure.err));
+    cert_rotate_write(r,
+                      c.json    ? CERT_OUTPUT_JSON
+                      : c.quiet ? CERT_OUTPUT_QUIET
+                                : CERT_OUTPUT_TEXT,
+                      stdout);
+    rc = (int)cert_rotate_exit(r);
 
 done:
     cert_rotate_result_free(r);

@@ -97,28 +97,6 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-/* Findings that make the output wrong or incomplete: splitting refuses on these (unless
- * allowed). Everything else is reported and the split goes ahead, as splitting is how people
- * look at a bad bundle; --strict refuses on every error. */
-static const char *blocking[] = {"key.mismatch", "chain.incomplete", "key.missing"};
-
-static const cert_finding *refusal(const cert_findings *f, bool strict)
-{
-    for (size_t i = 0; i < cert_findings_count(f); i++) {
-        const cert_finding *fi = cert_findings_at(f, i);
-
-        if (fi->severity != CERT_SEV_ERROR)
-            continue;
-        if (strict)
-            return fi;
-        for (size_t b = 0; b < sizeof(blocking) / sizeof(blocking[0]); b++) {
-            if (strcmp(fi->code, blocking[b]) == 0)
-                return fi;
-        }
-    }
-    return NULL;
-}
-
 /* The tool's decision, recorded in the report; with --json the one document goes out now. */
 static int finish(cert_report *r, bool json, int rc, const char *message)
 {
@@ -137,6 +115,91 @@ static void warn_world_readable(const cli *c)
         cli_err(c, "warning: writing a private key to a world-readable file");
 }
 
+/* One part to stdout (--stdout PART). */
+static int to_stdout(cli *c, const state *st, const cert_report *r)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = 0;
+
+    if (cert_split_render(cert_report_chain(r), (cert_split_part)st->stdout_part,
+                          st->split.key_format, &data, &len) < 0)
+        return cli_fail(c);
+    if (st->stdout_part == CERT_PART_KEY)
+        warn_world_readable(c);
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+        rc = CERT_EXIT_INPUT;
+    cert_secret_free(data, len);
+    return rc;
+}
+
+/* The files, each recorded in the report (JSON "written") and named on stdout. */
+static int to_files(cli *c, const state *st, cert_report *r)
+{
+    static const char *names[] = {"cert", "chain", "key", "fullchain"};
+    cert_split_part parts[4];
+    size_t n;
+
+    if (cert_split_write(cert_report_chain(r), &st->split) < 0) {
+        const cert_error *e = cert_error_last();
+        char msg[1100];
+        int rc;
+
+        /* An existing file is a matter of options (--force), not of the input. */
+        snprintf(msg, sizeof(msg), "%s", e->message);
+        rc = cli_fail(c);
+        if (e->code == CERT_E_EXISTS || e->code == CERT_E_INVALID)
+            rc = CERT_EXIT_USAGE;
+        return finish(r, c->json, rc, msg);
+    }
+    n = cert_split_parts(&st->split, parts);
+    for (size_t i = 0; i < n; i++) {
+        char *path = NULL;
+
+        if (cert_split_path(&st->split, parts[i], &path) < 0 ||
+            cert_report_add_output(r, names[parts[i]], path) < 0) {
+            free(path);
+            return cli_fail(c);
+        }
+        if (!c->json && !c->quiet)
+            printf("%s\n", path);
+        free(path);
+    }
+    return finish(r, c->json, CERT_EXIT_OK, NULL);
+}
+
+/* The gate, then what it allows. */
+static int split(cli *c, state *st, cert_report *r)
+{
+    cert_text_opts text = {cli_color(c, stderr), c->verbose};
+    cert_gate_opts go = CERT_GATE_OPTS_INIT;
+    const cert_findings *f = cert_report_findings(r);
+    cert_gate g;
+    bool pass;
+
+    go.strict = st->strict;
+    pass = cert_gate_check(r, CERT_ACTION_SPLIT, &go, &g);
+    if (g.err < 0 && g.err != CERT_E_REFUSED) {
+        cli_err(c, "%s", g.message);
+        return finish(r, c->json, (int)cert_exit_for_err(g.err), NULL);
+    }
+    if (!c->quiet && (!pass || cert_findings_count_severity(f, CERT_SEV_ERROR) > 0 ||
+                      cert_findings_count_severity(f, CERT_SEV_WARNING) > 0 || c->verbose > 0))
+        cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
+    if (!pass) {
+        cli_err(c, "%s", g.message);
+        return finish(r, c->json, CERT_EXIT_CHECK, g.message);
+    }
+    if (cert_chain_key(cert_report_chain(r)) == NULL && !st->split.no_key) {
+        /* key.missing or key.mismatch was allowed: there is no key of the leaf to write. */
+        st->split.no_key = true;
+        if (!c->quiet)
+            cli_err(c, "%s: no private key matches the leaf; key.pem is not written",
+                    cert_report_label(r));
+    }
+    return st->stdout_part >= 0 ? to_stdout(c, st, r) : to_files(c, st, r);
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -144,11 +207,7 @@ int main(int argc, char **argv)
     static const cert_split_opts split_init = CERT_SPLIT_OPTS_INIT;
     cert_report_opts o;
     cert_report *r = NULL;
-    cert_text_opts text;
-    const cert_findings *f;
-    const cert_finding *refused;
     int first, rc;
-    bool show;
 
     memset(&st, 0, sizeof(st));
     st.split = split_init;
@@ -165,102 +224,17 @@ int main(int argc, char **argv)
         cli_usage_error(&c, "--stdout key and --no-key contradict each other");
     if (st.stdout_part >= 0 && c.json)
         cli_usage_error(&c, "--stdout writes PEM to stdout and --json a JSON document: choose one");
-    rc = cli_report_opts(&c, &o);
-    if (rc != 0)
+    if ((rc = cli_report_opts(&c, &o)) != 0)
         goto done;
     o.check.key_required =
         !st.split.no_key && (st.stdout_part < 0 || st.stdout_part == CERT_PART_KEY);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
-    if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o, &r) < 0) {
+    if (cert_report_build((const char *const *)argv + first, (size_t)(argc - first), &o, &r) < 0)
         rc = cli_fail(&c);
-        goto done;
-    }
-    text.color = cli_color(&c, stderr);
-    text.verbosity = c.verbose;
-    if (cert_report_error(r, NULL) < 0) {
-        const char *msg;
-
-        rc = (int)cert_exit_for_err(cert_report_error(r, &msg));
-        cli_err(&c, "%s", msg);
-        rc = finish(r, c.json, rc, NULL);
-        goto done;
-    }
-    f = cert_report_findings(r);
-    refused = refusal(f, st.strict);
-    show = !c.quiet && (refused != NULL || cert_findings_count_severity(f, CERT_SEV_ERROR) > 0 ||
-                        cert_findings_count_severity(f, CERT_SEV_WARNING) > 0 || c.verbose > 0);
-    if (show)
-        cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
-    if (refused != NULL) {
-        char msg[1400];
-
-        snprintf(msg, sizeof(msg), "%s: nothing written: %s: %s; fix the bundle%s",
-                 cert_bundle_input_at(cert_report_bundle(r), 0), refused->code, refused->message,
-                 st.strict ? " (--strict refuses on every error)"
-                           : ", or write it anyway with --allow CODE");
-        cli_err(&c, "%s", msg);
-        rc = finish(r, c.json, CERT_EXIT_CHECK, msg);
-        goto done;
-    }
-    if (cert_chain_key(cert_report_chain(r)) == NULL && !st.split.no_key) {
-        /* key.missing or key.mismatch was allowed: there is no key of the leaf to write. */
-        st.split.no_key = true;
-        if (!c.quiet)
-            cli_err(&c, "%s: no private key matches the leaf; key.pem is not written",
-                    cert_bundle_input_at(cert_report_bundle(r), 0));
-    }
-    if (st.stdout_part >= 0) {
-        char *data = NULL;
-        size_t len = 0;
-
-        if (cert_split_render(cert_report_chain(r), (cert_split_part)st.stdout_part,
-                              st.split.key_format, &data, &len) < 0) {
-            rc = cli_fail(&c);
-            goto done;
-        }
-        if (st.stdout_part == CERT_PART_KEY)
-            warn_world_readable(&c);
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
-            rc = CERT_EXIT_INPUT;
-        else
-            rc = 0;
-        cert_secret_free(data, len);
-        goto done;
-    }
-    if (cert_split_write(cert_report_chain(r), &st.split) < 0) {
-        const cert_error *e = cert_error_last();
-        char msg[1100];
-
-        /* An existing file is a matter of options (--force), not of the input. */
-        snprintf(msg, sizeof(msg), "%s", e->message);
-        rc = cli_fail(&c);
-        if (e->code == CERT_E_EXISTS || e->code == CERT_E_INVALID)
-            rc = CERT_EXIT_USAGE;
-        rc = finish(r, c.json, rc, msg);
-        goto done;
-    }
-    {
-        cert_split_part parts[4];
-        size_t n = cert_split_parts(&st.split, parts);
-        static const char *names[] = {"cert", "chain", "key", "fullchain"};
-
-        for (size_t i = 0; i < n; i++) {
-            char *path = NULL;
-
-            if (cert_split_path(&st.split, parts[i], &path) < 0 ||
-                cert_report_add_output(r, names[parts[i]], path) < 0) {
-                free(path);
-                rc = cli_fail(&c);
-                goto done;
-            }
-            if (!c.json && !c.quiet)
-                printf("%s\n", path);
-            free(path);
-        }
-    }
-    rc = finish(r, c.json, CERT_EXIT_OK, NULL);
+    else
+        rc = split(&c, &st, r);
 
 done:
     cert_report_free(r);

@@ -89,6 +89,81 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
+/* The report may be acted on; otherwise say why (the report too, for the findings) and give the
+ * exit code. */
+static int gate(cli *c, cert_report *r)
+{
+    cert_text_opts text = {cli_color(c, stderr), c->verbose};
+    cert_gate g;
+
+    if (cert_gate_check(r, CERT_ACTION_UPLOAD, NULL, &g)) {
+        if (!c->quiet &&
+            (cert_findings_count_severity(cert_report_findings(r), CERT_SEV_WARNING) > 0 ||
+             c->verbose > 0))
+            cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
+        return 0;
+    }
+    /* Every check first: nothing is sent while an error remains. */
+    if (g.err == CERT_E_REFUSED && !c->quiet)
+        cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
+    if (c->json)
+        cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
+    cli_err(c, "%s", g.message);
+    return (int)cert_exit_for_err(g.err);
+}
+
+/* Warnings about where the certificate goes or is: CloudFront only offers those under
+ * /cloudfront/. */
+static void path_warning(cli *c, const char *path)
+{
+    if (!c->quiet && path != NULL && !cert_iam_path_cloudfront(path))
+        cli_err(c,
+                "warning: path %s is not under /cloudfront/: CloudFront will not offer this "
+                "certificate to distributions",
+                path);
+}
+
+static void exists_warning(cli *c, const cert_put_result *res)
+{
+    if (!c->quiet && res->status == CERT_PUT_EXISTS && res->meta.path != NULL &&
+        !cert_iam_path_cloudfront(res->meta.path))
+        cli_err(c,
+                "warning: IAM holds %s under %s, not under /cloudfront/: CloudFront will not "
+                "offer it to distributions; certls --fix-path %s moves it",
+                res->name, res->meta.path, res->name);
+}
+
+static int upload(cli *c, state *st, cert_report *r)
+{
+    cert_aws *aws = NULL;
+    cert_put_result res;
+    int rc;
+
+    memset(&res, 0, sizeof(res));
+    path_warning(c, st->put.path);
+    if (!st->put.dry_run && (rc = cli_aws_new(c, &aws)) != 0)
+        return rc;
+    if (cert_iam_put(aws, cert_report_chain(r), &st->put, &res) == CERT_E_NOMEM) {
+        rc = cli_fail(c);
+        goto done;
+    }
+    rc = (int)cert_put_exit(&res);
+    if (rc != 0)
+        cli_err(c, "%s",
+                res.failure.message ? res.failure.message : cert_err_name(res.failure.err));
+    else
+        exists_warning(c, &res);
+    if (c->json)
+        cert_put_write(&res, CERT_OUTPUT_JSON, stdout);
+    else if (!c->quiet)
+        cert_put_write(&res, CERT_OUTPUT_TEXT, rc != 0 ? stderr : stdout);
+
+done:
+    cert_put_result_clear(&res);
+    cert_aws_free(aws);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -96,14 +171,9 @@ int main(int argc, char **argv)
     static const cert_put_opts put_init = CERT_PUT_OPTS_INIT;
     cert_report_opts o;
     cert_report *r = NULL;
-    cert_aws *aws = NULL;
-    cert_put_result res;
-    cert_text_opts text;
-    cert_err err;
     int first, rc;
 
     memset(&st, 0, sizeof(st));
-    memset(&res, 0, sizeof(res));
     st.put = put_init;
     cli_init_aws(&c, "certup", "[options] INPUT...",
                  "Check a certificate bundle, then upload it to IAM as a server certificate under "
@@ -118,72 +188,17 @@ int main(int argc, char **argv)
     }
     if (st.ninputs == 0)
         cli_usage_error(&c, "no input given");
-    rc = cli_report_opts(&c, &o);
-    if (rc != 0)
+    if ((rc = cli_report_opts(&c, &o)) != 0)
         goto done;
     o.check.key_required = true;
     st.put.tags = st.tags;
     st.put.tag_count = st.ntags;
-    if (cert_report_build(st.inputs, st.ninputs, &o, &r) < 0) {
+    if (cert_report_build(st.inputs, st.ninputs, &o, &r) < 0)
         rc = cli_fail(&c);
-        goto done;
-    }
-    text.color = cli_color(&c, stderr);
-    text.verbosity = c.verbose;
-    if (cert_report_error(r, NULL) < 0) {
-        const char *msg;
-
-        rc = (int)cert_exit_for_err(cert_report_error(r, &msg));
-        if (c.json)
-            cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
-        cli_err(&c, "%s", msg);
-        goto done;
-    }
-    if (cert_report_exit_code(r) != CERT_EXIT_OK) {
-        /* Every check first: nothing is sent while an error remains. */
-        if (!c.quiet)
-            cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
-        if (c.json)
-            cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
-        cli_err(&c, "nothing uploaded: fix the errors above (or --allow CODE one of them)");
-        rc = CERT_EXIT_CHECK;
-        goto done;
-    }
-    if (!c.quiet && (cert_findings_count_severity(cert_report_findings(r), CERT_SEV_WARNING) > 0 ||
-                     c.verbose > 0))
-        cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
-    if (st.put.path != NULL && !cert_iam_path_cloudfront(st.put.path))
-        cli_err(&c,
-                "warning: path %s is not under /cloudfront/: CloudFront will not offer this "
-                "certificate to distributions",
-                st.put.path);
-    if (!st.put.dry_run) {
-        rc = cli_aws_new(&c, &aws);
-        if (rc != 0)
-            goto done;
-    }
-    err = cert_iam_put(aws, cert_report_chain(r), &st.put, &res);
-    if (err < 0) {
-        rc = cli_aws_fail(&c);
-        if (c.json)
-            cert_put_write(&res, err, true, stdout);
-        else if (!c.quiet)
-            cert_put_write(&res, err, false, stderr);
-        goto done;
-    }
-    if (res.status == CERT_PUT_EXISTS && res.meta.path != NULL &&
-        !cert_iam_path_cloudfront(res.meta.path) && !c.quiet)
-        cli_err(&c,
-                "warning: IAM holds %s under %s, not under /cloudfront/: CloudFront will not "
-                "offer it to distributions; certls --fix-path %s moves it",
-                res.name, res.meta.path, res.name);
-    if (!c.quiet || c.json)
-        cert_put_write(&res, CERT_OK, c.json, stdout);
-    rc = 0;
+    else if ((rc = gate(&c, r)) == 0)
+        rc = upload(&c, &st, r);
 
 done:
-    cert_put_result_clear(&res);
-    cert_aws_free(aws);
     cert_report_free(r);
     cert_iam_tags_free(st.tags, st.ntags);
     free((void *)st.inputs);

@@ -100,19 +100,29 @@ int cli_aws_new(cli *c, cert_aws **out)
     cert_aws_opts o;
 
     cli_aws_session_opts(c, &o);
-    if (cert_aws_new(&o, out) < 0) {
-        cli_err(c, "%s", cert_error_last()->message);
-        return cert_error_last()->code == CERT_E_INVALID ? CERT_EXIT_USAGE : CERT_EXIT_AWS;
-    }
+    if (cert_aws_new(&o, out) < 0)
+        return cli_fail(c);
     return 0;
 }
 
-int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key)
+int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key, int schema)
 {
     int rc = cli_aws_new(c, out);
 
     if (rc != 0 && c->json)
-        cert_aws_write_json_failure(list_key, rc, NULL, stdout);
+        cli_json_failure(c, NULL, list_key, schema);
+    return rc;
+}
+
+int cli_json_failure(const cli *c, const cert_aws *aws, const char *list_key, int schema)
+{
+    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
+    int rc = (int)cert_exit_for_err(cert_error_last()->code);
+
+    (void)c;
+    if (cert_aws_failure(aws, cert_error_last()->code, &f) == CERT_OK)
+        cert_failure_write(list_key, schema, &f, stdout);
+    cert_failure_clear(&f);
     return rc;
 }
 

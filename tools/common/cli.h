@@ -107,8 +107,13 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o);
 int cli_aws_new(cli *c, cert_aws **out);
 
 /* As cli_aws_new(); on failure with --json, one document naming the failure is printed too
- * (list_key: the AWS CLI's member for the list the tool shows). */
-int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key);
+ * (list_key: the AWS CLI's member for the list the tool shows; schema: the tool's). */
+int cli_aws_new_json(cli *c, cert_aws **out, const char *list_key, int schema);
+
+/* With --json, the one document a tool prints when it failed before it had anything to show:
+ * the calling thread's last error, with AWS's detail from aws (may be NULL). Returns the exit
+ * code for that error. */
+int cli_json_failure(const cli *c, const cert_aws *aws, const char *list_key, int schema);
 
 /* --key-format pkcs8|traditional (a usage error otherwise). */
 void cli_key_format(cli *c, const char *arg, cert_key_format *out);

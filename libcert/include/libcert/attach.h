@@ -6,42 +6,14 @@
 #ifndef LIBCERT_ATTACH_H
 #define LIBCERT_ATTACH_H
 
-#include <stdio.h>
-
 #include "cloudfront.h"
 #include "iam.h"
 #include "report.h"
+#include "results.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** What happened to one distribution. */
-typedef enum cert_attach_state {
-    CERT_ATTACH_PENDING = 0,  /**< not reached (an earlier failure stopped the run) */
-    CERT_ATTACH_UNCHANGED,    /**< it already used the certificate: nothing to do */
-    CERT_ATTACH_UPDATED,      /**< UpdateDistribution accepted the change */
-    CERT_ATTACH_WOULD_UPDATE, /**< dry run: this change would be sent */
-    CERT_ATTACH_REFUSED,      /**< the pre-flight found an error: nothing changed anywhere */
-    CERT_ATTACH_FAILED,       /**< AWS refused the change or it could not be sent */
-    CERT_ATTACH_ROLLED_BACK,  /**< updated, then put back after another failed */
-} cert_attach_state;
-
-/** One distribution's outcome. Owned strings. */
-typedef struct cert_attach_dist {
-    char *id;
-    cert_attach_state state;
-    cert_exit exit_code; /**< this distribution's own exit code */
-    char **aliases;
-    size_t alias_count;
-    cert_cf_viewer previous; /**< ViewerCertificate before (for a rollback by hand) */
-    char *change;            /**< the change to ViewerCertificate, one line */
-    char *message;           /**< why it failed or was refused; NULL otherwise */
-    char *aws_code;          /**< AWS's error code when AWS refused; NULL otherwise */
-    bool deployed;           /**< seen Deployed (with wait) */
-    int attempts;            /**< updates sent (412 and eventual-consistency retries) */
-    cert_report *report;     /**< the pre-flight report (checks with the aliases as hosts) */
-} cert_attach_dist;
 
 /** Options for cert_attach_run(). Initialise with CERT_ATTACH_OPTS_INIT. */
 typedef struct cert_attach_opts {
@@ -82,40 +54,16 @@ typedef struct cert_attach_opts {
             0, 0, false, CERT_REPORT_OPTS_INIT, NULL, NULL, false, false, NULL, NULL, NULL         \
     }
 
-/** The whole run. */
-typedef struct cert_attach_result {
-    cert_iam_cert cert;     /**< the certificate attached */
-    cert_iam_cert replaced; /**< with replace: the certificate replaced (id; name when it was
-                                 given by name or ARN) */
-    bool replaced_gone;     /**< with replace_gone_ok: it no longer exists in IAM */
-    cert_attach_dist *dists;
-    size_t count;
-    cert_exit exit_code; /**< the highest of all */
-    char *message;       /**< a failure before any distribution (NULL otherwise) */
-} cert_attach_result;
-
 /**
  * Attach the certificate.
  * @param opts borrowed
- * @param out  new result owned by the caller (cert_attach_result_free()), also on failure when
- *             anything is worth reporting; NULL only on CERT_E_NOMEM / CERT_E_INVALID
- * @return CERT_OK when the run completed, whatever it found (see out->exit_code);
- *         CERT_E_INVALID (bad options); CERT_E_NOMEM
+ * @param out  new result owned by the caller (cert_attach_result_free()), also when the run
+ *             failed before any distribution (out->failure); NULL only on CERT_E_NOMEM /
+ *             CERT_E_INVALID
+ * @return CERT_OK when the run completed, whatever it found (cert_attach_exit() says how it
+ *         went); CERT_E_INVALID (bad options); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_attach_run(const cert_attach_opts *opts, cert_attach_result **out);
-
-/** Free a result. NULL is a no-op. */
-CERT_EXTERN void cert_attach_result_free(cert_attach_result *r);
-
-/** "updated", "unchanged", ... */
-CERT_EXTERN const char *cert_attach_state_name(cert_attach_state s);
-
-/**
- * Render a result: text per distribution, or one JSON document
- * {"Certificate": {ServerCertificateMetadata}, "Distributions": [{"Id", "Status", "Previous":
- * {"IAMCertificateId", ...}, "Change", "Error", ...}], "libcert": {"schema", "exit_code"}}.
- */
-CERT_EXTERN cert_err cert_attach_write(const cert_attach_result *r, bool json, FILE *f);
 
 #ifdef __cplusplus
 }

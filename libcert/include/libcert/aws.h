@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "error.h"
+#include "records.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,15 +105,13 @@ typedef struct cert_aws_error {
 CERT_EXTERN const cert_aws_error *cert_aws_last_error(const cert_aws *aws);
 
 /**
- * A tool's one JSON document when it failed before it had anything to show:
- * {"LIST_KEY": [], "libcert": {"schema": 1, "exit_code": N, "error": {"message", "aws_code",
- * "request_id"}}}. The message is the calling thread's last error.
- * @param list_key the AWS CLI's member for the list the tool prints
- * ("ServerCertificateMetadataList")
- * @param aws      the session, for AWS's code and request id; may be NULL
+ * Keep a failure with a result: the calling thread's last message, and AWS's code, request id
+ * and HTTP status when err is CERT_E_AWS (AWS answered with an error) on this session.
+ * @param aws the session; may be NULL (no AWS detail)
+ * @param out written; what it held before is freed (cert_failure_clear())
+ * @return CERT_OK or CERT_E_NOMEM
  */
-CERT_EXTERN cert_err cert_aws_write_json_failure(const char *list_key, int exit_code,
-                                                 const cert_aws *aws, FILE *f);
+CERT_EXTERN cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out);
 
 /* ---- Signature Version 4, as one pure function ---- */
 

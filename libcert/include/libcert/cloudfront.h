@@ -7,30 +7,11 @@
 #define LIBCERT_CLOUDFRONT_H
 
 #include "aws.h"
+#include "records.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** A DistributionSummary, as ListDistributions returns it. Strings owned. */
-typedef struct cert_cf_dist {
-    char *id;          /**< Id */
-    char *arn;         /**< ARN */
-    char *domain_name; /**< DomainName, d111111abcdef8.cloudfront.net */
-    char *status;      /**< Status: "InProgress" or "Deployed" */
-    char *comment;     /**< Comment */
-    bool enabled;      /**< Enabled */
-    char **aliases;    /**< Aliases/Items/CNAME */
-    size_t alias_count;
-    char *iam_certificate_id;       /**< ViewerCertificate/IAMCertificateId, NULL when not IAM */
-    char *acm_certificate_arn;      /**< ViewerCertificate/ACMCertificateArn, NULL when not ACM */
-    bool default_certificate;       /**< ViewerCertificate/CloudFrontDefaultCertificate */
-    char *ssl_support_method;       /**< ViewerCertificate/SSLSupportMethod, NULL when absent */
-    char *minimum_protocol_version; /**< ViewerCertificate/MinimumProtocolVersion */
-} cert_cf_dist;
-
-/** Free an array of distributions. NULL is a no-op. */
-CERT_EXTERN void cert_cf_dists_free(cert_cf_dist *v, size_t n);
 
 /**
  * ListDistributions, every page (Marker / NextMarker / IsTruncated).
@@ -40,22 +21,17 @@ CERT_EXTERN void cert_cf_dists_free(cert_cf_dist *v, size_t n);
  */
 CERT_EXTERN cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out);
 
+/** Whether `method` is an SSLSupportMethod CloudFront takes: sni-only, vip or static-ip. */
+CERT_EXTERN bool cert_cf_ssl_support_method_valid(const char *method);
+
+/** Whether `version` is a MinimumProtocolVersion CloudFront takes (SSLv3 ... TLSv1.3_2025). */
+CERT_EXTERN bool cert_cf_min_protocol_valid(const char *version);
+
+/** Every MinimumProtocolVersion CloudFront takes, oldest first, NULL-terminated (static). */
+CERT_EXTERN const char *const *cert_cf_min_protocol_versions(void);
+
 /** A DistributionConfig document as fetched, with its ETag. Opaque. */
 typedef struct cert_cf_config cert_cf_config;
-
-/** ViewerCertificate's fields (NULL / false when absent). Owned strings. */
-typedef struct cert_cf_viewer {
-    bool default_certificate;       /**< CloudFrontDefaultCertificate */
-    char *iam_certificate_id;       /**< IAMCertificateId */
-    char *acm_certificate_arn;      /**< ACMCertificateArn */
-    char *ssl_support_method;       /**< SSLSupportMethod: sni-only, vip, static-ip */
-    char *minimum_protocol_version; /**< MinimumProtocolVersion */
-    char *certificate;              /**< Certificate (deprecated) */
-    char *certificate_source;       /**< CertificateSource (deprecated): cloudfront, iam, acm */
-} cert_cf_viewer;
-
-/** Free the strings of a viewer and zero it. */
-CERT_EXTERN void cert_cf_viewer_clear(cert_cf_viewer *v);
 
 /**
  * GetDistributionConfig.

@@ -26,6 +26,8 @@ typedef enum cert_err {
     CERT_E_NET = -6,      /**< network failure, 5xx or throttling after the last attempt */
     CERT_E_INTERNAL = -7, /**< a bug in libcert or OpenSSL misbehaving */
     CERT_E_EXISTS = -8,   /**< an output file exists and overwriting was not asked for */
+    CERT_E_REFUSED = -9,  /**< a check failed, so the action was not taken (the findings say
+                               which: see gate.h) */
 } cert_err;
 
 /** The detail of the last error raised on this thread. */

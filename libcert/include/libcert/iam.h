@@ -10,26 +10,11 @@
 #include <stdio.h>
 
 #include "aws.h"
+#include "records.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** ServerCertificateMetadata. Strings are owned (cert_iam_cert_clear()). */
-typedef struct cert_iam_cert {
-    char *path;          /**< Path, "/cloudfront/" */
-    char *name;          /**< ServerCertificateName */
-    char *id;            /**< ServerCertificateId */
-    char *arn;           /**< Arn */
-    int64_t upload_date; /**< UploadDate, seconds since the epoch; INT64_MIN when absent */
-    int64_t expiration;  /**< Expiration; INT64_MIN when absent */
-} cert_iam_cert;
-
-/** One tag (borrowed strings in requests, owned in results). */
-typedef struct cert_aws_tag {
-    char *key;
-    char *value;
-} cert_aws_tag;
 
 /** What UploadServerCertificate sends. Borrowed strings. */
 typedef struct cert_iam_upload_req {
@@ -41,22 +26,6 @@ typedef struct cert_iam_upload_req {
     const cert_aws_tag *tags;
     size_t tag_count; /**< at most 50 */
 } cert_iam_upload_req;
-
-/** Free the strings of a metadata record and zero it. */
-CERT_EXTERN void cert_iam_cert_clear(cert_iam_cert *c);
-
-/**
- * Copy a metadata record.
- * @param dst written; owned by the caller (cert_iam_cert_clear()); zeroed on failure
- * @return CERT_OK or CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_iam_cert_copy(cert_iam_cert *dst, const cert_iam_cert *src);
-
-/** Free an array from cert_iam_list(). NULL is a no-op. */
-CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
-
-/** Free an array of tags. NULL is a no-op. */
-CERT_EXTERN void cert_iam_tags_free(cert_aws_tag *v, size_t n);
 
 /**
  * UploadServerCertificate: one request.
@@ -127,9 +96,6 @@ CERT_EXTERN char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size);
  * @param pem_a, pem_b PEM text of one or more certificates each
  * @return true when both hold the same certificates in the same order */
 CERT_EXTERN bool cert_pem_same_certs(const char *pem_a, const char *pem_b);
-
-/** "2026-06-01T00:00:00+00:00", the AWS CLI's form of a time (buf at least 26 bytes). */
-CERT_EXTERN char *cert_aws_time_format(int64_t t, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

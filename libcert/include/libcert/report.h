@@ -1,13 +1,13 @@
 /*
- * Report: the whole local pipeline for one bundle (load, chain, checks) as one object, its text
- * and JSON renderings, and the exit code every tool shares.
+ * Report: the whole local pipeline for one bundle (load, chain, checks) as one object, and the
+ * exit codes every tool shares. Rendering is render.h's; whether a report may be acted on is
+ * gate.h's.
  */
 #ifndef LIBCERT_REPORT_H
 #define LIBCERT_REPORT_H
 
-#include <stdio.h>
-
 #include "checks.h"
+#include "records.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,19 +43,6 @@ typedef struct cert_report_opts {
         CERT_REPORT_OPTS_VERSION, CERT_BUNDLE_OPTS_INIT, CERT_CHAIN_OPTS_INIT,                     \
             CERT_CHECK_OPTS_INIT                                                                   \
     }
-
-/** Which rendering. */
-typedef enum cert_output {
-    CERT_OUTPUT_TEXT = 0, /**< findings grouped by severity, for people */
-    CERT_OUTPUT_JSON,     /**< one JSON document */
-    CERT_OUTPUT_QUIET,    /**< nothing */
-} cert_output;
-
-/** How text is rendered. */
-typedef struct cert_text_opts {
-    bool color;    /**< ANSI colour (the caller decides: tty, NO_COLOR, --color) */
-    int verbosity; /**< 0 normal; 1 adds info findings and the chain's sources */
-} cert_text_opts;
 
 /**
  * Load the inputs as one bundle, build its chain and run the checks.
@@ -99,11 +86,14 @@ CERT_EXTERN cert_err cert_report_recheck(const cert_report *base, const char *la
 /**
  * A report that records only a failure (an AWS error before there was a certificate to check),
  * so that it renders like any other: JSON {"input": [label], "status": "error", "exit_code",
- * "error": {"code", "message"}}.
+ * "error": {"code", "message", and AWS's "aws_code", "request_id", "http_status" when AWS
+ * answered}}.
  * @param label   the input's name ("iam:NAME"), copied
- * @param message copied
+ * @param failure borrowed; copied (its err must be an error)
+ * @param out     new report owned by the caller (cert_report_free())
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_NOMEM
  */
-CERT_EXTERN cert_err cert_report_new_failure(const char *label, cert_err err, const char *message,
+CERT_EXTERN cert_err cert_report_new_failure(const char *label, const cert_failure *failure,
                                              cert_report **out);
 
 /** Free a report. NULL is a no-op. */
@@ -114,6 +104,10 @@ CERT_EXTERN void cert_report_free(cert_report *report);
  * @param message_out the message naming the input and the fix, borrowed; "" when CERT_OK
  */
 CERT_EXTERN cert_err cert_report_error(const cert_report *report, const char **message_out);
+
+/** The name the report goes by in messages: its first input ("bundle.pem", "iam:NAME"),
+ * borrowed; never NULL. */
+CERT_EXTERN const char *cert_report_label(const cert_report *report);
 
 /** The bundle, borrowed; NULL when loading failed. */
 CERT_EXTERN const cert_bundle *cert_report_bundle(const cert_report *report);
@@ -153,36 +147,6 @@ CERT_EXTERN cert_err cert_report_set_outcome(cert_report *report, cert_exit code
 
 /** The exit code for a library error code (CERT_E_INPUT -> 3, CERT_E_AWS -> 4, ...). */
 CERT_EXTERN cert_exit cert_exit_for_err(cert_err err);
-
-/**
- * Render a report.
- * @param report borrowed
- * @param fmt    CERT_OUTPUT_TEXT or CERT_OUTPUT_JSON (QUIET writes nothing)
- * @param text   borrowed; NULL means no colour, verbosity 0
- * @param f      where to write
- * @return CERT_OK; CERT_E_IO (write failed); CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_report_write(const cert_report *report, cert_output fmt,
-                                       const cert_text_opts *text, FILE *f);
-
-/**
- * Run the pipeline on each input as a bundle of its own (a directory is one bundle) with
- * `jobs` threads, writing each report in input order as it completes: text, or one JSON
- * document {"schema", "results": [...], "exit_code"} for all of them.
- *
- * CA certificates shared by many bundles are parsed once. Inputs that may need a passphrase or a
- * legacy cipher are loaded on the calling thread before the workers start.
- * @param inputs   borrowed
- * @param count    number of inputs
- * @param opts     borrowed; NULL means CERT_REPORT_OPTS_INIT; opts->bundle.cache is ignored
- * @param jobs     worker threads; 0 means the number of online CPUs
- * @param exit_out the highest exit code over all bundles
- * @return CERT_OK; CERT_E_INVALID; CERT_E_IO (writing failed); CERT_E_NOMEM
- */
-CERT_EXTERN cert_err cert_report_each(const char *const *inputs, size_t count,
-                                      const cert_report_opts *opts, unsigned int jobs,
-                                      cert_output fmt, const cert_text_opts *text, FILE *f,
-                                      cert_exit *exit_out);
 
 #ifdef __cplusplus
 }

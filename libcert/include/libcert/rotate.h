@@ -9,8 +9,6 @@
 #ifndef LIBCERT_ROTATE_H
 #define LIBCERT_ROTATE_H
 
-#include <stdio.h>
-
 #include "attach.h"
 #include "net.h"
 #include "upload.h"
@@ -52,57 +50,15 @@ typedef struct cert_rotate_opts {
             NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL, NULL         \
     }
 
-/** What became of the old certificate. */
-typedef enum cert_delete_state {
-    CERT_DELETE_NOT_ASKED = 0,
-    CERT_DELETE_DELETED,
-    CERT_DELETE_ALREADY_GONE,
-    CERT_DELETE_WOULD_DELETE, /**< dry run */
-    CERT_DELETE_FAILED,
-} cert_delete_state;
-
-/** One alias's TLS check. Owned strings. */
-typedef struct cert_live_check {
-    char *distribution;
-    char *alias;
-    bool ok;       /**< the edge served the new leaf */
-    char *message; /**< what was served instead, or why the handshake failed */
-} cert_live_check;
-
-/** The whole run. */
-typedef struct cert_rotate_result {
-    const char *stage;          /**< the last stage reached: "check", "upload", "attach",
-                                     "confirm", "verify-live", "delete", "done" */
-    cert_report *report;        /**< the new bundle's checks */
-    cert_put_result put;        /**< the upload */
-    cert_attach_result *attach; /**< the distributions */
-    bool *confirmed;            /**< per attach->dists[i]: it references the new certificate */
-    cert_live_check *live;
-    size_t live_count;
-    cert_delete_state deleted;
-    char *delete_message;
-    cert_exit exit_code; /**< the highest of all */
-    char *message;       /**< why it stopped, when it did */
-} cert_rotate_result;
-
 /**
  * Run the renewal.
  * @param out new result owned by the caller (cert_rotate_result_free()); filled as far as the
  *            run went
- * @return CERT_OK when the run went as far as it could, whatever it found (out->exit_code);
+ * @return CERT_OK when the run went as far as it could, whatever it found (cert_rotate_exit()
+ *         says how it went);
  *         CERT_E_INVALID (bad options); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_rotate_run(const cert_rotate_opts *opts, cert_rotate_result **out);
-
-/** Free a result. NULL is a no-op. */
-CERT_EXTERN void cert_rotate_result_free(cert_rotate_result *r);
-
-/**
- * Render: text, or one JSON document for cron and CI: {"ServerCertificateMetadata", "upload",
- * "Distributions": [{"Id", "status", "PreviousIAMCertificateId", "confirmed", ...}],
- * "verify_live", "delete_old", "libcert": {"schema", "stage", "exit_code", "error"}}.
- */
-CERT_EXTERN cert_err cert_rotate_write(const cert_rotate_result *r, bool json, FILE *f);
 
 #ifdef __cplusplus
 }

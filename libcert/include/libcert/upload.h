@@ -4,22 +4,14 @@
 #ifndef LIBCERT_UPLOAD_H
 #define LIBCERT_UPLOAD_H
 
-#include <stdio.h>
-
 #include "chain.h"
 #include "iam.h"
 #include "key.h"
+#include "results.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** What cert_iam_put() did. */
-typedef enum cert_put_status {
-    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate succeeded */
-    CERT_PUT_EXISTS,       /**< IAM already held exactly this leaf and chain under the name */
-    CERT_PUT_DRY_RUN,      /**< nothing sent */
-} cert_put_status;
 
 /** Options for cert_iam_put(). Initialise with CERT_PUT_OPTS_INIT. */
 typedef struct cert_put_opts {
@@ -38,22 +30,6 @@ typedef struct cert_put_opts {
         CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false                          \
     }
 
-/** The outcome; owned strings (cert_put_result_clear()). */
-typedef struct cert_put_result {
-    cert_put_status status;
-    cert_iam_cert meta; /**< the certificate in IAM (zeroed for a dry run) */
-    char name[129];     /**< the name used */
-    const char *path;   /**< the path used (borrowed from opts or static) */
-    char *body;         /**< CertificateBody sent (or that would be) */
-    char *chain;        /**< CertificateChain sent, "" for none */
-    char key_type[64];  /**< "RSA 2048": the key itself is never kept here */
-    size_t key_len;     /**< PrivateKey's length */
-    int attempts;       /**< UploadServerCertificate attempts (retries included) */
-    /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
-    cert_iam_cert *removable;
-    size_t removable_count;
-} cert_put_result;
-
 /**
  * Upload a built chain (leaf, intermediates without the root, its key) in one request, and sort
  * out conflicts from IAM's answer, never by listing first: on EntityAlreadyExists, fetch that
@@ -61,23 +37,14 @@ typedef struct cert_put_result {
  * else an error saying what to do. On LimitExceeded, list what could go (expired, unused).
  * @param chain borrowed; needs its key
  * @param opts  borrowed; NULL means CERT_PUT_OPTS_INIT
- * @param out   filled in every case (clear with cert_put_result_clear())
+ * @param out   filled in every case (clear with cert_put_result_clear()); on failure
+ *              out->failure holds the error with AWS's detail
  * @return CERT_OK; CERT_E_INVALID (no key, a bad name or path: nothing sent); CERT_E_AWS
  *         (cert_aws_last_error(); a different certificate under the name; LimitExceeded with
  *         out->removable); CERT_E_NET; CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_iam_put(cert_aws *aws, const cert_chain *chain, const cert_put_opts *opts,
                                   cert_put_result *out);
-
-/** Free what a result holds. */
-CERT_EXTERN void cert_put_result_clear(cert_put_result *r);
-
-/**
- * Render a put result as certup prints it: text, or JSON with the AWS CLI's field names
- * ({"ServerCertificateMetadata": {...}, "libcert": {"status": ..., ...}}).
- * @param err the cert_iam_put() return, so that failures render too
- */
-CERT_EXTERN cert_err cert_put_write(const cert_put_result *r, cert_err err, bool json, FILE *f);
 
 #ifdef __cplusplus
 }

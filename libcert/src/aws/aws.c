@@ -222,3 +222,16 @@ const char *cert_aws_endpoint(const cert_aws *a, cert_aws_service s)
         return "";
     return a->endpoint[s];
 }
+
+cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out)
+{
+    const cert_aws_error *e = aws ? cert_aws_last_error(aws) : NULL;
+
+    /* AWS's detail only when the failure is AWS's answer: a local error after an earlier AWS
+     * error must not borrow that error's code. */
+    if (err == CERT_E_AWS && e != NULL && e->code[0] != '\0')
+        return cert_failure_set(out, err, cert_error_last()->message, e->code, e->request_id,
+                                e->status);
+    return cert_failure_set(out, err, cert_error_last()->message, NULL, NULL,
+                            err == CERT_E_NET && e != NULL ? e->status : 0);
+}

@@ -416,24 +416,3 @@ void cert_aws__parse_error(const char *body, size_t len, char **code, char **mes
     if (*request_id == NULL)
         *request_id = dup_or_empty(NULL);
 }
-
-cert_err cert_aws_write_json_failure(const char *list_key, int exit_code, const cert_aws *aws,
-                                     FILE *f)
-{
-    json_t *o = json_object(), *lc = json_object(), *e = json_object();
-    int rc;
-
-    json_object_set_new(o, list_key ? list_key : "Items", json_array());
-    json_object_set_new(lc, "schema", json_integer(1));
-    json_object_set_new(lc, "exit_code", json_integer(exit_code));
-    json_object_set_new(e, "message", json_string(cert_error_last()->message));
-    if (aws != NULL && aws->last.code != NULL && aws->last.code[0] != '\0') {
-        json_object_set_new(e, "aws_code", json_string(aws->last.code));
-        json_object_set_new(e, "request_id", json_string(aws->last.request_id));
-    }
-    json_object_set_new(lc, "error", e);
-    json_object_set_new(o, "libcert", lc);
-    rc = cert__json_write(o, f) == CERT_OK ? 0 : -1;
-    json_decref(o);
-    return rc == 0 ? CERT_OK : CERT_E_IO;
-}

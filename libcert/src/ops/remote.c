@@ -9,6 +9,7 @@
 
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
+#include "ops/ops_int.h"
 #include "util/error_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
@@ -50,9 +51,8 @@ cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const ce
     cert_err err = CERT_OK;
     cert_cf_config *cfg = NULL;
     cert_cf_viewer v;
-    cert_iam_cert *certs = NULL;
-    size_t n = 0;
-    const char *name = NULL, *const * aliases;
+    char *name = NULL;
+    const char *const *aliases;
     cert_report_opts ro;
 
     memset(&v, 0, sizeof(v));
@@ -70,11 +70,7 @@ cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const ce
                   v.acm_certificate_arn ? "an ACM certificate"
                                         : "CloudFront's default "
                                           "certificate");
-    CERT_TRY(cert_iam_list(aws, NULL, 0, &certs, &n));
-    for (size_t i = 0; i < n && name == NULL; i++) {
-        if (strcmp(certs[i].id, v.iam_certificate_id) == 0)
-            name = certs[i].name;
-    }
+    CERT_TRY(cert_ops__name_of_id(aws, v.iam_certificate_id, &name));
     if (name == NULL)
         CERT_FAIL(CERT_E_AWS,
                   "distribution %s uses IAM certificate %s, which is not in IAM "
@@ -85,7 +81,7 @@ cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const ce
     err = cert_remote_report_iam(aws, name, &ro, out);
 
 done:
-    cert_iam_certs_free(certs, n);
+    free(name);
     cert_cf_viewer_clear(&v);
     cert_cf_config_free(cfg);
     return err;

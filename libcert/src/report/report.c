@@ -134,21 +134,25 @@ done:
     return err;
 }
 
-cert_err cert_report_new_failure(const char *label, cert_err code, const char *message,
-                                 cert_report **out)
+cert_err cert_report_new_failure(const char *label, const cert_failure *failure, cert_report **out)
 {
     cert_report *r;
 
+    if (out == NULL || failure == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_report_new_failure: NULL argument");
     *out = NULL;
     r = calloc(1, sizeof(*r));
     if (r == NULL)
         return cert__error_nomem();
     r->outcome = -1;
     r->now = cert__time_resolve(CERT_TIME_NOW);
-    r->err = code < 0 ? code : CERT_E_INTERNAL;
+    r->err = failure->err < 0 ? failure->err : CERT_E_INTERNAL;
+    r->http_status = failure->http_status;
     r->inputs = calloc(1, sizeof(*r->inputs));
     if (r->inputs == NULL || (r->inputs[0] = strdup(label ? label : "")) == NULL ||
-        (r->err_msg = strdup(message ? message : "")) == NULL) {
+        (r->err_msg = strdup(failure->message ? failure->message : "")) == NULL ||
+        (failure->aws_code && (r->aws_code = strdup(failure->aws_code)) == NULL) ||
+        (failure->request_id && (r->request_id = strdup(failure->request_id)) == NULL)) {
         cert_report_free(r);
         return cert__error_nomem();
     }
@@ -251,6 +255,8 @@ void cert_report_free(cert_report *r)
     free(r->outputs);
     free(r->outcome_msg);
     free(r->err_msg);
+    free(r->aws_code);
+    free(r->request_id);
     free(r);
 }
 
@@ -259,6 +265,11 @@ cert_err cert_report_error(const cert_report *r, const char **message_out)
     if (message_out != NULL)
         *message_out = r->err_msg ? r->err_msg : "";
     return r->err;
+}
+
+const char *cert_report_label(const cert_report *r)
+{
+    return r != NULL && r->ninputs > 0 ? r->inputs[0] : "input";
 }
 
 const cert_bundle *cert_report_bundle(const cert_report *r)
@@ -324,6 +335,8 @@ cert_exit cert_exit_for_err(cert_err err)
         return CERT_EXIT_INPUT;
     case CERT_E_AWS:
         return CERT_EXIT_AWS;
+    case CERT_E_REFUSED:
+        return CERT_EXIT_CHECK;
     case CERT_E_NET:
         return CERT_EXIT_RETRY;
     case CERT_E_NOMEM:

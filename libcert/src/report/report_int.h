@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <stdatomic.h>
 
-#include "libcert/report.h"
+#include "libcert/render.h"
 
 /* Certificates and chain shared by a report and its rechecks (cert_report_recheck()); freed
  * with the last of them. */
@@ -21,6 +21,8 @@ struct cert_report {
     size_t ninputs;
     cert_err err;
     char *err_msg;
+    char *aws_code, *request_id; /* AWS's detail of err, when AWS answered */
+    long http_status;
     cert_bundle *bundle;
     cert_chain *chain;
     cert_findings *findings;

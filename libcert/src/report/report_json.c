@@ -141,6 +141,12 @@ json_t *cert_report__json(const cert_report *r, bool top)
 
         json_object_set_new(e, "code", json_string(cert_err_name(r->err)));
         json_object_set_new(e, "message", json_string(r->err_msg ? r->err_msg : ""));
+        if (r->aws_code != NULL) {
+            json_object_set_new(e, "aws_code", json_string(r->aws_code));
+            json_object_set_new(e, "request_id",
+                                r->request_id ? json_string(r->request_id) : json_null());
+            json_object_set_new(e, "http_status", json_integer(r->http_status));
+        }
         json_object_set_new(o, "error", e);
     }
     if (r->chain != NULL) {

@@ -138,6 +138,8 @@ const char *cert_err_name(cert_err code)
         return "internal error";
     case CERT_E_EXISTS:
         return "file exists";
+    case CERT_E_REFUSED:
+        return "check failed";
     }
     return "unknown error";
 }

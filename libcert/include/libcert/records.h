@@ -1,0 +1,120 @@
+/*
+ * Records: what AWS says about certificates and distributions, as plain data with the AWS API's
+ * field names (ServerCertificateMetadata, DistributionSummary, ViewerCertificate), and the
+ * detail of a failure. Every layer may hold them: the AWS clients fill them, the workflows carry
+ * them in their results, the renderers print them. Nothing here talks to AWS.
+ */
+#ifndef LIBCERT_RECORDS_H
+#define LIBCERT_RECORDS_H
+
+#include "common.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** ServerCertificateMetadata. Strings are owned (cert_iam_cert_clear()). */
+typedef struct cert_iam_cert {
+    char *path;          /**< Path, "/cloudfront/" */
+    char *name;          /**< ServerCertificateName */
+    char *id;            /**< ServerCertificateId */
+    char *arn;           /**< Arn */
+    int64_t upload_date; /**< UploadDate, seconds since the epoch; INT64_MIN when absent */
+    int64_t expiration;  /**< Expiration; INT64_MIN when absent */
+} cert_iam_cert;
+
+/** One tag (borrowed strings in requests, owned in results). */
+typedef struct cert_aws_tag {
+    char *key;
+    char *value;
+} cert_aws_tag;
+
+/** A DistributionSummary, as ListDistributions returns it. Strings owned. */
+typedef struct cert_cf_dist {
+    char *id;          /**< Id */
+    char *arn;         /**< ARN */
+    char *domain_name; /**< DomainName, d111111abcdef8.cloudfront.net */
+    char *status;      /**< Status: "InProgress" or "Deployed" */
+    char *comment;     /**< Comment */
+    bool enabled;      /**< Enabled */
+    char **aliases;    /**< Aliases/Items/CNAME */
+    size_t alias_count;
+    char *iam_certificate_id;       /**< ViewerCertificate/IAMCertificateId, NULL when not IAM */
+    char *acm_certificate_arn;      /**< ViewerCertificate/ACMCertificateArn, NULL when not ACM */
+    bool default_certificate;       /**< ViewerCertificate/CloudFrontDefaultCertificate */
+    char *ssl_support_method;       /**< ViewerCertificate/SSLSupportMethod, NULL when absent */
+    char *minimum_protocol_version; /**< ViewerCertificate/MinimumProtocolVersion */
+} cert_cf_dist;
+
+/** ViewerCertificate's fields (NULL / false when absent). Owned strings. */
+typedef struct cert_cf_viewer {
+    bool default_certificate;       /**< CloudFrontDefaultCertificate */
+    char *iam_certificate_id;       /**< IAMCertificateId */
+    char *acm_certificate_arn;      /**< ACMCertificateArn */
+    char *ssl_support_method;       /**< SSLSupportMethod: sni-only, vip, static-ip */
+    char *minimum_protocol_version; /**< MinimumProtocolVersion */
+    char *certificate;              /**< Certificate (deprecated) */
+    char *certificate_source;       /**< CertificateSource (deprecated): cloudfront, iam, acm */
+} cert_cf_viewer;
+
+/**
+ * Why something failed, kept with a result so that it renders after the thread's last error has
+ * moved on: ours and, when AWS answered, AWS's. Owned strings (cert_failure_clear()).
+ */
+typedef struct cert_failure {
+    cert_err err;     /**< CERT_OK when nothing failed */
+    char *message;    /**< one line naming the input and the fix; NULL when nothing failed */
+    char *aws_code;   /**< AWS's error code ("NoSuchEntity") when AWS answered; else NULL */
+    char *request_id; /**< AWS's request id when AWS answered; else NULL */
+    long http_status; /**< the HTTP status of AWS's answer; 0 when none came */
+} cert_failure;
+
+/** Free the strings of a metadata record and zero it. */
+CERT_EXTERN void cert_iam_cert_clear(cert_iam_cert *c);
+
+/**
+ * Copy a metadata record.
+ * @param dst written; owned by the caller (cert_iam_cert_clear()); zeroed on failure
+ * @return CERT_OK or CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_iam_cert_copy(cert_iam_cert *dst, const cert_iam_cert *src);
+
+/** Free an array from cert_iam_list(). NULL is a no-op. */
+CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
+
+/** Free an array of tags. NULL is a no-op. */
+CERT_EXTERN void cert_iam_tags_free(cert_aws_tag *v, size_t n);
+
+/** Free an array of distributions. NULL is a no-op. */
+CERT_EXTERN void cert_cf_dists_free(cert_cf_dist *v, size_t n);
+
+/** Free the strings of a viewer and zero it. */
+CERT_EXTERN void cert_cf_viewer_clear(cert_cf_viewer *v);
+
+/**
+ * Record a failure, copying the strings (NULL or "" for none).
+ * @param f written; what it held before is freed
+ * @return CERT_OK or CERT_E_NOMEM (then f holds err and no strings)
+ */
+CERT_EXTERN cert_err cert_failure_set(cert_failure *f, cert_err err, const char *message,
+                                      const char *aws_code, const char *request_id,
+                                      long http_status);
+
+/**
+ * Record the calling thread's last error (cert_error_last()) as a failure with code err,
+ * without AWS's detail.
+ */
+CERT_EXTERN cert_err cert_failure_from_last(cert_failure *f, cert_err err);
+
+/** Free a failure's strings and zero it (err CERT_OK). NULL is a no-op. */
+CERT_EXTERN void cert_failure_clear(cert_failure *f);
+
+/** "2026-06-01T00:00:00+00:00", the AWS CLI's form of a time (buf at least 26 bytes). */
+CERT_EXTERN char *cert_aws_time_format(int64_t t, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

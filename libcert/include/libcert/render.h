@@ -1,0 +1,135 @@
+/*
+ * Rendering: every result as text for people or as one JSON document for scripts, in one
+ * module. JSON shows AWS objects with the AWS API's field names (so jq filters written for the
+ * AWS CLI carry over) and libcert's own members in one envelope: certcheck's and certsplit's
+ * top-level object, and the "libcert" member of every AWS tool's document, each with "schema",
+ * "exit_code" and, when something failed, "error": {"message", "code" (ours: cert_err_name()),
+ * and when AWS answered "aws_code", "request_id", "http_status"}.
+ *
+ * Untrusted text (certificate fields, AWS's messages, file names) is written as it came in JSON
+ * (escaped as JSON) and is the caller's to escape on a terminal.
+ */
+#ifndef LIBCERT_RENDER_H
+#define LIBCERT_RENDER_H
+
+#include <stdio.h>
+
+#include "report.h"
+#include "results.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The JSON schema of each tool's document ("schema"), raised when a member changes type or
+ * meaning or goes away (members may be added without a change); the README lists each change. */
+#define CERT_SCHEMA_CERTCHECK 1
+#define CERT_SCHEMA_CERTSPLIT 1
+#define CERT_SCHEMA_CERTUP 1
+#define CERT_SCHEMA_CERTLS 1
+#define CERT_SCHEMA_CERTPRUNE 1
+#define CERT_SCHEMA_CERTATTACH 2
+#define CERT_SCHEMA_CERTROTATE 2
+
+/** Which rendering. */
+typedef enum cert_output {
+    CERT_OUTPUT_TEXT = 0, /**< findings grouped by severity, for people */
+    CERT_OUTPUT_JSON,     /**< one JSON document */
+    CERT_OUTPUT_QUIET,    /**< nothing */
+} cert_output;
+
+/** How text is rendered. */
+typedef struct cert_text_opts {
+    bool color;    /**< ANSI colour (the caller decides: tty, NO_COLOR, --color) */
+    int verbosity; /**< 0 normal; 1 adds info findings and the chain's sources */
+} cert_text_opts;
+
+/**
+ * Render a report.
+ * @param report borrowed
+ * @param fmt    CERT_OUTPUT_TEXT or CERT_OUTPUT_JSON (QUIET writes nothing)
+ * @param text   borrowed; NULL means no colour, verbosity 0
+ * @param f      where to write
+ * @return CERT_OK; CERT_E_IO (write failed); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_write(const cert_report *report, cert_output fmt,
+                                       const cert_text_opts *text, FILE *f);
+
+/**
+ * Run the pipeline on each input as a bundle of its own (a directory is one bundle) with
+ * `jobs` threads, writing each report in input order as it completes: text, or one JSON
+ * document {"schema", "results": [...], "exit_code"} for all of them.
+ *
+ * CA certificates shared by many bundles are parsed once. Inputs that may need a passphrase or a
+ * legacy cipher are loaded on the calling thread before the workers start.
+ * @param inputs   borrowed
+ * @param count    number of inputs
+ * @param opts     borrowed; NULL means CERT_REPORT_OPTS_INIT; opts->bundle.cache is ignored
+ * @param jobs     worker threads; 0 means the number of online CPUs
+ * @param exit_out the highest exit code over all bundles
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_IO (writing failed); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_each(const char *const *inputs, size_t count,
+                                      const cert_report_opts *opts, unsigned int jobs,
+                                      cert_output fmt, const cert_text_opts *text, FILE *f,
+                                      cert_exit *exit_out);
+
+/**
+ * A tool's one JSON document when it failed before it had anything to show:
+ * {"LIST_KEY": [], "libcert": {"schema", "exit_code", "error": {...}}}.
+ * @param list_key the AWS CLI's member for the list the tool prints
+ *                 ("ServerCertificateMetadataList")
+ * @param schema   the tool's CERT_SCHEMA_*
+ * @param failure  borrowed; exit_code is cert_exit_for_err(failure->err)
+ * @return CERT_OK; CERT_E_IO; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_failure_write(const char *list_key, int schema,
+                                        const cert_failure *failure, FILE *f);
+
+/**
+ * An upload, as certup prints it: text, or JSON with the AWS CLI's field names
+ * ({"ServerCertificateMetadata": {...}, "libcert": {"status", "name", "path", ...}}); a dry run
+ * shows the request with the key redacted; a failure on LimitExceeded lists what could go.
+ */
+CERT_EXTERN cert_err cert_put_write(const cert_put_result *r, cert_output fmt, FILE *f);
+
+/** How certls shows an inventory. */
+typedef struct cert_inventory_write_opts {
+    cert_output fmt;   /**< TEXT: a table; JSON: {"ServerCertificateMetadataList": [...], ...} */
+    int expiring_days; /**< show only certificates expiring within this many days; -1: all */
+    bool color;
+} cert_inventory_write_opts;
+
+/** An inventory, as certls prints it (JSON items are written as they are made, so a thousand
+ * certificates cost the memory of one); its exit_code is cert_inventory_exit(). */
+CERT_EXTERN cert_err cert_inventory_write(const cert_inventory *inv,
+                                          const cert_inventory_write_opts *opts, FILE *f);
+
+/** A path fix as certls --fix-path prints it: one line (with --json, certls shows the listing
+ * that follows instead, where the new path is). */
+CERT_EXTERN cert_err cert_path_fix_write(const cert_path_fix *p, FILE *f);
+
+/** A prune run: one line per candidate, or {"ServerCertificateMetadataList": [... each with
+ * "libcert": {"status", "message"}], "libcert": {...}}. */
+CERT_EXTERN cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f);
+
+/**
+ * An attach run: one line per distribution, or {"ServerCertificateMetadata", "Distributions":
+ * [{"Id", "Aliases", "status", "changed", "exit_code", "PreviousViewerCertificate", "change",
+ * "attempts", "deployed", "error", "findings"}], "libcert": {...}}.
+ */
+CERT_EXTERN cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f);
+
+/**
+ * A rotation: a line per stage and distribution, or one JSON document for cron and CI:
+ * {"ServerCertificateMetadata", "upload", "Distributions": [{"Id", "status",
+ * "PreviousIAMCertificateId", "confirmed", ...}], "verify_live", "delete_old", "libcert":
+ * {"schema", "stage", "exit_code", "error"}}.
+ */
+CERT_EXTERN cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

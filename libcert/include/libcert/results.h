@@ -1,0 +1,269 @@
+/*
+ * Results: what the workflows (upload.h, inventory.h, prune.h, attach.h, rotate.h) did, as data.
+ * The tools read them and hand them to the renderers (render.h); the exit code a tool returns is
+ * decided from them by the cert_*_exit() functions below, the one place where a result becomes
+ * an exit code (design.md's table: every failure's cert_err maps through cert_exit_for_err()).
+ * Nothing here talks to AWS.
+ *
+ * The structs are stable: the library sets `version` (CERT_RESULTS_VERSION), members are only
+ * added at the end, and a change of meaning or layout bumps the SONAME (docs/ABI.md). Every
+ * string is owned by the result; the result is freed with its own cert_*_free() function.
+ */
+#ifndef LIBCERT_RESULTS_H
+#define LIBCERT_RESULTS_H
+
+#include "records.h"
+#include "report.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The layout of every result struct below. */
+#define CERT_RESULTS_VERSION 1
+
+/* ---- upload (certup, certrotate) ---- */
+
+/** What cert_iam_put() did. */
+typedef enum cert_put_status {
+    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate succeeded */
+    CERT_PUT_EXISTS,       /**< IAM already held exactly this leaf and chain under the name */
+    CERT_PUT_DRY_RUN,      /**< nothing sent */
+} cert_put_status;
+
+/** The outcome of an upload; clear with cert_put_result_clear(). */
+typedef struct cert_put_result {
+    unsigned int version;
+    cert_put_status status; /**< meaningful when failure.err is CERT_OK */
+    cert_iam_cert meta;     /**< the certificate in IAM (zeroed for a dry run) */
+    char name[129];         /**< the name used; "" when the upload was not reached */
+    const char *path;       /**< the path used (borrowed from the options, or static) */
+    char *body;             /**< CertificateBody sent (or that would be) */
+    char *chain;            /**< CertificateChain sent, "" for none */
+    char key_type[64];      /**< "RSA 2048": the key itself is never kept here */
+    size_t key_len;         /**< PrivateKey's length */
+    int attempts;           /**< UploadServerCertificate attempts (retries included) */
+    /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
+    cert_iam_cert *removable;
+    size_t removable_count;
+    cert_failure failure; /**< why the upload failed; err CERT_OK when it did not */
+} cert_put_result;
+
+/** Free what a result holds and zero it. NULL is a no-op. */
+CERT_EXTERN void cert_put_result_clear(cert_put_result *r);
+
+/** "uploaded", "exists", "dry-run", or "error" when it failed. */
+CERT_EXTERN const char *cert_put_status_name(const cert_put_result *r);
+
+/** The exit code of an upload: its failure's, else CERT_EXIT_OK. */
+CERT_EXTERN cert_exit cert_put_exit(const cert_put_result *r);
+
+/* ---- inventory (certls) ---- */
+
+/** The account's IAM server certificates by expiration, with their users and the quota.
+ * Opaque; made by cert_inventory_build() (inventory.h). */
+typedef struct cert_inventory cert_inventory;
+
+/** Free an inventory. NULL is a no-op. */
+CERT_EXTERN void cert_inventory_free(cert_inventory *inv);
+
+/** Number of certificates. */
+CERT_EXTERN size_t cert_inventory_count(const cert_inventory *inv);
+
+/** The i-th certificate by expiration (soonest first), borrowed; NULL when out of range. */
+CERT_EXTERN const cert_iam_cert *cert_inventory_at(const cert_inventory *inv, size_t i);
+
+/** Whether distributions were listed (so that "unused" means something). */
+CERT_EXTERN bool cert_inventory_usage_known(const cert_inventory *inv);
+
+/**
+ * The distributions that use the i-th certificate (their ViewerCertificate's IAMCertificateId).
+ * @param ids_out borrowed array of distribution ids, valid as long as the inventory
+ * @return how many
+ */
+CERT_EXTERN size_t cert_inventory_users(const cert_inventory *inv, size_t i,
+                                        const char *const **ids_out);
+
+/** The distributions listed, borrowed; *count_out their number (0 when not listed). */
+CERT_EXTERN const cert_cf_dist *cert_inventory_distributions(const cert_inventory *inv,
+                                                             size_t *count_out);
+
+/** Whether the i-th certificate could go: under /cloudfront/, expired, used by no distribution
+ * (false when usage is unknown). */
+CERT_EXTERN bool cert_inventory_removable(const cert_inventory *inv, size_t i);
+
+/** Whether the i-th certificate expires within `days` days (expired ones included). */
+CERT_EXTERN bool cert_inventory_expiring(const cert_inventory *inv, size_t i, unsigned int days);
+
+/** Whole days left on the i-th certificate, rounded down (-1 an hour after it expired);
+ * INT64_MIN when its expiration is unknown. */
+CERT_EXTERN int64_t cert_inventory_days_left(const cert_inventory *inv, size_t i);
+
+/** ServerCertificates and ServerCertificatesQuota (-1 when not asked or absent). */
+CERT_EXTERN void cert_inventory_quota(const cert_inventory *inv, long *used_out, long *quota_out);
+
+/** The clock the inventory was built with. */
+CERT_EXTERN int64_t cert_inventory_now(const cert_inventory *inv);
+
+/** How many certificates expire within `days` days; every one when days is negative. */
+CERT_EXTERN size_t cert_inventory_shown(const cert_inventory *inv, int days);
+
+/** certls's exit code: CERT_EXIT_CHECK when `days` is not negative and a certificate expires
+ * within it, else CERT_EXIT_OK. */
+CERT_EXTERN cert_exit cert_inventory_exit(const cert_inventory *inv, int days);
+
+/** What moving a certificate under /cloudfront/ did (cert_iam_fix_path(), certls --fix-path).
+ * Clear with cert_path_fix_clear(). */
+typedef struct cert_path_fix {
+    unsigned int version;
+    char *name;           /**< ServerCertificateName */
+    char *old_path;       /**< its path before */
+    char *new_path;       /**< its path now (old_path when nothing had to move) */
+    bool moved;           /**< UpdateServerCertificate was sent and accepted */
+    cert_failure failure; /**< why it failed; err CERT_OK when it did not */
+} cert_path_fix;
+
+/** Free what a path fix holds and zero it. */
+CERT_EXTERN void cert_path_fix_clear(cert_path_fix *p);
+
+/* ---- prune (certprune) ---- */
+
+/** What became of one candidate. */
+typedef enum cert_prune_state {
+    CERT_PRUNE_CANDIDATE = 0, /**< expired, unused, under /cloudfront/: would go (no --yes) */
+    CERT_PRUNE_DELETED,
+    CERT_PRUNE_IN_USE_NOW, /**< a distribution took it up meanwhile: kept */
+    CERT_PRUNE_FAILED,
+} cert_prune_state;
+
+/** One candidate. */
+typedef struct cert_prune_item {
+    cert_iam_cert cert;
+    cert_prune_state state;
+    char *message;        /**< why it was kept or failed; NULL otherwise */
+    cert_failure failure; /**< with CERT_PRUNE_FAILED: why */
+} cert_prune_item;
+
+/** The whole run. Free with cert_prune_result_free(). */
+typedef struct cert_prune_result {
+    unsigned int version;
+    bool deleting; /**< asked to delete (--yes); else a preview */
+    cert_prune_item *items;
+    size_t count;
+} cert_prune_result;
+
+/** Free a result. NULL is a no-op. */
+CERT_EXTERN void cert_prune_result_free(cert_prune_result *r);
+
+/** "would-delete" (a preview), "candidate", "deleted", "kept-in-use", "failed". */
+CERT_EXTERN const char *cert_prune_state_name(cert_prune_state s, bool deleting);
+
+/** The exit code: the highest of the failed items', else CERT_EXIT_OK. */
+CERT_EXTERN cert_exit cert_prune_exit(const cert_prune_result *r);
+
+/* ---- attach (certattach, certrotate) ---- */
+
+/** What happened to one distribution. */
+typedef enum cert_attach_state {
+    CERT_ATTACH_PENDING = 0,  /**< not reached (an earlier failure stopped the run) */
+    CERT_ATTACH_UNCHANGED,    /**< it already used the certificate: nothing to do */
+    CERT_ATTACH_UPDATED,      /**< UpdateDistribution accepted the change */
+    CERT_ATTACH_WOULD_UPDATE, /**< dry run: this change would be sent */
+    CERT_ATTACH_REFUSED,      /**< the pre-flight found an error: nothing changed anywhere */
+    CERT_ATTACH_FAILED,       /**< AWS refused the change or it could not be sent */
+    CERT_ATTACH_ROLLED_BACK,  /**< updated, then put back after another failed */
+} cert_attach_state;
+
+/** One distribution's outcome. */
+typedef struct cert_attach_dist {
+    char *id;
+    cert_attach_state state;
+    char **aliases;
+    size_t alias_count;
+    cert_cf_viewer previous; /**< ViewerCertificate before (for a rollback by hand) */
+    char *change;            /**< the change to ViewerCertificate, one line */
+    cert_failure failure;    /**< why it failed or was refused (CERT_E_REFUSED: the findings) */
+    cert_failure rollback;   /**< why putting it back failed */
+    cert_failure wait;       /**< why waiting for Deployed failed */
+    bool deployed;           /**< seen Deployed (with wait) */
+    int attempts;            /**< updates sent (412 and eventual-consistency retries) */
+    cert_report *report;     /**< the pre-flight report (checks with the aliases as hosts) */
+} cert_attach_dist;
+
+/** The whole run. Free with cert_attach_result_free(). */
+typedef struct cert_attach_result {
+    unsigned int version;
+    cert_iam_cert cert;     /**< the certificate attached */
+    cert_iam_cert replaced; /**< with replace: the certificate replaced (id; name when it was
+                                 given by name or ARN) */
+    bool replaced_gone;     /**< with replace_gone_ok: it no longer exists in IAM */
+    cert_attach_dist *dists;
+    size_t count;
+    cert_failure failure; /**< a failure before any distribution; err CERT_OK otherwise */
+} cert_attach_result;
+
+/** Free a result. NULL is a no-op. */
+CERT_EXTERN void cert_attach_result_free(cert_attach_result *r);
+
+/** "updated", "unchanged", "not-run", ... */
+CERT_EXTERN const char *cert_attach_state_name(cert_attach_state s);
+
+/** The failure to show for a distribution: the last of its wait, rollback and change failures
+ * that happened; NULL when none did. Borrowed from d. */
+CERT_EXTERN const cert_failure *cert_attach_dist_failure(const cert_attach_dist *d);
+
+/** One distribution's exit code: the highest of its failures'. */
+CERT_EXTERN cert_exit cert_attach_dist_exit(const cert_attach_dist *d);
+
+/** The run's exit code: the highest of its distributions' and of its own failure's. */
+CERT_EXTERN cert_exit cert_attach_exit(const cert_attach_result *r);
+
+/* ---- rotate (certrotate) ---- */
+
+/** What became of the old certificate. */
+typedef enum cert_delete_state {
+    CERT_DELETE_NOT_ASKED = 0,
+    CERT_DELETE_DELETED,
+    CERT_DELETE_ALREADY_GONE,
+    CERT_DELETE_WOULD_DELETE, /**< dry run */
+    CERT_DELETE_FAILED,
+} cert_delete_state;
+
+/** One alias's TLS check. */
+typedef struct cert_live_check {
+    char *distribution;
+    char *alias;
+    bool ok;       /**< the edge served the new leaf */
+    char *message; /**< what was served instead, or why the handshake failed */
+} cert_live_check;
+
+/** The whole run. Free with cert_rotate_result_free(). */
+typedef struct cert_rotate_result {
+    unsigned int version;
+    const char *stage;          /**< the last stage reached: "check", "upload", "attach",
+                                     "confirm", "verify-live", "delete", "done" */
+    cert_report *report;        /**< the new bundle's checks */
+    cert_put_result put;        /**< the upload */
+    cert_attach_result *attach; /**< the distributions */
+    bool *confirmed;            /**< per attach->dists[i]: it references the new certificate */
+    cert_live_check *live;
+    size_t live_count;
+    cert_delete_state deleted;
+    char *delete_message;
+    cert_failure failure; /**< why it stopped (CERT_E_REFUSED: the checks failed) */
+} cert_rotate_result;
+
+/** Free a result. NULL is a no-op. */
+CERT_EXTERN void cert_rotate_result_free(cert_rotate_result *r);
+
+/** "deleted", "already-gone", ... */
+CERT_EXTERN const char *cert_delete_state_name(cert_delete_state s);
+
+/** The run's exit code: the highest of its failure's and its distributions'. */
+CERT_EXTERN cert_exit cert_rotate_exit(const cert_rotate_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * Attach, per distribution: the pre-flight, the change with what CloudFront answers in practice
+ * (CloudFront API Reference, UpdateDistribution, Errors; aws-rules.md), the rollback and the wait:
+ *   PreconditionFailed (412): someone changed it meanwhile: read again, check again, apply again
+ *   InvalidViewerCertificate right after an upload: IAM's eventual consistency, retried for a
+ *     bounded time (hashicorp/terraform-provider-aws#4698)
+ *   IllegalUpdate "Only one viewer certificate change may be in progress at a time": wait for
+ *     Deployed, then apply again (hashicorp/terraform#13495)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcert/gate.h"
+#include "ops/attach_int.h"
+#include "util/error_int.h"
+
+/* Fail one distribution with the thread's last error (and AWS's detail when AWS answered). */
+static void fail_dist(cert_attach_dist *d, cert_aws *aws, cert_err err, cert_attach_state state)
+{
+    d->state = state;
+    cert_aws_failure(aws, err, &d->failure);
+}
+
+static bool code_is(cert_aws *aws, const char *code)
+{
+    return strcmp(cert_aws_last_error(aws)->code, code) == 0;
+}
+
+/* ---- the pre-flight ---- */
+
+static cert_err keep_aliases(cert_attach_dist *d, const char *const *aliases, size_t na)
+{
+    for (size_t i = 0; i < d->alias_count; i++)
+        free(d->aliases[i]);
+    free(d->aliases);
+    d->alias_count = 0;
+    d->aliases = calloc(na ? na : 1, sizeof(*d->aliases));
+    if (d->aliases == NULL)
+        return cert__error_nomem();
+    for (size_t i = 0; i < na; i++) {
+        if ((d->aliases[i] = strdup(aliases[i])) == NULL)
+            return cert__error_nomem();
+        d->alias_count++;
+    }
+    return CERT_OK;
+}
+
+/* The checks of this certificate against this distribution's aliases: it must cover every one
+ * (a wildcard alias needs the identical wildcard name). */
+static cert_err preflight_check(attach_run *rn, cert_attach_dist *d, cert_cf_config *cfg)
+{
+    cert_check_opts k = rn->check;
+    const char *const *aliases;
+    size_t na = cert_cf_config_aliases(cfg, &aliases);
+    char label[200];
+    cert_gate gate;
+    cert_err err;
+
+    k.hosts = aliases;
+    k.host_count = na;
+    snprintf(label, sizeof(label), "iam:%s for %s", rn->r->cert.name, d->id);
+    cert_report_free(d->report);
+    d->report = NULL;
+    if ((err = keep_aliases(d, aliases, na)) < 0)
+        return err;
+    if ((err = cert_report_recheck(rn->base, label, &k, &d->report)) < 0)
+        return err;
+    if (!cert_gate_check(d->report, CERT_ACTION_ATTACH, NULL, &gate)) {
+        d->state = CERT_ATTACH_REFUSED;
+        return cert_failure_set(&d->failure, gate.err, gate.message, NULL, NULL, 0);
+    }
+    return CERT_OK;
+}
+
+void cert_attach__preflight_item(size_t i, void *state, void *ud)
+{
+    attach_run *rn = ud;
+    cert_aws *aws = state;
+    cert_attach_dist *d = &rn->r->dists[i];
+    cert_err err;
+
+    if (aws == NULL) {
+        fail_dist(d, NULL, cert__error_set(CERT_E_INTERNAL, "cannot make an AWS session"),
+                  CERT_ATTACH_FAILED);
+        return;
+    }
+    err = cert_cf_config_get(aws, d->id, &rn->cfgs[i]);
+    if (err == CERT_OK)
+        err = cert_cf_config_viewer(rn->cfgs[i], &d->previous);
+    if (err == CERT_OK)
+        err = cert_cf_config_viewer_xml(rn->cfgs[i], &rn->prev_xml[i]);
+    if (err == CERT_OK)
+        err = preflight_check(rn, d, rn->cfgs[i]);
+    if (err < 0)
+        fail_dist(d, aws, err, CERT_ATTACH_FAILED);
+}
+
+/* ---- waiting ---- */
+
+/* Wait until the distribution is Deployed; false on timeout or error (the thread's error says
+ * which). */
+static bool wait_deployed(attach_run *rn, cert_aws *aws, cert_attach_dist *d, double deadline)
+{
+    for (;;) {
+        char *status = NULL;
+        cert_err err = cert_cf_status(aws, d->id, &status);
+        bool done = err == CERT_OK && strcmp(status, "Deployed") == 0;
+
+        free(status);
+        if (err < 0)
+            return false;
+        if (done)
+            return true;
+        if (cert_ops__mono() >= deadline) {
+            cert__error_set(CERT_E_NET, "%s is still InProgress after %u s; run again later", d->id,
+                            rn->wait_s);
+            return false;
+        }
+        cert_ops__say(&rn->progress, "%s: InProgress; waiting for Deployed", d->id);
+        cert_ops__sleep(rn->o->wait ? 2.0 : ATTACH_POLL_S);
+    }
+}
+
+void cert_attach__wait_item(size_t i, void *state, void *ud)
+{
+    attach_run *rn = ud;
+    cert_aws *aws = state;
+    cert_attach_dist *d = &rn->r->dists[i];
+
+    if ((d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED &&
+         d->state != CERT_ATTACH_ROLLED_BACK) ||
+        aws == NULL)
+        return;
+    if (wait_deployed(rn, aws, d, cert_ops__mono() + rn->wait_s)) {
+        d->deployed = true;
+        cert_ops__say(&rn->progress, "%s: Deployed", d->id);
+    } else {
+        cert_aws_failure(aws, cert_error_last()->code, &d->wait);
+    }
+}
+
+/* ---- the change ---- */
+
+/* What to do after an UpdateDistribution that failed. */
+typedef enum answer { GIVE_UP, AGAIN, EDIT_AGAIN } answer;
+
+/* Per distribution, across the attempts of one change. */
+typedef struct change {
+    attach_run *rn;
+    cert_aws *aws;
+    size_t i;
+    cert_attach_dist *d;
+    double start, backoff;
+    int rereads;
+} change;
+
+/* PreconditionFailed: someone changed the distribution between our read and our update: read
+ * it again, check again (its aliases may have changed), apply again. If-Match stays. */
+static answer reread(change *c)
+{
+    attach_run *rn = c->rn;
+    cert_err err;
+
+    c->rereads++;
+    cert_ops__say(&rn->progress,
+                  "%s: changed by someone else meanwhile (PreconditionFailed); reading it again",
+                  c->d->id);
+    cert_cf_config_free(rn->cfgs[c->i]);
+    rn->cfgs[c->i] = NULL;
+    err = cert_cf_config_get(c->aws, c->d->id, &rn->cfgs[c->i]);
+    if (err == CERT_OK)
+        err = preflight_check(rn, c->d, rn->cfgs[c->i]);
+    if (err < 0) {
+        fail_dist(c->d, c->aws, err, CERT_ATTACH_FAILED);
+        return GIVE_UP;
+    }
+    return c->d->state == CERT_ATTACH_REFUSED ? GIVE_UP : EDIT_AGAIN;
+}
+
+/* InvalidViewerCertificate for a fresh certificate: back off, but use the whole budget (the
+ * last wait ends at its end). */
+static answer not_visible_yet(change *c, unsigned int consistency_s)
+{
+    double left = consistency_s - (cert_ops__mono() - c->start);
+    double wait = c->backoff < left ? c->backoff : left;
+
+    cert_ops__say(&c->rn->progress,
+                  "%s: CloudFront does not see the new certificate yet (IAM is eventually "
+                  "consistent); retrying in %.1f s",
+                  c->d->id, wait);
+    cert_ops__sleep(wait);
+    c->backoff = c->backoff * 2 > 16 ? 16 : c->backoff * 2;
+    return AGAIN;
+}
+
+/* IllegalUpdate: an earlier viewer-certificate change is in progress: wait, read, apply again. */
+static answer in_progress(change *c)
+{
+    attach_run *rn = c->rn;
+    cert_err err;
+
+    cert_ops__say(&rn->progress,
+                  "%s: an earlier viewer-certificate change is still in progress; waiting for "
+                  "Deployed",
+                  c->d->id);
+    if (!wait_deployed(rn, c->aws, c->d, cert_ops__mono() + rn->wait_s)) {
+        fail_dist(c->d, c->aws, cert_error_last()->code, CERT_ATTACH_FAILED);
+        return GIVE_UP;
+    }
+    cert_cf_config_free(rn->cfgs[c->i]);
+    rn->cfgs[c->i] = NULL;
+    err = cert_cf_config_get(c->aws, c->d->id, &rn->cfgs[c->i]);
+    if (err < 0) {
+        fail_dist(c->d, c->aws, err, CERT_ATTACH_FAILED);
+        return GIVE_UP;
+    }
+    return EDIT_AGAIN;
+}
+
+static answer after_failure(change *c, cert_err err)
+{
+    unsigned int consistency_s = c->rn->o->consistency_s ? c->rn->o->consistency_s : 120;
+
+    if (err == CERT_E_AWS &&
+        (code_is(c->aws, "PreconditionFailed") || code_is(c->aws, "InvalidIfMatchVersion")) &&
+        c->rereads < ATTACH_MAX_412)
+        return reread(c);
+    if (err == CERT_E_AWS && code_is(c->aws, "InvalidViewerCertificate") && c->rn->fresh &&
+        cert_ops__mono() - c->start < consistency_s)
+        return not_visible_yet(c, consistency_s);
+    if (err == CERT_E_AWS && code_is(c->aws, "IllegalUpdate") &&
+        strstr(cert_aws_last_error(c->aws)->message, "viewer certificate change") != NULL)
+        return in_progress(c);
+    fail_dist(c->d, c->aws, err, CERT_ATTACH_FAILED);
+    return GIVE_UP;
+}
+
+/* Edit the fetched document; false when there is nothing more to do (unchanged or failed). */
+static bool edit(change *c, const cert_cf_attach *a)
+{
+    cert_attach_dist *d = c->d;
+    bool changed = false;
+    char *desc = NULL;
+    cert_err err = cert_cf_config_set_iam(c->rn->cfgs[c->i], a, &desc, &changed);
+
+    if (err < 0) {
+        fail_dist(d, c->aws, err, CERT_ATTACH_FAILED);
+        return false;
+    }
+    free(d->change);
+    d->change = changed ? desc : NULL;
+    if (!changed) {
+        free(desc);
+        d->state = CERT_ATTACH_UNCHANGED;
+        return false;
+    }
+    return true;
+}
+
+/* Apply the change to one distribution, as many times as CloudFront's answers call for. */
+void cert_attach__update_item(size_t i, void *state, void *ud)
+{
+    attach_run *rn = ud;
+    change c = {rn, state, i, &rn->r->dists[i], cert_ops__mono(), 1.0, 0};
+    cert_cf_attach a = {rn->r->cert.id, rn->o->ssl_support_method, rn->o->min_tls};
+    answer next = EDIT_AGAIN;
+
+    if (c.d->state != CERT_ATTACH_PENDING)
+        return;
+    if (c.aws == NULL) {
+        fail_dist(c.d, NULL, cert__error_set(CERT_E_INTERNAL, "cannot make an AWS session"),
+                  CERT_ATTACH_FAILED);
+        return;
+    }
+    for (;;) {
+        cert_err err;
+
+        /* EDIT_AGAIN: a fresh document; AGAIN: the edited one, which CloudFront has not taken */
+        if (next == EDIT_AGAIN && !edit(&c, &a))
+            return;
+        if (rn->phase == PHASE_DRY_RUN) {
+            c.d->state = CERT_ATTACH_WOULD_UPDATE;
+            return;
+        }
+        c.d->attempts++;
+        err = cert_cf_config_put(c.aws, rn->cfgs[i], NULL);
+        if (err == CERT_OK) {
+            c.d->state = CERT_ATTACH_UPDATED;
+            cert_ops__say(&rn->progress, "%s: updated (%s)", c.d->id, c.d->change);
+            return;
+        }
+        if ((next = after_failure(&c, err)) == GIVE_UP)
+            return;
+    }
+}
+
+/* ---- the rollback ---- */
+
+/* Put back the ViewerCertificate of a distribution that changed. */
+void cert_attach__rollback_item(size_t i, void *state, void *ud)
+{
+    attach_run *rn = ud;
+    cert_aws *aws = state;
+    cert_attach_dist *d = &rn->r->dists[i];
+    double deadline = cert_ops__mono() + rn->wait_s;
+    char msg[1024];
+    cert_err err = CERT_OK;
+
+    if (d->state != CERT_ATTACH_UPDATED || aws == NULL)
+        return;
+    for (int tries = 0; tries < 2 * ATTACH_MAX_412; tries++) {
+        cert_cf_config *cfg = NULL;
+
+        err = cert_cf_config_get(aws, d->id, &cfg);
+        if (err == CERT_OK)
+            err = cert_cf_config_set_viewer_xml(cfg, rn->prev_xml[i]);
+        if (err == CERT_OK)
+            err = cert_cf_config_put(aws, cfg, NULL);
+        cert_cf_config_free(cfg);
+        if (err == CERT_OK) {
+            d->state = CERT_ATTACH_ROLLED_BACK;
+            cert_ops__say(&rn->progress, "%s: rolled back to its previous ViewerCertificate",
+                          d->id);
+            return;
+        }
+        if (err == CERT_E_AWS && code_is(aws, "PreconditionFailed"))
+            continue;
+        if (err != CERT_E_AWS || !code_is(aws, "IllegalUpdate"))
+            break;
+        /* IllegalUpdate: our own change is still in progress: wait for it, then put it back. */
+        if (!wait_deployed(rn, aws, d, deadline)) {
+            err = cert_error_last()->code;
+            break;
+        }
+    }
+    snprintf(msg, sizeof(msg), "rollback failed: %s; its previous IAMCertificateId was %s",
+             cert_error_last()->message,
+             d->previous.iam_certificate_id ? d->previous.iam_certificate_id : "(none)");
+    cert__error_set(err < 0 ? err : CERT_E_AWS, "%s", msg);
+    cert_aws_failure(aws, err < 0 ? err : CERT_E_AWS, &d->rollback);
+}

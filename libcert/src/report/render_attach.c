@@ -1,0 +1,105 @@
+/* An attach run as certattach shows it (render.h). */
+#include "report/render_int.h"
+#include "util/error_int.h"
+
+static json_t *viewer_json(const cert_cf_viewer *v)
+{
+    json_t *prev = json_object();
+
+    json_object_set_new(prev, "CloudFrontDefaultCertificate", json_boolean(v->default_certificate));
+    json_object_set_new(prev, "IAMCertificateId", cert__str_or_null(v->iam_certificate_id));
+    json_object_set_new(prev, "ACMCertificateArn", cert__str_or_null(v->acm_certificate_arn));
+    json_object_set_new(prev, "SSLSupportMethod", cert__str_or_null(v->ssl_support_method));
+    json_object_set_new(prev, "MinimumProtocolVersion",
+                        cert__str_or_null(v->minimum_protocol_version));
+    return prev;
+}
+
+static json_t *findings_json(const cert_findings *fs)
+{
+    json_t *fa = json_array();
+
+    for (size_t k = 0; k < cert_findings_count(fs); k++) {
+        const cert_finding *fi = cert_findings_at(fs, k);
+        json_t *fo = json_object();
+
+        json_object_set_new(fo, "code", json_string(fi->code));
+        json_object_set_new(fo, "severity", json_string(cert_severity_name(fi->severity)));
+        json_object_set_new(fo, "message", json_string(fi->message));
+        json_array_append_new(fa, fo);
+    }
+    return fa;
+}
+
+static json_t *dist_json(const cert_attach_dist *d)
+{
+    json_t *dj = json_object(), *al = json_array();
+    const cert_failure *why = cert_attach_dist_failure(d);
+
+    json_object_set_new(dj, "Id", json_string(d->id));
+    for (size_t k = 0; k < d->alias_count; k++)
+        json_array_append_new(al, json_string(d->aliases[k]));
+    json_object_set_new(dj, "Aliases", al);
+    json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
+    json_object_set_new(dj, "changed", json_boolean(d->state == CERT_ATTACH_UPDATED));
+    json_object_set_new(dj, "exit_code", json_integer(cert_attach_dist_exit(d)));
+    json_object_set_new(dj, "PreviousViewerCertificate", viewer_json(&d->previous));
+    json_object_set_new(dj, "change", cert__str_or_null(d->change));
+    json_object_set_new(dj, "attempts", json_integer(d->attempts));
+    json_object_set_new(dj, "deployed", json_boolean(d->deployed));
+    if (why != NULL)
+        json_object_set_new(dj, "error", cert__failure_json(why));
+    if (d->report != NULL && cert_report_findings(d->report) != NULL)
+        json_object_set_new(dj, "findings", findings_json(cert_report_findings(d->report)));
+    return dj;
+}
+
+static cert_err attach_json(const cert_attach_result *r, FILE *f)
+{
+    json_t *o = json_object(), *dists = json_array(), *lc = json_object();
+
+    if (r->cert.name != NULL)
+        json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->cert));
+    for (size_t i = 0; i < r->count; i++)
+        json_array_append_new(dists, dist_json(&r->dists[i]));
+    json_object_set_new(o, "Distributions", dists);
+    cert__envelope_set(lc, CERT_SCHEMA_CERTATTACH, cert_attach_exit(r), &r->failure);
+    if (r->replaced.id != NULL)
+        json_object_set_new(lc, "replaced", json_string(r->replaced.id));
+    json_object_set_new(o, "libcert", lc);
+    return cert__json_emit(o, f);
+}
+
+static void dist_text(const cert_attach_result *r, const cert_attach_dist *d, FILE *f)
+{
+    const cert_failure *why = cert_attach_dist_failure(d);
+
+    fprintf(f, "%s %s", d->id, cert_attach_state_name(d->state));
+    if (d->change != NULL &&
+        (d->state == CERT_ATTACH_UPDATED || d->state == CERT_ATTACH_WOULD_UPDATE ||
+         d->state == CERT_ATTACH_ROLLED_BACK))
+        fprintf(f, ": %s", d->change);
+    if (d->state == CERT_ATTACH_UNCHANGED)
+        fprintf(f, ": already uses %s", r->cert.id);
+    if (why != NULL && why->message != NULL)
+        fprintf(f, ": %s", why->message);
+    if (d->deployed)
+        fprintf(f, " (Deployed)");
+    fputc('\n', f);
+}
+
+cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f)
+{
+    if (r == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_attach_write: NULL argument");
+    if (fmt == CERT_OUTPUT_JSON)
+        return attach_json(r, f);
+    if (fmt == CERT_OUTPUT_QUIET || (r->failure.err < 0 && r->count == 0))
+        return CERT_OK; /* the tool prints the error */
+    if (r->count == 0)
+        fprintf(f, "no distribution to change%s%s\n", r->replaced.id ? ": none uses " : "",
+                r->replaced.id ? r->replaced.id : "");
+    for (size_t i = 0; i < r->count; i++)
+        dist_text(r, &r->dists[i], f);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}

@@ -1,0 +1,30 @@
+/* Rendering internals shared by the renderers: the JSON envelope, AWS records as JSON. */
+#ifndef LIBCERT_REPORT_RENDER_INT_H
+#define LIBCERT_REPORT_RENDER_INT_H
+
+#include <jansson.h>
+
+#include "libcert/render.h"
+#include "util/json.h"
+
+/* {"message", "code" (cert_err_name()), and when AWS answered "aws_code", "request_id",
+ * "http_status"}: the one shape of "error" everywhere (new reference). */
+json_t *cert__failure_json(const cert_failure *f);
+
+/* The envelope's members set on `o` (the "libcert" member, or certcheck's top-level object):
+ * "schema", "exit_code" and, when f failed, "error". f may be NULL. */
+void cert__envelope_set(json_t *o, int schema, cert_exit exit, const cert_failure *f);
+
+/* ServerCertificateMetadata with the AWS CLI's members and order (new reference). */
+json_t *cert__meta_json(const cert_iam_cert *m);
+
+/* The same members written straight into a sink (the inside of an object). */
+void cert__meta_members(cert_json_sink *s, const cert_iam_cert *m);
+
+/* Write a document and drop the reference; CERT_E_IO naming what was written when f fails. */
+cert_err cert__json_emit(json_t *doc, FILE *f);
+
+/* A string member, or null. */
+json_t *cert__str_or_null(const char *s);
+
+#endif

@@ -1,0 +1,149 @@
+/* An inventory as certls shows it, and a path fix (render.h). */
+#include "libcert/checks.h"
+#include "report/render_int.h"
+#include "report/results_int.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+static bool shown(const cert_inventory *inv, size_t i, int days)
+{
+    return days < 0 || cert_inventory_expiring(inv, i, (unsigned int)days);
+}
+
+/* One item's "libcert" member, straight into the sink. */
+static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
+{
+    const cert_iam_cert *c = &inv->certs[i];
+    int64_t days = cert_inventory_days_left(inv, i);
+
+    cert__json_sink_key(s, "libcert");
+    cert__json_sink_open(s, '{', 3);
+    cert__json_sink_key(s, "days_left");
+    if (days == INT64_MIN)
+        cert__json_sink_literal(s, "null");
+    else
+        cert__json_sink_int(s, days);
+    cert__json_sink_key(s, "cloudfront_usable");
+    cert__json_sink_literal(s, cert_iam_path_cloudfront(c->path) ? "true" : "false");
+    if (inv->usage_known) {
+        cert__json_sink_key(s, "in_use");
+        cert__json_sink_open(s, '[', 3);
+        for (size_t k = 0; k < inv->nusers[i]; k++) {
+            cert__json_sink_item(s);
+            cert__json_sink_string(s, inv->users[i][k]);
+        }
+        cert__json_sink_close(s);
+        cert__json_sink_key(s, "removable");
+        cert__json_sink_literal(s, cert_inventory_removable(inv, i) ? "true" : "false");
+    }
+    cert__json_sink_close(s);
+}
+
+/* {"ServerCertificateMetadataList": [...], "SummaryMap": {...}, "libcert": {...}}, each item
+ * written as it is built (a thousand items then cost the memory of one). */
+static cert_err inventory_json(const cert_inventory *inv, int days, FILE *f)
+{
+    cert_json_sink s;
+    json_t *lc, *q;
+    size_t count = 0;
+    cert_err err;
+    char now[32];
+
+    cert__json_sink_init(&s, f);
+    cert__json_sink_text(&s, "{\n  \"ServerCertificateMetadataList\": [");
+    for (size_t i = 0; i < inv->n; i++) {
+        if (!shown(inv, i, days))
+            continue;
+        cert__json_sink_text(&s, count++ ? ",\n    " : "\n    ");
+        cert__json_sink_open(&s, '{', 2);
+        cert__meta_members(&s, &inv->certs[i]);
+        item_members(&s, inv, i);
+        cert__json_sink_close(&s);
+    }
+    cert__json_sink_text(&s, count ? "\n  ]" : "]");
+    if (inv->quota >= 0 || inv->used >= 0) {
+        q = json_object();
+        json_object_set_new(q, "ServerCertificates", json_integer(inv->used));
+        json_object_set_new(q, "ServerCertificatesQuota", json_integer(inv->quota));
+        cert__json_sink_text(&s, ",\n  \"SummaryMap\": ");
+        cert__json_sink_value(&s, q, 2);
+        json_decref(q);
+    }
+    lc = json_object();
+    cert__envelope_set(lc, CERT_SCHEMA_CERTLS, cert_inventory_exit(inv, days), NULL);
+    json_object_set_new(lc, "count", json_integer((json_int_t)count));
+    json_object_set_new(lc, "now", json_string(cert_aws_time_format(inv->now, now, sizeof(now))));
+    cert__json_sink_text(&s, ",\n  \"libcert\": ");
+    cert__json_sink_value(&s, lc, 2);
+    json_decref(lc);
+    cert__json_sink_text(&s, "\n}\n");
+    if ((err = cert__json_sink_end(&s)) == CERT_E_IO)
+        return cert__error_set(CERT_E_IO, "cannot write the list");
+    return err;
+}
+
+static void inventory_row(const cert_inventory *inv, size_t i, bool color, FILE *f)
+{
+    const cert_iam_cert *c = &inv->certs[i];
+    char exp[32] = "unknown";
+    int64_t days = cert_inventory_days_left(inv, i);
+
+    if (c->expiration != INT64_MIN)
+        cert__time_format(c->expiration, exp, sizeof(exp));
+    exp[10] = '\0';
+    fprintf(f, "%-44s %-21s %-16s %-10s ", c->name, c->id, c->path, exp);
+    if (days != INT64_MIN)
+        fprintf(f, "%6lld", (long long)days);
+    else
+        fprintf(f, "%6s", "?");
+    if (inv->usage_known) {
+        fprintf(f, "  ");
+        for (size_t k = 0; k < inv->nusers[i]; k++)
+            fprintf(f, "%s%s", k ? "," : "", inv->users[i][k]);
+        if (inv->nusers[i] == 0)
+            fprintf(f, "-");
+    }
+    if (!cert_iam_path_cloudfront(c->path))
+        fprintf(f, "  %s(not under /cloudfront/: CloudFront cannot use it)%s",
+                color ? "\033[33m" : "", color ? "\033[0m" : "");
+    else if (c->expiration != INT64_MIN && c->expiration < inv->now)
+        fprintf(f, "  %s(expired)%s", color ? "\033[31m" : "", color ? "\033[0m" : "");
+    fputc('\n', f);
+}
+
+cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_write_opts *wo,
+                              FILE *f)
+{
+    static const cert_inventory_write_opts plain = {CERT_OUTPUT_TEXT, -1, false};
+
+    if (inv == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_inventory_write: NULL argument");
+    if (wo == NULL)
+        wo = &plain;
+    if (wo->fmt == CERT_OUTPUT_JSON)
+        return inventory_json(inv, wo->expiring_days, f);
+    if (wo->fmt == CERT_OUTPUT_QUIET)
+        return CERT_OK;
+    fprintf(f, "%-44s %-21s %-16s %-10s %6s%s\n", "NAME", "ID", "PATH", "EXPIRES", "DAYS",
+            inv->usage_known ? "  IN USE BY" : "");
+    for (size_t i = 0; i < inv->n; i++) {
+        if (shown(inv, i, wo->expiring_days))
+            inventory_row(inv, i, wo->color, f);
+    }
+    if (inv->used >= 0 || inv->quota >= 0)
+        fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
+}
+
+cert_err cert_path_fix_write(const cert_path_fix *p, FILE *f)
+{
+    if (p == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_path_fix_write: NULL argument");
+    if (p->failure.err < 0)
+        return CERT_OK; /* the tool says why */
+    if (p->moved)
+        fprintf(f, "moved %s from %s to %s\n", p->name, p->old_path, p->new_path);
+    else
+        fprintf(f, "%s is already under %s; nothing to do\n", p->name, p->old_path);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}

@@ -1,0 +1,148 @@
+/* A rotation as certrotate shows it (render.h). */
+#include "report/render_int.h"
+#include "util/error_int.h"
+
+static const char *put_name(const cert_rotate_result *r)
+{
+    if (r->put.name[0] == '\0')
+        return "not-run";
+    return cert_put_status_name(&r->put);
+}
+
+/* The id a distribution had before this rotation: what the pre-flight read, or, for one that
+ * an interrupted earlier run already moved, the certificate replaced. */
+static const char *previous_id(const cert_rotate_result *r, const cert_attach_dist *d)
+{
+    if (d->state == CERT_ATTACH_UNCHANGED &&
+        (r->attach->replaced.id != NULL || r->attach->replaced_gone))
+        return r->attach->replaced.id; /* NULL when it is gone and its id unknown */
+    return d->previous.iam_certificate_id;
+}
+
+static json_t *dist_json(const cert_rotate_result *r, size_t i)
+{
+    const cert_attach_dist *d = &r->attach->dists[i];
+    const cert_failure *why = cert_attach_dist_failure(d);
+    json_t *dj = json_object(), *al = json_array();
+    const char *prev = previous_id(r, d);
+
+    json_object_set_new(dj, "Id", json_string(d->id));
+    for (size_t k = 0; k < d->alias_count; k++)
+        json_array_append_new(al, json_string(d->aliases[k]));
+    json_object_set_new(dj, "Aliases", al);
+    json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
+    json_object_set_new(dj, "PreviousIAMCertificateId", cert__str_or_null(prev));
+    if (prev == NULL && r->attach->replaced_gone && r->attach->replaced.name != NULL)
+        json_object_set_new(dj, "PreviousServerCertificateName",
+                            json_string(r->attach->replaced.name));
+    json_object_set_new(dj, "confirmed", json_boolean(r->confirmed != NULL && r->confirmed[i]));
+    json_object_set_new(dj, "deployed", json_boolean(d->deployed));
+    json_object_set_new(dj, "change", cert__str_or_null(d->change));
+    json_object_set_new(dj, "exit_code", json_integer(cert_attach_dist_exit(d)));
+    if (why != NULL)
+        json_object_set_new(dj, "error", cert__failure_json(why));
+    return dj;
+}
+
+static json_t *live_json(const cert_rotate_result *r)
+{
+    json_t *lv = json_array();
+
+    for (size_t i = 0; i < r->live_count; i++) {
+        json_t *x = json_object();
+
+        json_object_set_new(x, "Id", json_string(r->live[i].distribution));
+        json_object_set_new(x, "alias", json_string(r->live[i].alias));
+        json_object_set_new(x, "ok", json_boolean(r->live[i].ok));
+        json_object_set_new(x, "message",
+                            json_string(r->live[i].message ? r->live[i].message : ""));
+        json_array_append_new(lv, x);
+    }
+    return lv;
+}
+
+static json_t *delete_json(const cert_rotate_result *r)
+{
+    json_t *d = json_object();
+
+    json_object_set_new(d, "status", json_string(cert_delete_state_name(r->deleted)));
+    if (r->attach != NULL && r->attach->replaced.id != NULL)
+        json_object_set_new(d, "ServerCertificateId", json_string(r->attach->replaced.id));
+    if (r->attach != NULL && r->attach->replaced.name != NULL)
+        json_object_set_new(d, "ServerCertificateName", json_string(r->attach->replaced.name));
+    if (r->delete_message != NULL)
+        json_object_set_new(d, "message", json_string(r->delete_message));
+    return d;
+}
+
+static cert_err rotate_json(const cert_rotate_result *r, FILE *f)
+{
+    json_t *o = json_object(), *lc = json_object(), *up = json_object(), *dists = json_array();
+
+    if (r->put.meta.name != NULL)
+        json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->put.meta));
+    json_object_set_new(up, "status", json_string(put_name(r)));
+    json_object_set_new(up, "name", json_string(r->put.name));
+    json_object_set_new(o, "upload", up);
+    for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++)
+        json_array_append_new(dists, dist_json(r, i));
+    json_object_set_new(o, "Distributions", dists);
+    if (r->live_count > 0)
+        json_object_set_new(o, "verify_live", live_json(r));
+    json_object_set_new(o, "delete_old", delete_json(r));
+    cert__envelope_set(lc, CERT_SCHEMA_CERTROTATE, cert_rotate_exit(r), &r->failure);
+    json_object_set_new(lc, "stage", json_string(r->stage ? r->stage : ""));
+    json_object_set_new(o, "libcert", lc);
+    return cert__json_emit(o, f);
+}
+
+static void dist_text(const cert_rotate_result *r, size_t i, FILE *f)
+{
+    const cert_attach_dist *d = &r->attach->dists[i];
+    const cert_failure *why = cert_attach_dist_failure(d);
+    const char *prev = previous_id(r, d);
+    char gone[300] = "";
+
+    if (prev == NULL && r->attach->replaced_gone)
+        snprintf(gone, sizeof(gone), "unknown: %s, since deleted",
+                 r->attach->replaced.name ? r->attach->replaced.name : "");
+    fprintf(f, "distribution %s: %s (previous IAMCertificateId %s)%s%s%s%s\n", d->id,
+            cert_attach_state_name(d->state),
+            prev      ? prev
+            : gone[0] ? gone
+                      : "none",
+            r->confirmed && r->confirmed[i] ? ", confirmed" : "", d->deployed ? ", Deployed" : "",
+            why && why->message ? ": " : "", why && why->message ? why->message : "");
+    if (d->change != NULL && d->state != CERT_ATTACH_UNCHANGED)
+        fprintf(f, "  %s\n", d->change);
+}
+
+static void rotate_text(const cert_rotate_result *r, FILE *f)
+{
+    cert_exit exit = cert_rotate_exit(r);
+
+    if (r->put.name[0] != '\0')
+        fprintf(f, "upload: %s %s%s%s\n", put_name(r), r->put.name, r->put.meta.id ? " " : "",
+                r->put.meta.id ? r->put.meta.id : "");
+    for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++)
+        dist_text(r, i, f);
+    for (size_t i = 0; i < r->live_count; i++)
+        fprintf(f, "verify-live %s (%s): %s\n", r->live[i].alias, r->live[i].distribution,
+                r->live[i].message ? r->live[i].message : "");
+    if (r->deleted != CERT_DELETE_NOT_ASKED)
+        fprintf(f, "old certificate: %s%s%s\n", cert_delete_state_name(r->deleted),
+                r->delete_message ? ": " : "", r->delete_message ? r->delete_message : "");
+    fprintf(f, "%s (stage %s, exit %d)\n", exit == CERT_EXIT_OK ? "done" : "stopped",
+            r->stage ? r->stage : "", (int)exit);
+}
+
+cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f)
+{
+    if (r == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_rotate_write: NULL argument");
+    if (fmt == CERT_OUTPUT_JSON)
+        return rotate_json(r, f);
+    if (fmt == CERT_OUTPUT_TEXT)
+        rotate_text(r, f);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}

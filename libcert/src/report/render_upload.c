@@ -1,0 +1,100 @@
+/* An upload as certup shows it (render.h). */
+#include "libcert/checks.h"
+#include "report/render_int.h"
+#include "util/error_int.h"
+#include "util/time_int.h"
+
+static json_t *request_json(const cert_put_result *r)
+{
+    json_t *q = json_object();
+    char red[128];
+
+    snprintf(red, sizeof(red), "(redacted: %s private key, %zu characters)", r->key_type,
+             r->key_len);
+    json_object_set_new(q, "ServerCertificateName", json_string(r->name));
+    json_object_set_new(q, "Path", json_string(r->path));
+    json_object_set_new(q, "CertificateBody", json_string(r->body ? r->body : ""));
+    json_object_set_new(q, "CertificateChain", json_string(r->chain ? r->chain : ""));
+    json_object_set_new(q, "PrivateKey", json_string(red));
+    return q;
+}
+
+static cert_err put_json(const cert_put_result *r, FILE *f)
+{
+    json_t *o = json_object(), *lc = json_object();
+    bool failed = r->failure.err < 0;
+
+    if (r->meta.name != NULL)
+        json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->meta));
+    cert__envelope_set(lc, CERT_SCHEMA_CERTUP, cert_put_exit(r), &r->failure);
+    json_object_set_new(lc, "status", json_string(cert_put_status_name(r)));
+    json_object_set_new(lc, "name", json_string(r->name));
+    json_object_set_new(lc, "path", json_string(r->path ? r->path : ""));
+    /* Where the certificate is, not where it was asked to go: an identical one already in IAM
+     * may sit under another path. */
+    json_object_set_new(
+        lc, "cloudfront_usable",
+        json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path : r->path)));
+    json_object_set_new(lc, "attempts", json_integer(r->attempts));
+    if (r->status == CERT_PUT_DRY_RUN && !failed)
+        json_object_set_new(lc, "request", request_json(r));
+    if (r->removable_count > 0) {
+        json_t *a = json_array();
+
+        for (size_t i = 0; i < r->removable_count; i++)
+            json_array_append_new(a, cert__meta_json(&r->removable[i]));
+        json_object_set_new(lc, "removable", a);
+    }
+    json_object_set_new(o, "libcert", lc);
+    return cert__json_emit(o, f);
+}
+
+static void put_text(const cert_put_result *r, FILE *f)
+{
+    char exp[32] = "", up[32] = "";
+
+    if (r->failure.err < 0) {
+        for (size_t i = 0; i < r->removable_count; i++) {
+            if (r->removable[i].expiration != INT64_MIN)
+                cert__time_format(r->removable[i].expiration, exp, sizeof(exp));
+            fprintf(f, "  could go: %s (id %s, expired %.10s)\n", r->removable[i].name,
+                    r->removable[i].id, exp);
+        }
+        return;
+    }
+    if (r->meta.expiration != INT64_MIN)
+        cert__time_format(r->meta.expiration, exp, sizeof(exp));
+    if (r->meta.upload_date != INT64_MIN)
+        cert__time_format(r->meta.upload_date, up, sizeof(up));
+    switch (r->status) {
+    case CERT_PUT_UPLOADED:
+        fprintf(f, "uploaded %s to IAM (path %s)\n  id %s\n  arn %s\n  expires %s\n", r->name,
+                r->path, r->meta.id, r->meta.arn, exp);
+        break;
+    case CERT_PUT_EXISTS:
+        fprintf(f,
+                "IAM already holds this certificate and chain as %s (id %s, uploaded %s); "
+                "nothing to do\n",
+                r->name, r->meta.id, up);
+        break;
+    case CERT_PUT_DRY_RUN:
+        fprintf(f,
+                "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"
+                "  Path %s\n  PrivateKey (redacted: %s, %zu characters)\n"
+                "  CertificateBody:\n%s  CertificateChain:\n%s",
+                r->name, r->path, r->key_type, r->key_len, r->body,
+                r->chain[0] ? r->chain : "  (none)\n");
+        break;
+    }
+}
+
+cert_err cert_put_write(const cert_put_result *r, cert_output fmt, FILE *f)
+{
+    if (r == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_put_write: NULL argument");
+    if (fmt == CERT_OUTPUT_JSON)
+        return put_json(r, f);
+    if (fmt == CERT_OUTPUT_TEXT)
+        put_text(r, f);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}

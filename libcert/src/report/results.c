@@ -1,0 +1,327 @@
+/*
+ * Results: freeing them, naming their states, and the one mapping from a result to the exit code
+ * a tool returns (results.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcert/checks.h"
+#include "report/results_int.h"
+
+static cert_exit higher(cert_exit a, cert_exit b)
+{
+    return a > b ? a : b;
+}
+
+static cert_exit failure_exit(const cert_failure *f)
+{
+    return f->err < 0 ? cert_exit_for_err(f->err) : CERT_EXIT_OK;
+}
+
+/* ---- upload ---- */
+
+void cert_put_result_clear(cert_put_result *r)
+{
+    if (r == NULL)
+        return;
+    cert_iam_cert_clear(&r->meta);
+    free(r->body);
+    free(r->chain);
+    cert_iam_certs_free(r->removable, r->removable_count);
+    cert_failure_clear(&r->failure);
+    memset(r, 0, sizeof(*r));
+    r->version = CERT_RESULTS_VERSION;
+    r->meta.upload_date = r->meta.expiration = INT64_MIN;
+}
+
+const char *cert_put_status_name(const cert_put_result *r)
+{
+    if (r->failure.err < 0)
+        return "error";
+    switch (r->status) {
+    case CERT_PUT_UPLOADED:
+        return "uploaded";
+    case CERT_PUT_EXISTS:
+        return "exists";
+    case CERT_PUT_DRY_RUN:
+        return "dry-run";
+    }
+    return "error";
+}
+
+cert_exit cert_put_exit(const cert_put_result *r)
+{
+    return failure_exit(&r->failure);
+}
+
+/* ---- inventory ---- */
+
+void cert_inventory_free(cert_inventory *inv)
+{
+    if (inv == NULL)
+        return;
+    for (size_t i = 0; inv->users != NULL && i < inv->n; i++)
+        free((void *)inv->users[i]);
+    free((void *)inv->users);
+    free(inv->nusers);
+    cert_iam_certs_free(inv->certs, inv->n);
+    cert_cf_dists_free(inv->dists, inv->nd);
+    free(inv);
+}
+
+size_t cert_inventory_count(const cert_inventory *inv)
+{
+    return inv ? inv->n : 0;
+}
+
+const cert_iam_cert *cert_inventory_at(const cert_inventory *inv, size_t i)
+{
+    return inv && i < inv->n ? &inv->certs[i] : NULL;
+}
+
+bool cert_inventory_usage_known(const cert_inventory *inv)
+{
+    return inv->usage_known;
+}
+
+size_t cert_inventory_users(const cert_inventory *inv, size_t i, const char *const **ids_out)
+{
+    if (i >= inv->n) {
+        *ids_out = NULL;
+        return 0;
+    }
+    *ids_out = (const char *const *)inv->users[i];
+    return inv->nusers[i];
+}
+
+const cert_cf_dist *cert_inventory_distributions(const cert_inventory *inv, size_t *count_out)
+{
+    *count_out = inv->nd;
+    return inv->dists;
+}
+
+bool cert_inventory_removable(const cert_inventory *inv, size_t i)
+{
+    const cert_iam_cert *c = cert_inventory_at(inv, i);
+
+    return c != NULL && inv->usage_known && cert_iam_path_cloudfront(c->path) &&
+           c->expiration != INT64_MIN && c->expiration < inv->now && inv->nusers[i] == 0;
+}
+
+bool cert_inventory_expiring(const cert_inventory *inv, size_t i, unsigned int days)
+{
+    const cert_iam_cert *c = cert_inventory_at(inv, i);
+
+    return c != NULL && c->expiration != INT64_MIN &&
+           c->expiration - inv->now < (int64_t)days * 86400;
+}
+
+int64_t cert_inventory_days_left(const cert_inventory *inv, size_t i)
+{
+    const cert_iam_cert *c = cert_inventory_at(inv, i);
+    int64_t d;
+
+    if (c == NULL || c->expiration == INT64_MIN)
+        return INT64_MIN;
+    d = c->expiration - inv->now;
+    /* Floor division: a certificate that expired an hour ago has -1 days, not 0. */
+    return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
+}
+
+void cert_inventory_quota(const cert_inventory *inv, long *used_out, long *quota_out)
+{
+    *used_out = inv->used;
+    *quota_out = inv->quota;
+}
+
+int64_t cert_inventory_now(const cert_inventory *inv)
+{
+    return inv->now;
+}
+
+size_t cert_inventory_shown(const cert_inventory *inv, int days)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < cert_inventory_count(inv); i++)
+        n += days < 0 || cert_inventory_expiring(inv, i, (unsigned int)days);
+    return n;
+}
+
+cert_exit cert_inventory_exit(const cert_inventory *inv, int days)
+{
+    return days >= 0 && cert_inventory_shown(inv, days) > 0 ? CERT_EXIT_CHECK : CERT_EXIT_OK;
+}
+
+void cert_path_fix_clear(cert_path_fix *p)
+{
+    if (p == NULL)
+        return;
+    free(p->name);
+    free(p->old_path);
+    free(p->new_path);
+    cert_failure_clear(&p->failure);
+    memset(p, 0, sizeof(*p));
+    p->version = CERT_RESULTS_VERSION;
+}
+
+/* ---- prune ---- */
+
+void cert_prune_result_free(cert_prune_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; r->items != NULL && i < r->count; i++) {
+        cert_iam_cert_clear(&r->items[i].cert);
+        free(r->items[i].message);
+        cert_failure_clear(&r->items[i].failure);
+    }
+    free(r->items);
+    free(r);
+}
+
+const char *cert_prune_state_name(cert_prune_state s, bool deleting)
+{
+    switch (s) {
+    case CERT_PRUNE_CANDIDATE:
+        return deleting ? "candidate" : "would-delete";
+    case CERT_PRUNE_DELETED:
+        return "deleted";
+    case CERT_PRUNE_IN_USE_NOW:
+        return "kept-in-use";
+    case CERT_PRUNE_FAILED:
+        return "failed";
+    }
+    return "unknown";
+}
+
+cert_exit cert_prune_exit(const cert_prune_result *r)
+{
+    cert_exit e = CERT_EXIT_OK;
+
+    for (size_t i = 0; i < r->count; i++)
+        e = higher(e, failure_exit(&r->items[i].failure));
+    return e;
+}
+
+/* ---- attach ---- */
+
+void cert_attach_result_free(cert_attach_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->count; i++) {
+        cert_attach_dist *d = &r->dists[i];
+
+        free(d->id);
+        for (size_t k = 0; k < d->alias_count; k++)
+            free(d->aliases[k]);
+        free(d->aliases);
+        cert_cf_viewer_clear(&d->previous);
+        free(d->change);
+        cert_failure_clear(&d->failure);
+        cert_failure_clear(&d->rollback);
+        cert_failure_clear(&d->wait);
+        cert_report_free(d->report);
+    }
+    free(r->dists);
+    cert_iam_cert_clear(&r->cert);
+    cert_iam_cert_clear(&r->replaced);
+    cert_failure_clear(&r->failure);
+    free(r);
+}
+
+const char *cert_attach_state_name(cert_attach_state s)
+{
+    switch (s) {
+    case CERT_ATTACH_PENDING:
+        return "not-run";
+    case CERT_ATTACH_UNCHANGED:
+        return "unchanged";
+    case CERT_ATTACH_UPDATED:
+        return "updated";
+    case CERT_ATTACH_WOULD_UPDATE:
+        return "would-update";
+    case CERT_ATTACH_REFUSED:
+        return "refused";
+    case CERT_ATTACH_FAILED:
+        return "failed";
+    case CERT_ATTACH_ROLLED_BACK:
+        return "rolled-back";
+    }
+    return "unknown";
+}
+
+const cert_failure *cert_attach_dist_failure(const cert_attach_dist *d)
+{
+    /* In the order they can happen: the change, its rollback, the wait after. */
+    if (d->wait.err < 0)
+        return &d->wait;
+    if (d->rollback.err < 0)
+        return &d->rollback;
+    if (d->failure.err < 0)
+        return &d->failure;
+    return NULL;
+}
+
+cert_exit cert_attach_dist_exit(const cert_attach_dist *d)
+{
+    return higher(failure_exit(&d->failure),
+                  higher(failure_exit(&d->rollback), failure_exit(&d->wait)));
+}
+
+cert_exit cert_attach_exit(const cert_attach_result *r)
+{
+    cert_exit e = failure_exit(&r->failure);
+
+    for (size_t i = 0; i < r->count; i++)
+        e = higher(e, cert_attach_dist_exit(&r->dists[i]));
+    return e;
+}
+
+/* ---- rotate ---- */
+
+void cert_rotate_result_free(cert_rotate_result *r)
+{
+    if (r == NULL)
+        return;
+    cert_report_free(r->report);
+    cert_put_result_clear(&r->put);
+    cert_attach_result_free(r->attach);
+    free(r->confirmed);
+    for (size_t i = 0; i < r->live_count; i++) {
+        free(r->live[i].distribution);
+        free(r->live[i].alias);
+        free(r->live[i].message);
+    }
+    free(r->live);
+    free(r->delete_message);
+    cert_failure_clear(&r->failure);
+    free(r);
+}
+
+const char *cert_delete_state_name(cert_delete_state s)
+{
+    switch (s) {
+    case CERT_DELETE_NOT_ASKED:
+        return "not-asked";
+    case CERT_DELETE_DELETED:
+        return "deleted";
+    case CERT_DELETE_ALREADY_GONE:
+        return "already-gone";
+    case CERT_DELETE_WOULD_DELETE:
+        return "would-delete";
+    case CERT_DELETE_FAILED:
+        return "failed";
+    }
+    return "unknown";
+}
+
+cert_exit cert_rotate_exit(const cert_rotate_result *r)
+{
+    cert_exit e = failure_exit(&r->failure);
+
+    if (r->attach != NULL)
+        e = higher(e, cert_attach_exit(r->attach));
+    return e;
+}

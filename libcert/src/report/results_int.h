@@ -1,0 +1,19 @@
+/* Results internals: the inventory's layout, filled by ops/inventory.c, read here. */
+#ifndef LIBCERT_REPORT_RESULTS_INT_H
+#define LIBCERT_REPORT_RESULTS_INT_H
+
+#include "libcert/results.h"
+
+struct cert_inventory {
+    cert_iam_cert *certs; /* by expiration, soonest first */
+    size_t n;
+    cert_cf_dist *dists;
+    size_t nd;
+    bool usage_known;
+    const char ***users; /* per certificate: the ids of the distributions that use it */
+    size_t *nusers;
+    long used, quota;
+    int64_t now;
+};
+
+#endif
