@@ -35,3 +35,7 @@ libcert_integration_test(certrotate_resume)
 libcert_integration_test(certprune)
 libcert_integration_test(distribution_check)
 libcert_cli_test(install)
+# The floors of the architecture, from the #include lines (ARCHITECTURE.md).
+add_test(NAME cli_floors COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/layout/floors.py ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_floors PROPERTIES LABELS cli ENVIRONMENT "${LIBCERT_TEST_ENV}" TIMEOUT 60)
+libcert_integration_test(envelope)

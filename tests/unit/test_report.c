@@ -362,7 +362,7 @@ static void test_report__json_schema_good(void **state)
     rp = build1(&r, "bundle-good.pem");
     path = fx("bundle-good.pem");
     j = report_json(rp);
-    assert_int_equal(jint(j, "schema"), CERT_REPORT_SCHEMA);
+    assert_int_equal(jint(j, "schema"), CERT_SCHEMA_REPORT);
     assert_int_equal(jint(j, "schema"), 1);
     assert_true(json_is_array(member(j, "input")));
     assert_int_equal(json_array_size(member(j, "input")), 1);

@@ -263,25 +263,23 @@ static bool push(const char ***arr, size_t *n, const char *v)
     return true;
 }
 
-int cli_parse(cli *c, int argc, char **argv,
-              bool (*handler)(cli *c, int id, const char *arg, void *ud), void *ud)
+/* getopt_long's tables from the tool's option tables (one table drives parsing and --help). */
+static void getopt_tables(const cli *c, struct option *longs, size_t nlongs, char *shorts,
+                          size_t nshorts)
 {
-    struct option longs[128];
-    char shorts[128];
     size_t nl = 0, ns = 0;
-    int ch;
 
     shorts[ns++] = ':'; /* report a missing argument distinctly */
     for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
         for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
-            if (nl + 1 < sizeof(longs) / sizeof(longs[0])) {
+            if (nl + 1 < nlongs) {
                 longs[nl].name = o->name;
                 longs[nl].has_arg = o->has_arg ? required_argument : no_argument;
                 longs[nl].flag = NULL;
                 longs[nl].val = o->id;
                 nl++;
             }
-            if (o->short_name && ns + 3 < sizeof(shorts)) {
+            if (o->short_name && ns + 3 < nshorts) {
                 shorts[ns++] = (char)o->short_name;
                 if (o->has_arg)
                     shorts[ns++] = ':';
@@ -290,114 +288,160 @@ int cli_parse(cli *c, int argc, char **argv,
     }
     memset(&longs[nl], 0, sizeof(longs[nl]));
     shorts[ns] = '\0';
+}
+
+/* A short option's id in the tables. */
+static int id_of_short(const cli *c, int ch)
+{
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            if (o->short_name == ch)
+                return o->id;
+        }
+    }
+    return ch;
+}
+
+/* Options every tool takes; false when id is not one of them. */
+static bool common_option(cli *c, int id, const char *arg)
+{
+    switch (id) {
+    case CLI_HELP:
+        print_help(c);
+        exit(0);
+    case CLI_VERSION:
+        printf("%s (libcert) %s\nlibcert %s\n%s\n", c->tool, CERT_VERSION_STRING, cert_version(),
+               OpenSSL_version(OPENSSL_VERSION));
+        exit(0);
+    case CLI_QUIET:
+        c->quiet = 1;
+        return true;
+    case CLI_VERBOSE:
+        c->verbose++;
+        return true;
+    case CLI_JSON:
+        c->json = true;
+        return true;
+    case CLI_COLOR:
+        if (strcmp(arg, "auto") == 0)
+            c->color = -1;
+        else if (strcmp(arg, "always") == 0)
+            c->color = 1;
+        else if (strcmp(arg, "never") == 0)
+            c->color = 0;
+        else
+            cli_usage_error(c, "--color %s: give auto, always or never", arg);
+        return true;
+    }
+    return false;
+}
+
+/* Options of the tools that read a bundle whose value is kept as given. */
+static bool check_string_option(cli *c, int id, const char *arg)
+{
+    switch (id) {
+    case CLI_PASSIN:
+        c->passin = arg;
+        return true;
+    case CLI_CA_FILE:
+        c->ca_file = arg;
+        return true;
+    case CLI_CA_PATH:
+        c->ca_path = arg;
+        return true;
+    case CLI_LEAF:
+        c->leaf = arg;
+        return true;
+    case CLI_PREFERRED:
+        c->preferred = arg;
+        return true;
+    }
+    return false;
+}
+
+/* Options of the tools that read a bundle. */
+static bool check_option(cli *c, int id, const char *arg)
+{
+    switch (id) {
+    case CLI_BATCH:
+        c->batch = true;
+        return true;
+    case CLI_AT:
+        if (cert_time_parse(arg, &c->at) < 0)
+            cli_usage_error(c, "--at %s", cert_error_last()->message);
+        c->at_set = true;
+        return true;
+    case CLI_DAYS:
+        cli_uint(c, "days", arg, 36500, &c->days);
+        return true;
+    case CLI_HOST:
+        if (!push(&c->hosts, &c->nhosts, arg))
+            cli_usage_error(c, "out of memory");
+        return true;
+    case CLI_WITH_ROOT:
+        c->with_root = true;
+        return true;
+    case CLI_ALLOW:
+        if (!cert_check_code_known(arg))
+            cli_usage_error(c, "--allow %s: not a finding code (see --list-codes)", arg);
+        if (!push(&c->allow, &c->nallow, arg))
+            cli_usage_error(c, "out of memory");
+        return true;
+    case CLI_LIST_CODES:
+        print_codes();
+        exit(0);
+    }
+    return check_string_option(c, id, arg);
+}
+
+/* Options of the tools that talk to AWS. */
+static bool aws_option(cli *c, int id, const char *arg)
+{
+    switch (id) {
+    case CLI_PROFILE:
+        c->profile = arg;
+        return true;
+    case CLI_ENDPOINT_URL:
+        c->endpoint_url = arg;
+        return true;
+    case CLI_CA_BUNDLE:
+        c->ca_bundle = arg;
+        return true;
+    case CLI_TIMEOUT:
+        cli_uint(c, "timeout", arg, 3600, &c->timeout_s);
+        if (c->timeout_s == 0)
+            cli_usage_error(c, "--timeout 0: give at least 1 second");
+        return true;
+    case CLI_MAX_ATTEMPTS:
+        cli_uint(c, "max-attempts", arg, 100, &c->max_attempts);
+        if (c->max_attempts == 0)
+            cli_usage_error(c, "--max-attempts 0: give at least 1");
+        return true;
+    }
+    return false;
+}
+
+int cli_parse(cli *c, int argc, char **argv,
+              bool (*handler)(cli *c, int id, const char *arg, void *ud), void *ud)
+{
+    struct option longs[128];
+    char shorts[128];
+    int ch;
+
+    getopt_tables(c, longs, sizeof(longs) / sizeof(longs[0]), shorts, sizeof(shorts));
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        int id = ch;
+        int id = ch < 256 ? id_of_short(c, ch) : ch;
 
         if (ch == '?')
             cli_usage_error(c, "unknown option %s", argv[optind - 1]);
         if (ch == ':')
             cli_usage_error(c, "option %s needs an argument", argv[optind - 1]);
-        if (ch < 256) { /* map a short option to its id */
-            for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
-                for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
-                    if (o->short_name == ch)
-                        id = o->id;
-                }
-            }
-        }
-        switch (id) {
-        case CLI_HELP:
-            print_help(c);
-            exit(0);
-        case CLI_VERSION:
-            printf("%s (libcert) %s\nlibcert %s\n%s\n", c->tool, CERT_VERSION_STRING,
-                   cert_version(), OpenSSL_version(OPENSSL_VERSION));
-            exit(0);
-        case CLI_QUIET:
-            c->quiet = 1;
-            break;
-        case CLI_VERBOSE:
-            c->verbose++;
-            break;
-        case CLI_JSON:
-            c->json = true;
-            break;
-        case CLI_COLOR:
-            if (strcmp(optarg, "auto") == 0)
-                c->color = -1;
-            else if (strcmp(optarg, "always") == 0)
-                c->color = 1;
-            else if (strcmp(optarg, "never") == 0)
-                c->color = 0;
-            else
-                cli_usage_error(c, "--color %s: give auto, always or never", optarg);
-            break;
-        case CLI_PASSIN:
-            c->passin = optarg;
-            break;
-        case CLI_BATCH:
-            c->batch = true;
-            break;
-        case CLI_CA_FILE:
-            c->ca_file = optarg;
-            break;
-        case CLI_CA_PATH:
-            c->ca_path = optarg;
-            break;
-        case CLI_AT:
-            if (cert_time_parse(optarg, &c->at) < 0)
-                cli_usage_error(c, "--at %s", cert_error_last()->message);
-            c->at_set = true;
-            break;
-        case CLI_DAYS:
-            cli_uint(c, "days", optarg, 36500, &c->days);
-            break;
-        case CLI_HOST:
-            if (!push(&c->hosts, &c->nhosts, optarg))
-                cli_usage_error(c, "out of memory");
-            break;
-        case CLI_LEAF:
-            c->leaf = optarg;
-            break;
-        case CLI_PREFERRED:
-            c->preferred = optarg;
-            break;
-        case CLI_WITH_ROOT:
-            c->with_root = true;
-            break;
-        case CLI_ALLOW:
-            if (!cert_check_code_known(optarg))
-                cli_usage_error(c, "--allow %s: not a finding code (see --list-codes)", optarg);
-            if (!push(&c->allow, &c->nallow, optarg))
-                cli_usage_error(c, "out of memory");
-            break;
-        case CLI_LIST_CODES:
-            print_codes();
-            exit(0);
-        case CLI_PROFILE:
-            c->profile = optarg;
-            break;
-        case CLI_ENDPOINT_URL:
-            c->endpoint_url = optarg;
-            break;
-        case CLI_CA_BUNDLE:
-            c->ca_bundle = optarg;
-            break;
-        case CLI_TIMEOUT:
-            cli_uint(c, "timeout", optarg, 3600, &c->timeout_s);
-            if (c->timeout_s == 0)
-                cli_usage_error(c, "--timeout 0: give at least 1 second");
-            break;
-        case CLI_MAX_ATTEMPTS:
-            cli_uint(c, "max-attempts", optarg, 100, &c->max_attempts);
-            if (c->max_attempts == 0)
-                cli_usage_error(c, "--max-attempts 0: give at least 1");
-            break;
-        default:
-            if (handler == NULL || !handler(c, id, optarg, ud))
-                exit(CERT_EXIT_USAGE);
-        }
+        if (common_option(c, id, optarg) || check_option(c, id, optarg) ||
+            aws_option(c, id, optarg))
+            continue;
+        if (handler == NULL || !handler(c, id, optarg, ud))
+            exit(CERT_EXIT_USAGE);
     }
     return optind;
 }

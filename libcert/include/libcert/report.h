@@ -23,9 +23,6 @@ typedef enum cert_exit {
     CERT_EXIT_RETRY = 5, /**< a retryable failure still failing after the last attempt */
 } cert_exit;
 
-/** Version of the JSON schema certcheck prints (the "schema" member). */
-#define CERT_REPORT_SCHEMA 1
-
 /** One bundle's outcome. Opaque. */
 typedef struct cert_report cert_report;
 

@@ -171,6 +171,84 @@ static bool needs_main(const char *path, size_t max)
     return need;
 }
 
+/* Write each bundle's rendering in input order as the workers finish; false when a write
+ * failed. Returns once every slot is written, or a worker failed. */
+static bool print_in_order(run *rn, FILE *f, cert_exit *worst)
+{
+    bool io_failed = false;
+
+    pthread_mutex_lock(&rn->mu);
+    while (rn->printed < rn->n) {
+        slot *s = &rn->slots[rn->printed];
+
+        if (!s->done) {
+            if (rn->err < 0)
+                break;
+            pthread_cond_wait(&rn->cv, &rn->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&rn->mu);
+        if (s->out != NULL) {
+            if (rn->fmt == CERT_OUTPUT_JSON && rn->printed > 0)
+                fputs(",\n", f);
+            if (fwrite(s->out, 1, s->len, f) != s->len)
+                io_failed = true;
+            free(s->out);
+            s->out = NULL;
+        }
+        if (s->code > *worst)
+            *worst = s->code;
+        pthread_mutex_lock(&rn->mu);
+        rn->printed++;
+        pthread_cond_broadcast(&rn->cv);
+    }
+    pthread_mutex_unlock(&rn->mu);
+    return !io_failed;
+}
+
+/* Inputs that may prompt or load the legacy provider go first, here, before any thread. */
+static cert_err load_on_main_thread(run *rn)
+{
+    for (size_t i = 0; i < rn->n; i++) {
+        if (needs_main(rn->inputs[i], rn->opts.bundle.max_file_size)) {
+            cert_err err;
+
+            rn->slots[i].main_thread = true;
+            if ((err = work(rn, &rn->opts, i, &rn->slots[i])) < 0)
+                return err;
+            rn->slots[i].done = true;
+        }
+    }
+    return CERT_OK;
+}
+
+static unsigned int jobs_for(unsigned int jobs, size_t count)
+{
+    if (jobs == 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+        jobs = ncpu > 0 ? (unsigned int)ncpu : 1;
+    }
+    if (jobs > count)
+        jobs = count ? (unsigned int)count : 1;
+    return jobs;
+}
+
+static void run_free(run *rn)
+{
+    for (size_t i = 0; rn->slots != NULL && i < rn->n; i++)
+        free(rn->slots[i].out);
+    free(rn->slots);
+    cert_cache_free(rn->opts.bundle.cache);
+    /* after the cache, which may hold their certificates */
+    for (size_t i = 0; i < rn->nlibctx; i++) {
+        OSSL_PROVIDER_unload(rn->prov[i]);
+        OSSL_LIB_CTX_free(rn->libctx[i]);
+    }
+    pthread_cond_destroy(&rn->cv);
+    pthread_mutex_destroy(&rn->mu);
+}
+
 cert_err cert_report_each(const char *const *inputs, size_t count, const cert_report_opts *o,
                           unsigned int jobs, cert_output fmt, const cert_text_opts *text, FILE *f,
                           cert_exit *exit_out)
@@ -182,7 +260,7 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
     pthread_t *threads = NULL;
     size_t started = 0;
     cert_exit worst = CERT_EXIT_OK;
-    bool io_failed = false;
+    bool written;
 
     if (exit_out == NULL || f == NULL || (inputs == NULL && count > 0))
         return cert__error_set(CERT_E_INVALID, "cert_report_each: NULL argument");
@@ -191,13 +269,7 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
     rn.opts = o ? *o : defaults;
     if (cert_checks__allow_valid(&rn.opts.check) < 0)
         return CERT_E_INVALID;
-    if (jobs == 0) {
-        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-        jobs = ncpu > 0 ? (unsigned int)ncpu : 1;
-    }
-    if (jobs > count)
-        jobs = count ? (unsigned int)count : 1;
+    jobs = jobs_for(jobs, count);
     pthread_mutex_init(&rn.mu, NULL);
     pthread_cond_init(&rn.cv, NULL);
     rn.inputs = inputs;
@@ -214,73 +286,25 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
     threads = calloc(jobs, sizeof(*threads));
     if (rn.slots == NULL || threads == NULL)
         CERT_NOMEM();
-    /* Inputs that may prompt or load the legacy provider go first, here, before any thread. */
-    for (size_t i = 0; i < count; i++) {
-        if (needs_main(inputs[i], rn.opts.bundle.max_file_size)) {
-            rn.slots[i].main_thread = true;
-            CERT_TRY(work(&rn, &rn.opts, i, &rn.slots[i]));
-            rn.slots[i].done = true;
-        }
-    }
-    for (unsigned int t = 0; t < jobs; t++) {
-        if (pthread_create(&threads[t], NULL, worker, &rn) != 0)
-            break;
+    CERT_TRY(load_on_main_thread(&rn));
+    for (unsigned int t = 0; t < jobs && pthread_create(&threads[t], NULL, worker, &rn) == 0; t++)
         started++;
-    }
     if (started == 0)
         worker(&rn); /* no threads to be had: do it here */
     if (fmt == CERT_OUTPUT_JSON)
-        fputs("{\"schema\":1,\"results\":[\n", f);
-    pthread_mutex_lock(&rn.mu);
-    while (rn.printed < count) {
-        slot *s = &rn.slots[rn.printed];
-
-        if (!s->done) {
-            if (rn.err < 0)
-                break;
-            pthread_cond_wait(&rn.cv, &rn.mu);
-            continue;
-        }
-        pthread_mutex_unlock(&rn.mu);
-        if (s->out != NULL) {
-            if (fmt == CERT_OUTPUT_JSON && rn.printed > 0)
-                fputs(",\n", f);
-            if (fwrite(s->out, 1, s->len, f) != s->len)
-                io_failed = true;
-            free(s->out);
-            s->out = NULL;
-        }
-        if (s->code > worst)
-            worst = s->code;
-        pthread_mutex_lock(&rn.mu);
-        rn.printed++;
-        pthread_cond_broadcast(&rn.cv);
-    }
-    pthread_mutex_unlock(&rn.mu);
+        fprintf(f, "{\"schema\":%d,\"results\":[\n", CERT_SCHEMA_REPORT);
+    written = print_in_order(&rn, f, &worst);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
-    if (rn.err < 0) {
-        err = rn.err;
-        goto done;
-    }
+    CERT_TRY(rn.err);
     if (fmt == CERT_OUTPUT_JSON)
         fprintf(f, "\n],\"exit_code\":%d}\n", (int)worst);
-    if (fflush(f) != 0 || ferror(f) || io_failed)
+    if (fflush(f) != 0 || ferror(f) || !written)
         CERT_FAIL(CERT_E_IO, "cannot write the report");
     *exit_out = worst;
 
 done:
-    for (size_t i = 0; rn.slots != NULL && i < count; i++)
-        free(rn.slots[i].out);
-    free(rn.slots);
     free(threads);
-    cert_cache_free(rn.opts.bundle.cache);
-    for (size_t i = 0; i < rn.nlibctx;
-         i++) { /* after the cache, which may hold their certificates */
-        OSSL_PROVIDER_unload(rn.prov[i]);
-        OSSL_LIB_CTX_free(rn.libctx[i]);
-    }
-    pthread_cond_destroy(&rn.cv);
-    pthread_mutex_destroy(&rn.mu);
+    run_free(&rn);
     return err;
 }

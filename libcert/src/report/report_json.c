@@ -114,6 +114,124 @@ static const char *status_name(const cert_report *r)
     return "ok";
 }
 
+/* The error that stopped the pipeline, with AWS's detail when AWS answered. */
+static json_t *error_json(const cert_report *r)
+{
+    json_t *e = json_object();
+
+    json_object_set_new(e, "code", json_string(cert_err_name(r->err)));
+    json_object_set_new(e, "message", json_string(r->err_msg ? r->err_msg : ""));
+    if (r->aws_code != NULL) {
+        json_object_set_new(e, "aws_code", json_string(r->aws_code));
+        json_object_set_new(e, "request_id",
+                            r->request_id ? json_string(r->request_id) : json_null());
+        json_object_set_new(e, "http_status", json_integer(r->http_status));
+    }
+    return e;
+}
+
+/* "leaf", "key", "chain", "root", "trust". */
+static void chain_members(json_t *o, const cert_report *r)
+{
+    static const char *trust[] = {"trusted", "incomplete", "untrusted"};
+    const cert_chain *c = r->chain;
+    const cert_bundle *b = r->bundle;
+    X509 *root = cert_chain_root(c);
+    json_t *chain = json_array(), *rj;
+    size_t ki = cert_chain_key_item(c), item = SIZE_MAX;
+
+    json_object_set_new(o, "leaf", cert_json(b, cert_chain_leaf(c), cert_chain_leaf_item(c), true));
+    if (ki != SIZE_MAX) {
+        json_t *k = json_object();
+        char d[128];
+
+        json_object_set_new(k, "type",
+                            json_string(cert_key_describe(cert_chain_key(c), d, sizeof(d))));
+        json_object_set_new(k, "source", source_json(cert_bundle_key_source(b, ki)));
+        json_object_set_new(o, "key", k);
+    } else {
+        json_object_set_new(o, "key", json_null());
+    }
+    for (size_t i = 0; i < cert_chain_count(c); i++)
+        json_array_append_new(chain,
+                              cert_json(b, cert_chain_at(c, i), cert_chain_item_at(c, i), false));
+    json_object_set_new(o, "chain", chain);
+    if (root == NULL) {
+        json_object_set_new(o, "root", json_null());
+    } else {
+        for (size_t i = 0; cert_chain_root_in_bundle(c) && i < cert_bundle_cert_count(b); i++) {
+            if (cert_bundle_cert_at(b, i) == root) {
+                item = i;
+                break;
+            }
+        }
+        rj = cert_json(b, root, item, false);
+        json_object_set_new(rj, "in_input", json_boolean(cert_chain_root_in_bundle(c)));
+        json_object_set_new(o, "root", rj);
+    }
+    json_object_set_new(o, "trust", json_string(trust[cert_chain_trust(c)]));
+}
+
+static json_t *finding_json(const cert_bundle *b, const cert_finding *f)
+{
+    json_t *fo = json_object();
+
+    json_object_set_new(fo, "code", json_string(f->code));
+    json_object_set_new(fo, "severity", json_string(cert_severity_name(f->severity)));
+    json_object_set_new(fo, "message", json_string(f->message));
+    if (f->allowed)
+        json_object_set_new(fo, "allowed", json_true());
+    if (f->item != SIZE_MAX) {
+        json_t *co = json_object();
+        char buf[1024], hex[65];
+        X509 *x = cert_bundle_cert_at(b, f->item);
+
+        json_object_set_new(
+            co, "subject",
+            json_string(cert__name_string(X509_get_subject_name(x), buf, sizeof(buf))));
+        json_object_set_new(co, "sha256",
+                            json_string(cert__hex32(cert_bundle_cert_sha256(b, f->item), hex)));
+        json_object_set_new(fo, "certificate", co);
+    } else {
+        json_object_set_new(fo, "certificate", json_null());
+    }
+    json_object_set_new(fo, "source", source_json(f->source));
+    return fo;
+}
+
+/* "findings" and "summary". */
+static void findings_members(json_t *o, const cert_report *r)
+{
+    json_t *fa = json_array(), *sum = json_object();
+    const cert_findings *fs = r->findings;
+
+    for (size_t i = 0; i < cert_findings_count(fs); i++)
+        json_array_append_new(fa, finding_json(r->bundle, cert_findings_at(fs, i)));
+    json_object_set_new(o, "findings", fa);
+    json_object_set_new(sum, "errors",
+                        json_integer((json_int_t)cert_findings_count_severity(fs, CERT_SEV_ERROR)));
+    json_object_set_new(
+        sum, "warnings",
+        json_integer((json_int_t)cert_findings_count_severity(fs, CERT_SEV_WARNING)));
+    json_object_set_new(sum, "info",
+                        json_integer((json_int_t)cert_findings_count_severity(fs, CERT_SEV_INFO)));
+    json_object_set_new(o, "summary", sum);
+}
+
+static json_t *written_json(const cert_report *r)
+{
+    json_t *w = json_array();
+
+    for (size_t i = 0; i + 1 < r->noutputs; i += 2) {
+        json_t *e = json_object();
+
+        json_object_set_new(e, "part", json_string(r->outputs[i]));
+        json_object_set_new(e, "path", json_string(r->outputs[i + 1]));
+        json_array_append_new(w, e);
+    }
+    return w;
+}
+
 json_t *cert_report__json(const cert_report *r, bool top)
 {
     json_t *o = json_object(), *a;
@@ -121,7 +239,7 @@ json_t *cert_report__json(const cert_report *r, bool top)
     if (o == NULL)
         return NULL;
     if (top)
-        json_object_set_new(o, "schema", json_integer(CERT_REPORT_SCHEMA));
+        json_object_set_new(o, "schema", json_integer(CERT_SCHEMA_REPORT));
     a = json_array();
     for (size_t i = 0; i < r->ninputs; i++)
         json_array_append_new(a, json_string(r->inputs[i]));
@@ -136,119 +254,15 @@ json_t *cert_report__json(const cert_report *r, bool top)
         json_object_set_new(o, "outcome", oc);
     }
     json_object_set_new(o, "now", time_json(r->now));
-    if (r->err < 0) {
-        json_t *e = json_object();
-
-        json_object_set_new(e, "code", json_string(cert_err_name(r->err)));
-        json_object_set_new(e, "message", json_string(r->err_msg ? r->err_msg : ""));
-        if (r->aws_code != NULL) {
-            json_object_set_new(e, "aws_code", json_string(r->aws_code));
-            json_object_set_new(e, "request_id",
-                                r->request_id ? json_string(r->request_id) : json_null());
-            json_object_set_new(e, "http_status", json_integer(r->http_status));
-        }
-        json_object_set_new(o, "error", e);
-    }
-    if (r->chain != NULL) {
-        const cert_chain *c = r->chain;
-        const cert_bundle *b = r->bundle;
-        X509 *root = cert_chain_root(c);
-        json_t *chain = json_array();
-        size_t ki = cert_chain_key_item(c);
-        static const char *trust[] = {"trusted", "incomplete", "untrusted"};
-
-        json_object_set_new(o, "leaf",
-                            cert_json(b, cert_chain_leaf(c), cert_chain_leaf_item(c), true));
-        if (ki != SIZE_MAX) {
-            json_t *k = json_object();
-            char d[128];
-
-            json_object_set_new(k, "type",
-                                json_string(cert_key_describe(cert_chain_key(c), d, sizeof(d))));
-            json_object_set_new(k, "source", source_json(cert_bundle_key_source(b, ki)));
-            json_object_set_new(o, "key", k);
-        } else {
-            json_object_set_new(o, "key", json_null());
-        }
-        for (size_t i = 0; i < cert_chain_count(c); i++)
-            json_array_append_new(
-                chain, cert_json(b, cert_chain_at(c, i), cert_chain_item_at(c, i), false));
-        json_object_set_new(o, "chain", chain);
-        if (root != NULL) {
-            size_t item = SIZE_MAX;
-            json_t *rj;
-
-            for (size_t i = 0; cert_chain_root_in_bundle(c) && i < cert_bundle_cert_count(b); i++) {
-                if (cert_bundle_cert_at(b, i) == root) {
-                    item = i;
-                    break;
-                }
-            }
-            rj = cert_json(b, root, item, false);
-
-            json_object_set_new(rj, "in_input", json_boolean(cert_chain_root_in_bundle(c)));
-            json_object_set_new(o, "root", rj);
-        } else {
-            json_object_set_new(o, "root", json_null());
-        }
-        json_object_set_new(o, "trust", json_string(trust[cert_chain_trust(c)]));
-    }
-    if (r->findings != NULL) {
-        json_t *fa = json_array(), *sum = json_object();
-        const cert_bundle *b = r->bundle;
-
-        for (size_t i = 0; i < cert_findings_count(r->findings); i++) {
-            const cert_finding *f = cert_findings_at(r->findings, i);
-            json_t *fo = json_object();
-
-            json_object_set_new(fo, "code", json_string(f->code));
-            json_object_set_new(fo, "severity", json_string(cert_severity_name(f->severity)));
-            json_object_set_new(fo, "message", json_string(f->message));
-            if (f->allowed)
-                json_object_set_new(fo, "allowed", json_true());
-            if (f->item != SIZE_MAX) {
-                json_t *co = json_object();
-                char buf[1024], hex[65];
-
-                json_object_set_new(
-                    co, "subject",
-                    json_string(cert__name_string(
-                        X509_get_subject_name(cert_bundle_cert_at(b, f->item)), buf, sizeof(buf))));
-                json_object_set_new(
-                    co, "sha256",
-                    json_string(cert__hex32(cert_bundle_cert_sha256(b, f->item), hex)));
-                json_object_set_new(fo, "certificate", co);
-            } else {
-                json_object_set_new(fo, "certificate", json_null());
-            }
-            json_object_set_new(fo, "source", source_json(f->source));
-            json_array_append_new(fa, fo);
-        }
-        json_object_set_new(o, "findings", fa);
-        json_object_set_new(
-            sum, "errors",
-            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_ERROR)));
-        json_object_set_new(
-            sum, "warnings",
-            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_WARNING)));
-        json_object_set_new(
-            sum, "info",
-            json_integer((json_int_t)cert_findings_count_severity(r->findings, CERT_SEV_INFO)));
-        json_object_set_new(o, "summary", sum);
-    } else {
+    if (r->err < 0)
+        json_object_set_new(o, "error", error_json(r));
+    if (r->chain != NULL)
+        chain_members(o, r);
+    if (r->findings != NULL)
+        findings_members(o, r);
+    else
         json_object_set_new(o, "findings", json_array());
-    }
-    if (r->noutputs > 0) {
-        json_t *w = json_array();
-
-        for (size_t i = 0; i + 1 < r->noutputs; i += 2) {
-            json_t *e = json_object();
-
-            json_object_set_new(e, "part", json_string(r->outputs[i]));
-            json_object_set_new(e, "path", json_string(r->outputs[i + 1]));
-            json_array_append_new(w, e);
-        }
-        json_object_set_new(o, "written", w);
-    }
+    if (r->noutputs > 0)
+        json_object_set_new(o, "written", written_json(r));
     return o;
 }
