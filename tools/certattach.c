@@ -9,6 +9,8 @@
 enum {
     OPT_CERT = CLI_TOOL_ID,
     OPT_REPLACE,
+    OPT_ALIAS,
+    OPT_DIST,
     OPT_SSL_METHOD,
     OPT_MIN_TLS,
     OPT_DRY_RUN,
@@ -23,6 +25,9 @@ static const cli_opt tool_opts[] = {
     {"cert", 0, CLI_ARG, OPT_CERT, "CERT", "the IAM certificate: NAME, ARN or ServerCertificateId"},
     {"replace", 0, CLI_ARG, OPT_REPLACE, "OLD",
      "every distribution that uses the certificate OLD (NAME, ARN or id) now"},
+    {"alias", 0, CLI_ARG, OPT_ALIAS, "NAME",
+     "every distribution that has the alternate domain name NAME (repeatable)"},
+    {"distribution", 0, CLI_ARG, OPT_DIST, "ID", "this distribution (repeatable; or an operand)"},
     {"ssl-support-method", 0, CLI_ARG, OPT_SSL_METHOD, "M",
      "sni-only, vip or static-ip (default: keep the distribution's)"},
     {"min-tls", 0, CLI_ARG, OPT_MIN_TLS, "V",
@@ -31,7 +36,7 @@ static const cli_opt tool_opts[] = {
     {"wait", 0, CLI_NOARG, OPT_WAIT, NULL, "wait until every changed distribution is Deployed"},
     {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS",
      "for --wait and in-progress "
-     "changes (default 1200)"},
+     "changes (default 3600)"},
     {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions changed at once (default 4)"},
     {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
      "when a change fails, put back the ViewerCertificate of those that changed"},
@@ -39,12 +44,27 @@ static const cli_opt tool_opts[] = {
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
+typedef struct state {
+    cert_attach_opts o;
+    const char **dists;
+    size_t ndists;
+    const char **aliases;
+    size_t naliases;
+} state;
+
 static bool handle(cli *c, int id, const char *arg, void *ud)
 {
-    cert_attach_opts *o = ud;
+    state *st = ud;
+    cert_attach_opts *o = &st->o;
     unsigned int v;
 
     switch (id) {
+    case OPT_ALIAS:
+        cli_list_add(c, &st->aliases, &st->naliases, arg);
+        return true;
+    case OPT_DIST:
+        cli_list_add(c, &st->dists, &st->ndists, arg);
+        return true;
     case OPT_CERT:
         o->cert = arg;
         return true;
@@ -89,44 +109,44 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
-static void progress(const char *line, void *ud)
-{
-    const cli *c = ud;
-
-    if (c->verbose > 0 || isatty(STDERR_FILENO))
-        fprintf(stderr, "%s: %s\n", c->tool, line);
-}
-
 int main(int argc, char **argv)
 {
     cli c;
-    cert_attach_opts o = CERT_ATTACH_OPTS_INIT;
+    state st = {CERT_ATTACH_OPTS_INIT, NULL, 0, NULL, 0};
     cert_aws_opts ao;
     cert_attach_result *r = NULL;
     int first, rc;
 
     cli_init_aws(
-        &c, "certattach", "--cert CERT (DIST_ID... | --replace OLD) [options]",
+        &c, "certattach",
+        "--cert CERT (DIST_ID | --distribution ID | --alias NAME | --replace OLD)... [options]",
         "Put an IAM server certificate on CloudFront distributions. Only ViewerCertificate "
         "changes;\neverything else in each DistributionConfig goes back as it was. Every "
         "distribution is\nchecked first (path under /cloudfront/, expiry, key, aliases "
-        "covered); an error changes nothing.",
+        "covered), and every handle must\nmatch one; an error changes nothing.",
         tool_opts, true);
-    first = cli_parse(&c, argc, argv, handle, &o);
-    if (o.cert == NULL)
+    first = cli_parse(&c, argc, argv, handle, &st);
+    if (st.o.cert == NULL)
         cli_usage_error(&c, "give the certificate with --cert");
-    if (first >= argc && o.replace == NULL)
-        cli_usage_error(&c, "give distribution ids, or --replace OLD_CERT");
-    rc = cli_report_opts(&c, &o.report);
-    if (rc != 0)
+    for (int i = first; i < argc; i++)
+        cli_list_add(&c, &st.dists, &st.ndists, argv[i]);
+    if (st.ndists == 0 && st.naliases == 0 && st.o.replace == NULL)
+        cli_usage_error(&c, "give the distributions: ids, --alias NAME or --replace OLD_CERT");
+    if ((rc = cli_report_opts(&c, &st.o.report)) != 0)
         goto done;
-    o.distributions = (const char *const *)argv + first;
-    o.distribution_count = (size_t)(argc - first);
+    st.o.distributions = st.dists;
+    st.o.distribution_count = st.ndists;
+    st.o.aliases = st.aliases;
+    st.o.alias_count = st.naliases;
     cli_aws_session_opts(&c, &ao);
-    o.aws = &ao;
-    o.progress = progress;
-    o.progress_ud = &c;
-    if (cert_attach_run(&o, &r) < 0) {
+    st.o.aws = &ao;
+    st.o.progress = cli_progress;
+    st.o.progress_ud = &c;
+    if (!c.quiet) {
+        st.o.wait_progress = cli_wait_progress;
+        st.o.wait_ud = &c;
+    }
+    if (cert_attach_run(&st.o, &r) < 0) {
         rc = cli_fail(&c);
         goto done;
     }
@@ -141,6 +161,8 @@ int main(int argc, char **argv)
 
 done:
     cert_attach_result_free(r);
+    free((void *)st.dists);
+    free((void *)st.aliases);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)
         rc = CERT_EXIT_INPUT;

@@ -9,6 +9,7 @@
 enum {
     OPT_REPLACE = CLI_TOOL_ID,
     OPT_DIST,
+    OPT_ALIAS,
     OPT_NAME,
     OPT_PATH,
     OPT_TAG,
@@ -28,14 +29,17 @@ enum {
 static const cli_opt tool_opts[] = {
     {"replace", 0, CLI_ARG, OPT_REPLACE, "OLD",
      "rotate every distribution that uses the certificate OLD (NAME, ARN or id)"},
+    {"alias", 0, CLI_ARG, OPT_ALIAS, "NAME",
+     "rotate every distribution that has the alternate domain name NAME (repeatable; the "
+     "handle that stays true across renewals)"},
     {"distribution", 0, CLI_ARG, OPT_DIST, "ID", "rotate this distribution (repeatable)"},
     {"name", 0, CLI_ARG, OPT_NAME, "NAME", "IAM name of the new certificate (default: derived)"},
     {"path", 0, CLI_ARG, OPT_PATH, "PATH", "IAM path (default /cloudfront/)"},
     {"tag", 0, CLI_ARG, OPT_TAG, "KEY=VALUE", "tag the new certificate (repeatable)"},
     {"delete-old", 0, CLI_NOARG, OPT_DELETE_OLD, NULL,
-     "delete OLD once no distribution uses it (waits until they are Deployed)"},
+     "delete what this job replaced once nothing uses it (waits until Deployed)"},
     {"wait", 0, CLI_NOARG, OPT_WAIT, NULL, "wait until the distributions are Deployed"},
-    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "bound every wait (default 1200)"},
+    {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "bound every wait (default 3600)"},
     {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "show every step it would take; change nothing"},
     {"verify-live", 0, CLI_NOARG, OPT_VERIFY_LIVE, NULL,
      "a TLS handshake with SNI to each alias must serve the new certificate"},
@@ -54,6 +58,8 @@ typedef struct state {
     cert_rotate_opts o;
     const char **dists;
     size_t ndists;
+    const char **aliases;
+    size_t naliases;
     cert_aws_tag *tags;
     size_t ntags;
 } state;
@@ -67,15 +73,12 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     case OPT_REPLACE:
         st->o.replace = arg;
         return true;
-    case OPT_DIST: {
-        const char **n = realloc((void *)st->dists, (st->ndists + 1) * sizeof(*n));
-
-        if (n == NULL)
-            cli_usage_error(c, "out of memory");
-        n[st->ndists++] = arg;
-        st->dists = n;
+    case OPT_DIST:
+        cli_list_add(c, &st->dists, &st->ndists, arg);
         return true;
-    }
+    case OPT_ALIAS:
+        cli_list_add(c, &st->aliases, &st->naliases, arg);
+        return true;
     case OPT_NAME:
         if (!cert_iam_name_valid(arg))
             cli_usage_error(c, "--name %s: IAM takes 1 to 128 of letters, digits and _+=,.@-", arg);
@@ -136,14 +139,6 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
-static void progress(const char *line, void *ud)
-{
-    const cli *c = ud;
-
-    if (c->verbose > 0 || (!c->quiet && isatty(STDERR_FILENO)))
-        fprintf(stderr, "%s: %s\n", c->tool, line);
-}
-
 int main(int argc, char **argv)
 {
     cli c;
@@ -156,19 +151,20 @@ int main(int argc, char **argv)
 
     memset(&st, 0, sizeof(st));
     st.o = init;
-    cli_init_aws(&c, "certrotate", "INPUT... (--replace OLD | --distribution ID...) [options]",
-                 "Renew: check the new bundle, upload it (an identical certificate already in IAM "
-                 "is success),\nattach it to every distribution that uses OLD (or the ones "
-                 "named), confirm, and with\n--delete-old delete OLD once nothing uses it. Run "
-                 "again after any interruption: it finishes\nthe job without a second upload.",
+    cli_init_aws(&c, "certrotate",
+                 "INPUT... (--alias NAME | --distribution ID | --replace OLD)... [options]",
+                 "Renew: check the new bundle and every distribution the handles match (before "
+                 "any change),\nupload it with the record of what it replaces, attach it, "
+                 "confirm, and with --delete-old\ndelete what this job replaced once nothing "
+                 "uses it. Run it again after any interruption:\nit finishes the job; after a "
+                 "finished job it changes nothing.",
                  tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first >= argc)
         cli_usage_error(&c, "give the new bundle (files, a directory or -)");
-    if (st.o.replace == NULL && st.ndists == 0)
-        cli_usage_error(&c, "give --replace OLD_CERT or --distribution ID");
-    if (st.o.delete_old && st.o.replace == NULL)
-        cli_usage_error(&c, "--delete-old needs --replace OLD_CERT (the certificate to delete)");
+    if (st.o.replace == NULL && st.ndists == 0 && st.naliases == 0)
+        cli_usage_error(&c, "give the distributions: --alias NAME, --distribution ID or --replace "
+                            "OLD_CERT");
     if (st.o.connect != NULL && !st.o.verify_live)
         cli_usage_error(&c, "--connect goes with --verify-live");
     rc = cli_report_opts(&c, &st.o.report);
@@ -180,9 +176,15 @@ int main(int argc, char **argv)
     st.o.input_count = (size_t)(argc - first);
     st.o.distributions = st.dists;
     st.o.distribution_count = st.ndists;
+    st.o.aliases = st.aliases;
+    st.o.alias_count = st.naliases;
+    if (!c.quiet) {
+        st.o.wait_progress = cli_wait_progress;
+        st.o.wait_ud = &c;
+    }
     st.o.put.tags = st.tags;
     st.o.put.tag_count = st.ntags;
-    st.o.progress = progress;
+    st.o.progress = cli_progress;
     st.o.progress_ud = &c;
     if (cert_rotate_run(&st.o, &r) < 0) {
         rc = cli_fail(&c);
@@ -206,6 +208,7 @@ done:
     cert_rotate_result_free(r);
     cert_iam_tags_free(st.tags, st.ntags);
     free((void *)st.dists);
+    free((void *)st.aliases);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)
         rc = CERT_EXIT_INPUT;

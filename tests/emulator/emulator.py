@@ -90,11 +90,16 @@ class FaultRule:
         count = spec.get("count")
         self.count = None if count is None else int(count)
         self.skip = int(spec.get("skip", 0))
+        # a substring of the request path (one distribution: "/distribution/E123/")
+        self.path = spec.get("path")
+        if self.path is not None and not isinstance(self.path, str):
+            raise ValueError("path must be a string")
         self.id = FaultRule._next_id
         FaultRule._next_id += 1
 
-    def matches(self, service, action):
-        return self.service in ("*", service) and self.action in ("*", action)
+    def matches(self, service, action, path=""):
+        return (self.service in ("*", service) and self.action in ("*", action)
+                and (self.path is None or self.path in path))
 
     def to_json(self):
         d = {
@@ -105,6 +110,8 @@ class FaultRule:
             "count": self.count,
             "skip": self.skip,
         }
+        if self.path is not None:
+            d["path"] = self.path
         if self.fault == "status" or (self.fault == "after" and self.then == "status"):
             d.update(status=self.status, code=self.code, message=self.message)
         if self.fault == "stall" or (self.fault == "after" and self.then == "stall"):
@@ -364,10 +371,10 @@ class Emulator:
 
     # -- faults, latency, log -------------------------------------------------------------------
 
-    def take_fault(self, service, action):
+    def take_fault(self, service, action, path=""):
         with self.rules_lock:
             for rule in list(self.rules):
-                if not rule.matches(service, action):
+                if not rule.matches(service, action, path):
                     continue
                 if rule.skip > 0:
                     rule.skip -= 1
@@ -409,7 +416,7 @@ class Emulator:
             return Outcome(self.control(req))
         if service == "moto":
             return Outcome(self.call_moto(req, service))
-        rule = self.take_fault(service, action)
+        rule = self.take_fault(service, action, req.path)
         latency = self.knobs["latency_ms"]
         if latency:
             time.sleep(latency / 1000.0)

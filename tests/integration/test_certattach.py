@@ -313,9 +313,11 @@ class CertattachEdit(AttachCase):
         for dist_id, etag in untouched.items():
             self.assertEqual(cf_etag(self.emu, dist_id), etag)
         self.assertEqual(len(self.updates()), 2)
-        # By id as well; now nothing uses old: nothing to do, success.
+        # By id as well: now nothing uses old, so the handle matches nothing: exit 1
+        # (handle.unmatched, issue #10), never a silent success, and nothing is sent.
         r = self.attach("--cert", "new", "--replace", self.old["ServerCertificateId"])
-        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("handle.unmatched", r.err)
         self.assertEqual(len(self.updates()), 2)
 
 
@@ -491,37 +493,56 @@ class CertattachPreflight(AttachCase):
             r = self.attach("--json", "--cert", spec, *ids)
             self.assertEqual(r.rc, 4, r)
             self.assertEqual(r.json()["libcert"]["exit_code"], 4)
-        # --replace with an old certificate that does not exist.
+        # --replace with an old certificate that does not exist matches nothing: exit 1.
         r = self.attach("--cert", "good", "--replace", "no-such-old")
-        self.assertEqual(r.rc, 4, r)
-        self.assertIn("NoSuchEntity", r.err + r.out)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("handle.unmatched", r.err)
+        self.assertIn("no-such-old does not exist", r.err)
         self.assertNothingChanged(etags, r)
 
-    def test_no_such_distribution_is_exit_4_and_nothing_changes(self):
+    def test_no_such_distribution_is_unmatched_and_nothing_changes(self):
+        # A distribution id that does not exist matches nothing: handle.unmatched, exit 1
+        # (issue #10), and the others are not changed either.
         ids, etags = self.dists(["www.example.com"], [])
         missing = "E0NOSUCHDIST00"
         r = self.attach("--json", "--cert", "good", ids[0], missing, ids[1])
-        self.assertEqual(r.rc, 4, r)
-        by_id = {x["Id"]: x for x in r.json()["Distributions"]}
-        self.assertEqual(by_id[missing]["status"], "failed")
-        self.assertEqual(by_id[missing]["error"]["aws_code"], "NoSuchDistribution")
-        self.assertEqual(by_id[missing]["exit_code"], 4)
-        for i in ids:
-            self.assertFalse(by_id[i]["changed"])
+        self.assertEqual(r.rc, 1, r)
+        doc = r.json()
+        self.assertEqual(sorted(x["Id"] for x in doc["Distributions"]), sorted(ids))
+        for x in doc["Distributions"]:
+            self.assertFalse(x["changed"])
+        handles = {h["value"]: h for h in doc["libcert"]["handles"]}
+        self.assertEqual(handles[missing]["status"], "unmatched")
+        self.assertIn("NoSuchDistribution", handles[missing]["note"])
+        self.assertEqual(handles[ids[0]]["status"], "matched")
+        self.assertEqual(doc["libcert"]["error"]["code"], "check failed")
+        self.assertIn("handle.unmatched", doc["libcert"]["error"]["message"])
         self.assertNothingChanged(etags, r)
         r = self.attach("--cert", "good", missing)
-        self.assertEqual(r.rc, 4, r)
+        self.assertEqual(r.rc, 1, r)
         self.assertIn("NoSuchDistribution", r.out + r.err)
+        # --allow handle.unmatched lets the others go ahead, said in the output...
+        r = self.attach("--cert", "good", "--allow", "handle.unmatched", ids[0], missing)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("matches no distribution", r.out)
+        # ...but never a run that matched nothing at all.
+        r = self.attach("--cert", "good", "--allow", "handle.unmatched", missing)
+        self.assertEqual(r.rc, 1, r)
 
     def test_exit_code_is_the_highest(self):
         ids, etags = self.dists(["shop.example.com"], [])  # shop.example.com: not covered by good
-        missing = "E0NOSUCHDIST00"
-        r = self.attach("--json", "--cert", "good", *ids, missing)
+        # AWS refuses to read the second one
+        self.emu.add_fault(service="cloudfront", action="GetDistributionConfig", fault="status",
+                           status=403, code="AccessDenied", message="not allowed (test)",
+                           path=f"/distribution/{ids[1]}/")
+        r = self.attach("--json", "--cert", "good", *ids)
         self.assertEqual(r.rc, 4, r)
         by_id = {x["Id"]: x for x in r.json()["Distributions"]}
         self.assertEqual(by_id[ids[0]]["exit_code"], 1)
-        self.assertEqual(by_id[missing]["exit_code"], 4)
+        self.assertEqual(by_id[ids[1]]["exit_code"], 4)
+        self.assertEqual(by_id[ids[1]]["error"]["aws_code"], "AccessDenied")
         self.assertEqual(r.json()["libcert"]["exit_code"], 4)
+        self.emu.clear_faults()
         self.assertNothingChanged(etags, r)
 
     def test_other_rejection_is_exit_4_with_code_and_message(self):

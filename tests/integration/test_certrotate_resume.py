@@ -130,15 +130,19 @@ class CertrotateResume(EmuTestCase):
         self.assertEqual(set(self.previous_ids(doc).values()), {self.old["ServerCertificateId"]})
 
     def test_killed_while_listing_distributions(self):
+        # The plan (every handle, every distribution) comes before the upload (issue #10): a run
+        # killed there uploaded nothing, and the next one uploads once.
         self.kill_at("cloudfront", "ListDistributions", reached=False)
+        self.assertEqual(self.new_names(), [])
         doc = self.finish()
-        self.assertEqual(self.uploads_in_second_run(), [])
+        self.assertEqual(len(self.uploads_in_second_run()), 1)
         self.assertEqual(set(self.previous_ids(doc).values()), {self.old["ServerCertificateId"]})
 
     def test_killed_during_the_preflight_read(self):
         self.kill_at("cloudfront", "GetDistributionConfig", reached=False)
+        self.assertEqual(self.new_names(), [])
         self.finish()
-        self.assertEqual(self.uploads_in_second_run(), [])
+        self.assertEqual(len(self.uploads_in_second_run()), 1)
 
     def test_killed_after_the_first_update_reached_cloudfront(self):
         def one_moved():
@@ -189,18 +193,19 @@ class CertrotateResume(EmuTestCase):
         self.assertEqual([e for e in self.second_run_log if e["action"] == "UpdateDistribution"], [])
 
     def test_network_gone_midway(self):
-        # Every CloudFront request fails at the TCP level once the upload is done: the run gives
-        # up (a retryable failure, exit 5) with the certificate uploaded and nothing attached.
+        # Every CloudFront request fails at the TCP level: the plan cannot be made, so the run
+        # gives up (a retryable failure, exit 5) before the upload: nothing is stranded in IAM.
         self.emu.add_fault(service="cloudfront", action="*", fault="reset")
         r = self.tool("certrotate", *self.CHECK, *self.ARGS, timeout=120)
         self.assertEqual(r.rc, 5, r)
-        self.assertEqual(r.json()["libcert"]["stage"], "attach")
-        self.assertEqual(len(self.new_names()), 1)
+        self.assertEqual(r.json()["libcert"]["stage"], "plan")
+        self.assertFalse(r.json()["libcert"]["finished"])
+        self.assertEqual(self.new_names(), [])
         self.emu.clear_faults()  # the network is back
         self.assertEqual({self.iam_id(d) for d in (self.d1, self.d2)}, {self.old["ServerCertificateId"]})
         doc = self.finish()
-        self.assertEqual(doc["upload"]["status"], "exists")
-        self.assertEqual(self.uploads_in_second_run(), [])
+        self.assertEqual(doc["upload"]["status"], "uploaded")
+        self.assertEqual(len(self.uploads_in_second_run()), 1)
 
 
 if __name__ == "__main__":

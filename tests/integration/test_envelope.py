@@ -78,15 +78,26 @@ class Envelope(EmuTestCase):
         self.assertEqual(r.rc, 4, r)
         self.assertAwsError(self.envelope("certattach", r), "NoSuchEntity", 404)
 
-    def test_certattach_missing_distribution(self):
+    def test_certattach_distribution_refused_by_aws(self):
         upload_fixture(self.emu, "www-2026")
-        r = self.tool("certattach", *self.CHECK, "--json", "--cert", "www-2026", "E0000000000000")
+        d = self.emu.create_distribution()["Id"]
+        self.emu.add_fault(service="cloudfront", action="GetDistributionConfig", fault="status",
+                           status=403, code="AccessDenied", message="denied (test)")
+        r = self.tool("certattach", *self.CHECK, "--json", "--cert", "www-2026", d)
         self.assertEqual(r.rc, 4, r)
         env = self.envelope("certattach", r)
         self.assertNotIn("error", env)
-        d = r.json()["Distributions"][0]
-        self.assertEqual(d["exit_code"], 4)
-        self.assertAwsError(d, "NoSuchDistribution", 404)
+        x = r.json()["Distributions"][0]
+        self.assertEqual(x["exit_code"], 4)
+        self.assertAwsError(x, "AccessDenied", 403)
+
+    def test_certattach_unmatched_handle(self):
+        upload_fixture(self.emu, "www-2026")
+        r = self.tool("certattach", *self.CHECK, "--json", "--cert", "www-2026", "E0000000000000")
+        self.assertEqual(r.rc, 1, r)
+        env = self.envelope("certattach", r)
+        self.assertEqual(env["error"]["code"], "check failed")
+        self.assertEqual(env["handles"][0]["status"], "unmatched")
 
     def test_certrotate_refused(self):
         r = self.tool("certrotate", *self.CHECK, "--json", "--replace", "old",

@@ -147,8 +147,11 @@ static void test_checks__scenarios_give_exact_codes(void **state)
 }
 
 /* Codes the scenario table above does not produce, and the test that does. */
-static const char *const made_here[] = {"name.uncovered", "limit.body",  "limit.key", "limit.chain",
-                                        "iam.path",       "iam.differs", "iam.same"};
+static const char *const made_here[] = {
+    "name.uncovered", "limit.body", "limit.key", "limit.chain", "iam.path", "iam.differs",
+    "iam.same",
+    /* the workflows' rules: tests/integration (test_certattach.py, test_renewal.py) */
+    "handle.unmatched", "rotate.downgrade", "rotate.store"};
 
 static void test_checks__every_catalogue_code_is_covered(void **state)
 {
@@ -196,6 +199,9 @@ static void test_checks__catalogue(void **state)
         {"iam.path", CERT_SEV_ERROR},
         {"iam.differs", CERT_SEV_ERROR},
         {"iam.same", CERT_SEV_INFO},
+        {"handle.unmatched", CERT_SEV_ERROR},
+        {"rotate.downgrade", CERT_SEV_ERROR},
+        {"rotate.store", CERT_SEV_ERROR},
         {"cert.expires_soon", CERT_SEV_WARNING},
         {"chain.expires_first", CERT_SEV_WARNING},
         {"chain.cross_expired", CERT_SEV_WARNING},

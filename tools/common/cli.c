@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 const cli_opt cli_common_opts[] = {
@@ -496,4 +497,36 @@ bool cli_color(const cli *c, FILE *f)
     if (term != NULL && strcmp(term, "dumb") == 0)
         return false;
     return isatty(fileno(f)) == 1;
+}
+
+void cli_list_add(cli *c, const char ***list, size_t *n, const char *v)
+{
+    if (!push(list, n, v))
+        cli_usage_error(c, "out of memory");
+}
+
+void cli_wait_progress(const cert_wait_status *s, void *ud)
+{
+    cli *c = ud;
+
+    if (!c->wait_view_ready) {
+        const char *term = getenv("TERM");
+        struct winsize ws;
+
+        memset(&c->wait_view, 0, sizeof(c->wait_view));
+        c->wait_view.tty = isatty(STDERR_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);
+        c->wait_view.rows = 24;
+        if (c->wait_view.tty && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+            c->wait_view.rows = ws.ws_row;
+        c->wait_view_ready = true;
+    }
+    cert_wait_write(s, &c->wait_view, stderr);
+}
+
+void cli_progress(const char *line, void *ud)
+{
+    const cli *c = ud;
+
+    if (c->verbose > 0 || (!c->quiet && isatty(STDERR_FILENO)))
+        fprintf(stderr, "%s: %s\n", c->tool, line);
 }

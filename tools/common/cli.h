@@ -86,6 +86,9 @@ typedef struct cli {
     const char *ca_bundle;
     unsigned int timeout_s;
     unsigned int max_attempts;
+    /* the wait for Deployed, as shown (cli_wait_progress()) */
+    cert_wait_view wait_view;
+    bool wait_view_ready;
     /* made by cli_report_opts() */
     cert_passin *passin_obj;
     cert_trust *trust;
@@ -153,6 +156,17 @@ void cli_usage_error(const cli *c, const char *fmt, ...)
 
 /* Report the calling thread's libcert error ("tool: message") and return its exit code. */
 int cli_fail(const cli *c);
+
+/* A workflow's progress line on stderr (a cert_aws_log_fn; ud is the cli): with -v, or on a
+ * terminal unless -q. */
+void cli_progress(const char *line, void *ud);
+
+/* Append v to a growable list of borrowed strings (a usage error when out of memory). */
+void cli_list_add(cli *c, const char ***list, size_t *n, const char *v);
+
+/* The wait for Deployed on stderr (a cert_wait_fn; ud is the cli): a block redrawn in place on a
+ * terminal, a line per change and a heartbeat a minute in a log. Give it only without -q. */
+void cli_wait_progress(const cert_wait_status *s, void *ud);
 
 /* Parse a non-negative integer option value; false (after a usage message) when it is not one. */
 bool cli_uint(const cli *c, const char *opt, const char *arg, unsigned int max, unsigned int *out);

@@ -18,10 +18,14 @@ extern "C" {
 /** Options for cert_attach_run(). Initialise with CERT_ATTACH_OPTS_INIT. */
 typedef struct cert_attach_opts {
     unsigned int version;
-    const cert_aws_opts *aws;         /**< borrowed; workers' sessions share the credentials */
-    const char *cert;                 /**< the certificate: NAME, ARN or ServerCertificateId */
-    const char *const *distributions; /**< borrowed ids; or: */
+    const cert_aws_opts *aws; /**< borrowed; workers' sessions share the credentials */
+    const char *cert;         /**< the certificate: NAME, ARN or ServerCertificateId */
+    /* The handles: which distributions; they combine (union), and each must match one. */
+    const char *const *distributions; /**< borrowed ids (operands and --distribution) */
     size_t distribution_count;
+    const char *const *aliases; /**< --alias: every distribution whose Aliases hold this name
+                                     (case-insensitive, a wildcard matched as written) */
+    size_t alias_count;
     const char *replace;            /**< every distribution that uses this certificate now */
     const char *ssl_support_method; /**< NULL: keep the distribution's */
     const char *min_tls;            /**< NULL: keep the distribution's */
@@ -29,29 +33,23 @@ typedef struct cert_attach_opts {
     unsigned int jobs;              /**< distributions changed at once; 0 means 4 (the
                                          read-only pre-flight reads up to max(jobs, 64)) */
     bool rollback_on_failure;       /**< put back what changed when another change failed */
-    bool wait;                      /**< poll GetDistribution until Deployed */
-    unsigned int wait_timeout_s;    /**< for wait, IllegalUpdate and rollbacks; 0 means 1200 */
+    bool wait;                      /**< wait until every distribution is Deployed */
+    unsigned int wait_timeout_s;    /**< for wait, IllegalUpdate and rollbacks; 0 means 3600 */
     unsigned int consistency_s;     /**< how long InvalidViewerCertificate is retried for a fresh
                                          certificate (IAM's eventual consistency); 0 means 120 */
     bool fresh;                     /**< the certificate was uploaded in this run */
     cert_report_opts report;        /**< the checks' options (--allow, --at, --ca-file, ...) */
-    cert_aws_log_fn progress;       /**< -v and wait progress lines; NULL for none */
+    cert_aws_log_fn progress;       /**< -v progress lines; NULL for none */
     void *progress_ud;
-    /* For certrotate: */
-    bool include_current;    /**< with replace: also report the distributions that use
-                                  `cert` already (a re-run), their previous id `replace` */
-    bool replace_gone_ok;    /**< with replace: a certificate that no longer exists in IAM
-                                  replaces nothing (a re-run after --delete-old) */
-    const char *local_body;  /**< a dry run before the upload: the new certificate's PEM */
-    const char *local_chain; /**< ... its chain; `cert` is then only its future name */
-    const char *local_path;  /**< ... and the IAM path it would get */
+    cert_wait_fn wait_progress; /**< the wait's state (render it with cert_wait_write()) */
+    void *wait_ud;
 } cert_attach_opts;
 
-#define CERT_ATTACH_OPTS_VERSION 1
+#define CERT_ATTACH_OPTS_VERSION 2
 #define CERT_ATTACH_OPTS_INIT                                                                      \
     {                                                                                              \
-        CERT_ATTACH_OPTS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, NULL, false, 0, false, false,   \
-            0, 0, false, CERT_REPORT_OPTS_INIT, NULL, NULL, false, false, NULL, NULL, NULL         \
+        CERT_ATTACH_OPTS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, false, 0, false, \
+            false, 0, 0, false, CERT_REPORT_OPTS_INIT, NULL, NULL, NULL, NULL                      \
     }
 
 /**

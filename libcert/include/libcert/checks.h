@@ -77,6 +77,10 @@ CERT_EXTERN const cert_finding *cert_findings_at(const cert_findings *findings, 
 /** The first finding with this code, borrowed; NULL when there is none. */
 CERT_EXTERN const cert_finding *cert_findings_find(const cert_findings *findings, const char *code);
 
+/** Whether --allow named this code (for the rules the workflows apply: handle.unmatched,
+ * rotate.downgrade, ...). */
+CERT_EXTERN bool cert_check_allowed(const cert_check_opts *opts, const char *code);
+
 /** Number of findings of a severity (after --allow). */
 CERT_EXTERN size_t cert_findings_count_severity(const cert_findings *findings,
                                                 cert_severity severity);

@@ -127,6 +127,17 @@ CERT_EXTERN cert_err cert_attach_write(const cert_attach_result *r, cert_output 
  */
 CERT_EXTERN cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f);
 
+/** How the wait for Deployed is shown; keep one for the whole wait (it remembers the block). */
+typedef struct cert_wait_view {
+    bool tty;     /**< a block redrawn in place (a terminal); else a line per change and a
+                       heartbeat a minute (a log, where CI kills silent jobs) */
+    int rows;     /**< the terminal's height: the block is never taller */
+    size_t drawn; /**< lines of the last block; 0 to start */
+} cert_wait_view;
+
+/** One state of the wait (cert_wait_fn), on a terminal or in a log. */
+CERT_EXTERN cert_err cert_wait_write(const cert_wait_status *status, cert_wait_view *view, FILE *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -163,6 +163,45 @@ CERT_EXTERN cert_exit cert_prune_exit(const cert_prune_result *r);
 
 /* ---- attach (certattach, certrotate) ---- */
 
+/** What a wait for Deployed looks like now (certattach --wait, certrotate). Borrowed for the
+ * call only. */
+typedef struct cert_wait_status {
+    size_t total;               /**< distributions waited for */
+    size_t deployed;            /**< of them Deployed */
+    const char *const *pending; /**< the ids still InProgress, longest waiting first */
+    const double *pending_s;    /**< how long each has been waited for, seconds */
+    size_t pending_count;
+    double longest_s;    /**< the longest wait so far */
+    double left_s;       /**< time left before --wait-timeout */
+    const char *changed; /**< the id that just became Deployed; NULL for none */
+    bool heartbeat;      /**< nothing changed, but a minute passed since the last */
+    bool done;           /**< the wait is over (every one Deployed, or the time ran
+                              out) */
+} cert_wait_status;
+
+/** Receives the wait's state on every change, on a heartbeat and at the end. */
+typedef void (*cert_wait_fn)(const cert_wait_status *status, void *ud);
+
+/** The kinds of handle that name distributions on the command line. */
+typedef enum cert_handle_kind {
+    CERT_HANDLE_DISTRIBUTION = 0, /**< an Id (an operand, or --distribution) */
+    CERT_HANDLE_ALIAS,            /**< --alias NAME */
+    CERT_HANDLE_REPLACE,          /**< --replace OLD: the distributions that use OLD */
+} cert_handle_kind;
+
+/** One handle and what it matched. */
+typedef struct cert_handle {
+    cert_handle_kind kind;
+    char *value;    /**< as given */
+    size_t matched; /**< how many distributions it matched */
+    bool allowed;   /**< it matched nothing, and --allow handle.unmatched let that pass */
+    char *note;     /**< why it matched nothing, or how (OLD gone but recorded on the new
+                         certificate); NULL when there is nothing to say */
+} cert_handle;
+
+/** "distribution", "alias", "replace". */
+CERT_EXTERN const char *cert_handle_kind_name(cert_handle_kind k);
+
 /** What happened to one distribution. */
 typedef enum cert_attach_state {
     CERT_ATTACH_PENDING = 0,  /**< not reached (an earlier failure stopped the run) */
@@ -180,14 +219,20 @@ typedef struct cert_attach_dist {
     cert_attach_state state;
     char **aliases;
     size_t alias_count;
-    cert_cf_viewer previous; /**< ViewerCertificate before (for a rollback by hand) */
-    char *change;            /**< the change to ViewerCertificate, one line */
-    cert_failure failure;    /**< why it failed or was refused (CERT_E_REFUSED: the findings) */
-    cert_failure rollback;   /**< why putting it back failed */
-    cert_failure wait;       /**< why waiting for Deployed failed */
-    bool deployed;           /**< seen Deployed (with wait) */
-    int attempts;            /**< updates sent (412 and eventual-consistency retries) */
-    cert_report *report;     /**< the pre-flight report (checks with the aliases as hosts) */
+    cert_cf_viewer previous;     /**< ViewerCertificate before (for a rollback by hand) */
+    char *change;                /**< the change to ViewerCertificate, one line */
+    cert_failure failure;        /**< why it failed or was refused (CERT_E_REFUSED: the findings) */
+    cert_failure rollback;       /**< why putting it back failed */
+    cert_failure wait;           /**< why waiting for Deployed failed */
+    const char *guard;           /**< refused by this rule ("rotate.downgrade", "rotate.store");
+                                      static; NULL otherwise */
+    int64_t previous_expiration; /**< the notAfter of the IAM certificate it served before
+                                      (IAM's Expiration); INT64_MIN when unknown */
+    char *replaced_id;   /**< certrotate: the IAM certificate this job moved it from (this run's
+                              read, or the record on the new certificate); NULL for none */
+    bool deployed;       /**< seen Deployed (with wait) */
+    int attempts;        /**< updates sent (412 and eventual-consistency retries) */
+    cert_report *report; /**< the pre-flight report (checks with the aliases as hosts) */
 } cert_attach_dist;
 
 /** The whole run. Free with cert_attach_result_free(). */
@@ -199,7 +244,10 @@ typedef struct cert_attach_result {
     bool replaced_gone;     /**< with replace_gone_ok: it no longer exists in IAM */
     cert_attach_dist *dists;
     size_t count;
-    cert_failure failure; /**< a failure before any distribution; err CERT_OK otherwise */
+    cert_handle *handles; /**< every handle given, in order */
+    size_t handle_count;
+    cert_failure failure; /**< a failure before any distribution (CERT_E_REFUSED with
+                               handle.unmatched: a handle matched nothing); else CERT_OK */
 } cert_attach_result;
 
 /** Free a result. NULL is a no-op. */
@@ -227,6 +275,7 @@ typedef enum cert_delete_state {
     CERT_DELETE_ALREADY_GONE,
     CERT_DELETE_WOULD_DELETE, /**< dry run */
     CERT_DELETE_FAILED,
+    CERT_DELETE_KEPT, /**< a rule of --delete-old keeps it (reason says which); not an error */
 } cert_delete_state;
 
 /** One alias's TLS check. */
@@ -236,6 +285,17 @@ typedef struct cert_live_check {
     bool ok;       /**< the edge served the new leaf */
     char *message; /**< what was served instead, or why the handshake failed */
 } cert_live_check;
+
+/** A certificate --delete-old considered: one a matched distribution served before this job
+ * moved it (this run's read, or the record on the new certificate), or --replace's. */
+typedef struct cert_delete_item {
+    char *id;                /**< ServerCertificateId */
+    char *name;              /**< ServerCertificateName; NULL when unknown */
+    cert_delete_state state; /**< DELETED, ALREADY_GONE, WOULD_DELETE, KEPT or FAILED */
+    char *reason;            /**< why it was kept, or what failed; NULL when deleted */
+    char **users;            /**< with a kept certificate: the distributions that use it */
+    size_t user_count;
+} cert_delete_item;
 
 /** The whole run. Free with cert_rotate_result_free(). */
 typedef struct cert_rotate_result {
@@ -248,9 +308,14 @@ typedef struct cert_rotate_result {
     bool *confirmed;            /**< per attach->dists[i]: it references the new certificate */
     cert_live_check *live;
     size_t live_count;
-    cert_delete_state deleted;
+    cert_delete_state deleted; /**< overall: DELETED when every candidate went, FAILED when one
+                                    failed, NOT_ASKED without --delete-old */
     char *delete_message;
-    cert_failure failure; /**< why it stopped (CERT_E_REFUSED: the checks failed) */
+    cert_delete_item *deletes; /**< every certificate --delete-old considered */
+    size_t delete_count;
+    bool finished;        /**< the job is done: a rerun would change nothing */
+    cert_failure failure; /**< why it stopped (CERT_E_REFUSED: the checks failed, or a handle
+                               matched nothing) */
 } cert_rotate_result;
 
 /** Free a result. NULL is a no-op. */

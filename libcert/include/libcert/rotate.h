@@ -1,10 +1,12 @@
 /*
- * Rotate: the renewal pipeline as one idempotent, resumable command. Check the new bundle,
- * upload it (an identical certificate already in IAM is success), attach it to every
- * distribution that uses the old certificate (or to the ones named), confirm each now references
- * it, optionally verify what the edge serves, and optionally delete the old certificate once no
- * distribution uses it. Run again after any interruption, it finishes the job without a second
- * upload.
+ * Rotate: the renewal pipeline as one idempotent, resumable command. Check the new bundle;
+ * resolve every handle and read and check every distribution it matches (nothing matched, a
+ * downgrade, a distribution on ACM or CloudFront's default certificate: refused before any
+ * change); upload it with the record of what it replaces (an identical certificate already in
+ * IAM is success); attach it; wait and confirm each references it; optionally verify what the
+ * edge serves; and with --delete-old delete what this job provably replaced once nothing uses
+ * it. Run again after any interruption, it finishes the job; run again after a finished job, it
+ * sends no write request at all.
  */
 #ifndef LIBCERT_ROTATE_H
 #define LIBCERT_ROTATE_H
@@ -23,31 +25,37 @@ typedef struct cert_rotate_opts {
     const cert_aws_opts *aws;  /**< borrowed */
     const char *const *inputs; /**< the new bundle: files, directories or "-" */
     size_t input_count;
-    cert_report_opts report;          /**< how to read and check it (and the pre-flights) */
-    cert_put_opts put;                /**< name, path, tags, key format */
+    cert_report_opts report; /**< how to read and check it (and the pre-flights) */
+    cert_put_opts put;       /**< name, path, tags, key format */
+    /* The handles (they combine; each must match a distribution, see attach.h): */
     const char *replace;              /**< OLD_CERT: every distribution that uses it */
-    const char *const *distributions; /**< or these */
+    const char *const *distributions; /**< these ids */
     size_t distribution_count;
-    bool delete_old;             /**< delete OLD_CERT once no distribution uses it (implies
-                                      waiting until they are Deployed) */
+    const char *const *aliases; /**< every distribution that has one of these aliases */
+    size_t alias_count;
+    bool delete_old;             /**< delete what this job provably replaced, once it is
+                                      unused (implies waiting until Deployed) */
     bool wait;                   /**< wait until the distributions are Deployed */
     bool dry_run;                /**< show every step, change nothing */
     bool verify_live;            /**< a TLS handshake per alias must serve the new leaf */
     const char *connect;         /**< HOST[:PORT] to connect to instead of each alias */
     unsigned int jobs;           /**< distributions at once; 0 means 4 */
-    unsigned int wait_timeout_s; /**< 0 means 1200 */
+    unsigned int wait_timeout_s; /**< 0 means 3600 */
     bool rollback_on_failure;
     const char *ssl_support_method;
     const char *min_tls;
-    cert_aws_log_fn progress;
+    cert_aws_log_fn progress; /**< -v progress lines */
     void *progress_ud;
+    cert_wait_fn wait_progress; /**< the wait's state (cert_wait_write() renders it) */
+    void *wait_ud;
 } cert_rotate_opts;
 
-#define CERT_ROTATE_OPTS_VERSION 1
+#define CERT_ROTATE_OPTS_VERSION 2
 #define CERT_ROTATE_OPTS_INIT                                                                      \
     {                                                                                              \
         CERT_ROTATE_OPTS_VERSION, NULL, NULL, 0, CERT_REPORT_OPTS_INIT, CERT_PUT_OPTS_INIT, NULL,  \
-            NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL, NULL         \
+            NULL, 0, NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL,     \
+            NULL, NULL, NULL                                                                       \
     }
 
 /**

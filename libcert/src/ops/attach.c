@@ -1,132 +1,360 @@
 /*
- * Attaching an IAM certificate to CloudFront distributions: resolve the certificate, check it
- * against every distribution first, then change each with If-Match (attach_change.c), roll back
- * on failure when asked, and wait for Deployed.
+ * Attaching an IAM certificate to CloudFront distributions. The plan first: the certificate,
+ * every handle resolved (ids, --alias, --replace), every distribution read and checked
+ * (attach_change.c); nothing changes while anything in it is wrong. Then its application: each
+ * change with If-Match, a rollback on failure when asked, and the wait for Deployed.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws/aws_int.h"
 #include "ops/attach_int.h"
+#include "report/results_int.h"
 #include "util/error_int.h"
 #include "util/pool.h"
+#include "x509/x509_int.h"
 
 /* The pre-flight only reads (GetDistributionConfig), so it is not held to --jobs, which bounds
  * the changes; it reads this many distributions at most at once. */
 #define PREFLIGHT_WIDTH 64
 
-static cert_err add_dist(cert_attach_result *r, const char *id, size_t *cap)
+/* ---- the run ---- */
+
+cert_err cert_attach__init(attach_run *rn, const cert_attach_opts *o)
 {
+    memset(rn, 0, sizeof(*rn));
+    rn->o = o;
+    rn->wait_s = o->wait_timeout_s ? o->wait_timeout_s : ATTACH_WAIT_S;
+    rn->not_after = INT64_MIN;
+    cert_ops__progress_init(&rn->progress, o->progress, o->progress_ud);
+    if ((rn->r = calloc(1, sizeof(*rn->r))) == NULL)
+        return cert__error_nomem();
+    rn->r->version = CERT_RESULTS_VERSION;
+    rn->r->cert.upload_date = rn->r->cert.expiration = INT64_MIN;
+    rn->r->replaced.upload_date = rn->r->replaced.expiration = INT64_MIN;
+    return CERT_OK;
+}
+
+void cert_attach__fini(attach_run *rn)
+{
+    for (size_t i = 0; rn->r != NULL && i < rn->r->count; i++) {
+        cert_cf_config_free(rn->cfgs ? rn->cfgs[i] : NULL);
+        free(rn->prev_xml ? rn->prev_xml[i] : NULL);
+    }
+    free(rn->cfgs);
+    free(rn->prev_xml);
+    free(rn->body);
+    free(rn->chain);
+    free(rn->iam_path);
+    cert_report_free(rn->base);
+    if (rn->workers_ready)
+        cert_ops__workers_fini(&rn->workers);
+    cert_ops__progress_fini(&rn->progress);
+    cert_attach_result_free(rn->r);
+}
+
+/* ---- the certificate ---- */
+
+/* The certificate is parsed and its chain verified once; each distribution's pre-flight checks
+ * it again against that distribution's aliases. It must be under /cloudfront/, unexpired, with a
+ * key CloudFront takes (and no key is expected with it). */
+static cert_err base_report(attach_run *rn)
+{
+    cert_report_opts ro = rn->o->report;
+    char label[200];
+    const cert_chain *c;
+    int64_t nb;
+    cert_err err;
+
+    ro.check.key_not_expected = true;
+    ro.check.key_required = false;
+    if ((rn->iam_path = strdup(rn->r->cert.path ? rn->r->cert.path : "/")) == NULL)
+        return cert__error_nomem();
+    ro.check.iam_path = rn->iam_path;
+    rn->check = ro.check;
+    snprintf(label, sizeof(label), "iam:%s", rn->r->cert.name);
+    if ((err = cert_report_build_pem(label, rn->body, rn->chain, &ro, &rn->base)) < 0)
+        return err;
+    c = cert_report_chain(rn->base);
+    if (c != NULL && !cert__x509_validity(cert_chain_leaf(c), &nb, &rn->not_after))
+        rn->not_after = INT64_MIN;
+    return CERT_OK;
+}
+
+cert_err cert_attach__cert_iam(attach_run *rn, cert_aws *aws)
+{
+    cert_attach_result *r = rn->r;
+    cert_err err = cert_ops__resolve(aws, rn->o->cert, &r->cert, &rn->body, &rn->chain);
+
+    if (err < 0)
+        return err;
+    rn->fresh = rn->o->fresh || (r->cert.upload_date != INT64_MIN &&
+                                 cert_aws__now() - r->cert.upload_date < ATTACH_FRESH_UPLOAD_S);
+    return base_report(rn);
+}
+
+cert_err cert_attach__cert_local(attach_run *rn, const char *name, const char *path,
+                                 const char *body, const char *chain,
+                                 const cert_iam_cert *existing)
+{
+    cert_attach_result *r = rn->r;
+
+    if (existing != NULL) {
+        if (cert_iam_cert_copy(&r->cert, existing) < 0)
+            return CERT_E_NOMEM;
+    } else {
+        r->cert.name = strdup(name);
+        r->cert.id = strdup("(new)");
+        r->cert.path = strdup(path ? path : "/cloudfront/");
+        r->cert.arn = strdup("");
+    }
+    rn->body = strdup(body);
+    rn->chain = strdup(chain ? chain : "");
+    rn->fresh = true;
+    if (!r->cert.name || !r->cert.id || !r->cert.path || !r->cert.arn || !rn->body || !rn->chain)
+        return cert__error_nomem();
+    return base_report(rn);
+}
+
+/* ---- the handles ---- */
+
+static cert_err add_handle(cert_attach_result *r, cert_handle_kind kind, const char *value,
+                           size_t *cap)
+{
+    cert_handle *h;
+
+    if (cert__array_reserve(&r->handles, cap, r->handle_count, 8, sizeof(*r->handles)) < 0)
+        return CERT_E_NOMEM;
+    h = &r->handles[r->handle_count];
+    memset(h, 0, sizeof(*h));
+    h->kind = kind;
+    if ((h->value = strdup(value)) == NULL)
+        return cert__error_nomem();
+    r->handle_count++;
+    return CERT_OK;
+}
+
+static cert_err note(cert_handle *h, const char *fmt, ...) CERT_PRINTF(2, 3);
+
+static cert_err note(cert_handle *h, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    free(h->note);
+    va_start(ap, fmt);
+    n = vasprintf(&h->note, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        h->note = NULL;
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
+/* Add a distribution (once). */
+static cert_err add_dist(attach_run *rn, const char *id)
+{
+    cert_attach_result *r = rn->r;
+
     for (size_t i = 0; i < r->count; i++) {
         if (strcmp(r->dists[i].id, id) == 0)
             return CERT_OK; /* named twice */
     }
-    if (cert__array_reserve(&r->dists, cap, r->count, 16, sizeof(*r->dists)) < 0)
+    if (cert__array_reserve(&r->dists, &rn->cap, r->count, 16, sizeof(*r->dists)) < 0)
         return CERT_E_NOMEM;
     memset(&r->dists[r->count], 0, sizeof(r->dists[0]));
-    r->dists[r->count].id = strdup(id);
-    if (r->dists[r->count].id == NULL)
+    r->dists[r->count].previous_expiration = INT64_MIN;
+    if ((r->dists[r->count].id = strdup(id)) == NULL)
         return cert__error_nomem();
     r->count++;
     return CERT_OK;
 }
 
-/* The certificate, as IAM holds it (or, for a dry run before the upload, as it will). */
-static cert_err the_certificate(attach_run *rn, cert_aws *aws)
+static bool has_alias(const cert_cf_dist *d, const char *name)
 {
-    const cert_attach_opts *o = rn->o;
-    cert_attach_result *r = rn->r;
-    cert_err err;
-
-    if (o->local_body == NULL) {
-        err = cert_ops__resolve(aws, o->cert, &r->cert, &rn->body, &rn->chain);
-        rn->fresh = o->fresh || (err == CERT_OK && r->cert.upload_date != INT64_MIN &&
-                                 cert_aws__now() - r->cert.upload_date < ATTACH_FRESH_UPLOAD_S);
-        return err;
+    for (size_t k = 0; k < d->alias_count; k++) {
+        /* Aliases are DNS names: compared without case; a wildcard only as written. */
+        if (strcasecmp(d->aliases[k], name) == 0)
+            return true;
     }
-    r->cert.name = strdup(o->cert);
-    r->cert.id = strdup("(new)");
-    r->cert.path = strdup(o->local_path ? o->local_path : "/cloudfront/");
-    r->cert.arn = strdup("");
-    rn->body = strdup(o->local_body);
-    rn->chain = strdup(o->local_chain ? o->local_chain : "");
-    rn->fresh = true;
-    if (!r->cert.name || !r->cert.id || !r->cert.path || !r->cert.arn || !rn->body || !rn->chain)
-        return cert__error_nomem();
-    return CERT_OK;
+    return false;
 }
 
-/* The certificate to replace, by id: as given, or looked up (a certificate gone from IAM
- * replaces nothing when that is allowed: IAM refuses to delete one a distribution uses). */
-static cert_err the_replaced(attach_run *rn, cert_aws *aws, const char **old_id)
+/* --replace OLD: its id, or NULL when it is gone (then the distributions recorded on the new
+ * certificate as moved from it stand for it). */
+static cert_err replaced_id(attach_run *rn, cert_aws *aws, cert_handle *h, const char **id)
 {
-    const cert_attach_opts *o = rn->o;
+    const char *old = rn->o->replace;
     cert_attach_result *r = rn->r;
     cert_err err;
 
-    if (cert_ops__is_cert_id(o->replace)) {
-        *old_id = o->replace;
-        return (r->replaced.id = strdup(o->replace)) ? CERT_OK : cert__error_nomem();
+    *id = NULL;
+    if (cert_ops__is_cert_id(old)) {
+        *id = old;
+        return (r->replaced.id = strdup(old)) ? CERT_OK : cert__error_nomem();
     }
-    err = cert_ops__resolve(aws, o->replace, &r->replaced, NULL, NULL);
-    if (err == CERT_E_AWS && o->replace_gone_ok &&
-        strcmp(cert_aws_last_error(aws)->code, "NoSuchEntity") == 0) {
+    err = cert_ops__resolve(aws, old, &r->replaced, NULL, NULL);
+    if (err == CERT_E_AWS && strcmp(cert_aws_last_error(aws)->code, "NoSuchEntity") == 0) {
         r->replaced_gone = true;
-        cert_ops__say(&rn->progress, "%s is no longer in IAM: nothing uses it", o->replace);
-        err = (r->replaced.name = strdup(o->replace)) ? CERT_OK : cert__error_nomem();
+        if ((r->replaced.name = strdup(old)) == NULL)
+            return cert__error_nomem();
+        if (rn->recorded != NULL)
+            return note(h, "%s is gone; recorded on %s as replaced", old, r->cert.name);
+        cert_error_clear();
+        return note(h, "%s does not exist in IAM and is not recorded as replaced on %s", old,
+                    r->cert.name);
     }
-    *old_id = r->replaced.id;
+    *id = r->replaced.id;
     return err;
 }
 
-/* The distributions: named, or every one that uses the certificate to replace. */
-static cert_err the_distributions(attach_run *rn, cert_aws *aws)
+/* Match --alias and --replace against every distribution (one listing of the account). */
+static cert_err match_listed(attach_run *rn, cert_aws *aws, size_t first_alias, size_t replace)
 {
     const cert_attach_opts *o = rn->o;
     cert_attach_result *r = rn->r;
     cert_cf_dist *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     const char *old_id = NULL;
     cert_err err = CERT_OK;
 
-    for (size_t i = 0; i < o->distribution_count; i++)
-        CERT_TRY(cert_cf__check_id(o->distributions[i]) < 0
-                     ? CERT_E_INVALID
-                     : add_dist(r, o->distributions[i], &cap));
-    if (o->replace == NULL)
-        return CERT_OK;
-    CERT_TRY(the_replaced(rn, aws, &old_id));
+    if (o->replace != NULL)
+        CERT_TRY(replaced_id(rn, aws, &r->handles[replace], &old_id));
+    for (size_t k = 0; old_id == NULL && k < rn->recorded_count; k++) {
+        CERT_TRY(add_dist(rn, rn->recorded[k]));
+        r->handles[replace].matched++;
+    }
     CERT_TRY(cert_cf_list(aws, &v, &n));
     for (size_t i = 0; i < n; i++) {
         const char *uses = v[i].iam_certificate_id;
 
-        if (uses != NULL && ((old_id != NULL && strcmp(uses, old_id) == 0) ||
-                             (o->include_current && strcmp(uses, r->cert.id) == 0)))
-            CERT_TRY(add_dist(r, v[i].id, &cap));
+        for (size_t a = 0; a < o->alias_count; a++) {
+            if (has_alias(&v[i], o->aliases[a])) {
+                CERT_TRY(add_dist(rn, v[i].id));
+                r->handles[first_alias + a].matched++;
+            }
+        }
+        if (o->replace != NULL && uses != NULL &&
+            ((old_id != NULL && strcmp(uses, old_id) == 0) ||
+             (rn->include_current && strcmp(uses, r->cert.id) == 0))) {
+            CERT_TRY(add_dist(rn, v[i].id));
+            r->handles[replace].matched++;
+        }
     }
-    cert_ops__say(&rn->progress, "%zu distribution%s use%s %s", r->count, r->count == 1 ? "" : "s",
-                  r->count == 1 ? "s" : "", o->replace);
+    if (o->replace != NULL && r->handles[replace].matched == 0 && r->handles[replace].note == NULL)
+        CERT_TRY(note(&r->handles[replace], "no distribution uses %s", o->replace));
 
 done:
     cert_cf_dists_free(v, n);
     return err;
 }
 
-/* The certificate is parsed and its chain verified once; each distribution's pre-flight checks
- * it again against that distribution's aliases. It must be under /cloudfront/, unexpired, with a
- * key CloudFront takes (and no key is expected with it). */
-static cert_err the_base_report(attach_run *rn)
+/* Every handle, each with the distributions it matched. The ids are checked when they are read
+ * (a NoSuchDistribution then makes their handle unmatched). */
+static cert_err resolve_handles(attach_run *rn, cert_aws *aws)
 {
-    cert_report_opts ro = rn->o->report;
-    char label[200];
+    const cert_attach_opts *o = rn->o;
+    size_t cap = 0, first_alias, replace = 0;
+    cert_err err = CERT_OK;
 
-    ro.check.key_not_expected = true;
-    ro.check.key_required = false;
-    ro.check.iam_path = rn->r->cert.path;
-    rn->check = ro.check;
-    snprintf(label, sizeof(label), "iam:%s", rn->r->cert.name);
-    return cert_report_build_pem(label, rn->body, rn->chain, &ro, &rn->base);
+    for (size_t i = 0; i < o->distribution_count; i++) {
+        CERT_TRY(cert_cf__check_id(o->distributions[i]) < 0
+                     ? CERT_E_INVALID
+                     : add_handle(rn->r, CERT_HANDLE_DISTRIBUTION, o->distributions[i], &cap));
+        CERT_TRY(add_dist(rn, o->distributions[i]));
+        rn->r->handles[rn->r->handle_count - 1].matched = 1;
+    }
+    first_alias = rn->r->handle_count;
+    for (size_t i = 0; i < o->alias_count; i++)
+        CERT_TRY(add_handle(rn->r, CERT_HANDLE_ALIAS, o->aliases[i], &cap));
+    if (o->replace != NULL) {
+        replace = rn->r->handle_count;
+        CERT_TRY(add_handle(rn->r, CERT_HANDLE_REPLACE, o->replace, &cap));
+    }
+    if (o->alias_count > 0 || o->replace != NULL)
+        CERT_TRY(match_listed(rn, aws, first_alias, replace));
+    cert_ops__say(&rn->progress, "%zu distribution%s matched", rn->r->count,
+                  rn->r->count == 1 ? "" : "s");
+
+done:
+    return err;
 }
+
+/* A distribution named by id that does not exist matched nothing: its handle is unmatched and
+ * it leaves the run (it is not a failure of a change: there is nothing to change). */
+static cert_err drop_missing(attach_run *rn)
+{
+    cert_attach_result *r = rn->r;
+    size_t kept = 0;
+
+    for (size_t i = 0; i < r->count; i++) {
+        cert_attach_dist *d = &r->dists[i];
+        bool gone = d->state == CERT_ATTACH_FAILED && d->failure.aws_code != NULL &&
+                    strcmp(d->failure.aws_code, "NoSuchDistribution") == 0;
+
+        for (size_t h = 0; gone && h < r->handle_count; h++) {
+            cert_handle *hd = &r->handles[h];
+
+            if (hd->kind == CERT_HANDLE_DISTRIBUTION && strcmp(hd->value, d->id) == 0) {
+                hd->matched = 0;
+                if (note(hd, "%s: no such distribution (NoSuchDistribution)", d->id) < 0)
+                    return CERT_E_NOMEM;
+            }
+        }
+        if (gone) {
+            cert__attach_dist_clear(d);
+            cert_cf_config_free(rn->cfgs[i]);
+            free(rn->prev_xml[i]);
+            continue;
+        }
+        r->dists[kept] = *d;
+        rn->cfgs[kept] = rn->cfgs[i];
+        rn->prev_xml[kept] = rn->prev_xml[i];
+        kept++;
+    }
+    r->count = kept;
+    return CERT_OK;
+}
+
+/* handle.unmatched: every handle must match a distribution (--allow handle.unmatched lets one
+ * pass while another matched), and a run that would act on nothing never passes. */
+static cert_err check_handles(attach_run *rn)
+{
+    cert_attach_result *r = rn->r;
+    bool allowed = cert_check_allowed(&rn->o->report.check, "handle.unmatched");
+    char msg[1024] = "";
+    size_t off = 0;
+
+    for (size_t i = 0; i < r->handle_count && off < sizeof(msg); i++) {
+        cert_handle *h = &r->handles[i];
+        int n;
+
+        if (h->matched > 0)
+            continue;
+        if (allowed && r->count > 0) {
+            h->allowed = true;
+            continue;
+        }
+        n = snprintf(msg + off, sizeof(msg) - off, "%s--%s %s matches no distribution%s%s",
+                     off ? "; " : "", cert_handle_kind_name(h->kind), h->value, h->note ? " (" : "",
+                     h->note ? h->note : "");
+        off += n > 0 ? (size_t)n : 0;
+        if (h->note && off + 1 < sizeof(msg))
+            off += (size_t)snprintf(msg + off, sizeof(msg) - off, ")");
+    }
+    if (off == 0 && r->count == 0)
+        snprintf(msg, sizeof(msg), "no distribution matched");
+    if (msg[0] == '\0')
+        return CERT_OK;
+    cert__error_set(CERT_E_REFUSED, "handle.unmatched: %s; nothing changed", msg);
+    return cert_failure_from_last(&r->failure, CERT_E_REFUSED);
+}
+
+/* ---- the plan ---- */
 
 static void *take(void *ud)
 {
@@ -138,6 +366,51 @@ static void give(void *state, void *ud)
     cert_ops__worker_give(&((attach_run *)ud)->workers, state);
 }
 
+cert_err cert_attach__plan(attach_run *rn, cert_aws *aws)
+{
+    cert_err err = CERT_OK;
+    size_t n, width;
+    unsigned int jobs = rn->o->jobs ? rn->o->jobs : 4;
+    cert_pool_ops ops = {take, give, cert_attach__preflight_item};
+
+    CERT_TRY(resolve_handles(rn, aws));
+    /* The workers start from these credentials (one run of the provider chain, not one a
+     * worker). */
+    CERT_TRY(cert_aws_resolve_credentials(aws, NULL));
+    n = rn->r->count;
+    width = n < PREFLIGHT_WIDTH ? n : PREFLIGHT_WIDTH;
+    CERT_TRY(cert_ops__workers_init(&rn->workers, aws, width > jobs ? width : jobs));
+    rn->workers_ready = true;
+    rn->cfgs = calloc(n ? n : 1, sizeof(*rn->cfgs));
+    rn->prev_xml = calloc(n ? n : 1, sizeof(*rn->prev_xml));
+    if (rn->cfgs == NULL || rn->prev_xml == NULL)
+        CERT_NOMEM();
+    /* Every pre-flight before the first change: reads only, so wider than --jobs. */
+    rn->phase = PHASE_PREFLIGHT;
+    cert__pool_run(n, (unsigned int)(width > jobs ? width : jobs), &ops, rn);
+    CERT_TRY(drop_missing(rn));
+    if (rn->guards)
+        CERT_TRY(cert_attach__guards(rn, aws));
+    CERT_TRY(check_handles(rn));
+
+done:
+    return err;
+}
+
+bool cert_attach__plan_ok(const attach_run *rn)
+{
+    if (rn->r->failure.err < 0)
+        return false;
+    for (size_t i = 0; i < rn->r->count; i++) {
+        if (rn->r->dists[i].state == CERT_ATTACH_REFUSED ||
+            rn->r->dists[i].state == CERT_ATTACH_FAILED)
+            return false;
+    }
+    return true;
+}
+
+/* ---- its application ---- */
+
 static bool any_state(const cert_attach_result *r, cert_attach_state a, cert_attach_state b)
 {
     for (size_t i = 0; i < r->count; i++) {
@@ -147,90 +420,34 @@ static bool any_state(const cert_attach_result *r, cert_attach_state a, cert_att
     return false;
 }
 
-/* Every pre-flight before the first change; then the changes, the rollback, the wait. */
-static void phases(attach_run *rn, unsigned int jobs)
+cert_err cert_attach__apply(attach_run *rn, cert_aws *aws, unsigned int jobs)
 {
     const cert_attach_opts *o = rn->o;
     cert_attach_result *r = rn->r;
-    unsigned int width = r->count < PREFLIGHT_WIDTH ? (unsigned int)r->count : PREFLIGHT_WIDTH;
-    cert_pool_ops ops = {take, give, cert_attach__preflight_item};
+    cert_pool_ops ops = {take, give, cert_attach__update_item};
 
-    rn->phase = PHASE_PREFLIGHT;
-    cert__pool_run(r->count, width > jobs ? width : jobs, &ops, rn);
-    if (any_state(r, CERT_ATTACH_REFUSED, CERT_ATTACH_FAILED)) {
-        cert_ops__say(&rn->progress,
-                      "nothing changed: the pre-flight failed for at least one distribution");
-        return;
-    }
     rn->phase = o->dry_run ? PHASE_DRY_RUN : PHASE_UPDATE;
-    ops.item = cert_attach__update_item;
     cert__pool_run(r->count, jobs, &ops, rn);
     if (o->dry_run)
-        return;
+        return CERT_OK;
     if (o->rollback_on_failure && any_state(r, CERT_ATTACH_FAILED, CERT_ATTACH_REFUSED)) {
         rn->phase = PHASE_ROLLBACK;
         ops.item = cert_attach__rollback_item;
         cert__pool_run(r->count, jobs, &ops, rn);
     }
-    if (o->wait) {
-        rn->phase = PHASE_WAIT;
-        ops.item = cert_attach__wait_item;
-        cert__pool_run(r->count, jobs, &ops, rn);
-    }
+    if (o->wait)
+        return cert_attach__wait(rn, aws);
+    return CERT_OK;
 }
 
-static cert_err prepare(attach_run *rn, cert_aws *aws, unsigned int jobs)
+/* ---- certattach ---- */
+
+static cert_err check_opts(const cert_attach_opts *o)
 {
-    cert_err err = CERT_OK;
-    size_t n, width;
-
-    CERT_TRY(the_certificate(rn, aws));
-    CERT_TRY(the_distributions(rn, aws));
-    CERT_TRY(the_base_report(rn));
-    /* The workers start from these credentials (one run of the provider chain, not one a
-     * worker). */
-    CERT_TRY(cert_aws_resolve_credentials(aws, NULL));
-    n = rn->r->count;
-    width = n < PREFLIGHT_WIDTH ? n : PREFLIGHT_WIDTH;
-    CERT_TRY(cert_ops__workers_init(&rn->workers, aws, width > jobs ? width : jobs));
-    rn->cfgs = calloc(n ? n : 1, sizeof(*rn->cfgs));
-    rn->prev_xml = calloc(n ? n : 1, sizeof(*rn->prev_xml));
-    if (rn->cfgs == NULL || rn->prev_xml == NULL)
-        CERT_NOMEM();
-
-done:
-    return err;
-}
-
-static void run_free(attach_run *rn)
-{
-    for (size_t i = 0; rn->cfgs != NULL && i < rn->r->count; i++) {
-        cert_cf_config_free(rn->cfgs[i]);
-        free(rn->prev_xml[i]);
-    }
-    free(rn->cfgs);
-    free(rn->prev_xml);
-    free(rn->body);
-    free(rn->chain);
-    cert_report_free(rn->base);
-    if (rn->workers.idle != NULL)
-        cert_ops__workers_fini(&rn->workers);
-    cert_ops__progress_fini(&rn->progress);
-}
-
-cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
-{
-    static const cert_aws_opts aws_defaults = CERT_AWS_OPTS_INIT;
-    cert_aws_opts aws_opts;
-    attach_run rn;
-    cert_aws *aws = NULL;
-    cert_err err;
-    unsigned int jobs;
-
-    if (out == NULL || o == NULL || o->cert == NULL ||
-        (o->distribution_count == 0 && o->replace == NULL))
-        return cert__error_set(CERT_E_INVALID,
-                               "give the certificate and the distributions (or --replace)");
+    if (o->cert == NULL ||
+        (o->distribution_count == 0 && o->alias_count == 0 && o->replace == NULL))
+        return cert__error_set(CERT_E_INVALID, "give the certificate and the distributions (ids, "
+                                               "--alias or --replace)");
     if (o->ssl_support_method != NULL && !cert_cf_ssl_support_method_valid(o->ssl_support_method))
         return cert__error_set(CERT_E_INVALID,
                                "--ssl-support-method %s: give sni-only, vip or static-ip",
@@ -240,33 +457,41 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
                                "--min-tls %s: not a CloudFront MinimumProtocolVersion (e.g. "
                                "TLSv1.2_2021)",
                                o->min_tls);
+    return CERT_OK;
+}
+
+cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
+{
+    static const cert_aws_opts aws_defaults = CERT_AWS_OPTS_INIT;
+    attach_run rn;
+    cert_aws *aws = NULL;
+    cert_err err;
+
+    if (out == NULL || o == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_attach_run: NULL argument");
     *out = NULL;
-    memset(&rn, 0, sizeof(rn));
-    rn.o = o;
-    rn.wait_s = o->wait_timeout_s ? o->wait_timeout_s : ATTACH_WAIT_S;
-    cert_ops__progress_init(&rn.progress, o->progress, o->progress_ud);
-    jobs = o->jobs ? o->jobs : 4;
-    if ((rn.r = calloc(1, sizeof(*rn.r))) == NULL) {
-        run_free(&rn);
-        return cert__error_nomem();
-    }
-    rn.r->version = CERT_RESULTS_VERSION;
-    rn.r->cert.upload_date = rn.r->cert.expiration = INT64_MIN;
-    rn.r->replaced.upload_date = rn.r->replaced.expiration = INT64_MIN;
-    aws_opts = o->aws ? *o->aws : aws_defaults;
-    err = cert_aws_new(&aws_opts, &aws);
-    if (err == CERT_OK)
-        err = prepare(&rn, aws, jobs);
-    if (err == CERT_OK)
-        phases(&rn, jobs);
-    else if (err != CERT_E_NOMEM)
-        err = cert_aws_failure(aws, err, &rn.r->failure);
-    run_free(&rn);
-    cert_aws_free(aws);
-    if (err < 0) {
-        cert_attach_result_free(rn.r);
+    if ((err = check_opts(o)) < 0)
+        return err;
+    if ((err = cert_attach__init(&rn, o)) < 0) {
+        cert_attach__fini(&rn);
         return err;
     }
-    *out = rn.r;
-    return CERT_OK;
+    err = cert_aws_new(o->aws ? o->aws : &aws_defaults, &aws);
+    if (err == CERT_OK)
+        err = cert_attach__cert_iam(&rn, aws);
+    if (err == CERT_OK)
+        err = cert_attach__plan(&rn, aws);
+    if (err == CERT_OK && cert_attach__plan_ok(&rn))
+        err = cert_attach__apply(&rn, aws, o->jobs ? o->jobs : 4);
+    else if (err == CERT_OK)
+        cert_ops__say(&rn.progress, "nothing changed: the plan failed");
+    if (err < 0 && err != CERT_E_NOMEM)
+        err = cert_aws_failure(aws, err, &rn.r->failure);
+    cert_aws_free(aws);
+    if (err == CERT_OK) {
+        *out = rn.r;
+        rn.r = NULL;
+    }
+    cert_attach__fini(&rn);
+    return err;
 }

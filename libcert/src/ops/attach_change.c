@@ -13,6 +13,7 @@
 #include "libcert/gate.h"
 #include "ops/attach_int.h"
 #include "util/error_int.h"
+#include "util/time_int.h"
 
 /* Fail one distribution with the thread's last error (and AWS's detail when AWS answered). */
 static void fail_dist(cert_attach_dist *d, cert_aws *aws, cert_err err, cert_attach_state state)
@@ -95,48 +96,142 @@ void cert_attach__preflight_item(size_t i, void *state, void *ud)
         fail_dist(d, aws, err, CERT_ATTACH_FAILED);
 }
 
-/* ---- waiting ---- */
+/* ---- the guards (certrotate) ---- */
 
-/* Wait until the distribution is Deployed; false on timeout or error (the thread's error says
- * which). */
-static bool wait_deployed(attach_run *rn, cert_aws *aws, cert_attach_dist *d, double deadline)
+static void refuse(cert_attach_dist *d, const char *guard, const char *msg)
 {
-    for (;;) {
-        char *status = NULL;
-        cert_err err = cert_cf_status(aws, d->id, &status);
-        bool done = err == CERT_OK && strcmp(status, "Deployed") == 0;
-
-        free(status);
-        if (err < 0)
-            return false;
-        if (done)
-            return true;
-        if (cert_ops__mono() >= deadline) {
-            cert__error_set(CERT_E_NET, "%s is still InProgress after %u s; run again later", d->id,
-                            rn->wait_s);
-            return false;
-        }
-        cert_ops__say(&rn->progress, "%s: InProgress; waiting for Deployed", d->id);
-        cert_ops__sleep(rn->o->wait ? 2.0 : ATTACH_POLL_S);
-    }
+    d->state = CERT_ATTACH_REFUSED;
+    d->guard = guard;
+    cert_failure_set(&d->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
 }
 
-void cert_attach__wait_item(size_t i, void *state, void *ud)
+/* The notAfter of the IAM certificates the distributions serve now (IAM's Expiration), from one
+ * listing of the account. */
+static cert_err previous_expirations(attach_run *rn, cert_aws *aws)
 {
-    attach_run *rn = ud;
-    cert_aws *aws = state;
-    cert_attach_dist *d = &rn->r->dists[i];
+    cert_iam_cert *v = NULL;
+    size_t n = 0;
+    cert_err err = cert_iam_list(aws, NULL, 0, &v, &n);
 
-    if ((d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED &&
-         d->state != CERT_ATTACH_ROLLED_BACK) ||
-        aws == NULL)
-        return;
-    if (wait_deployed(rn, aws, d, cert_ops__mono() + rn->wait_s)) {
-        d->deployed = true;
-        cert_ops__say(&rn->progress, "%s: Deployed", d->id);
-    } else {
-        cert_aws_failure(aws, cert_error_last()->code, &d->wait);
+    for (size_t i = 0; err == CERT_OK && i < rn->r->count; i++) {
+        cert_attach_dist *d = &rn->r->dists[i];
+
+        for (size_t k = 0; d->previous.iam_certificate_id != NULL && k < n; k++) {
+            if (strcmp(v[k].id, d->previous.iam_certificate_id) == 0)
+                d->previous_expiration = v[k].expiration;
+        }
     }
+    cert_iam_certs_free(v, n);
+    return err;
+}
+
+cert_err cert_attach__guards(attach_run *rn, cert_aws *aws)
+{
+    const cert_check_opts *allow = &rn->o->report.check;
+    bool list = false;
+    char when[2][32];
+    cert_err err;
+
+    for (size_t i = 0; i < rn->r->count; i++) {
+        const cert_cf_viewer *v = &rn->r->dists[i].previous;
+
+        list = list ||
+               (rn->r->dists[i].state == CERT_ATTACH_PENDING && v->iam_certificate_id != NULL &&
+                strcmp(v->iam_certificate_id, rn->r->cert.id) != 0);
+    }
+    if (list && (err = previous_expirations(rn, aws)) < 0)
+        return err;
+    for (size_t i = 0; i < rn->r->count; i++) {
+        cert_attach_dist *d = &rn->r->dists[i];
+        const cert_cf_viewer *v = &d->previous;
+        char msg[700];
+
+        if (d->state != CERT_ATTACH_PENDING)
+            continue;
+        /* Never moved to IAM silently: certattach, which names its certificate, is the way. */
+        if (v->iam_certificate_id == NULL && !cert_check_allowed(allow, "rotate.store")) {
+            snprintf(msg, sizeof(msg),
+                     "rotate.store: %s serves %s, not an IAM certificate; certrotate does not "
+                     "move it to IAM (certattach --cert does, or --allow rotate.store)",
+                     d->id,
+                     v->acm_certificate_arn ? v->acm_certificate_arn
+                                            : "CloudFront's default certificate");
+            refuse(d, "rotate.store", msg);
+        } else if (v->iam_certificate_id != NULL && d->previous_expiration != INT64_MIN &&
+                   rn->not_after != INT64_MIN && d->previous_expiration > rn->not_after &&
+                   strcmp(v->iam_certificate_id, rn->r->cert.id) != 0 &&
+                   !cert_check_allowed(allow, "rotate.downgrade")) {
+            cert__time_format(d->previous_expiration, when[0], sizeof(when[0]));
+            cert__time_format(rn->not_after, when[1], sizeof(when[1]));
+            snprintf(msg, sizeof(msg),
+                     "rotate.downgrade: %s serves %s (expires %s), later than %s (expires %s); "
+                     "--allow rotate.downgrade to replace it anyway",
+                     d->id, v->iam_certificate_id, when[0], rn->r->cert.name, when[1]);
+            refuse(d, "rotate.downgrade", msg);
+        }
+    }
+    return CERT_OK;
+}
+
+/* ---- waiting ---- */
+
+/* Wait for one distribution (an earlier change still in progress); false with the thread's
+ * error set when it did not become Deployed. */
+static bool wait_one(cert_aws *aws, cert_attach_dist *d, double timeout_s)
+{
+    const char *id = d->id;
+    bool deployed = false;
+    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
+
+    if (cert_ops__wait(aws, &id, 1, timeout_s, NULL, NULL, &deployed, &f) < 0)
+        return false;
+    if (!deployed)
+        cert__error_set(f.err < 0 ? f.err : CERT_E_NET, "%s", f.message ? f.message : id);
+    cert_failure_clear(&f);
+    return deployed;
+}
+
+cert_err cert_attach__wait(attach_run *rn, cert_aws *aws)
+{
+    cert_attach_result *r = rn->r;
+    const char **ids = calloc(r->count ? r->count : 1, sizeof(*ids));
+    bool *deployed = calloc(r->count ? r->count : 1, sizeof(*deployed));
+    cert_failure *fail = calloc(r->count ? r->count : 1, sizeof(*fail));
+    size_t *at = calloc(r->count ? r->count : 1, sizeof(*at));
+    size_t n = 0;
+    cert_err err = CERT_OK;
+
+    if (ids == NULL || deployed == NULL || fail == NULL || at == NULL)
+        CERT_NOMEM();
+    for (size_t i = 0; i < r->count; i++) {
+        cert_attach_state s = r->dists[i].state;
+
+        if (s == CERT_ATTACH_UPDATED || s == CERT_ATTACH_UNCHANGED ||
+            s == CERT_ATTACH_ROLLED_BACK) {
+            at[n] = i;
+            ids[n++] = r->dists[i].id;
+        }
+    }
+    CERT_TRY(cert_ops__wait(aws, ids, n, rn->wait_s, rn->o->wait_progress, rn->o->wait_ud, deployed,
+                            fail));
+    for (size_t k = 0; k < n; k++) {
+        cert_attach_dist *d = &r->dists[at[k]];
+
+        d->deployed = deployed[k];
+        if (fail[k].err < 0) {
+            d->wait = fail[k];
+            memset(&fail[k], 0, sizeof(fail[k]));
+        }
+    }
+
+done:
+    for (size_t k = 0; fail != NULL && k < n; k++)
+        cert_failure_clear(&fail[k]);
+    free(ids);
+    free(deployed);
+    free(fail);
+    free(at);
+    return err;
 }
 
 /* ---- the change ---- */
@@ -203,7 +298,7 @@ static answer in_progress(change *c)
                   "%s: an earlier viewer-certificate change is still in progress; waiting for "
                   "Deployed",
                   c->d->id);
-    if (!wait_deployed(rn, c->aws, c->d, cert_ops__mono() + rn->wait_s)) {
+    if (!wait_one(c->aws, c->d, rn->wait_s)) {
         fail_dist(c->d, c->aws, cert_error_last()->code, CERT_ATTACH_FAILED);
         return GIVE_UP;
     }
@@ -328,7 +423,7 @@ void cert_attach__rollback_item(size_t i, void *state, void *ud)
         if (err != CERT_E_AWS || !code_is(aws, "IllegalUpdate"))
             break;
         /* IllegalUpdate: our own change is still in progress: wait for it, then put it back. */
-        if (!wait_deployed(rn, aws, d, deadline)) {
+        if (!wait_one(aws, d, deadline - cert_ops__mono())) {
             err = cert_error_last()->code;
             break;
         }

@@ -6,6 +6,7 @@
 
 #include "libcert/aws.h"
 #include "libcert/records.h"
+#include "libcert/results.h"
 
 /* ---- progress lines and time (common.c) ---- */
 
@@ -43,6 +44,23 @@ cert_aws *cert_ops__worker_take(ops_workers *w);
 /* Back on the stack (or freed when it is full). NULL is a no-op. */
 void cert_ops__worker_give(ops_workers *w, cert_aws *aws);
 void cert_ops__workers_fini(ops_workers *w);
+
+/* ---- waiting for Deployed (wait.c) ---- */
+
+/* Wait until every distribution in ids is Deployed, or timeout_s passes: one loop for all,
+ * polling with backoff (5 s, doubling to 60 s), ListDistributions when more than a few are
+ * pending (its summaries carry Status) and GetDistribution each otherwise; throttling and
+ * network failures slow the loop down and are not failures (the AWS CLI waiter polls every
+ * 60 s; accounts with ~130 distributions see "Rate exceeded" from tighter loops:
+ * aws/aws-cdk#29183). fn (may be NULL) sees every change, a heartbeat a minute, and the end.
+ * deployed[i] says which were; fail[i] why one was not (its err is CERT_E_NET on timeout, the
+ * AWS error when AWS said the distribution is gone). Returns CERT_OK or CERT_E_NOMEM. */
+cert_err cert_ops__wait(cert_aws *aws, const char *const *ids, size_t n, double timeout_s,
+                        cert_wait_fn fn, void *ud, bool *deployed, cert_failure *fail);
+
+/* The test knob LIBCERT_WAIT_SCALE (a factor for the waits' intervals, e.g. 0.01; tests cannot
+ * wait minutes); 1 when unset. */
+double cert_ops__wait_scale(void);
 
 /* ---- certificates named on the command line (resolve.c) ---- */
 

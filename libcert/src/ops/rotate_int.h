@@ -1,8 +1,34 @@
-/* Rotate internals shared by the stages (rotate.c) and the live checks (live.c). */
+/* Rotate internals shared by the stages (rotate.c), the deletion of what was replaced
+ * (rotate_delete.c) and the live checks (live.c). */
 #ifndef LIBCERT_OPS_ROTATE_INT_H
 #define LIBCERT_OPS_ROTATE_INT_H
 
 #include "libcert/rotate.h"
+#include "ops/attach_int.h"
+#include "ops/record_int.h"
+
+typedef struct rotate_run {
+    const cert_rotate_opts *o;
+    cert_rotate_result *r;
+    cert_aws *aws;
+    cert_put_result preview; /* the upload as it would be: name, path, body, chain */
+    bool exists;             /* IAM holds the new certificate already (a rerun) */
+    bool uploaded;           /* this run uploaded it */
+    cert_iam_cert existing;  /* ... its metadata */
+    cert_aws_tag *tags;      /* ... its tags */
+    size_t ntags;
+    replaced *record; /* what it replaces: read from its tags, then this run's plan */
+    size_t nrecord, record_cap;
+    cert_attach_opts ao;
+    attach_run ar; /* the plan and its application */
+    bool ar_ready;
+} rotate_run;
+
+/* Record why the run stopped, with AWS's detail (the first reason is kept). */
+cert_err cert_rotate__stop_aws(rotate_run *rn, cert_err err);
+
+/* --delete-old: delete what this job provably replaced (rotate_delete.c). */
+cert_err cert_rotate__delete_old(rotate_run *rn);
 
 /* verify-live: a TLS handshake per alias of every confirmed distribution, r->live filled. */
 cert_err cert_rotate__live_checks(const cert_rotate_opts *o, cert_rotate_result *r, X509 *leaf);

@@ -31,6 +31,28 @@ static json_t *findings_json(const cert_findings *fs)
     return fa;
 }
 
+json_t *cert__handles_json(const cert_attach_result *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->handle_count; i++) {
+        const cert_handle *h = &r->handles[i];
+        json_t *o = json_object();
+
+        json_object_set_new(o, "kind", json_string(cert_handle_kind_name(h->kind)));
+        json_object_set_new(o, "value", json_string(h->value));
+        json_object_set_new(o, "matched", json_integer((json_int_t)h->matched));
+        json_object_set_new(o, "status",
+                            json_string(h->matched > 0 ? "matched"
+                                        : h->allowed   ? "unmatched-allowed"
+                                                       : "unmatched"));
+        if (h->note != NULL)
+            json_object_set_new(o, "note", json_string(h->note));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 static json_t *dist_json(const cert_attach_dist *d)
 {
     json_t *dj = json_object(), *al = json_array();
@@ -49,6 +71,8 @@ static json_t *dist_json(const cert_attach_dist *d)
     json_object_set_new(dj, "deployed", json_boolean(d->deployed));
     if (why != NULL)
         json_object_set_new(dj, "error", cert__failure_json(why));
+    if (d->guard != NULL)
+        json_object_set_new(dj, "guard", json_string(d->guard));
     if (d->report != NULL && cert_report_findings(d->report) != NULL)
         json_object_set_new(dj, "findings", findings_json(cert_report_findings(d->report)));
     return dj;
@@ -66,6 +90,7 @@ static cert_err attach_json(const cert_attach_result *r, FILE *f)
     cert__envelope_set(lc, CERT_SCHEMA_CERTATTACH, cert_attach_exit(r), &r->failure);
     if (r->replaced.id != NULL)
         json_object_set_new(lc, "replaced", json_string(r->replaced.id));
+    json_object_set_new(lc, "handles", cert__handles_json(r));
     json_object_set_new(o, "libcert", lc);
     return cert__json_emit(o, f);
 }
@@ -96,9 +121,14 @@ cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f
         return attach_json(r, f);
     if (fmt == CERT_OUTPUT_QUIET || (r->failure.err < 0 && r->count == 0))
         return CERT_OK; /* the tool prints the error */
-    if (r->count == 0)
-        fprintf(f, "no distribution to change%s%s\n", r->replaced.id ? ": none uses " : "",
-                r->replaced.id ? r->replaced.id : "");
+    for (size_t i = 0; i < r->handle_count; i++) {
+        const cert_handle *h = &r->handles[i];
+
+        if (h->matched == 0 && h->allowed)
+            fprintf(f, "warning: --%s %s matches no distribution%s%s (allowed)\n",
+                    cert_handle_kind_name(h->kind), h->value, h->note ? ": " : "",
+                    h->note ? h->note : "");
+    }
     for (size_t i = 0; i < r->count; i++)
         dist_text(r, &r->dists[i], f);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;

@@ -24,6 +24,9 @@ void cert__meta_members(cert_json_sink *s, const cert_iam_cert *m);
 /* Write a document and drop the reference; CERT_E_IO naming what was written when f fails. */
 cert_err cert__json_emit(json_t *doc, FILE *f);
 
+/* The handles and what each matched: [{"kind", "value", "matched", "status", "note"}]. */
+json_t *cert__handles_json(const cert_attach_result *r);
+
 /* A string member, or null. */
 json_t *cert__str_or_null(const char *s);
 

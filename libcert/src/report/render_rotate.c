@@ -9,14 +9,10 @@ static const char *put_name(const cert_rotate_result *r)
     return cert_put_status_name(&r->put);
 }
 
-/* The id a distribution had before this rotation: what the pre-flight read, or, for one that
- * an interrupted earlier run already moved, the certificate replaced. */
-static const char *previous_id(const cert_rotate_result *r, const cert_attach_dist *d)
+/* The id a distribution had before this job moved it: this run's read, or the record. */
+static const char *previous_id(const cert_attach_dist *d)
 {
-    if (d->state == CERT_ATTACH_UNCHANGED &&
-        (r->attach->replaced.id != NULL || r->attach->replaced_gone))
-        return r->attach->replaced.id; /* NULL when it is gone and its id unknown */
-    return d->previous.iam_certificate_id;
+    return d->replaced_id ? d->replaced_id : d->previous.iam_certificate_id;
 }
 
 static json_t *dist_json(const cert_rotate_result *r, size_t i)
@@ -24,7 +20,7 @@ static json_t *dist_json(const cert_rotate_result *r, size_t i)
     const cert_attach_dist *d = &r->attach->dists[i];
     const cert_failure *why = cert_attach_dist_failure(d);
     json_t *dj = json_object(), *al = json_array();
-    const char *prev = previous_id(r, d);
+    const char *prev = previous_id(d);
 
     json_object_set_new(dj, "Id", json_string(d->id));
     for (size_t k = 0; k < d->alias_count; k++)
@@ -32,15 +28,14 @@ static json_t *dist_json(const cert_rotate_result *r, size_t i)
     json_object_set_new(dj, "Aliases", al);
     json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
     json_object_set_new(dj, "PreviousIAMCertificateId", cert__str_or_null(prev));
-    if (prev == NULL && r->attach->replaced_gone && r->attach->replaced.name != NULL)
-        json_object_set_new(dj, "PreviousServerCertificateName",
-                            json_string(r->attach->replaced.name));
     json_object_set_new(dj, "confirmed", json_boolean(r->confirmed != NULL && r->confirmed[i]));
     json_object_set_new(dj, "deployed", json_boolean(d->deployed));
     json_object_set_new(dj, "change", cert__str_or_null(d->change));
     json_object_set_new(dj, "exit_code", json_integer(cert_attach_dist_exit(d)));
     if (why != NULL)
         json_object_set_new(dj, "error", cert__failure_json(why));
+    if (d->guard != NULL)
+        json_object_set_new(dj, "guard", json_string(d->guard));
     return dj;
 }
 
@@ -61,17 +56,29 @@ static json_t *live_json(const cert_rotate_result *r)
     return lv;
 }
 
+static json_t *delete_item_json(const cert_delete_item *it)
+{
+    json_t *x = json_object(), *u = json_array();
+
+    json_object_set_new(x, "ServerCertificateId", json_string(it->id));
+    json_object_set_new(x, "ServerCertificateName", cert__str_or_null(it->name));
+    json_object_set_new(x, "status", json_string(cert_delete_state_name(it->state)));
+    if (it->reason != NULL)
+        json_object_set_new(x, "reason", json_string(it->reason));
+    for (size_t k = 0; k < it->user_count; k++)
+        json_array_append_new(u, json_string(it->users[k]));
+    json_object_set_new(x, "used_by", u);
+    return x;
+}
+
 static json_t *delete_json(const cert_rotate_result *r)
 {
-    json_t *d = json_object();
+    json_t *d = json_object(), *c = json_array();
 
     json_object_set_new(d, "status", json_string(cert_delete_state_name(r->deleted)));
-    if (r->attach != NULL && r->attach->replaced.id != NULL)
-        json_object_set_new(d, "ServerCertificateId", json_string(r->attach->replaced.id));
-    if (r->attach != NULL && r->attach->replaced.name != NULL)
-        json_object_set_new(d, "ServerCertificateName", json_string(r->attach->replaced.name));
-    if (r->delete_message != NULL)
-        json_object_set_new(d, "message", json_string(r->delete_message));
+    for (size_t i = 0; i < r->delete_count; i++)
+        json_array_append_new(c, delete_item_json(&r->deletes[i]));
+    json_object_set_new(d, "certificates", c);
     return d;
 }
 
@@ -92,6 +99,9 @@ static cert_err rotate_json(const cert_rotate_result *r, FILE *f)
     json_object_set_new(o, "delete_old", delete_json(r));
     cert__envelope_set(lc, CERT_SCHEMA_CERTROTATE, cert_rotate_exit(r), &r->failure);
     json_object_set_new(lc, "stage", json_string(r->stage ? r->stage : ""));
+    json_object_set_new(lc, "finished", json_boolean(r->finished));
+    if (r->attach != NULL)
+        json_object_set_new(lc, "handles", cert__handles_json(r->attach));
     json_object_set_new(o, "libcert", lc);
     return cert__json_emit(o, f);
 }
@@ -100,21 +110,29 @@ static void dist_text(const cert_rotate_result *r, size_t i, FILE *f)
 {
     const cert_attach_dist *d = &r->attach->dists[i];
     const cert_failure *why = cert_attach_dist_failure(d);
-    const char *prev = previous_id(r, d);
-    char gone[300] = "";
+    const char *prev = previous_id(d);
 
-    if (prev == NULL && r->attach->replaced_gone)
-        snprintf(gone, sizeof(gone), "unknown: %s, since deleted",
-                 r->attach->replaced.name ? r->attach->replaced.name : "");
     fprintf(f, "distribution %s: %s (previous IAMCertificateId %s)%s%s%s%s\n", d->id,
-            cert_attach_state_name(d->state),
-            prev      ? prev
-            : gone[0] ? gone
-                      : "none",
+            cert_attach_state_name(d->state), prev ? prev : "none",
             r->confirmed && r->confirmed[i] ? ", confirmed" : "", d->deployed ? ", Deployed" : "",
             why && why->message ? ": " : "", why && why->message ? why->message : "");
     if (d->change != NULL && d->state != CERT_ATTACH_UNCHANGED)
         fprintf(f, "  %s\n", d->change);
+}
+
+static void delete_text(const cert_rotate_result *r, FILE *f)
+{
+    if (r->deleted != CERT_DELETE_NOT_ASKED && r->delete_count == 0)
+        fprintf(f, "old certificates: nothing this job replaced is left\n");
+    for (size_t i = 0; i < r->delete_count; i++) {
+        const cert_delete_item *it = &r->deletes[i];
+
+        fprintf(f, "old certificate %s (%s): %s%s%s\n", it->name ? it->name : "?", it->id,
+                cert_delete_state_name(it->state), it->reason ? ": " : "",
+                it->reason ? it->reason : "");
+        for (size_t k = 0; k < it->user_count; k++)
+            fprintf(f, "  used by %s\n", it->users[k]);
+    }
 }
 
 static void rotate_text(const cert_rotate_result *r, FILE *f)
@@ -129,11 +147,16 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
     for (size_t i = 0; i < r->live_count; i++)
         fprintf(f, "verify-live %s (%s): %s\n", r->live[i].alias, r->live[i].distribution,
                 r->live[i].message ? r->live[i].message : "");
-    if (r->deleted != CERT_DELETE_NOT_ASKED)
-        fprintf(f, "old certificate: %s%s%s\n", cert_delete_state_name(r->deleted),
-                r->delete_message ? ": " : "", r->delete_message ? r->delete_message : "");
-    fprintf(f, "%s (stage %s, exit %d)\n", exit == CERT_EXIT_OK ? "done" : "stopped",
-            r->stage ? r->stage : "", (int)exit);
+    delete_text(r, f);
+    if (exit == CERT_EXIT_OK && r->finished)
+        fprintf(f, "done\n");
+    else if (exit == CERT_EXIT_OK)
+        fprintf(f, "dry run: nothing changed (stage %s)\n", r->stage ? r->stage : "");
+    else
+        fprintf(f, "stopped (stage %s, exit %d)%s\n", r->stage ? r->stage : "", (int)exit,
+                r->put.status == CERT_PUT_UPLOADED && !r->finished
+                    ? "; the new certificate is uploaded: run again to finish the job"
+                    : "");
 }
 
 cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f)

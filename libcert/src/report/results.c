@@ -206,29 +206,51 @@ cert_exit cert_prune_exit(const cert_prune_result *r)
 
 /* ---- attach ---- */
 
+void cert__attach_dist_clear(cert_attach_dist *d)
+{
+    free(d->id);
+    for (size_t k = 0; k < d->alias_count; k++)
+        free(d->aliases[k]);
+    free(d->aliases);
+    cert_cf_viewer_clear(&d->previous);
+    free(d->change);
+    cert_failure_clear(&d->failure);
+    cert_failure_clear(&d->rollback);
+    cert_failure_clear(&d->wait);
+    cert_report_free(d->report);
+    free(d->replaced_id);
+    memset(d, 0, sizeof(*d));
+}
+
 void cert_attach_result_free(cert_attach_result *r)
 {
     if (r == NULL)
         return;
-    for (size_t i = 0; i < r->count; i++) {
-        cert_attach_dist *d = &r->dists[i];
-
-        free(d->id);
-        for (size_t k = 0; k < d->alias_count; k++)
-            free(d->aliases[k]);
-        free(d->aliases);
-        cert_cf_viewer_clear(&d->previous);
-        free(d->change);
-        cert_failure_clear(&d->failure);
-        cert_failure_clear(&d->rollback);
-        cert_failure_clear(&d->wait);
-        cert_report_free(d->report);
-    }
+    for (size_t i = 0; i < r->count; i++)
+        cert__attach_dist_clear(&r->dists[i]);
     free(r->dists);
+    for (size_t i = 0; i < r->handle_count; i++) {
+        free(r->handles[i].value);
+        free(r->handles[i].note);
+    }
+    free(r->handles);
     cert_iam_cert_clear(&r->cert);
     cert_iam_cert_clear(&r->replaced);
     cert_failure_clear(&r->failure);
     free(r);
+}
+
+const char *cert_handle_kind_name(cert_handle_kind k)
+{
+    switch (k) {
+    case CERT_HANDLE_DISTRIBUTION:
+        return "distribution";
+    case CERT_HANDLE_ALIAS:
+        return "alias";
+    case CERT_HANDLE_REPLACE:
+        return "replace";
+    }
+    return "unknown";
 }
 
 const char *cert_attach_state_name(cert_attach_state s)
@@ -296,6 +318,17 @@ void cert_rotate_result_free(cert_rotate_result *r)
     }
     free(r->live);
     free(r->delete_message);
+    for (size_t i = 0; i < r->delete_count; i++) {
+        cert_delete_item *d = &r->deletes[i];
+
+        free(d->id);
+        free(d->name);
+        free(d->reason);
+        for (size_t k = 0; k < d->user_count; k++)
+            free(d->users[k]);
+        free(d->users);
+    }
+    free(r->deletes);
     cert_failure_clear(&r->failure);
     free(r);
 }
@@ -313,6 +346,8 @@ const char *cert_delete_state_name(cert_delete_state s)
         return "would-delete";
     case CERT_DELETE_FAILED:
         return "failed";
+    case CERT_DELETE_KEPT:
+        return "kept";
     }
     return "unknown";
 }

@@ -16,4 +16,7 @@ struct cert_inventory {
     int64_t now;
 };
 
+/* Free one distribution's strings and report, and zero it. */
+void cert__attach_dist_clear(cert_attach_dist *d);
+
 #endif

@@ -50,6 +50,12 @@ static const code_info catalogue[] = {
      "the IAM certificate is not under /cloudfront/, so CloudFront cannot use it"},
     {"iam.differs", CERT_SEV_ERROR,
      "IAM does not hold exactly the leaf and chain of the --expect bundle"},
+    {"handle.unmatched", CERT_SEV_ERROR,
+     "certattach, certrotate: a --distribution, --alias or --replace matched no distribution"},
+    {"rotate.downgrade", CERT_SEV_ERROR,
+     "certrotate: a distribution serves a certificate that expires later than the new one"},
+    {"rotate.store", CERT_SEV_ERROR,
+     "certrotate: a distribution serves an ACM certificate or CloudFront's default one"},
     {"cert.expires_soon", CERT_SEV_WARNING, "the leaf expires within --days (default 30)"},
     {"chain.expires_first", CERT_SEV_WARNING, "an intermediate expires before the leaf"},
     {"chain.cross_expired", CERT_SEV_WARNING,
@@ -580,6 +586,15 @@ static int cmp_finding(const void *a, const void *b)
     if (x->rank != y->rank)
         return x->rank < y->rank ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+bool cert_check_allowed(const cert_check_opts *o, const char *code)
+{
+    for (size_t i = 0; o != NULL && code != NULL && i < o->allow_count; i++) {
+        if (strcmp(o->allow[i], code) == 0)
+            return true;
+    }
+    return false;
 }
 
 cert_err cert_checks__allow_valid(const cert_check_opts *o)
