@@ -97,8 +97,7 @@ cert_err cert_attach__cert_iam(attach_run *rn, cert_aws *aws)
 }
 
 cert_err cert_attach__cert_local(attach_run *rn, const char *name, const char *path,
-                                 const char *body, const char *chain,
-                                 const cert_iam_cert *existing)
+                                 const char *body, const char *chain, const cert_iam_cert *existing)
 {
     cert_attach_result *r = rn->r;
 
