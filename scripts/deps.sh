@@ -6,6 +6,10 @@ set -eu
 PKGS="build-essential cmake pkg-config git
 libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libinih-dev libcmocka-dev
 scdoc clang llvm valgrind python3 python3-venv ca-certificates procps time strace jq curl"
+# tests/cli/test_install.sh links a consumer with `pkg-config --static --libs libcert`, which names
+# what libcurl itself links (its Libs.private): the linker needs those libraries' -dev packages.
+PKGS="$PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev
+libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 
 missing=""
 for p in $PKGS; do
