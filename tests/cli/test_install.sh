@@ -28,6 +28,14 @@ libdir=$(dirname "$libdir")
 for f in libcert.so libcert.a cmake/libcert/libcertConfig.cmake; do
     [ -e "$libdir/$f" ] || fail "$f not installed"
 done
+# The SONAME is the ABI version (docs/ABI.md), not the project's major version.
+soname=$(readelf -d "$libdir/libcert.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = "libcert.so.${LIBCERT_SOVERSION:?}" ] ||
+    fail "SONAME is '$soname', expected libcert.so.$LIBCERT_SOVERSION"
+[ -e "$libdir/$soname" ] || fail "$soname not installed"
+# Only CERT_EXTERN symbols are exported (-fvisibility=hidden): the ABI is the cert_ names.
+leaked=$(nm -D --defined-only "$libdir/libcert.so" | awk '$3 !~ /^cert_/ {print $3}')
+[ -z "$leaked" ] || fail "libcert.so exports symbols without the cert_ prefix: $leaked"
 for h in libcert.h bundle.h chain.h checks.h report.h split.h key.h error.h aws.h iam.h \
     cloudfront.h inventory.h attach.h rotate.h; do
     [ -f "$tmp/prefix/include/libcert/$h" ] || fail "include/libcert/$h not installed"
