@@ -8,6 +8,9 @@ libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libinih-dev l
 scdoc clang llvm valgrind python3 python3-venv ca-certificates procps time strace jq curl"
 # tests/cli/test_install.sh links a consumer with `pkg-config --static --libs libcert`, which names
 # what libcurl itself links (its Libs.private): the linker needs those libraries' -dev packages.
+# docs/hdr2man.py builds the section-3 pages with python3; tests/cli/test_man3.sh formats them
+# with man-db's man and groff, as lintian does.
+PKGS="$PKGS man-db groff-base"
 PKGS="$PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev
 libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 

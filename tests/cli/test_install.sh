@@ -22,6 +22,13 @@ for t in certcheck certsplit certup certls certattach certrotate certprune; do
         [ -f "$tmp/prefix/share/man/man1/$t.1" ] || fail "man page $t.1 not installed"
     fi
 done
+# Section-3 pages (docs/hdr2man.py): the overview, one per header, a link per function.
+man3=$tmp/prefix/share/man/man3
+for p in libcert.3 libcert_bundle.3 libcert_error.3; do
+    [ -f "$man3/$p" ] || fail "man page $p not installed"
+done
+[ "$(readlink "$man3/cert_bundle_new.3")" = libcert_bundle.3 ] ||
+    fail "man3/cert_bundle_new.3 is not a link to libcert_bundle.3"
 libdir=$(find "$tmp/prefix" -name libcert.pc -printf '%h\n' | head -1)
 [ -n "$libdir" ] || fail "libcert.pc not installed"
 libdir=$(dirname "$libdir")
