@@ -198,7 +198,6 @@ def doc_text(comment):
         out.pop(0)
     while out and not out[-1].strip():
         out.pop()
-    # common indentation of the continuation lines
     return "\n".join(out)
 
 
@@ -510,8 +509,8 @@ def page_date():
 
 
 def th(name, version):
-    return '.TH "%s" "3" "%s" "libcert %s" "libcert Library Functions"' % (
-        esc(name.upper()), page_date(), esc(version))
+    return '.TH "%s" "3" "%s" "%s" "libcert Library Functions"' % (
+        esc(name.upper()), page_date(), esc(("libcert " + version).strip()))
 
 
 def header_page(h, headers, version):
@@ -551,27 +550,20 @@ def header_page(h, headers, version):
             render_doc(d, out)
             if d.kind == "type":
                 render_members(d, out)
-    see = ["libcert(3)"]
+    see = ["libcert"]
     for inc in h.includes:
         for o in headers:
             if o.file == inc and o is not h and o.page != "libcert":
-                see.append("%s(3)" % o.page)
-    out += [".SH SEE ALSO", ", ".join(".BR %s (3)" % esc(s[:-3]) for s in see).replace(
-        ", .BR", ",\n.BR")]
-    return fix_see_also(out)
+                see.append(o.page)
+    out.append(".SH SEE ALSO")
+    out += see_also(see)
+    return out
 
 
-def fix_see_also(out):
-    """'.BR a (3), .BR b (3)' on separate lines, each but the last followed by a comma."""
-    res = []
-    for ln in out:
-        if ln.startswith(".BR ") and "\n" in ln:
-            parts = ln.split(",\n")
-            for k, p in enumerate(parts):
-                res.append(p + (" ," if k < len(parts) - 1 else ""))
-        else:
-            res.append(ln)
-    return res
+def see_also(pages):
+    """'.BR page (3),' lines, the last without its comma."""
+    return [".BR %s (3)%s" % (esc(p), "," if k < len(pages) - 1 else "")
+            for k, p in enumerate(pages)]
 
 
 def overview_page(h, headers, version, description):
@@ -604,10 +596,8 @@ def overview_page(h, headers, version, description):
     out += para("With pkg-config: `pkg-config --cflags --libs libcert`, and "
                 "`pkg-config --static --libs libcert` to link libcert.a. With CMake: "
                 "`find_package(libcert)`, then link `libcert::shared` or `libcert::static`.")
-    out += [".SH SEE ALSO"]
-    see = [o.page for o in sorted(headers, key=lambda x: x.page) if o is not h]
-    for k, s in enumerate(see):
-        out.append(".BR %s (3)%s" % (esc(s), "," if k < len(see) - 1 else ""))
+    out.append(".SH SEE ALSO")
+    out += see_also([o.page for o in sorted(headers, key=lambda x: x.page) if o is not h])
     return out
 
 
