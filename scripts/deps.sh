@@ -6,6 +6,16 @@ set -eu
 PKGS="build-essential cmake pkg-config git
 libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libinih-dev libcmocka-dev
 scdoc clang llvm valgrind python3 python3-venv ca-certificates procps time strace jq curl"
+# scripts/package.sh: cpack's DEB generator (file, dpkg-shlibdeps, readelf), Debian's build flags
+# (dpkg-dev) and lintian.
+PKGS="$PKGS file dpkg-dev binutils lintian"
+# docs/hdr2man.py builds the section-3 pages with python3; tests/cli/test_man3.sh formats them
+# with man-db's man and groff, as lintian does.
+PKGS="$PKGS man-db groff-base"
+# tests/cli/test_install.sh links a consumer with `pkg-config --static --libs libcert`, which names
+# what libcurl itself links (its Libs.private): the linker needs those libraries' -dev packages.
+PKGS="$PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev
+libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 
 missing=""
 for p in $PKGS; do
