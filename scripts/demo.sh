@@ -3,7 +3,7 @@
 # built-in sample: a bundle as a CA mails it (text, CRLF, intermediate first, key last) is
 # checked, split into the files IAM and servers want (verified with the OpenSSL CLI), uploaded
 # to IAM under /cloudfront/ and listed, against a local AWS emulator on 127.0.0.1 that this
-# script starts and stops (never real AWS).
+# script starts and stops (never real AWS), then renewed twice with the same certrotate line.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh"
@@ -60,15 +60,20 @@ dist=$("$python" "$top/tests/emulator/emuctl.py" create-distribution "$endpoint"
 echo "distribution $dist serves www.example.com and example.com with www-previous"
 "$bin/certls" --in-use
 
-step "renew: check, upload, attach, confirm, wait for Deployed, delete the old certificate" \
-    "certrotate --ca-file root.pem --replace www-previous --delete-old mailed-bundle.pem"
-"$bin/certrotate" --ca-file "$demo/root.pem" --replace www-previous --delete-old \
-    "$demo/mailed-bundle.pem"
+step "renew by the names it serves: check, plan, upload, attach, wait for Deployed, delete what it replaced" \
+    "certrotate --ca-file root.pem --alias www.example.com --alias example.com --delete-old mailed-bundle.pem"
+"$bin/certrotate" --ca-file "$demo/root.pem" --alias www.example.com --alias example.com \
+    --delete-old "$demo/mailed-bundle.pem"
 
-step "run it again: everything is already done (exit 0, no second upload)" \
-    "certrotate --ca-file root.pem --replace www-previous --delete-old mailed-bundle.pem"
-"$bin/certrotate" --ca-file "$demo/root.pem" --replace www-previous --delete-old \
-    "$demo/mailed-bundle.pem"
+step "the same line again (cron's next night): nothing to do, nothing sent, exit 0" \
+    "certrotate -q --ca-file root.pem --alias www.example.com --alias example.com --delete-old mailed-bundle.pem"
+"$bin/certrotate" -q --ca-file "$demo/root.pem" --alias www.example.com --alias example.com \
+    --delete-old "$demo/mailed-bundle.pem" && echo "exit 0"
+
+step "next quarter: the same line renews again (the handles stay true)" \
+    "certrotate --ca-file root.pem --alias www.example.com --alias example.com --delete-old next-bundle.pem"
+"$bin/certrotate" --ca-file "$demo/root.pem" --alias www.example.com --alias example.com \
+    --delete-old "$demo/next-bundle.pem"
 
 step "the account now" "certls --in-use"
 "$bin/certls" --in-use

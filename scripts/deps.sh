@@ -16,6 +16,8 @@ PKGS="$PKGS man-db groff-base"
 # what libcurl itself links (its Libs.private): the linker needs those libraries' -dev packages.
 PKGS="$PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev
 libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
+# tests/integration/test_renewal.py moves the tools' clock with libfaketime through four renewals.
+PKGS="$PKGS faketime"
 
 missing=""
 for p in $PKGS; do

@@ -6,6 +6,7 @@
 #   mailed-bundle.pem      the combined bundle
 #   previous-bundle.pem    last quarter's certificate for the same names (10 days left): the one
 #                          a distribution serves today, which the renewal replaces
+#   next-bundle.pem        next quarter's (issued later, 180 days): the second renewal
 set -eu
 dir=${1:-build/demo}
 mkdir -p "$dir"
@@ -36,6 +37,13 @@ openssl x509 -req -in previous.csr -CA int.pem -CAkey int.key -set_serial 0x2000
     -extfile leaf.ext -out previous.pem 2>/dev/null
 cat previous.pem int.pem previous.key > previous-bundle.pem
 
+# Next quarter's: same names, another key, a later notAfter.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out next.key 2>/dev/null
+openssl req -new -key next.key -subj "/CN=www.example.com" -out next.csr
+openssl x509 -req -in next.csr -CA int.pem -CAkey int.key -set_serial 0x2002 -days 180 \
+    -extfile leaf.ext -out next.pem 2>/dev/null
+cat next.pem int.pem next.key > next-bundle.pem
+
 {
     printf 'Dear customer,\n\nyour certificate for www.example.com has been issued.\n'
     printf 'Below you find the intermediate, your certificate and the key we generated.\n\n'
@@ -46,5 +54,6 @@ cat previous.pem int.pem previous.key > previous-bundle.pem
     cat leaf.key
     printf '\nKind regards,\nExample Demo CA support\n'
 } | sed 's/$/\r/' > mailed-bundle.pem
-chmod 600 mailed-bundle.pem previous-bundle.pem leaf.key previous.key int.key root.key
+chmod 600 mailed-bundle.pem previous-bundle.pem next-bundle.pem leaf.key previous.key next.key int.key \
+    root.key
 rm -f ./*.csr ./*.ext

@@ -40,3 +40,4 @@ add_test(NAME cli_floors COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/l
 set_tests_properties(cli_floors PROPERTIES LABELS cli ENVIRONMENT "${LIBCERT_TEST_ENV}" TIMEOUT 60)
 libcert_integration_test(envelope)
 libcert_cli_test(man3)
+libcert_integration_test(renewal)
