@@ -110,6 +110,14 @@ typedef struct aws_response {
 cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp);
 void cert_aws__response_free(aws_response *resp);
 
+/* The retry policy (retry.c), the AWS SDKs' standard mode: whether a failed transfer (no whole
+ * answer) or an error answer (its HTTP status and AWS error code, NULL when none) is retried, and
+ * the wait in ms before the attempt after `attempt` (1-based; timeout: the failure was a timeout,
+ * which costs more of the session's retry quota), or -1 when no attempt is left. */
+bool cert_aws__retry_transfer(CURLcode rc);
+bool cert_aws__retry_answer(long status, const char *code);
+long cert_aws__retry_wait(cert_aws *aws, int attempt, bool timeout);
+
 /* One unsigned HTTP exchange without retries (credential endpoints). */
 cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url,
                               const cert_http_header *headers, size_t header_count,
