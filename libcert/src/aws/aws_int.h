@@ -9,6 +9,12 @@
 #include "libcert/aws.h"
 #include "util/buf.h"
 
+/* A setting or field that is given: set and not empty. */
+static inline bool cert_aws__given(const char *v)
+{
+    return v != NULL && *v != '\0';
+}
+
 /* ---- configuration files (config.c) ---- */
 
 /* The shared config and credentials files, parsed (with inih). */

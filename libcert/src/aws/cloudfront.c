@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_int.h"
+#include "page_int.h"
 #include "util/error_int.h"
 
 #define CF_VERSION "/2020-05-31"
@@ -93,11 +94,16 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
 
+/* ---- ListDistributions ---- */
+
+static const aws_page_spec list_spec = {
+    "CloudFront", "ListDistributions", {{"NextMarker", "Marker", false}}, 1, false};
+
+/* One page's reader: its summaries are appended to the list. */
 typedef struct list_page {
+    aws_pager *pg;
     cert_cf_dist **v;
     size_t *n, *cap;
-    bool *more;
-    char **marker;
 } list_page;
 
 static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
@@ -109,15 +115,15 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
     if (pick == 1 || pick == 2) { /* IsTruncated, NextMarker */
         if ((t = cert_aws__xml_text(node)) == NULL)
             return cert__error_nomem();
-        if (pick == 1) {
-            *p->more = strcmp(t, "true") == 0;
-            free(t);
-        } else {
-            free(*p->marker);
-            *p->marker = t;
-        }
-        return CERT_OK;
+        err = CERT_OK;
+        if (pick == 1)
+            cert_aws__page_truncated(p->pg, strcmp(t, "true") == 0);
+        else
+            err = cert_aws__page_cursor(p->pg, 0, t);
+        free(t);
+        return err;
     }
+    cert_aws__page_item(p->pg);
     if (cert__array_reserve(p->v, p->cap, *p->n, 32, sizeof(**p->v)) < 0)
         return CERT_E_NOMEM;
     err = parse_summary(node, &(*p->v)[*p->n]);
@@ -125,87 +131,92 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
     return err;
 }
 
-cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v, size_t *n,
-                                  size_t *cap, bool *more, char **marker)
+static cert_err read_list_page(aws_pager *pg, const char *body, size_t len, cert_cf_dist **v,
+                               size_t *n, size_t *cap)
 {
     static const cert_aws_xml_pick picks[] = {
         {"Items", "DistributionSummary"},
         {"DistributionList", "IsTruncated"},
         {"DistributionList", "NextMarker"},
     };
-    list_page p = {v, n, cap, more, marker};
+    list_page p = {pg, v, n, cap};
+
+    return cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
+}
+
+cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v, size_t *n,
+                                  size_t *cap, bool *more, char **marker)
+{
+    aws_pager pg;
     cert_err err;
 
     *more = false;
     *marker = NULL;
-    err = cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
-    if (err < 0 || !*more) {
-        free(*marker);
-        *marker = NULL;
+    cert_aws__pager_init(&pg, &list_spec);
+    err = read_list_page(&pg, body, len, v, n, cap);
+    if (err == CERT_OK && cert_aws__page_more(&pg)) { /* NextMarker only when there is more */
+        *more = true;
+        *marker = pg.next[0];
+        pg.next[0] = NULL;
     }
+    cert_aws__pager_free(&pg);
+    return err;
+}
+
+/* A listing of ListDistributions: what came so far. */
+typedef struct list_ctx {
+    cert_aws *aws;
+    cert_cf_dist *v;
+    size_t n, cap;
+} list_ctx;
+
+static cert_err list_fetch(aws_pager *pg, void *ud)
+{
+    list_ctx *c = ud;
+    cert_err err = CERT_OK;
+    cert_buf q;
+    aws_request req;
+    aws_response resp;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    memset(&resp, 0, sizeof(resp));
+    CERT_TRY(cert_aws__query_add(&q, "MaxItems", "100"));
+    CERT_TRY(cert_aws__page_query(pg, &q));
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "ListDistributions";
+    req.method = "GET";
+    req.path = CF_VERSION "/distribution";
+    req.query = q.ptr;
+    CERT_TRY(cert_aws__send(c->aws, &req, &resp));
+    err = read_list_page(pg, resp.body.ptr, resp.body.len, &c->v, &c->n, &c->cap);
+    if (err == CERT_E_NET)
+        err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: %s",
+                              cert_error_last()->message);
+
+done:
+    cert__buf_free(&q);
+    cert_aws__response_free(&resp);
     return err;
 }
 
 cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
 {
-    cert_err err = CERT_OK;
-    cert_cf_dist *v = NULL;
-    size_t n = 0, cap = 0;
-    char *marker = NULL;
+    list_ctx c;
+    cert_err err;
 
     *out = NULL;
     *count_out = 0;
-    for (int page = 0;; page++) {
-        cert_buf q;
-        aws_request req;
-        aws_response resp;
-        bool more = false;
-
-        cert__buf_init(&q, (size_t)-2, false);
-        memset(&resp, 0, sizeof(resp));
-        err = cert_aws__query_add(&q, "MaxItems", "100");
-        if (err == CERT_OK && marker != NULL)
-            err = cert_aws__query_add(&q, "Marker", marker);
-        if (err < 0) {
-            cert__buf_free(&q);
-            goto done;
-        }
-        memset(&req, 0, sizeof(req));
-        req.service = CERT_AWS_CLOUDFRONT;
-        req.action = "ListDistributions";
-        req.method = "GET";
-        req.path = CF_VERSION "/distribution";
-        req.query = q.ptr;
-        err = cert_aws__send(aws, &req, &resp);
-        cert__buf_free(&q);
-        free(marker);
-        marker = NULL;
-        if (err == CERT_OK) {
-            err = cert_cf__parse_list_page(resp.body.ptr, resp.body.len, &v, &n, &cap, &more,
-                                           &marker);
-            if (err == CERT_E_NET)
-                err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: %s",
-                                      cert_error_last()->message);
-        }
-        cert_aws__response_free(&resp);
-        if (err < 0)
-            goto done;
-        if (!more)
-            break;
-        if (marker == NULL || marker[0] == '\0')
-            CERT_FAIL(CERT_E_NET, "CloudFront said IsTruncated without a NextMarker");
-        if (page > 100000)
-            CERT_FAIL(CERT_E_NET, "CloudFront keeps answering IsTruncated; stopping");
+    memset(&c, 0, sizeof(c));
+    c.aws = aws;
+    err = cert_aws__page_all(&list_spec, list_fetch, &c);
+    if (err < 0) {
+        cert_cf_dists_free(c.v, c.n);
+        return err;
     }
-    *out = v;
-    *count_out = n;
-    v = NULL;
-    n = 0;
-
-done:
-    free(marker);
-    cert_cf_dists_free(v, n);
-    return err;
+    *out = c.v;
+    *count_out = c.n;
+    return CERT_OK;
 }
 
 /* ---- one distribution's configuration ---- */

@@ -33,12 +33,6 @@ cert_err cert_aws__creds_imds(cert_aws *aws, aws_creds *out);
  * most 20,000 characters. */
 #define CERT_AWS_TOKEN_FILE_MAX (64u << 10)
 
-/* A setting that is given: set and not empty. */
-static inline bool cert_aws__given(const char *v)
-{
-    return v != NULL && *v != '\0';
-}
-
 /* The profile's name for messages: `profile`, or the active one when it is NULL. */
 const char *cert_aws__profile_name(cert_aws *aws, const char *profile);
 
