@@ -263,7 +263,8 @@ struct cert_aws {
     long connect_timeout_ms, timeout_ms;
     int max_attempts;
     long retry_base_ms;
-    int retry_tokens; /* the standard mode's retry quota */
+    int retry_tokens;      /* the standard mode's retry quota */
+    size_t list_items_max; /* the items one listing may hold; 0: CERT_AWS_LIST_ITEMS_MAX */
     cert_aws_log_fn log;
     void *log_ud;
     CURL *curl;

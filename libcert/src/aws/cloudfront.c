@@ -123,7 +123,8 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
         free(t);
         return err;
     }
-    cert_aws__page_item(p->pg);
+    if ((err = cert_aws__page_item(p->pg)) < 0)
+        return err;
     if (cert__array_reserve(p->v, p->cap, *p->n, 32, sizeof(**p->v)) < 0)
         return CERT_E_NOMEM;
     err = parse_summary(node, &(*p->v)[*p->n]);
@@ -152,7 +153,7 @@ cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v
 
     *more = false;
     *marker = NULL;
-    cert_aws__pager_init(&pg, &list_spec);
+    cert_aws__pager_init(&pg, &list_spec, 0);
     err = read_list_page(&pg, body, len, v, n, cap);
     if (err == CERT_OK && cert_aws__page_more(&pg)) { /* NextMarker only when there is more */
         *more = true;
@@ -209,7 +210,7 @@ cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
     *count_out = 0;
     memset(&c, 0, sizeof(c));
     c.aws = aws;
-    err = cert_aws__page_all(&list_spec, list_fetch, &c);
+    err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
     if (err < 0) {
         cert_cf_dists_free(c.v, c.n);
         return err;

@@ -345,7 +345,8 @@ static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void
     }
     if (pick == 2) /* Marker */
         return cert_aws__page_cursor(s->pg, 0, rec->text);
-    cert_aws__page_item(s->pg);
+    if ((err = cert_aws__page_item(s->pg)) < 0) /* past the cap: stop reading at once */
+        return err;
     if (cert__array_reserve(s->v, s->cap, *s->n, 64, sizeof(**s->v)) < 0)
         return CERT_E_NOMEM;
     err =
@@ -418,7 +419,7 @@ cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk,
 
     *more = false;
     *marker = NULL;
-    cert_aws__pager_init(&pg, &list_spec);
+    cert_aws__pager_init(&pg, &list_spec, 0);
     list_stream_init(&s, &pg, v, n, cap);
     if (body == NULL)
         len = 0; /* nothing fed: "not XML (0 bytes)" */
@@ -506,7 +507,7 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
     c.aws = aws;
     c.prefix = prefix;
     snprintf(c.page_size, sizeof(c.page_size), "%u", page_size);
-    err = cert_aws__page_all(&list_spec, list_fetch, &c);
+    err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
     if (err < 0) {
         cert_iam_certs_free(c.v, c.n);
         return err;
@@ -630,7 +631,7 @@ static cert_err tags_fetch(aws_pager *pg, void *ud)
     for (xmlNode *m = tags ? tags->children : NULL; m != NULL; m = m->next) {
         if (m->type != XML_ELEMENT_NODE)
             continue;
-        cert_aws__page_item(pg);
+        CERT_TRY(cert_aws__page_item(pg));
         if (cert__array_reserve(&c->v, &c->cap, c->n, 16, sizeof(*c->v)) < 0)
             CERT_NOMEM();
         c->v[c->n].key = cert_aws__xml_child_text(m, "Key");
@@ -666,7 +667,7 @@ cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out,
     memset(&c, 0, sizeof(c));
     c.aws = aws;
     c.name = name;
-    err = cert_aws__page_all(&tags_spec, tags_fetch, &c);
+    err = cert_aws__page_all(aws, &tags_spec, tags_fetch, &c);
     if (err < 0) {
         cert_iam_tags_free(c.v, c.n);
         return err;
