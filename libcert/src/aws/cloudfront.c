@@ -432,73 +432,71 @@ static void describe(char *buf, size_t size, const char *was, const char *now)
         snprintf(buf, size, "%s (was %s)", now, was ? was : "unset");
 }
 
-cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
-                                bool *changed_out)
-{
-    cert_err err = CERT_OK;
-    cert_cf_viewer old;
-    xmlNode *vc, *root, *first_unknown = NULL, *next;
-    const char *method, *minv, *values[NVIEWER];
-    bool leaving_default, changed;
-    char *change = NULL;
+/* What an attachment makes of ViewerCertificate: the method and minimum version, and whether
+ * anything changes. */
+typedef struct viewer_plan {
+    const char *method, *minv;
+    bool changed;
+} viewer_plan;
 
-    memset(&old, 0, sizeof(old));
-    if (change_out)
-        *change_out = NULL;
-    if (changed_out)
-        *changed_out = false;
-    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
-        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
-        return cert__error_set(CERT_E_INVALID,
-                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
-                               "API Reference, ViewerCertificate)");
-    root = xmlDocGetRootElement(c->doc);
-    vc = viewer_node(c);
-    CERT_TRY(cert_cf_config_viewer(c, &old));
-    leaving_default = vc == NULL || old.default_certificate ||
-                      (old.iam_certificate_id == NULL && old.acm_certificate_arn == NULL);
+static void plan_viewer(const cert_cf_viewer *old, bool has_element, const cert_cf_attach *a,
+                        viewer_plan *p)
+{
+    bool leaving_default = !has_element || old->default_certificate ||
+                           (old->iam_certificate_id == NULL && old->acm_certificate_arn == NULL);
+
     /* Keep the distribution's method: forcing sni-only on a vip distribution would cut off
      * clients without SNI. sni-only only when it leaves the default certificate. */
-    method = a->ssl_support_method                        ? a->ssl_support_method
-             : old.ssl_support_method && !leaving_default ? old.ssl_support_method
-                                                          : "sni-only";
-    minv = a->minimum_protocol_version                        ? a->minimum_protocol_version
-           : old.minimum_protocol_version && !leaving_default ? old.minimum_protocol_version
-                                                              : "TLSv1.2_2021";
+    p->method = a->ssl_support_method                         ? a->ssl_support_method
+                : old->ssl_support_method && !leaving_default ? old->ssl_support_method
+                                                              : "sni-only";
+    p->minv = a->minimum_protocol_version                         ? a->minimum_protocol_version
+              : old->minimum_protocol_version && !leaving_default ? old->minimum_protocol_version
+                                                                  : "TLSv1.2_2021";
     /* With sni-only the minimum must be TLSv1 or higher (CloudFront API Reference,
      * ViewerCertificate, MinimumProtocolVersion; cloudtools/troposphere#218). */
-    if (strcmp(method, "sni-only") == 0 && strcmp(minv, "SSLv3") == 0)
-        minv = "TLSv1";
-    changed = !streq(old.iam_certificate_id, a->iam_certificate_id) || old.default_certificate ||
-              old.acm_certificate_arn != NULL || !streq(old.ssl_support_method, method) ||
-              !streq(old.minimum_protocol_version, minv) ||
-              (old.certificate != NULL && !streq(old.certificate, a->iam_certificate_id)) ||
-              (old.certificate_source != NULL && !streq(old.certificate_source, "iam"));
-    if (change_out != NULL) {
-        char m[96], v[96];
+    if (strcmp(p->method, "sni-only") == 0 && strcmp(p->minv, "SSLv3") == 0)
+        p->minv = "TLSv1";
+    p->changed = !streq(old->iam_certificate_id, a->iam_certificate_id) ||
+                 old->default_certificate || old->acm_certificate_arn != NULL ||
+                 !streq(old->ssl_support_method, p->method) ||
+                 !streq(old->minimum_protocol_version, p->minv) ||
+                 (old->certificate != NULL && !streq(old->certificate, a->iam_certificate_id)) ||
+                 (old->certificate_source != NULL && !streq(old->certificate_source, "iam"));
+}
 
-        describe(m, sizeof(m), old.ssl_support_method, method);
-        describe(v, sizeof(v), old.minimum_protocol_version, minv);
-        if (asprintf(&change,
-                     "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
-                     "MinimumProtocolVersion %s",
-                     old.iam_certificate_id    ? old.iam_certificate_id
-                     : old.acm_certificate_arn ? "(ACM certificate)"
-                                               : "(CloudFront default certificate)",
-                     a->iam_certificate_id, m, v) < 0) {
-            change = NULL;
-            CERT_NOMEM();
-        }
+/* "IAMCertificateId A -> B; SSLSupportMethod ...; MinimumProtocolVersion ..." (new string). */
+static cert_err describe_change(const cert_cf_viewer *old, const cert_cf_attach *a,
+                                const viewer_plan *p, char **out)
+{
+    char m[96], v[96];
+
+    describe(m, sizeof(m), old->ssl_support_method, p->method);
+    describe(v, sizeof(v), old->minimum_protocol_version, p->minv);
+    if (asprintf(out,
+                 "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
+                 "MinimumProtocolVersion %s",
+                 old->iam_certificate_id    ? old->iam_certificate_id
+                 : old->acm_certificate_arn ? "(ACM certificate)"
+                                            : "(CloudFront default certificate)",
+                 a->iam_certificate_id, m, v) < 0) {
+        *out = NULL;
+        return cert__error_nomem();
     }
-    if (changed_out)
-        *changed_out = changed;
-    if (!changed)
-        goto done;
-    if (vc == NULL) {
-        vc = xmlNewChild(root, root->ns, BAD_CAST "ViewerCertificate", NULL);
-        if (vc == NULL)
-            CERT_NOMEM();
-    }
+    return CERT_OK;
+}
+
+/* Rewrite ViewerCertificate (made when there is none) with the plan's members, in the API's
+ * order; unknown elements stay where they are, the known ones come before the first of them. */
+static cert_err rewrite_viewer(cert_cf_config *c, xmlNode *vc, const cert_cf_viewer *old,
+                               const cert_cf_attach *a, const viewer_plan *p)
+{
+    xmlNode *root = xmlDocGetRootElement(c->doc), *first_unknown = NULL, *next;
+    const char *values[NVIEWER];
+
+    if (vc == NULL &&
+        (vc = xmlNewChild(root, root->ns, BAD_CAST "ViewerCertificate", NULL)) == NULL)
+        return cert__error_nomem();
     /* Drop the known members and blank text; keep unknown elements where they are. */
     for (xmlNode *n = vc->children; n != NULL; n = next) {
         bool known = false;
@@ -516,10 +514,10 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
     values[0] = NULL; /* CloudFrontDefaultCertificate: removed */
     values[1] = a->iam_certificate_id;
     values[2] = NULL; /* ACMCertificateArn: removed (one of ACM or IAM) */
-    values[3] = method;
-    values[4] = minv;
-    values[5] = old.certificate ? a->iam_certificate_id : NULL;
-    values[6] = old.certificate_source ? "iam" : NULL;
+    values[3] = p->method;
+    values[4] = p->minv;
+    values[5] = old->certificate ? a->iam_certificate_id : NULL;
+    values[6] = old->certificate_source ? "iam" : NULL;
     for (size_t i = 0; i < NVIEWER; i++) {
         xmlNode *el;
 
@@ -527,13 +525,44 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
             continue;
         el = xmlNewDocNode(c->doc, vc->ns, BAD_CAST viewer_members[i], NULL);
         if (el == NULL)
-            CERT_NOMEM();
+            return cert__error_nomem();
         xmlNodeAddContent(el, BAD_CAST values[i]); /* escaped as text */
         if (first_unknown != NULL)
             xmlAddPrevSibling(first_unknown, el);
         else
             xmlAddChild(vc, el);
     }
+    return CERT_OK;
+}
+
+cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
+                                bool *changed_out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_viewer old;
+    xmlNode *vc;
+    viewer_plan p;
+    char *change = NULL;
+
+    memset(&old, 0, sizeof(old));
+    if (change_out)
+        *change_out = NULL;
+    if (changed_out)
+        *changed_out = false;
+    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
+        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
+        return cert__error_set(CERT_E_INVALID,
+                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
+                               "API Reference, ViewerCertificate)");
+    vc = viewer_node(c);
+    CERT_TRY(cert_cf_config_viewer(c, &old));
+    plan_viewer(&old, vc != NULL, a, &p);
+    if (change_out != NULL)
+        CERT_TRY(describe_change(&old, a, &p, &change));
+    if (changed_out)
+        *changed_out = p.changed;
+    if (p.changed)
+        CERT_TRY(rewrite_viewer(c, vc, &old, a, &p));
 
 done:
     if (change_out) {
