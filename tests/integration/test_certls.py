@@ -38,13 +38,26 @@ SUMMARY = (b'<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/201
            b"<GetAccountSummaryResult><SummaryMap/></GetAccountSummaryResult></GetAccountSummaryResponse>")
 
 
+def list_page(members, truncated, marker=None, start=0):
+    """A ListServerCertificates answer with `members` items (names from `start`)."""
+    items = "".join(f"<member><ServerCertificateName>c{start + i}</ServerCertificateName>"
+                    f"<ServerCertificateId>ASCA{start + i}</ServerCertificateId><Path>/</Path></member>"
+                    for i in range(members))
+    more = f"<Marker>{marker}</Marker>" if marker is not None else ""
+    return ('<ListServerCertificatesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+            f"<ListServerCertificatesResult><IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"
+            f"{more}<ServerCertificateMetadataList>{items}</ServerCertificateMetadataList>"
+            "</ListServerCertificatesResult></ListServerCertificatesResponse>").encode()
+
+
 class ListServer:
     """A local stand-in for IAM that answers each ListServerCertificates with the next of
-    `answers` ((status, body)) and GetAccountSummary with an empty summary; counts the lists."""
+    `answers` ((status, body); the last again once they run out), or with answers(n) when it is a
+    function of the list's index, and GetAccountSummary with an empty summary; counts the lists."""
 
     def __init__(self, answers):
         outer = self
-        self.answers = list(answers)
+        self.answers = answers if callable(answers) else list(answers)
         self.lists = 0
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -54,7 +67,10 @@ class ListServer:
                 form = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 status, body = 200, SUMMARY
                 if "ListServerCertificates" in form:
-                    status, body = outer.answers[min(outer.lists, len(outer.answers) - 1)]
+                    if callable(outer.answers):
+                        status, body = outer.answers(outer.lists)
+                    else:
+                        status, body = outer.answers[min(outer.lists, len(outer.answers) - 1)]
                     outer.lists += 1
                 self.send_response(status)
                 self.send_header("Content-Type", "text/xml")
@@ -191,6 +207,34 @@ class Certls(EmuTestCase):
         self.assertEqual((doc["result"], doc["status"], doc["code"]), ("network error", 200, ""), doc)
         self.assertIn("not well-formed", doc["message"])
         self.assertEqual(server.lists, 2)
+
+    # A list that never ends (issue #11, "Pagination without end"): each stop is exit 5 with a
+    # message naming the action, after as few requests as the stop needs. Without the stops
+    # these runs do not end (the marker case grew to 3 GB in 30 s).
+    def test_a_marker_that_never_changes_stops(self):
+        with ListServer([(200, list_page(2, True, "same"))]) as server:
+            r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL=server.endpoint))
+        self.assertEqual(r.rc, 5, r)
+        self.assertIn("IAM ListServerCertificates: page 2 gives the Marker of an earlier page", r.err)
+        self.assertIn("earlier page", r.json()["libcert"]["error"]["message"])
+        self.assertEqual(server.lists, 2)
+
+    def test_an_empty_page_that_says_truncated_stops(self):
+        with ListServer([(200, list_page(2, True, "m1")), (200, list_page(0, True, "m2"))]) as server:
+            r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL=server.endpoint))
+        self.assertEqual(r.rc, 5, r)
+        self.assertIn("IAM ListServerCertificates: page 2 holds no items but says IsTruncated", r.err)
+        self.assertEqual(server.lists, 2)
+
+    def test_a_listing_past_100000_items_stops(self):
+        # 1,000 new items and a new marker on every page: the cap stops the page that passes
+        # 100,000 at its first item past it, as it streams in.
+        page = list_page(1000, True, "MARKER")
+        with ListServer(lambda n: (200, page.replace(b"MARKER", b"m%d" % n))) as server:
+            r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL=server.endpoint), timeout=120)
+        self.assertEqual(r.rc, 5, r)
+        self.assertIn("IAM ListServerCertificates: more than 100000 items in one listing", r.err)
+        self.assertEqual(server.lists, 101)
 
     def test_text_marks_what_cloudfront_cannot_use_and_the_quota(self):
         ids = self.populate()

@@ -260,6 +260,43 @@ static void iam_entities_not_expanded(void **state)
     }
 }
 
+/* A page of 100,001 items (the default cap on one listing is 100,000): the reader stops at the
+ * first item past the cap as the page streams in, whole or in pieces, with the cap's message. */
+static void test_aws_xml__iam_list_stops_at_the_cap_as_it_streams(void **state)
+{
+    static const char head[] = "<ListServerCertificatesResponse><ListServerCertificatesResult>"
+                               "<IsTruncated>false</IsTruncated><ServerCertificateMetadataList>";
+    static const char item[] = "<member><ServerCertificateName>c</ServerCertificateName>"
+                               "<ServerCertificateId>ASCA1</ServerCertificateId></member>";
+    static const char tail[] = "</ServerCertificateMetadataList></ListServerCertificatesResult>"
+                               "</ListServerCertificatesResponse>";
+    size_t count = 100001, len = strlen(head) + count * strlen(item) + strlen(tail), o = 0;
+    char *text = malloc(len + 1);
+
+    (void)state;
+    assert_non_null(text);
+    memcpy(text, head, strlen(head));
+    o = strlen(head);
+    for (size_t i = 0; i < count; i++, o += strlen(item))
+        memcpy(text + o, item, strlen(item));
+    memcpy(text + o, tail, strlen(tail) + 1);
+    for (size_t chunk = 0; chunk <= 4096; chunk += 4096) {
+        cert_iam_cert *v = NULL;
+        size_t n = 0, cap = 0;
+        bool more = true;
+        char *marker = NULL;
+
+        assert_cert_error(
+            cert_iam__parse_list_chunks(text, len, chunk, &v, &n, &cap, &more, &marker), CERT_E_NET,
+            "IAM ListServerCertificates: more than 100000 items in one listing");
+        assert_int_equal(n, 100000);
+        assert_false(more);
+        assert_null(marker);
+        cert_iam_certs_free(v, n);
+    }
+    free(text);
+}
+
 /* ListDistributions, as in the CloudFront API reference (two summaries, one with aliases). */
 static const char cf_page[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -340,10 +377,14 @@ static void cf_two_summaries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(iam_two_items_and_marker), cmocka_unit_test(iam_last_page_has_no_marker),
-        cmocka_unit_test(iam_broken_answers),       cmocka_unit_test(iam_any_split_reads_the_same),
-        cmocka_unit_test(iam_item_without_id),      cmocka_unit_test(iam_entities_not_expanded),
+        cmocka_unit_test(iam_two_items_and_marker),
+        cmocka_unit_test(iam_last_page_has_no_marker),
+        cmocka_unit_test(iam_broken_answers),
+        cmocka_unit_test(iam_any_split_reads_the_same),
+        cmocka_unit_test(iam_item_without_id),
+        cmocka_unit_test(iam_entities_not_expanded),
         cmocka_unit_test(cf_two_summaries),
+        cmocka_unit_test(test_aws_xml__iam_list_stops_at_the_cap_as_it_streams),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

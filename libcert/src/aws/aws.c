@@ -176,6 +176,7 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
     a->max_attempts = p->max_attempts;
     a->retry_tokens = 500;
     a->retry_base_ms = p->retry_base_ms;
+    a->list_items_max = p->list_items_max;
     a->connect_timeout_ms = p->connect_timeout_ms;
     a->timeout_ms = p->timeout_ms;
     a->log = p->log;

@@ -9,6 +9,12 @@
 #include "libcert/aws.h"
 #include "util/buf.h"
 
+/* A setting or field that is given: set and not empty. */
+static inline bool cert_aws__given(const char *v)
+{
+    return v != NULL && *v != '\0';
+}
+
 /* ---- configuration files (config.c) ---- */
 
 /* The shared config and credentials files, parsed (with inih). */
@@ -109,6 +115,14 @@ typedef struct aws_response {
  * answer came. */
 cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp);
 void cert_aws__response_free(aws_response *resp);
+
+/* The retry policy (retry.c), the AWS SDKs' standard mode: whether a failed transfer (no whole
+ * answer) or an error answer (its HTTP status and AWS error code, NULL when none) is retried, and
+ * the wait in ms before the attempt after `attempt` (1-based; timeout: the failure was a timeout,
+ * which costs more of the session's retry quota), or -1 when no attempt is left. */
+bool cert_aws__retry_transfer(CURLcode rc);
+bool cert_aws__retry_answer(long status, const char *code);
+long cert_aws__retry_wait(cert_aws *aws, int attempt, bool timeout);
 
 /* One unsigned HTTP exchange without retries (credential endpoints). */
 cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url,
@@ -249,7 +263,8 @@ struct cert_aws {
     long connect_timeout_ms, timeout_ms;
     int max_attempts;
     long retry_base_ms;
-    int retry_tokens; /* the standard mode's retry quota */
+    int retry_tokens;      /* the standard mode's retry quota */
+    size_t list_items_max; /* the items one listing may hold; 0: CERT_AWS_LIST_ITEMS_MAX */
     cert_aws_log_fn log;
     void *log_ud;
     CURL *curl;

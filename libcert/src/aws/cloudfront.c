@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_int.h"
+#include "page_int.h"
 #include "util/error_int.h"
 
 #define CF_VERSION "/2020-05-31"
@@ -93,11 +94,16 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
 
+/* ---- ListDistributions ---- */
+
+static const aws_page_spec list_spec = {
+    "CloudFront", "ListDistributions", {{"NextMarker", "Marker", false}}, 1, false};
+
+/* One page's reader: its summaries are appended to the list. */
 typedef struct list_page {
+    aws_pager *pg;
     cert_cf_dist **v;
     size_t *n, *cap;
-    bool *more;
-    char **marker;
 } list_page;
 
 static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
@@ -109,15 +115,16 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
     if (pick == 1 || pick == 2) { /* IsTruncated, NextMarker */
         if ((t = cert_aws__xml_text(node)) == NULL)
             return cert__error_nomem();
-        if (pick == 1) {
-            *p->more = strcmp(t, "true") == 0;
-            free(t);
-        } else {
-            free(*p->marker);
-            *p->marker = t;
-        }
-        return CERT_OK;
+        err = CERT_OK;
+        if (pick == 1)
+            cert_aws__page_truncated(p->pg, strcmp(t, "true") == 0);
+        else
+            err = cert_aws__page_cursor(p->pg, 0, t);
+        free(t);
+        return err;
     }
+    if ((err = cert_aws__page_item(p->pg)) < 0)
+        return err;
     if (cert__array_reserve(p->v, p->cap, *p->n, 32, sizeof(**p->v)) < 0)
         return CERT_E_NOMEM;
     err = parse_summary(node, &(*p->v)[*p->n]);
@@ -125,87 +132,92 @@ static cert_err take_list_item(xmlNode *node, size_t pick, void *ud)
     return err;
 }
 
-cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v, size_t *n,
-                                  size_t *cap, bool *more, char **marker)
+static cert_err read_list_page(aws_pager *pg, const char *body, size_t len, cert_cf_dist **v,
+                               size_t *n, size_t *cap)
 {
     static const cert_aws_xml_pick picks[] = {
         {"Items", "DistributionSummary"},
         {"DistributionList", "IsTruncated"},
         {"DistributionList", "NextMarker"},
     };
-    list_page p = {v, n, cap, more, marker};
+    list_page p = {pg, v, n, cap};
+
+    return cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
+}
+
+cert_err cert_cf__parse_list_page(const char *body, size_t len, cert_cf_dist **v, size_t *n,
+                                  size_t *cap, bool *more, char **marker)
+{
+    aws_pager pg;
     cert_err err;
 
     *more = false;
     *marker = NULL;
-    err = cert_aws__xml_stream(body, len, picks, 3, take_list_item, &p);
-    if (err < 0 || !*more) {
-        free(*marker);
-        *marker = NULL;
+    cert_aws__pager_init(&pg, &list_spec, 0);
+    err = read_list_page(&pg, body, len, v, n, cap);
+    if (err == CERT_OK && cert_aws__page_more(&pg)) { /* NextMarker only when there is more */
+        *more = true;
+        *marker = pg.next[0];
+        pg.next[0] = NULL;
     }
+    cert_aws__pager_free(&pg);
+    return err;
+}
+
+/* A listing of ListDistributions: what came so far. */
+typedef struct list_ctx {
+    cert_aws *aws;
+    cert_cf_dist *v;
+    size_t n, cap;
+} list_ctx;
+
+static cert_err list_fetch(aws_pager *pg, void *ud)
+{
+    list_ctx *c = ud;
+    cert_err err = CERT_OK;
+    cert_buf q;
+    aws_request req;
+    aws_response resp;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    memset(&resp, 0, sizeof(resp));
+    CERT_TRY(cert_aws__query_add(&q, "MaxItems", "100"));
+    CERT_TRY(cert_aws__page_query(pg, &q));
+    memset(&req, 0, sizeof(req));
+    req.service = CERT_AWS_CLOUDFRONT;
+    req.action = "ListDistributions";
+    req.method = "GET";
+    req.path = CF_VERSION "/distribution";
+    req.query = q.ptr;
+    CERT_TRY(cert_aws__send(c->aws, &req, &resp));
+    err = read_list_page(pg, resp.body.ptr, resp.body.len, &c->v, &c->n, &c->cap);
+    if (err == CERT_E_NET)
+        err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: %s",
+                              cert_error_last()->message);
+
+done:
+    cert__buf_free(&q);
+    cert_aws__response_free(&resp);
     return err;
 }
 
 cert_err cert_cf_list(cert_aws *aws, cert_cf_dist **out, size_t *count_out)
 {
-    cert_err err = CERT_OK;
-    cert_cf_dist *v = NULL;
-    size_t n = 0, cap = 0;
-    char *marker = NULL;
+    list_ctx c;
+    cert_err err;
 
     *out = NULL;
     *count_out = 0;
-    for (int page = 0;; page++) {
-        cert_buf q;
-        aws_request req;
-        aws_response resp;
-        bool more = false;
-
-        cert__buf_init(&q, (size_t)-2, false);
-        memset(&resp, 0, sizeof(resp));
-        err = cert_aws__query_add(&q, "MaxItems", "100");
-        if (err == CERT_OK && marker != NULL)
-            err = cert_aws__query_add(&q, "Marker", marker);
-        if (err < 0) {
-            cert__buf_free(&q);
-            goto done;
-        }
-        memset(&req, 0, sizeof(req));
-        req.service = CERT_AWS_CLOUDFRONT;
-        req.action = "ListDistributions";
-        req.method = "GET";
-        req.path = CF_VERSION "/distribution";
-        req.query = q.ptr;
-        err = cert_aws__send(aws, &req, &resp);
-        cert__buf_free(&q);
-        free(marker);
-        marker = NULL;
-        if (err == CERT_OK) {
-            err = cert_cf__parse_list_page(resp.body.ptr, resp.body.len, &v, &n, &cap, &more,
-                                           &marker);
-            if (err == CERT_E_NET)
-                err = cert__error_set(CERT_E_NET, "CloudFront ListDistributions: %s",
-                                      cert_error_last()->message);
-        }
-        cert_aws__response_free(&resp);
-        if (err < 0)
-            goto done;
-        if (!more)
-            break;
-        if (marker == NULL || marker[0] == '\0')
-            CERT_FAIL(CERT_E_NET, "CloudFront said IsTruncated without a NextMarker");
-        if (page > 100000)
-            CERT_FAIL(CERT_E_NET, "CloudFront keeps answering IsTruncated; stopping");
+    memset(&c, 0, sizeof(c));
+    c.aws = aws;
+    err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
+    if (err < 0) {
+        cert_cf_dists_free(c.v, c.n);
+        return err;
     }
-    *out = v;
-    *count_out = n;
-    v = NULL;
-    n = 0;
-
-done:
-    free(marker);
-    cert_cf_dists_free(v, n);
-    return err;
+    *out = c.v;
+    *count_out = c.n;
+    return CERT_OK;
 }
 
 /* ---- one distribution's configuration ---- */
@@ -420,73 +432,71 @@ static void describe(char *buf, size_t size, const char *was, const char *now)
         snprintf(buf, size, "%s (was %s)", now, was ? was : "unset");
 }
 
-cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
-                                bool *changed_out)
-{
-    cert_err err = CERT_OK;
-    cert_cf_viewer old;
-    xmlNode *vc, *root, *first_unknown = NULL, *next;
-    const char *method, *minv, *values[NVIEWER];
-    bool leaving_default, changed;
-    char *change = NULL;
+/* What an attachment makes of ViewerCertificate: the method and minimum version, and whether
+ * anything changes. */
+typedef struct viewer_plan {
+    const char *method, *minv;
+    bool changed;
+} viewer_plan;
 
-    memset(&old, 0, sizeof(old));
-    if (change_out)
-        *change_out = NULL;
-    if (changed_out)
-        *changed_out = false;
-    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
-        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
-        return cert__error_set(CERT_E_INVALID,
-                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
-                               "API Reference, ViewerCertificate)");
-    root = xmlDocGetRootElement(c->doc);
-    vc = viewer_node(c);
-    CERT_TRY(cert_cf_config_viewer(c, &old));
-    leaving_default = vc == NULL || old.default_certificate ||
-                      (old.iam_certificate_id == NULL && old.acm_certificate_arn == NULL);
+static void plan_viewer(const cert_cf_viewer *old, bool has_element, const cert_cf_attach *a,
+                        viewer_plan *p)
+{
+    bool leaving_default = !has_element || old->default_certificate ||
+                           (old->iam_certificate_id == NULL && old->acm_certificate_arn == NULL);
+
     /* Keep the distribution's method: forcing sni-only on a vip distribution would cut off
      * clients without SNI. sni-only only when it leaves the default certificate. */
-    method = a->ssl_support_method                        ? a->ssl_support_method
-             : old.ssl_support_method && !leaving_default ? old.ssl_support_method
-                                                          : "sni-only";
-    minv = a->minimum_protocol_version                        ? a->minimum_protocol_version
-           : old.minimum_protocol_version && !leaving_default ? old.minimum_protocol_version
-                                                              : "TLSv1.2_2021";
+    p->method = a->ssl_support_method                         ? a->ssl_support_method
+                : old->ssl_support_method && !leaving_default ? old->ssl_support_method
+                                                              : "sni-only";
+    p->minv = a->minimum_protocol_version                         ? a->minimum_protocol_version
+              : old->minimum_protocol_version && !leaving_default ? old->minimum_protocol_version
+                                                                  : "TLSv1.2_2021";
     /* With sni-only the minimum must be TLSv1 or higher (CloudFront API Reference,
      * ViewerCertificate, MinimumProtocolVersion; cloudtools/troposphere#218). */
-    if (strcmp(method, "sni-only") == 0 && strcmp(minv, "SSLv3") == 0)
-        minv = "TLSv1";
-    changed = !streq(old.iam_certificate_id, a->iam_certificate_id) || old.default_certificate ||
-              old.acm_certificate_arn != NULL || !streq(old.ssl_support_method, method) ||
-              !streq(old.minimum_protocol_version, minv) ||
-              (old.certificate != NULL && !streq(old.certificate, a->iam_certificate_id)) ||
-              (old.certificate_source != NULL && !streq(old.certificate_source, "iam"));
-    if (change_out != NULL) {
-        char m[96], v[96];
+    if (strcmp(p->method, "sni-only") == 0 && strcmp(p->minv, "SSLv3") == 0)
+        p->minv = "TLSv1";
+    p->changed = !streq(old->iam_certificate_id, a->iam_certificate_id) ||
+                 old->default_certificate || old->acm_certificate_arn != NULL ||
+                 !streq(old->ssl_support_method, p->method) ||
+                 !streq(old->minimum_protocol_version, p->minv) ||
+                 (old->certificate != NULL && !streq(old->certificate, a->iam_certificate_id)) ||
+                 (old->certificate_source != NULL && !streq(old->certificate_source, "iam"));
+}
 
-        describe(m, sizeof(m), old.ssl_support_method, method);
-        describe(v, sizeof(v), old.minimum_protocol_version, minv);
-        if (asprintf(&change,
-                     "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
-                     "MinimumProtocolVersion %s",
-                     old.iam_certificate_id    ? old.iam_certificate_id
-                     : old.acm_certificate_arn ? "(ACM certificate)"
-                                               : "(CloudFront default certificate)",
-                     a->iam_certificate_id, m, v) < 0) {
-            change = NULL;
-            CERT_NOMEM();
-        }
+/* "IAMCertificateId A -> B; SSLSupportMethod ...; MinimumProtocolVersion ..." (new string). */
+static cert_err describe_change(const cert_cf_viewer *old, const cert_cf_attach *a,
+                                const viewer_plan *p, char **out)
+{
+    char m[96], v[96];
+
+    describe(m, sizeof(m), old->ssl_support_method, p->method);
+    describe(v, sizeof(v), old->minimum_protocol_version, p->minv);
+    if (asprintf(out,
+                 "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
+                 "MinimumProtocolVersion %s",
+                 old->iam_certificate_id    ? old->iam_certificate_id
+                 : old->acm_certificate_arn ? "(ACM certificate)"
+                                            : "(CloudFront default certificate)",
+                 a->iam_certificate_id, m, v) < 0) {
+        *out = NULL;
+        return cert__error_nomem();
     }
-    if (changed_out)
-        *changed_out = changed;
-    if (!changed)
-        goto done;
-    if (vc == NULL) {
-        vc = xmlNewChild(root, root->ns, BAD_CAST "ViewerCertificate", NULL);
-        if (vc == NULL)
-            CERT_NOMEM();
-    }
+    return CERT_OK;
+}
+
+/* Rewrite ViewerCertificate (made when there is none) with the plan's members, in the API's
+ * order; unknown elements stay where they are, the known ones come before the first of them. */
+static cert_err rewrite_viewer(cert_cf_config *c, xmlNode *vc, const cert_cf_viewer *old,
+                               const cert_cf_attach *a, const viewer_plan *p)
+{
+    xmlNode *root = xmlDocGetRootElement(c->doc), *first_unknown = NULL, *next;
+    const char *values[NVIEWER];
+
+    if (vc == NULL &&
+        (vc = xmlNewChild(root, root->ns, BAD_CAST "ViewerCertificate", NULL)) == NULL)
+        return cert__error_nomem();
     /* Drop the known members and blank text; keep unknown elements where they are. */
     for (xmlNode *n = vc->children; n != NULL; n = next) {
         bool known = false;
@@ -504,10 +514,10 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
     values[0] = NULL; /* CloudFrontDefaultCertificate: removed */
     values[1] = a->iam_certificate_id;
     values[2] = NULL; /* ACMCertificateArn: removed (one of ACM or IAM) */
-    values[3] = method;
-    values[4] = minv;
-    values[5] = old.certificate ? a->iam_certificate_id : NULL;
-    values[6] = old.certificate_source ? "iam" : NULL;
+    values[3] = p->method;
+    values[4] = p->minv;
+    values[5] = old->certificate ? a->iam_certificate_id : NULL;
+    values[6] = old->certificate_source ? "iam" : NULL;
     for (size_t i = 0; i < NVIEWER; i++) {
         xmlNode *el;
 
@@ -515,13 +525,44 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
             continue;
         el = xmlNewDocNode(c->doc, vc->ns, BAD_CAST viewer_members[i], NULL);
         if (el == NULL)
-            CERT_NOMEM();
+            return cert__error_nomem();
         xmlNodeAddContent(el, BAD_CAST values[i]); /* escaped as text */
         if (first_unknown != NULL)
             xmlAddPrevSibling(first_unknown, el);
         else
             xmlAddChild(vc, el);
     }
+    return CERT_OK;
+}
+
+cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
+                                bool *changed_out)
+{
+    cert_err err = CERT_OK;
+    cert_cf_viewer old;
+    xmlNode *vc;
+    viewer_plan p;
+    char *change = NULL;
+
+    memset(&old, 0, sizeof(old));
+    if (change_out)
+        *change_out = NULL;
+    if (changed_out)
+        *changed_out = false;
+    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
+        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
+        return cert__error_set(CERT_E_INVALID,
+                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
+                               "API Reference, ViewerCertificate)");
+    vc = viewer_node(c);
+    CERT_TRY(cert_cf_config_viewer(c, &old));
+    plan_viewer(&old, vc != NULL, a, &p);
+    if (change_out != NULL)
+        CERT_TRY(describe_change(&old, a, &p, &change));
+    if (changed_out)
+        *changed_out = p.changed;
+    if (p.changed)
+        CERT_TRY(rewrite_viewer(c, vc, &old, a, &p));
 
 done:
     if (change_out) {

@@ -67,19 +67,14 @@ bool cert_aws__creds_stale(const aws_creds *c, int64_t now)
     return c->expiration != INT64_MAX && c->expiration - now < 300;
 }
 
-static bool set(const char *v)
-{
-    return v != NULL && *v != '\0';
-}
-
 cert_err cert_aws__creds_env(cert_aws *aws, aws_creds *out)
 {
     const char *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
 
     (void)aws;
-    if (!set(id) && !set(secret))
+    if (!cert_aws__given(id) && !cert_aws__given(secret))
         return CERT_CREDS_NONE;
-    if (!set(id) || !set(secret))
+    if (!cert_aws__given(id) || !cert_aws__given(secret))
         return cert__error_set(CERT_E_AWS,
                                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
     return cert_aws__creds_set(out, id, secret, getenv("AWS_SESSION_TOKEN"), INT64_MAX,
@@ -96,9 +91,9 @@ cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool c
     const char *token =
         cert_aws__config_get_in(aws->cfg, profile, "aws_session_token", credentials_file);
 
-    if (!set(id) && !set(secret))
+    if (!cert_aws__given(id) && !cert_aws__given(secret))
         return CERT_CREDS_NONE;
-    if (!set(id) || !set(secret))
+    if (!cert_aws__given(id) || !cert_aws__given(secret))
         return cert__error_set(CERT_E_AWS,
                                "profile %s in %s has only one of aws_access_key_id and "
                                "aws_secret_access_key; set both",

@@ -1,16 +1,12 @@
 /* IAM server certificates over the query API (IAM API Reference, version 2010-05-08). */
 #include "libcert/iam.h"
 
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws_int.h"
+#include "page_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 
@@ -80,35 +76,6 @@ char *cert_aws_time_format(int64_t t, char *buf, size_t size)
         snprintf(buf, size, "%.19s+00:00", iso);
     }
     return buf;
-}
-
-bool cert_iam_name_valid(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-
-    if (n < 1 || n > 128)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              strchr("_+=,.@-", c) != NULL))
-            return false;
-    }
-    return true;
-}
-
-bool cert_iam_path_valid(const char *path)
-{
-    size_t n = path ? strlen(path) : 0;
-
-    if (n < 1 || n > 512 || path[0] != '/' || path[n - 1] != '/')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)path[i] < 0x21 || (unsigned char)path[i] > 0x7e)
-            return false;
-    }
-    return true;
 }
 
 static bool charset_ok(const char *s)
@@ -345,50 +312,10 @@ done:
     return err;
 }
 
-typedef struct list_page {
-    cert_iam_cert **v;
-    size_t *n, *cap;
-    bool *more;
-    char **marker;
-} list_page;
+/* ---- ListServerCertificates, read as it arrives ---- */
 
-static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void *ud)
-{
-    list_page *p = ud;
-    cert_err err;
-
-    if (pick == 1) { /* IsTruncated */
-        *p->more = strcmp(rec->text, "true") == 0;
-        return CERT_OK;
-    }
-    if (pick == 2) { /* Marker */
-        free(*p->marker);
-        if ((*p->marker = strdup(rec->text)) == NULL)
-            return cert__error_nomem();
-        return CERT_OK;
-    }
-    if (cert__array_reserve(p->v, p->cap, *p->n, 64, sizeof(**p->v)) < 0)
-        return CERT_E_NOMEM;
-    err =
-        meta_from(cert_aws__xml_record_get(rec, "Path"),
-                  cert_aws__xml_record_get(rec, "ServerCertificateName"),
-                  cert_aws__xml_record_get(rec, "ServerCertificateId"),
-                  cert_aws__xml_record_get(rec, "Arn"), cert_aws__xml_record_get(rec, "UploadDate"),
-                  cert_aws__xml_record_get(rec, "Expiration"), &(*p->v)[*p->n]);
-    if (err < 0)
-        return err;
-    (*p->n)++;
-    return CERT_OK;
-}
-
-/* One page of ListServerCertificates read as it arrives (the request's body sink): its items are
- * appended to the list, and a retried answer first takes back the items of the one before. */
-typedef struct list_stream {
-    list_page p;
-    size_t n0; /* items before this page */
-    size_t bytes;
-    cert_aws_xml_flat *x;
-} list_stream;
+static const aws_page_spec list_spec = {
+    "IAM", "ListServerCertificates", {{"Marker", "Marker", false}}, 1, false};
 
 static const cert_aws_xml_pick list_picks[] = {
     {"ServerCertificateMetadataList", "member"},
@@ -396,17 +323,53 @@ static const cert_aws_xml_pick list_picks[] = {
     {"ListServerCertificatesResult", "Marker"},
 };
 
+/* One page of ListServerCertificates read as it arrives (the request's body sink): its items are
+ * appended to the list, and a retried answer first takes back the items of the one before. */
+typedef struct list_stream {
+    aws_pager *pg;
+    cert_iam_cert **v;
+    size_t *n, *cap;
+    size_t n0; /* items before this page */
+    size_t bytes;
+    cert_aws_xml_flat *x;
+} list_stream;
+
+static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void *ud)
+{
+    list_stream *s = ud;
+    cert_err err;
+
+    if (pick == 1) { /* IsTruncated */
+        cert_aws__page_truncated(s->pg, strcmp(rec->text, "true") == 0);
+        return CERT_OK;
+    }
+    if (pick == 2) /* Marker */
+        return cert_aws__page_cursor(s->pg, 0, rec->text);
+    if ((err = cert_aws__page_item(s->pg)) < 0) /* past the cap: stop reading at once */
+        return err;
+    if (cert__array_reserve(s->v, s->cap, *s->n, 64, sizeof(**s->v)) < 0)
+        return CERT_E_NOMEM;
+    err =
+        meta_from(cert_aws__xml_record_get(rec, "Path"),
+                  cert_aws__xml_record_get(rec, "ServerCertificateName"),
+                  cert_aws__xml_record_get(rec, "ServerCertificateId"),
+                  cert_aws__xml_record_get(rec, "Arn"), cert_aws__xml_record_get(rec, "UploadDate"),
+                  cert_aws__xml_record_get(rec, "Expiration"), &(*s->v)[*s->n]);
+    if (err < 0)
+        return err;
+    (*s->n)++;
+    return CERT_OK;
+}
+
 static void list_forget(list_stream *s)
 {
-    for (size_t i = s->n0; i < *s->p.n; i++)
-        cert_iam_cert_clear(&(*s->p.v)[i]);
-    *s->p.n = s->n0;
-    *s->p.more = false;
-    free(*s->p.marker);
-    *s->p.marker = NULL;
+    for (size_t i = s->n0; i < *s->n; i++)
+        cert_iam_cert_clear(&(*s->v)[i]);
+    *s->n = s->n0;
     s->bytes = 0;
     cert_aws__xml_flat_free(s->x);
     s->x = NULL;
+    cert_aws__page_begin(s->pg);
 }
 
 static cert_err list_start(void *ud)
@@ -414,7 +377,7 @@ static cert_err list_start(void *ud)
     list_stream *s = ud;
 
     list_forget(s);
-    return cert_aws__xml_flat_new(list_picks, 3, take_list_item, &s->p, &s->x);
+    return cert_aws__xml_flat_new(list_picks, 3, take_list_item, s, &s->x);
 }
 
 static cert_err list_data(void *ud, const char *p, size_t n)
@@ -426,37 +389,38 @@ static cert_err list_data(void *ud, const char *p, size_t n)
 }
 
 /* The page's end: unless the read already failed (err), whether what came was one whole
- * document; the Marker is kept only when IAM has more. The reader is freed either way. */
+ * document. The reader is freed either way. */
 static cert_err list_finish(list_stream *s, cert_err err)
 {
     if (err == CERT_OK)
         err = cert_aws__xml_flat_end(s->x);
     cert_aws__xml_flat_free(s->x);
     s->x = NULL;
-    if (err < 0 || !*s->p.more) {
-        free(*s->p.marker);
-        *s->p.marker = NULL;
-    }
     return err;
 }
 
-static void list_stream_init(list_stream *s, cert_iam_cert **v, size_t *n, size_t *cap, bool *more,
-                             char **marker)
+static void list_stream_init(list_stream *s, aws_pager *pg, cert_iam_cert **v, size_t *n,
+                             size_t *cap)
 {
     memset(s, 0, sizeof(*s));
-    s->p = (list_page){v, n, cap, more, marker};
+    s->pg = pg;
+    s->v = v;
+    s->n = n;
+    s->cap = cap;
     s->n0 = *n;
-    *more = false;
-    *marker = NULL;
 }
 
 cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk, cert_iam_cert **v,
                                      size_t *n, size_t *cap, bool *more, char **marker)
 {
+    aws_pager pg;
     list_stream s;
     cert_err err;
 
-    list_stream_init(&s, v, n, cap, more, marker);
+    *more = false;
+    *marker = NULL;
+    cert_aws__pager_init(&pg, &list_spec, 0);
+    list_stream_init(&s, &pg, v, n, cap);
     if (body == NULL)
         len = 0; /* nothing fed: "not XML (0 bytes)" */
     if (chunk == 0)
@@ -464,7 +428,14 @@ cert_err cert_iam__parse_list_chunks(const char *body, size_t len, size_t chunk,
     err = list_start(&s);
     for (size_t at = 0; err == CERT_OK && at < len; at += chunk)
         err = list_data(&s, body + at, len - at < chunk ? len - at : chunk);
-    return list_finish(&s, err);
+    err = list_finish(&s, err);
+    if (err == CERT_OK && cert_aws__page_more(&pg)) { /* the Marker only when IAM has more */
+        *more = true;
+        *marker = pg.next[0];
+        pg.next[0] = NULL;
+    }
+    cert_aws__pager_free(&pg);
+    return err;
 }
 
 cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert **v, size_t *n,
@@ -473,14 +444,53 @@ cert_err cert_iam__parse_list_page(const char *body, size_t len, cert_iam_cert *
     return cert_iam__parse_list_chunks(body, len, 0, v, n, cap, more, marker);
 }
 
+/* A listing of ListServerCertificates: what each request asks, and what came so far. */
+typedef struct list_ctx {
+    cert_aws *aws;
+    const char *prefix;
+    char page_size[16];
+    cert_iam_cert *v;
+    size_t n, cap;
+} list_ctx;
+
+/* One page, parsed as it arrives (500 KB for 1,000 certificates). */
+static cert_err list_fetch(aws_pager *pg, void *ud)
+{
+    list_ctx *c = ud;
+    cert_err err = CERT_OK;
+    cert_buf q;
+    aws_response resp;
+    list_stream ls;
+    aws_body_sink sink = {list_start, list_data, &ls};
+
+    cert__buf_init(&q, (size_t)-2, false);
+    memset(&resp, 0, sizeof(resp));
+    list_stream_init(&ls, pg, &c->v, &c->n, &c->cap);
+    if (c->prefix != NULL)
+        CERT_TRY(cert_aws__query_add(&q, "PathPrefix", c->prefix));
+    CERT_TRY(cert_aws__query_add(&q, "MaxItems", c->page_size));
+    CERT_TRY(cert_aws__page_query(pg, &q));
+    err = send_action_to(c->aws, "ListServerCertificates", &q, &sink, &resp);
+    if (err == CERT_OK || resp.sink_err < 0) { /* an answer came: was it a list? */
+        err = list_finish(&ls, err);
+        if (err == CERT_E_NET)
+            err =
+                cert__error_set(CERT_E_NET, "IAM ListServerCertificates: %s (HTTP %ld, %zu bytes)",
+                                cert_error_last()->message, resp.status, ls.bytes);
+    }
+
+done:
+    cert__buf_free(&q);
+    cert_aws__xml_flat_free(ls.x);
+    cert_aws__response_free(&resp);
+    return err;
+}
+
 cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size,
                        cert_iam_cert **out, size_t *count_out)
 {
-    cert_err err = CERT_OK;
-    cert_iam_cert *v = NULL;
-    size_t n = 0, cap = 0;
-    char *marker = NULL;
-    char ps[16];
+    list_ctx c;
+    cert_err err;
 
     *out = NULL;
     *count_out = 0;
@@ -493,57 +503,18 @@ cert_err cert_iam_list(cert_aws *aws, const char *prefix, unsigned int page_size
                                "path prefix \"%s\" must begin with / (at most 512 "
                                "characters)",
                                prefix);
-    snprintf(ps, sizeof(ps), "%u", page_size);
-    for (int page = 0;; page++) {
-        cert_buf q;
-        aws_response resp;
-        bool more = false;
-        list_stream ls;
-        aws_body_sink sink = {list_start, list_data, &ls};
-
-        cert__buf_init(&q, (size_t)-2, false);
-        memset(&resp, 0, sizeof(resp));
-        err = CERT_OK;
-        if (prefix != NULL)
-            err = cert_aws__query_add(&q, "PathPrefix", prefix);
-        if (err == CERT_OK)
-            err = cert_aws__query_add(&q, "MaxItems", ps);
-        if (err == CERT_OK && marker != NULL)
-            err = cert_aws__query_add(&q, "Marker", marker);
-        free(marker);
-        /* the page is parsed as it arrives (500 KB for 1,000 certificates) */
-        list_stream_init(&ls, &v, &n, &cap, &more, &marker);
-        if (err == CERT_OK) {
-            err = send_action_to(aws, "ListServerCertificates", &q, &sink, &resp);
-            if (err == CERT_OK || resp.sink_err < 0) { /* an answer came: was it a list? */
-                err = list_finish(&ls, err);
-                if (err == CERT_E_NET)
-                    err = cert__error_set(CERT_E_NET,
-                                          "IAM ListServerCertificates: %s (HTTP %ld, %zu bytes)",
-                                          cert_error_last()->message, resp.status, ls.bytes);
-            }
-        }
-        cert__buf_free(&q);
-        cert_aws__xml_flat_free(ls.x);
-        cert_aws__response_free(&resp);
-        if (err < 0)
-            goto done;
-        if (!more)
-            break;
-        if (marker == NULL || marker[0] == '\0')
-            CERT_FAIL(CERT_E_NET, "IAM said IsTruncated without a Marker");
-        if (page > 100000)
-            CERT_FAIL(CERT_E_NET, "IAM keeps answering IsTruncated; stopping");
+    memset(&c, 0, sizeof(c));
+    c.aws = aws;
+    c.prefix = prefix;
+    snprintf(c.page_size, sizeof(c.page_size), "%u", page_size);
+    err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
+    if (err < 0) {
+        cert_iam_certs_free(c.v, c.n);
+        return err;
     }
-    *out = v;
-    *count_out = n;
-    v = NULL;
-    n = 0;
-
-done:
-    free(marker);
-    cert_iam_certs_free(v, n);
-    return err;
+    *out = c.v;
+    *count_out = c.n;
+    return CERT_OK;
 }
 
 static cert_err simple(cert_aws *aws, const char *action, cert_buf *q)
@@ -629,70 +600,81 @@ cert_err cert_iam_tag(cert_aws *aws, const char *name, const cert_aws_tag *tags,
     return simple(aws, "TagServerCertificate", &q);
 }
 
+/* ---- ListServerCertificateTags ---- */
+
+static const aws_page_spec tags_spec = {
+    "IAM", "ListServerCertificateTags", {{"Marker", "Marker", false}}, 1, false};
+
+/* A listing of one certificate's tags. */
+typedef struct tags_ctx {
+    cert_aws *aws;
+    const char *name;
+    cert_aws_tag *v;
+    size_t n, cap;
+} tags_ctx;
+
+static cert_err tags_fetch(aws_pager *pg, void *ud)
+{
+    tags_ctx *c = ud;
+    cert_err err = CERT_OK;
+    cert_buf q;
+    xmlDoc *doc = NULL;
+    xmlNode *res, *tags;
+    char *text = NULL;
+
+    cert__buf_init(&q, (size_t)-2, false);
+    CERT_TRY(cert_aws__query_add(&q, "ServerCertificateName", c->name));
+    CERT_TRY(cert_aws__page_query(pg, &q));
+    CERT_TRY(call(c->aws, "ListServerCertificateTags", &q, &doc));
+    res = cert_aws__xml_find(xmlDocGetRootElement(doc), "ListServerCertificateTagsResult");
+    tags = cert_aws__xml_child(res, "Tags");
+    for (xmlNode *m = tags ? tags->children : NULL; m != NULL; m = m->next) {
+        if (m->type != XML_ELEMENT_NODE)
+            continue;
+        CERT_TRY(cert_aws__page_item(pg));
+        if (cert__array_reserve(&c->v, &c->cap, c->n, 16, sizeof(*c->v)) < 0)
+            CERT_NOMEM();
+        c->v[c->n].key = cert_aws__xml_child_text(m, "Key");
+        c->v[c->n].value = cert_aws__xml_child_text(m, "Value");
+        if (c->v[c->n].key == NULL)
+            c->v[c->n].key = strdup("");
+        if (c->v[c->n].value == NULL)
+            c->v[c->n].value = strdup("");
+        c->n++;
+    }
+    text = cert_aws__xml_child_text(res, "IsTruncated");
+    cert_aws__page_truncated(pg, text != NULL && strcmp(text, "true") == 0);
+    free(text);
+    if ((text = cert_aws__xml_child_text(res, "Marker")) != NULL)
+        CERT_TRY(cert_aws__page_cursor(pg, 0, text));
+
+done:
+    free(text);
+    xmlFreeDoc(doc);
+    cert__buf_free(&q);
+    return err;
+}
+
 cert_err cert_iam_list_tags(cert_aws *aws, const char *name, cert_aws_tag **out, size_t *count_out)
 {
-    cert_err err = CERT_OK;
-    cert_aws_tag *v = NULL;
-    size_t n = 0, cap = 0;
-    char *marker = NULL;
+    tags_ctx c;
+    cert_err err;
 
     *out = NULL;
     *count_out = 0;
-    CERT_TRY(check_name(name));
-    for (;;) {
-        cert_buf q;
-        xmlDoc *doc = NULL;
-        xmlNode *root, *tags, *res;
-        char *trunc;
-        bool more;
-
-        cert__buf_init(&q, (size_t)-2, false);
-        err = cert_aws__query_add(&q, "ServerCertificateName", name);
-        if (err == CERT_OK && marker != NULL)
-            err = cert_aws__query_add(&q, "Marker", marker);
-        if (err == CERT_OK)
-            err = call(aws, "ListServerCertificateTags", &q, &doc);
-        cert__buf_free(&q);
-        if (err < 0)
-            goto done;
-        root = xmlDocGetRootElement(doc);
-        res = cert_aws__xml_find(root, "ListServerCertificateTagsResult");
-        tags = cert_aws__xml_child(res, "Tags");
-        for (xmlNode *m = tags ? tags->children : NULL; m != NULL; m = m->next) {
-            if (m->type != XML_ELEMENT_NODE)
-                continue;
-            if (cert__array_reserve(&v, &cap, n, 16, sizeof(*v)) < 0) {
-                xmlFreeDoc(doc);
-                CERT_NOMEM();
-            }
-            v[n].key = cert_aws__xml_child_text(m, "Key");
-            v[n].value = cert_aws__xml_child_text(m, "Value");
-            if (v[n].key == NULL)
-                v[n].key = strdup("");
-            if (v[n].value == NULL)
-                v[n].value = strdup("");
-            n++;
-        }
-        trunc = cert_aws__xml_child_text(res, "IsTruncated");
-        more = trunc != NULL && strcmp(trunc, "true") == 0;
-        free(trunc);
-        free(marker);
-        marker = more ? cert_aws__xml_child_text(res, "Marker") : NULL;
-        xmlFreeDoc(doc);
-        if (!more)
-            break;
-        if (marker == NULL || marker[0] == '\0')
-            CERT_FAIL(CERT_E_NET, "IAM said IsTruncated without a Marker");
+    if ((err = check_name(name)) < 0)
+        return err;
+    memset(&c, 0, sizeof(c));
+    c.aws = aws;
+    c.name = name;
+    err = cert_aws__page_all(aws, &tags_spec, tags_fetch, &c);
+    if (err < 0) {
+        cert_iam_tags_free(c.v, c.n);
+        return err;
     }
-    *out = v;
-    *count_out = n;
-    v = NULL;
-    n = 0;
-
-done:
-    free(marker);
-    cert_iam_tags_free(v, n);
-    return err;
+    *out = c.v;
+    *count_out = c.n;
+    return CERT_OK;
 }
 
 cert_err cert_iam_quota(cert_aws *aws, long *used_out, long *quota_out)
@@ -721,96 +703,4 @@ cert_err cert_iam_quota(cert_aws *aws, long *used_out, long *quota_out)
     }
     xmlFreeDoc(doc);
     return CERT_OK;
-}
-
-/* ---- names and comparison ---- */
-
-char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size)
-{
-    GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
-    char dns[256] = "", date[32], hex[9];
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    int64_t nb = 0, na = 0;
-    size_t room, o = 0;
-
-    for (int i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens) && dns[0] == '\0'; i++) {
-        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-
-        if (g->type == GEN_DNS)
-            snprintf(dns, sizeof(dns), "%.*s", ASN1_STRING_length(g->d.dNSName),
-                     (const char *)ASN1_STRING_get0_data(g->d.dNSName));
-    }
-    GENERAL_NAMES_free(gens);
-    if (dns[0] == '\0') {
-        X509_NAME *subj = X509_get_subject_name(leaf);
-        int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
-        unsigned char *utf8 = NULL;
-
-        if (idx >= 0 && ASN1_STRING_to_UTF8(
-                            &utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx))) > 0)
-            snprintf(dns, sizeof(dns), "%s", utf8);
-        OPENSSL_free(utf8);
-    }
-    if (dns[0] == '\0')
-        snprintf(dns, sizeof(dns), "certificate");
-    nb = 0;
-    if (!cert__asn1_time_get(X509_get0_notAfter(leaf), &na))
-        na = 0;
-    (void)nb;
-    cert__time_format(na, date, sizeof(date));
-    date[10] = '\0';
-    if (!X509_digest(leaf, EVP_sha256(), md, &mdlen) || mdlen < 4)
-        memset(md, 0, sizeof(md));
-    snprintf(hex, sizeof(hex), "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
-    /* dns part: "*" -> "wildcard", other characters outside [\w+=,.@-] -> "-" */
-    if (size < 2)
-        return buf;
-    room = size - 1 < 128 ? size - 1 : 128;
-    room = room > 21 ? room - 21 : 0; /* "-YYYY-MM-DD-xxxxxxxx" */
-    for (const char *p = dns; *p != '\0' && o < room; p++) {
-        if (*p == '*') {
-            const char *w = "wildcard";
-
-            for (; *w && o < room; w++)
-                buf[o++] = *w;
-        } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                   (*p >= '0' && *p <= '9') || strchr("_+=,.@-", *p) != NULL) {
-            buf[o++] = *p;
-        } else {
-            buf[o++] = '-';
-        }
-    }
-    snprintf(buf + o, size - o, "-%s-%s", date, hex);
-    return buf;
-}
-
-/* DER of every certificate in PEM text; NULL-terminated list of (ptr,len) in a buffer. */
-static bool same_certs(const char *a, const char *b)
-{
-    BIO *ba = BIO_new_mem_buf(a, -1), *bb = BIO_new_mem_buf(b, -1);
-    bool same = ba != NULL && bb != NULL;
-    size_t count = 0;
-
-    while (same) {
-        X509 *xa = PEM_read_bio_X509(ba, NULL, NULL, NULL);
-        X509 *xb = PEM_read_bio_X509(bb, NULL, NULL, NULL);
-
-        if (xa == NULL && xb == NULL) {
-            break;
-        }
-        same = xa != NULL && xb != NULL && X509_cmp(xa, xb) == 0;
-        X509_free(xa);
-        X509_free(xb);
-        count++;
-    }
-    ERR_clear_error();
-    BIO_free(ba);
-    BIO_free(bb);
-    return same;
-}
-
-bool cert_pem_same_certs(const char *pem_a, const char *pem_b)
-{
-    return same_certs(pem_a ? pem_a : "", pem_b ? pem_b : "");
 }

@@ -1,13 +1,8 @@
 /*
- * Requests: sign, send over one reused libcurl handle, retry as the AWS SDKs' "standard" mode
- * does, and turn AWS's error answers into errors a caller can act on.
- *
- * Standard retry mode (AWS SDKs and Tools reference guide, "Retry behavior"): at most
- * max_attempts (default 3); exponential backoff with full jitter, base 1 s, at most 20 s; retry
- * throttling errors, 500/502/503/504, connection errors and timeouts; a retry quota of 500 tokens,
- * 5 a retry and 10 a timeout. Validation errors are never retried.
+ * Requests: sign, send over one reused libcurl handle, and turn AWS's error answers into errors a
+ * caller can act on. cert_aws__send() makes attempts until one is final; whether a failure is
+ * retried, and after how long, is the retry policy's (retry.c).
  */
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,32 +14,6 @@
 #include "util/time_int.h"
 
 #define RESPONSE_MAX (32u << 20)
-#define RETRY_COST 5
-#define RETRY_TIMEOUT_COST 10
-
-/* Throttling and transient error codes the SDKs retry (botocore's standard retry mode). */
-static const char *const retryable_codes[] = {
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "ServiceUnavailable",
-    "InternalError",
-    "InternalFailure",
-    "ServiceFailure",
-};
 
 int64_t cert_aws__now(void)
 {
@@ -268,50 +237,6 @@ static CURLcode perform(cert_aws *aws, const char *method, const char *url,
     }
 }
 
-static bool curl_retryable(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool code_retryable(const char *code)
-{
-    for (size_t i = 0; i < sizeof(retryable_codes) / sizeof(retryable_codes[0]); i++) {
-        if (strcmp(code, retryable_codes[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-static long backoff_ms(cert_aws *aws, int attempt)
-{
-    double cap = (double)aws->retry_base_ms, u;
-    uint32_t r = 0;
-
-    for (int i = 1; i < attempt && cap < 20000; i++)
-        cap *= 2;
-    if (cap > 20000)
-        cap = 20000;
-    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
-        r = (uint32_t)rand();
-    u = (double)r / 4294967296.0; /* full jitter: uniform in [0, cap) */
-    return (long)(u * cap);
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts;
@@ -444,180 +369,240 @@ static cert_err refresh(cert_aws *aws)
     return CERT_OK;
 }
 
-cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp)
+/* Where a request goes: the endpoint with the request's path and query. */
+typedef struct target {
+    const char *svc; /* "IAM", for logs and messages */
+    char *host;      /* what the Host header holds, signed */
+    char *path;      /* the endpoint's path prefix and the request's path */
+    char *url;
+} target;
+
+static void target_free(target *t)
+{
+    free(t->host);
+    free(t->path);
+    free(t->url);
+}
+
+static cert_err target_new(cert_aws *aws, const aws_request *req, target *t)
 {
     cert_err err = CERT_OK;
-    const char *svc = cert_aws__service_name(req->service);
     const char *endpoint = req->endpoint ? req->endpoint : aws->endpoint[req->service];
-    char *host = NULL, *prefix = NULL, *url = NULL, *full_path = NULL;
-    int attempt;
-    char reason[600] = "";
+    char *prefix = NULL;
+    /* scheme://authority from the endpoint, then our path and query */
+    const char *auth_end = strstr(endpoint, "://");
+    const char *slash = auth_end ? strchr(auth_end + 3, '/') : NULL;
+    size_t base = slash ? (size_t)(slash - endpoint) : strlen(endpoint);
 
-    memset(resp, 0, sizeof(*resp));
-    CERT_TRY(split_endpoint(endpoint, &host, &prefix));
-    if (asprintf(&full_path, "%s%s", prefix, req->path && *req->path ? req->path : "/") < 0) {
-        full_path = NULL;
+    memset(t, 0, sizeof(*t));
+    t->svc = cert_aws__service_name(req->service);
+    CERT_TRY(split_endpoint(endpoint, &t->host, &prefix));
+    if (asprintf(&t->path, "%s%s", prefix, req->path && *req->path ? req->path : "/") < 0) {
+        t->path = NULL;
         CERT_NOMEM();
     }
-    {
-        /* scheme://authority from the endpoint, then our path and query */
-        const char *auth_end = strstr(endpoint, "://");
-        const char *slash = auth_end ? strchr(auth_end + 3, '/') : NULL;
-        size_t base = slash ? (size_t)(slash - endpoint) : strlen(endpoint);
-
-        if (asprintf(&url, "%.*s%s%s%s", (int)base, endpoint, full_path,
-                     req->query && *req->query ? "?" : "", req->query ? req->query : "") < 0) {
-            url = NULL;
-            CERT_NOMEM();
-        }
+    if (asprintf(&t->url, "%.*s%s%s%s", (int)base, endpoint, t->path,
+                 req->query && *req->query ? "?" : "", req->query ? req->query : "") < 0) {
+        t->url = NULL;
+        CERT_NOMEM();
     }
-    for (attempt = 1;; attempt++) {
-        struct curl_slist *hl = NULL;
-        bool ok = true, retryable = false, timeout = false;
-        struct timespec t0;
-        CURLcode rc;
-        char *code = NULL, *message = NULL, *rid = NULL;
+
+done:
+    free(prefix);
+    return err;
+}
+
+/* The SigV4 headers for one attempt (signed now, with the request's credentials or the
+ * session's, refreshed when stale) appended to *hl. */
+static cert_err sign(cert_aws *aws, const aws_request *req, const target *t, struct curl_slist **hl,
+                     bool *ok)
+{
+    cert_err err;
+    const aws_creds *cr = req->creds;
+    cert_aws_credentials c;
+    cert_sigv4_request sr;
+    cert_sigv4_signed out;
+
+    if (cr == NULL) {
+        if ((err = refresh(aws)) < 0)
+            return err;
+        cr = &aws->creds;
+    }
+    c.access_key_id = cr->access_key_id;
+    c.secret_access_key = cr->secret_access_key;
+    c.session_token = cr->session_token;
+    memset(&sr, 0, sizeof(sr));
+    sr.method = req->method;
+    sr.host = t->host;
+    sr.path = t->path;
+    sr.query = req->query;
+    sr.headers = req->headers;
+    sr.header_count = req->header_count;
+    sr.body = req->body;
+    sr.body_len = req->body_len;
+    sr.region = "us-east-1"; /* IAM, CloudFront and global STS sign for us-east-1 */
+    sr.service = signing_name(req->service);
+    sr.time = cert_aws__now();
+    if ((err = cert_sigv4_sign(&sr, &c, &out)) < 0)
+        return err;
+    *hl = add_header(*hl, ok, "X-Amz-Date", out.amz_date);
+    *hl = add_header(*hl, ok, "Authorization", out.authorization);
+    if (c.session_token != NULL && c.session_token[0] != '\0')
+        *hl = add_header(*hl, ok, "X-Amz-Security-Token", c.session_token);
+    OPENSSL_cleanse(&out, sizeof(out));
+    return CERT_OK;
+}
+
+/* The request's headers for one attempt: the caller's, the signature's, and no Expect. */
+static cert_err request_headers(cert_aws *aws, const aws_request *req, const target *t,
+                                struct curl_slist **out)
+{
+    cert_err err = CERT_OK;
+    struct curl_slist *hl = NULL;
+    bool ok = true;
+
+    *out = NULL;
+    for (size_t i = 0; i < req->header_count; i++)
+        hl = add_header(hl, &ok, req->headers[i].name, req->headers[i].value);
+    if (!req->anonymous)
+        CERT_TRY(sign(aws, req, t, &hl, &ok));
+    hl = add_header(hl, &ok, "Expect", ""); /* no 100-continue round trip */
+    if (!ok)
+        CERT_NOMEM();
+    *out = hl;
+    hl = NULL;
+
+done:
+    free_headers(hl);
+    return err;
+}
+
+/* One attempt's outcome beyond cert_err: a retryable failure returns ATTEMPT_AGAIN, and says
+ * here why and whether it was a timeout (which costs more of the retry quota). */
+#define ATTEMPT_AGAIN ((cert_err)1)
+typedef struct attempt {
+    int n; /* 1-based */
+    bool timeout;
+    long ms;
+    char reason[600];
+} attempt;
+
+/* The transfer failed (no whole answer): retryable, or CERT_E_NET naming the URL. */
+static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const target *t,
+                                const aws_response *resp, CURLcode rc, attempt *a)
+{
+    a->timeout = rc == CURLE_OPERATION_TIMEDOUT;
+    if (rc == CURLE_WRITE_ERROR)
+        snprintf(a->reason, sizeof(a->reason), "the answer is larger than %u bytes", RESPONSE_MAX);
+    else
+        snprintf(a->reason, sizeof(a->reason), "%s", curl_easy_strerror(rc));
+    cert_aws__set_last(aws, t->svc, req->action, "", a->reason, "", resp->status, a->n);
+    cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
+                  t->host, a->reason, a->n, aws->max_attempts, a->ms);
+    if (cert_aws__retry_transfer(rc))
+        return ATTEMPT_AGAIN;
+    return cert__error_set(CERT_E_NET, "%s %s: %s (%s)", t->svc, req->action, a->reason, t->url);
+}
+
+/* AWS answered an error: retryable (throttling, 5xx), or CERT_E_AWS with its code, message and
+ * request id. */
+static cert_err error_answer(cert_aws *aws, const aws_request *req, const target *t,
+                             const aws_response *resp, attempt *a)
+{
+    cert_err err = ATTEMPT_AGAIN;
+    char *code = NULL, *message = NULL, *rid = NULL;
+
+    a->timeout = false;
+    cert_aws__parse_error(resp->body.ptr, resp->body.len, &code, &message, &rid);
+    if (rid[0] == '\0' && resp->request_id != NULL) {
+        free(rid);
+        rid = strdup(resp->request_id);
+    }
+    if (code && code[0] == '\0')
+        snprintf(a->reason, sizeof(a->reason), "HTTP %ld", resp->status);
+    else
+        snprintf(a->reason, sizeof(a->reason), "%s: %s", code ? code : "", message ? message : "");
+    cert_aws__set_last(aws, t->svc, req->action, code, message, rid, resp->status, a->n);
+    cert_aws__log(aws, "%s %s %s %s: %ld %s (attempt %d/%d, %ld ms)", t->svc, req->action,
+                  req->method, t->host, resp->status, code ? code : "", a->n, aws->max_attempts,
+                  a->ms);
+    if (!cert_aws__retry_answer(resp->status, code))
+        err = cert__error_set(CERT_E_AWS, "%s rejected %s: %s%s%s%s", t->svc, req->action,
+                              a->reason, rid && rid[0] ? " (request id " : "",
+                              rid && rid[0] ? rid : "", rid && rid[0] ? ")" : "");
+    free(code);
+    free(message);
+    free(rid);
+    return err;
+}
+
+/* One attempt: sign, send, and classify what came back. */
+static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target *t,
+                             aws_response *resp, attempt *a)
+{
+    cert_err err;
+    struct curl_slist *hl = NULL;
+    struct timespec t0;
+    CURLcode rc;
+
+    /* credentials answers (STS, SSO) hold secrets: wiped when freed */
+    response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
+    resp->sink = req->sink;
+    if ((err = request_headers(aws, req, t, &hl)) < 0)
+        return err;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = perform(aws, req->method, t->url, hl, req->body, req->body_len, aws->timeout_ms, false,
+                 resp);
+    free_headers(hl);
+    a->ms = elapsed_ms(&t0);
+    if (resp->sink_err < 0) { /* the sink's reader refused the answer: its error stands */
+        cert_aws__log(aws,
+                      "%s %s %s %s: %ld, but the answer could not be read (attempt "
+                      "%d/%d, %ld ms)",
+                      t->svc, req->action, req->method, t->host, resp->status, a->n,
+                      aws->max_attempts, a->ms);
+        /* this attempt's outcome, not an earlier attempt's error answer */
+        cert_aws__set_last(aws, t->svc, req->action, "", cert_error_last()->message,
+                           resp->request_id ? resp->request_id : "", resp->status, a->n);
+        return resp->sink_err;
+    }
+    if (rc != CURLE_OK)
+        return transfer_failed(aws, req, t, resp, rc, a);
+    if (resp->status < 200 || resp->status >= 300)
+        return error_answer(aws, req, t, resp, a);
+    cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
+                  t->host, resp->status, a->n, aws->max_attempts, a->ms);
+    cert_aws__set_last(aws, t->svc, req->action, "", "", resp->request_id, resp->status, a->n);
+    return CERT_OK;
+}
+
+cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp)
+{
+    cert_err err;
+    target t;
+    attempt a;
+
+    memset(resp, 0, sizeof(*resp));
+    memset(&a, 0, sizeof(a));
+    CERT_TRY(target_new(aws, req, &t));
+    for (a.n = 1;; a.n++) {
         long wait;
 
-        /* credentials answers (STS, SSO) hold secrets: wiped when freed */
-        response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
-        resp->sink = req->sink;
-        for (size_t i = 0; i < req->header_count; i++)
-            hl = add_header(hl, &ok, req->headers[i].name, req->headers[i].value);
-        if (!req->anonymous) {
-            const aws_creds *cr = req->creds;
-            cert_aws_credentials c;
-            cert_sigv4_request sr;
-            cert_sigv4_signed out;
-
-            if (cr == NULL) {
-                err = refresh(aws);
-                if (err < 0) {
-                    free_headers(hl);
-                    goto done;
-                }
-                cr = &aws->creds;
-            }
-            c.access_key_id = cr->access_key_id;
-            c.secret_access_key = cr->secret_access_key;
-            c.session_token = cr->session_token;
-            memset(&sr, 0, sizeof(sr));
-            sr.method = req->method;
-            sr.host = host;
-            sr.path = full_path;
-            sr.query = req->query;
-            sr.headers = req->headers;
-            sr.header_count = req->header_count;
-            sr.body = req->body;
-            sr.body_len = req->body_len;
-            sr.region = "us-east-1"; /* IAM, CloudFront and global STS sign for us-east-1 */
-            sr.service = signing_name(req->service);
-            sr.time = cert_aws__now();
-            err = cert_sigv4_sign(&sr, &c, &out);
-            if (err < 0) {
-                free_headers(hl);
-                goto done;
-            }
-            hl = add_header(hl, &ok, "X-Amz-Date", out.amz_date);
-            hl = add_header(hl, &ok, "Authorization", out.authorization);
-            if (c.session_token != NULL && c.session_token[0] != '\0')
-                hl = add_header(hl, &ok, "X-Amz-Security-Token", c.session_token);
-            OPENSSL_cleanse(&out, sizeof(out));
-        }
-        hl = add_header(hl, &ok, "Expect", ""); /* no 100-continue round trip */
-        if (!ok) {
-            free_headers(hl);
-            CERT_NOMEM();
-        }
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        rc = perform(aws, req->method, url, hl, req->body, req->body_len, aws->timeout_ms, false,
-                     resp);
-        free_headers(hl);
-        if (resp->sink_err < 0) { /* the sink's reader refused the answer: its error stands */
-            cert_aws__log(aws,
-                          "%s %s %s %s: %ld, but the answer could not be read (attempt "
-                          "%d/%d, %ld ms)",
-                          svc, req->action, req->method, host, resp->status, attempt,
-                          aws->max_attempts, elapsed_ms(&t0));
-            /* this attempt's outcome, not an earlier attempt's error answer */
-            cert_aws__set_last(aws, svc, req->action, "", cert_error_last()->message,
-                               resp->request_id ? resp->request_id : "", resp->status, attempt);
-            err = resp->sink_err;
+        err = attempt_once(aws, req, &t, resp, &a);
+        if (err != ATTEMPT_AGAIN)
             goto done;
-        }
-        if (rc == CURLE_OK && resp->status >= 200 && resp->status < 300) {
-            cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", svc, req->action,
-                          req->method, host, resp->status, attempt, aws->max_attempts,
-                          elapsed_ms(&t0));
-            cert_aws__set_last(aws, svc, req->action, "", "", resp->request_id, resp->status,
-                               attempt);
-            err = CERT_OK;
-            goto done;
-        }
-        if (rc != CURLE_OK) {
-            retryable = curl_retryable(rc);
-            timeout = rc == CURLE_OPERATION_TIMEDOUT;
-            if (rc == CURLE_WRITE_ERROR)
-                snprintf(reason, sizeof(reason), "the answer is larger than %u bytes",
-                         RESPONSE_MAX);
-            else
-                snprintf(reason, sizeof(reason), "%s", curl_easy_strerror(rc));
-            cert_aws__set_last(aws, svc, req->action, "", reason, "", resp->status, attempt);
-            cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", svc, req->action,
-                          req->method, host, reason, attempt, aws->max_attempts, elapsed_ms(&t0));
-        } else {
-            cert_aws__parse_error(resp->body.ptr, resp->body.len, &code, &message, &rid);
-            if (rid[0] == '\0' && resp->request_id != NULL) {
-                free(rid);
-                rid = strdup(resp->request_id);
-            }
-            retryable = resp->status == 500 || resp->status == 502 || resp->status == 503 ||
-                        resp->status == 504 || (code && code_retryable(code));
-            if (code && code[0] == '\0')
-                snprintf(reason, sizeof(reason), "HTTP %ld", resp->status);
-            else
-                snprintf(reason, sizeof(reason), "%s: %s", code ? code : "",
-                         message ? message : "");
-            cert_aws__set_last(aws, svc, req->action, code, message, rid, resp->status, attempt);
-            cert_aws__log(aws, "%s %s %s %s: %ld %s (attempt %d/%d, %ld ms)", svc, req->action,
-                          req->method, host, resp->status, code ? code : "", attempt,
-                          aws->max_attempts, elapsed_ms(&t0));
-            if (!retryable) {
-                err = cert__error_set(CERT_E_AWS, "%s rejected %s: %s%s%s%s", svc, req->action,
-                                      reason, rid && rid[0] ? " (request id " : "",
-                                      rid && rid[0] ? rid : "", rid && rid[0] ? ")" : "");
-                free(code);
-                free(message);
-                free(rid);
-                goto done;
-            }
-            free(code);
-            free(message);
-            free(rid);
-        }
-        if (!retryable) {
-            err = cert__error_set(CERT_E_NET, "%s %s: %s (%s)", svc, req->action, reason, url);
-            goto done;
-        }
-        if (attempt >= aws->max_attempts ||
-            aws->retry_tokens < (timeout ? RETRY_TIMEOUT_COST : RETRY_COST)) {
-            err = cert__error_set(CERT_E_NET,
-                                  "%s %s still failing after %d attempt%s: %s; try again later "
-                                  "(--max-attempts / AWS_MAX_ATTEMPTS allow more)",
-                                  svc, req->action, attempt, attempt == 1 ? "" : "s", reason);
-            goto done;
-        }
-        aws->retry_tokens -= timeout ? RETRY_TIMEOUT_COST : RETRY_COST;
-        wait = backoff_ms(aws, attempt);
-        cert_aws__log(aws, "%s %s: retrying in %ld ms", svc, req->action, wait);
+        wait = cert_aws__retry_wait(aws, a.n, a.timeout);
+        if (wait < 0)
+            CERT_FAIL(CERT_E_NET,
+                      "%s %s still failing after %d attempt%s: %s; try again later "
+                      "(--max-attempts / AWS_MAX_ATTEMPTS allow more)",
+                      t.svc, req->action, a.n, a.n == 1 ? "" : "s", a.reason);
+        cert_aws__log(aws, "%s %s: retrying in %ld ms", t.svc, req->action, wait);
         sleep_ms(wait);
     }
 
 done:
-    free(host);
-    free(prefix);
-    free(full_path);
-    free(url);
+    target_free(&t);
     return err;
 }
 

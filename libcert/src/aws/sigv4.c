@@ -242,33 +242,27 @@ static void time_amz(int64_t t, char out[17])
              iso + 17);
 }
 
-cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentials *creds,
-                         cert_sigv4_signed *out)
+static void headers_free(hdr *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].name);
+        if (h[i].value != NULL) {
+            OPENSSL_cleanse(h[i].value, strlen(h[i].value)); /* may be the session token */
+            free(h[i].value);
+        }
+    }
+    free(h);
+}
+
+/* The headers to sign: the caller's, plus host, x-amz-date and the session token; names in
+ * lower case, values canonical, sorted by name (repeated names in the order sent). */
+static cert_err canonical_headers(const cert_sigv4_request *req, const cert_aws_credentials *creds,
+                                  const char *amz_date, hdr **out, size_t *n_out)
 {
     cert_err err = CERT_OK;
-    hdr *h = NULL;
+    hdr *h = calloc(req->header_count + 3, sizeof(*h));
     size_t nh = 0;
-    cert_buf creq, sts, path, query;
-    char payload[65], creq_hash[65], scope[256], date[9];
-    unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
-    char *secret_key = NULL;
-    size_t secret_len = 0;
 
-    cert__buf_init(&creq, (size_t)-2, true); /* holds the session token */
-    cert__buf_init(&sts, (size_t)-2, false);
-    cert__buf_init(&path, (size_t)-2, false);
-    cert__buf_init(&query, (size_t)-2, false);
-    if (req == NULL || creds == NULL || out == NULL || req->method == NULL || req->host == NULL ||
-        req->region == NULL || req->service == NULL || creds->access_key_id == NULL ||
-        creds->secret_access_key == NULL || (req->body == NULL && req->body_len > 0))
-        return cert__error_set(CERT_E_INVALID, "cert_sigv4_sign: a required field is missing");
-    memset(out, 0, sizeof(*out));
-    time_amz(req->time, out->amz_date);
-    memcpy(date, out->amz_date, 8);
-    date[8] = '\0';
-
-    /* Headers: the caller's, plus host, x-amz-date and the session token. */
-    h = calloc(req->header_count + 3, sizeof(*h));
     if (h == NULL)
         CERT_NOMEM();
     for (size_t i = 0; i < req->header_count + 3; i++) {
@@ -282,7 +276,7 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
             value = req->host;
         } else if (i == req->header_count + 1) {
             name = "x-amz-date";
-            value = out->amz_date;
+            value = amz_date;
         } else {
             if (creds->session_token == NULL || creds->session_token[0] == '\0')
                 continue;
@@ -309,9 +303,44 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
     if (nh > 1)
         qsort(h, nh, sizeof(*h), cmp_hdr);
 
-    /* Canonical request. The path as sent is encoded once more (non-S3 services). */
-    CERT_TRY(cert_aws__uri_encode(&path, req->path && *req->path ? req->path : "/",
-                                  strlen(req->path && *req->path ? req->path : "/"), true));
+done:
+    if (err < 0) {
+        headers_free(h, nh);
+        h = NULL;
+        nh = 0;
+    }
+    *out = h;
+    *n_out = nh;
+    return err;
+}
+
+/* SignedHeaders: the names, each once, joined with ';'. */
+static cert_err add_signed_headers(cert_buf *b, const hdr *h, size_t nh)
+{
+    cert_err err = CERT_OK;
+
+    for (size_t i = 0; err == CERT_OK && i < nh; i++) {
+        if (i > 0 && strcmp(h[i].name, h[i - 1].name) == 0)
+            continue;
+        err = cert__buf_printf(b, "%s%s", i ? ";" : "", h[i].name);
+    }
+    return err;
+}
+
+/* The canonical request's SHA-256 (hex): method, path (the path as sent encoded once more, as
+ * non-S3 services want), query, headers, signed headers, payload hash. */
+static cert_err canonical_request_hash(const cert_sigv4_request *req, const hdr *h, size_t nh,
+                                       char out[65])
+{
+    cert_err err = CERT_OK;
+    cert_buf creq, path, query;
+    const char *p = req->path && *req->path ? req->path : "/";
+    char payload[65];
+
+    cert__buf_init(&creq, (size_t)-2, true); /* holds the session token */
+    cert__buf_init(&path, (size_t)-2, false);
+    cert__buf_init(&query, (size_t)-2, false);
+    CERT_TRY(cert_aws__uri_encode(&path, p, strlen(p), true));
     CERT_TRY(canonical_query(req->query, &query));
     if (!sha256_hex(req->body ? (const void *)req->body : "", req->body_len, payload))
         CERT_NOMEM();
@@ -325,75 +354,119 @@ cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentia
         CERT_TRY(cert__buf_printf(&creq, "%s%s:%s", i ? "\n" : "", h[i].name, h[i].value));
     }
     CERT_TRY(cert__buf_add(&creq, "\n\n", 2, NULL));
-    for (size_t i = 0; i < nh; i++) {
-        if (i > 0 && strcmp(h[i].name, h[i - 1].name) == 0)
-            continue;
-        CERT_TRY(cert__buf_printf(&creq, "%s%s", i ? ";" : "", h[i].name));
-    }
+    CERT_TRY(add_signed_headers(&creq, h, nh));
     CERT_TRY(cert__buf_printf(&creq, "\n%s", payload));
-    if (!sha256_hex(creq.ptr, creq.len, creq_hash))
+    if (!sha256_hex(creq.ptr, creq.len, out))
         CERT_NOMEM();
-    memcpy(out->canonical_hash, creq_hash, sizeof(out->canonical_hash));
 
-    /* String to sign and the derived key. */
-    snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date, req->region, req->service);
-    CERT_TRY(
-        cert__buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", out->amz_date, scope, creq_hash));
-    secret_len = strlen(creds->secret_access_key) + 4;
-    secret_key = malloc(secret_len + 1);
+done:
+    cert__buf_free(&creq);
+    cert__buf_free(&path);
+    cert__buf_free(&query);
+    return err;
+}
+
+/* The signing key: HMAC-SHA256 chained over "AWS4" + secret, the date, the region, the service
+ * and "aws4_request". The caller wipes `key`; the intermediate keys are wiped here. */
+static cert_err derive_key(const char *secret, const char *date, const char *region,
+                           const char *service, unsigned char key[32])
+{
+    cert_err err = CERT_OK;
+    unsigned char k1[32], k2[32], k3[32];
+    size_t secret_len = strlen(secret) + 4;
+    char *secret_key = malloc(secret_len + 1);
+
     if (secret_key == NULL)
         CERT_NOMEM();
     memcpy(secret_key, "AWS4", 4);
-    memcpy(secret_key + 4, creds->secret_access_key, secret_len - 4 + 1);
+    memcpy(secret_key + 4, secret, secret_len - 4 + 1);
     if (!hmac((unsigned char *)secret_key, secret_len, date, strlen(date), k1) ||
-        !hmac(k1, 32, req->region, strlen(req->region), k2) ||
-        !hmac(k2, 32, req->service, strlen(req->service), k3) ||
-        !hmac(k3, 32, "aws4_request", 12, k4) || !hmac(k4, 32, sts.ptr, sts.len, sig))
+        !hmac(k1, 32, region, strlen(region), k2) || !hmac(k2, 32, service, strlen(service), k3) ||
+        !hmac(k3, 32, "aws4_request", 12, key))
         CERT_FAIL(CERT_E_INVALID, "cert_sigv4_sign: HMAC failed (secret key too long?)");
-    hex(sig, 32, out->signature);
-    {
-        cert_buf auth;
-
-        cert__buf_init(&auth, sizeof(out->authorization) - 1, false);
-        err = cert__buf_printf(&auth, "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=",
-                               creds->access_key_id, scope);
-        for (size_t i = 0; err == CERT_OK && i < nh; i++) {
-            if (i > 0 && strcmp(h[i].name, h[i - 1].name) == 0)
-                continue;
-            err = cert__buf_printf(&auth, "%s%s", i ? ";" : "", h[i].name);
-        }
-        if (err == CERT_OK)
-            err = cert__buf_printf(&auth, ", Signature=%s", out->signature);
-        if (err == CERT_OK && auth.len < sizeof(out->authorization))
-            memcpy(out->authorization, auth.ptr, auth.len + 1);
-        else if (err == CERT_OK)
-            err = cert__error_set(CERT_E_INVALID, "cert_sigv4_sign: too many signed headers");
-        cert__buf_free(&auth);
-        if (err < 0)
-            goto done;
-    }
 
 done:
     OPENSSL_cleanse(k1, sizeof(k1));
     OPENSSL_cleanse(k2, sizeof(k2));
     OPENSSL_cleanse(k3, sizeof(k3));
-    OPENSSL_cleanse(k4, sizeof(k4));
-    OPENSSL_cleanse(sig, sizeof(sig));
     if (secret_key != NULL) {
         OPENSSL_cleanse(secret_key, secret_len);
         free(secret_key);
     }
-    for (size_t i = 0; i < nh; i++) {
-        free(h[i].name);
-        if (h[i].value != NULL) {
-            OPENSSL_cleanse(h[i].value, strlen(h[i].value)); /* may be the session token */
-            free(h[i].value);
-        }
-    }
-    free(h);
-    cert__buf_free(&creq);
+    return err;
+}
+
+/* The signature: the string to sign ("AWS4-HMAC-SHA256", the time, the scope, the canonical
+ * request's hash) under the derived key, as hex into out->signature. */
+static cert_err signature(const cert_sigv4_request *req, const cert_aws_credentials *creds,
+                          const char *date, const char *scope, const char *creq_hash,
+                          cert_sigv4_signed *out)
+{
+    cert_err err = CERT_OK;
+    cert_buf sts;
+    unsigned char key[32], sig[32];
+
+    cert__buf_init(&sts, (size_t)-2, false);
+    CERT_TRY(
+        cert__buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s\n%s", out->amz_date, scope, creq_hash));
+    CERT_TRY(derive_key(creds->secret_access_key, date, req->region, req->service, key));
+    if (!hmac(key, 32, sts.ptr, sts.len, sig))
+        CERT_FAIL(CERT_E_INVALID, "cert_sigv4_sign: HMAC failed (secret key too long?)");
+    hex(sig, 32, out->signature);
+
+done:
+    OPENSSL_cleanse(key, sizeof(key));
+    OPENSSL_cleanse(sig, sizeof(sig));
     cert__buf_free(&sts);
-    cert__buf_free(&path);
-    cert__buf_free(&query);
+    return err;
+}
+
+/* The Authorization header's value into out->authorization. */
+static cert_err authorization(const cert_aws_credentials *creds, const char *scope, const hdr *h,
+                              size_t nh, cert_sigv4_signed *out)
+{
+    cert_err err;
+    cert_buf auth;
+
+    cert__buf_init(&auth, sizeof(out->authorization) - 1, false);
+    err = cert__buf_printf(
+        &auth, "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=", creds->access_key_id, scope);
+    if (err == CERT_OK)
+        err = add_signed_headers(&auth, h, nh);
+    if (err == CERT_OK)
+        err = cert__buf_printf(&auth, ", Signature=%s", out->signature);
+    if (err == CERT_OK && auth.len < sizeof(out->authorization))
+        memcpy(out->authorization, auth.ptr, auth.len + 1);
+    else if (err == CERT_OK)
+        err = cert__error_set(CERT_E_INVALID, "cert_sigv4_sign: too many signed headers");
+    cert__buf_free(&auth);
+    return err;
+}
+
+cert_err cert_sigv4_sign(const cert_sigv4_request *req, const cert_aws_credentials *creds,
+                         cert_sigv4_signed *out)
+{
+    cert_err err = CERT_OK;
+    hdr *h = NULL;
+    size_t nh = 0;
+    char creq_hash[65], scope[256], date[9];
+
+    if (req == NULL || creds == NULL || out == NULL || req->method == NULL || req->host == NULL ||
+        req->region == NULL || req->service == NULL || creds->access_key_id == NULL ||
+        creds->secret_access_key == NULL || (req->body == NULL && req->body_len > 0))
+        return cert__error_set(CERT_E_INVALID, "cert_sigv4_sign: a required field is missing");
+    memset(out, 0, sizeof(*out));
+    time_amz(req->time, out->amz_date);
+    memcpy(date, out->amz_date, 8);
+    date[8] = '\0';
+    CERT_TRY(canonical_headers(req, creds, out->amz_date, &h, &nh));
+    CERT_TRY(canonical_request_hash(req, h, nh, creq_hash));
+    memcpy(out->canonical_hash, creq_hash, sizeof(out->canonical_hash));
+    snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", date, req->region, req->service);
+    CERT_TRY(signature(req, creds, date, scope, creq_hash, out));
+    CERT_TRY(authorization(creds, scope, h, nh, out));
+
+done:
+    headers_free(h, nh);
     return err;
 }
