@@ -69,6 +69,23 @@ class CertattachEdit(AttachCase):
         self.old = upload_fixture(self.emu, "old", "rsa2048")
         self.new = upload_fixture(self.emu, "new", "rsa3072")
 
+    def test_same_meaning_is_unchanged(self):
+        # Idempotence by meaning (issue #10): a ViewerCertificate that already says what certattach
+        # would write is unchanged, even with empty elements (<ACMCertificateArn/>), which say
+        # nothing; no UpdateDistribution is sent.
+        nid = self.new["ServerCertificateId"]
+        d = self.emu.create_distribution(aliases=["www.example.com"], viewer_certificate={
+            "CloudFrontDefaultCertificate": "false", "IAMCertificateId": nid, "ACMCertificateArn": "",
+            "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021",
+            "Certificate": nid, "CertificateSource": "iam"})["Id"]
+        self.assertRegex(cf_config_raw(self.emu, d)[1], rb"<ACMCertificateArn\s*(/>|></ACMCertificateArn>)")
+        etag = cf_etag(self.emu, d)
+        r = self.attach("--json", "--cert", "new", d)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.json()["Distributions"][0]["status"], "unchanged")
+        self.assertEqual(self.updates(), [])
+        self.assertEqual(cf_etag(self.emu, d), etag)
+
     def test_aws_cli_before_and_after_differ_only_in_viewer_certificate(self):
         d = self.emu.create_distribution(aliases=["www.example.com", "example.com"],
                                          viewer_certificate=self.old["ServerCertificateId"],

@@ -86,6 +86,9 @@ CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
 /** Free an array of tags. NULL is a no-op. */
 CERT_EXTERN void cert_iam_tags_free(cert_aws_tag *v, size_t n);
 
+/** Free the strings of one distribution summary and zero it. */
+CERT_EXTERN void cert_cf_dist_clear(cert_cf_dist *d);
+
 /** Free an array of distributions. NULL is a no-op. */
 CERT_EXTERN void cert_cf_dists_free(cert_cf_dist *v, size_t n);
 

@@ -244,14 +244,6 @@ cert_err cert_cf__check_id(const char *id);
 
 /* ---- rendering ---- */
 
-/* ServerCertificateMetadata as the AWS CLI prints it (new reference). */
-struct cert_iam_cert;
-json_t *cert_iam__meta_json(const struct cert_iam_cert *m);
-
-/* The same members, written into the open object of a JSON sink (util/json.h). */
-struct cert_json_sink;
-void cert_iam__meta_members(struct cert_json_sink *s, const struct cert_iam_cert *m);
-
 /* ---- the session ---- */
 
 struct cert_aws {

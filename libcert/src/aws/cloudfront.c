@@ -10,30 +10,6 @@
 
 #define CF_VERSION "/2020-05-31"
 
-static void dist_clear(cert_cf_dist *d)
-{
-    free(d->id);
-    free(d->arn);
-    free(d->domain_name);
-    free(d->status);
-    free(d->comment);
-    for (size_t i = 0; i < d->alias_count; i++)
-        free(d->aliases[i]);
-    free(d->aliases);
-    free(d->iam_certificate_id);
-    free(d->acm_certificate_arn);
-    free(d->ssl_support_method);
-    free(d->minimum_protocol_version);
-    memset(d, 0, sizeof(*d));
-}
-
-void cert_cf_dists_free(cert_cf_dist *v, size_t n)
-{
-    for (size_t i = 0; v != NULL && i < n; i++)
-        dist_clear(&v[i]);
-    free(v);
-}
-
 static bool text_is(xmlNode *parent, const char *name, const char *want)
 {
     char *t = cert_aws__xml_child_text(parent, name);
@@ -71,6 +47,19 @@ static cert_err parse_aliases(xmlNode *aliases, cert_cf_dist *d)
     return CERT_OK;
 }
 
+/* A member of ViewerCertificate: NULL when absent or empty (<ACMCertificateArn/> says nothing,
+ * so that a distribution that already says what we would write is unchanged). */
+static char *member(xmlNode *vc, const char *name)
+{
+    char *t = cert_aws__xml_child_text(vc, name);
+
+    if (t != NULL && t[strspn(t, " \t\r\n")] == '\0') {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
 static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
 {
     xmlNode *vc = cert_aws__xml_child(s, "ViewerCertificate");
@@ -85,11 +74,11 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
     if (d->id == NULL)
         return cert__error_set(CERT_E_NET, "CloudFront listed a distribution without an Id");
     if (vc != NULL) {
-        d->iam_certificate_id = cert_aws__xml_child_text(vc, "IAMCertificateId");
-        d->acm_certificate_arn = cert_aws__xml_child_text(vc, "ACMCertificateArn");
+        d->iam_certificate_id = member(vc, "IAMCertificateId");
+        d->acm_certificate_arn = member(vc, "ACMCertificateArn");
         d->default_certificate = text_is(vc, "CloudFrontDefaultCertificate", "true");
-        d->ssl_support_method = cert_aws__xml_child_text(vc, "SSLSupportMethod");
-        d->minimum_protocol_version = cert_aws__xml_child_text(vc, "MinimumProtocolVersion");
+        d->ssl_support_method = member(vc, "SSLSupportMethod");
+        d->minimum_protocol_version = member(vc, "MinimumProtocolVersion");
     }
     return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
 }
@@ -237,19 +226,6 @@ static const char *const viewer_members[] = {
 };
 #define NVIEWER (sizeof(viewer_members) / sizeof(viewer_members[0]))
 
-void cert_cf_viewer_clear(cert_cf_viewer *v)
-{
-    if (v == NULL)
-        return;
-    free(v->iam_certificate_id);
-    free(v->acm_certificate_arn);
-    free(v->ssl_support_method);
-    free(v->minimum_protocol_version);
-    free(v->certificate);
-    free(v->certificate_source);
-    memset(v, 0, sizeof(*v));
-}
-
 static bool id_ok(const char *id)
 {
     size_t n = id ? strlen(id) : 0;
@@ -336,7 +312,7 @@ cert_err cert_cf__config_from_xml(const char *id, const char *etag, const char *
     c = NULL;
 
 done:
-    dist_clear(&tmp);
+    cert_cf_dist_clear(&tmp);
     cert_cf_config_free(c);
     return err;
 }
@@ -409,12 +385,12 @@ cert_err cert_cf_config_viewer(const cert_cf_config *c, cert_cf_viewer *v)
     if (vc == NULL)
         return CERT_OK; /* no element: CloudFront's default certificate */
     v->default_certificate = text_is(vc, "CloudFrontDefaultCertificate", "true");
-    v->iam_certificate_id = cert_aws__xml_child_text(vc, "IAMCertificateId");
-    v->acm_certificate_arn = cert_aws__xml_child_text(vc, "ACMCertificateArn");
-    v->ssl_support_method = cert_aws__xml_child_text(vc, "SSLSupportMethod");
-    v->minimum_protocol_version = cert_aws__xml_child_text(vc, "MinimumProtocolVersion");
-    v->certificate = cert_aws__xml_child_text(vc, "Certificate");
-    v->certificate_source = cert_aws__xml_child_text(vc, "CertificateSource");
+    v->iam_certificate_id = member(vc, "IAMCertificateId");
+    v->acm_certificate_arn = member(vc, "ACMCertificateArn");
+    v->ssl_support_method = member(vc, "SSLSupportMethod");
+    v->minimum_protocol_version = member(vc, "MinimumProtocolVersion");
+    v->certificate = member(vc, "Certificate");
+    v->certificate_source = member(vc, "CertificateSource");
     return CERT_OK;
 }
 

@@ -18,66 +18,6 @@
 #define CHAIN_MAX 2097152
 #define TAGS_MAX 50
 
-void cert_iam_cert_clear(cert_iam_cert *c)
-{
-    if (c == NULL)
-        return;
-    free(c->path);
-    free(c->name);
-    free(c->id);
-    free(c->arn);
-    memset(c, 0, sizeof(*c));
-    c->upload_date = INT64_MIN;
-    c->expiration = INT64_MIN;
-}
-
-cert_err cert_iam_cert_copy(cert_iam_cert *d, const cert_iam_cert *c)
-{
-    memset(d, 0, sizeof(*d));
-    d->path = c->path ? strdup(c->path) : NULL;
-    d->name = c->name ? strdup(c->name) : NULL;
-    d->id = c->id ? strdup(c->id) : NULL;
-    d->arn = c->arn ? strdup(c->arn) : NULL;
-    d->upload_date = c->upload_date;
-    d->expiration = c->expiration;
-    if ((c->path && !d->path) || (c->name && !d->name) || (c->id && !d->id) ||
-        (c->arn && !d->arn)) {
-        cert_iam_cert_clear(d);
-        return cert__error_nomem();
-    }
-    return CERT_OK;
-}
-
-void cert_iam_certs_free(cert_iam_cert *v, size_t n)
-{
-    for (size_t i = 0; v != NULL && i < n; i++)
-        cert_iam_cert_clear(&v[i]);
-    free(v);
-}
-
-void cert_iam_tags_free(cert_aws_tag *v, size_t n)
-{
-    for (size_t i = 0; v != NULL && i < n; i++) {
-        free(v[i].key);
-        free(v[i].value);
-    }
-    free(v);
-}
-
-char *cert_aws_time_format(int64_t t, char *buf, size_t size)
-{
-    char iso[32];
-
-    cert__time_format(t, iso, sizeof(iso));
-    if (size >= 26 && strlen(iso) == 20) {
-        memcpy(buf, iso, 19);
-        memcpy(buf + 19, "+00:00", 7);
-    } else {
-        snprintf(buf, size, "%.19s+00:00", iso);
-    }
-    return buf;
-}
-
 static bool charset_ok(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -1,10 +1,11 @@
-/* Records: the failure detail results keep (records.h). */
+/* Records: AWS-shaped plain data and the failure detail results keep (records.h). */
 #include "libcert/records.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/error_int.h"
+#include "util/time_int.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -49,4 +50,101 @@ cert_err cert_failure_set(cert_failure *f, cert_err err, const char *message, co
 cert_err cert_failure_from_last(cert_failure *f, cert_err err)
 {
     return cert_failure_set(f, err, cert_error_last()->message, NULL, NULL, 0);
+}
+
+void cert_iam_cert_clear(cert_iam_cert *c)
+{
+    if (c == NULL)
+        return;
+    free(c->path);
+    free(c->name);
+    free(c->id);
+    free(c->arn);
+    memset(c, 0, sizeof(*c));
+    c->upload_date = INT64_MIN;
+    c->expiration = INT64_MIN;
+}
+
+cert_err cert_iam_cert_copy(cert_iam_cert *d, const cert_iam_cert *c)
+{
+    memset(d, 0, sizeof(*d));
+    d->path = c->path ? strdup(c->path) : NULL;
+    d->name = c->name ? strdup(c->name) : NULL;
+    d->id = c->id ? strdup(c->id) : NULL;
+    d->arn = c->arn ? strdup(c->arn) : NULL;
+    d->upload_date = c->upload_date;
+    d->expiration = c->expiration;
+    if ((c->path && !d->path) || (c->name && !d->name) || (c->id && !d->id) ||
+        (c->arn && !d->arn)) {
+        cert_iam_cert_clear(d);
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
+void cert_iam_certs_free(cert_iam_cert *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_iam_cert_clear(&v[i]);
+    free(v);
+}
+
+void cert_iam_tags_free(cert_aws_tag *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        free(v[i].key);
+        free(v[i].value);
+    }
+    free(v);
+}
+
+char *cert_aws_time_format(int64_t t, char *buf, size_t size)
+{
+    char iso[32];
+
+    cert__time_format(t, iso, sizeof(iso));
+    if (size >= 26 && strlen(iso) == 20) {
+        memcpy(buf, iso, 19);
+        memcpy(buf + 19, "+00:00", 7);
+    } else {
+        snprintf(buf, size, "%.19s+00:00", iso);
+    }
+    return buf;
+}
+
+void cert_cf_dist_clear(cert_cf_dist *d)
+{
+    free(d->id);
+    free(d->arn);
+    free(d->domain_name);
+    free(d->status);
+    free(d->comment);
+    for (size_t i = 0; i < d->alias_count; i++)
+        free(d->aliases[i]);
+    free(d->aliases);
+    free(d->iam_certificate_id);
+    free(d->acm_certificate_arn);
+    free(d->ssl_support_method);
+    free(d->minimum_protocol_version);
+    memset(d, 0, sizeof(*d));
+}
+
+void cert_cf_dists_free(cert_cf_dist *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_cf_dist_clear(&v[i]);
+    free(v);
+}
+
+void cert_cf_viewer_clear(cert_cf_viewer *v)
+{
+    if (v == NULL)
+        return;
+    free(v->iam_certificate_id);
+    free(v->acm_certificate_arn);
+    free(v->ssl_support_method);
+    free(v->minimum_protocol_version);
+    free(v->certificate);
+    free(v->certificate_source);
+    memset(v, 0, sizeof(*v));
 }
