@@ -55,6 +55,16 @@ CERT_EXTERN cert_err cert_report_write(const cert_report *report, cert_output fm
                                        const cert_text_opts *text, FILE *f);
 
 /**
+ * Render several reports (certcheck --distribution given more than once): text, one after the
+ * other; or one JSON document {"schema", "results": [each report without its "schema"],
+ * "exit_code": the highest} (cert_report_each()'s shape).
+ * @param reports borrowed; count of them
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_IO (write failed); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_reports_write(const cert_report *const *reports, size_t count,
+                                        cert_output fmt, const cert_text_opts *text, FILE *f);
+
+/**
  * Run the pipeline on each input as a bundle of its own (a directory is one bundle) with
  * `jobs` threads, writing each report in input order as it completes: text, or one JSON
  * document {"schema", "results": [...], "exit_code"} for all of them.
