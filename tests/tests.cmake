@@ -37,6 +37,7 @@ libcert_integration_test(certrotate)
 libcert_integration_test(certrotate_resume)
 libcert_integration_test(certprune)
 libcert_integration_test(distribution_check)
+libcert_integration_test(prometheus)
 libcert_cli_test(install)
 # The floors of the architecture, from the #include lines (ARCHITECTURE.md).
 add_test(NAME cli_floors COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/layout/floors.py ${PROJECT_SOURCE_DIR})

@@ -5,7 +5,15 @@
 
 #include "common/cli.h"
 
-enum { OPT_EACH = CLI_TOOL_ID, OPT_JOBS, OPT_REQUIRE_KEY, OPT_IAM, OPT_EXPECT, OPT_DIST };
+enum {
+    OPT_EACH = CLI_TOOL_ID,
+    OPT_JOBS,
+    OPT_REQUIRE_KEY,
+    OPT_IAM,
+    OPT_EXPECT,
+    OPT_DIST,
+    OPT_PROMETHEUS
+};
 
 static const cli_opt tool_opts[] = {
     {"each", 0, CLI_NOARG, OPT_EACH, NULL,
@@ -18,6 +26,9 @@ static const cli_opt tool_opts[] = {
     {"distribution", 0, CLI_ARG, OPT_DIST, "ID",
      "check the certificate CloudFront distribution ID serves, against every alias it has and "
      "each --host (repeatable: one report each)"},
+    {"prometheus", 0, CLI_ARG, OPT_PROMETHEUS, "FILE",
+     "with --each: also write each bundle's expiry and pass/fail for node_exporter's textfile "
+     "collector to FILE (atomically)"},
     {"expect", 0, CLI_ARG, OPT_EXPECT, "FILE",
      "with --iam: say whether IAM holds exactly this bundle's leaf and chain (repeatable)"},
     {NULL, 0, 0, 0, NULL, NULL},
@@ -32,6 +43,7 @@ typedef struct state {
     size_t ndist;
     const char **expect;
     size_t nexpect;
+    const char *prometheus;
 } state;
 
 /* One more value of a repeatable option. */
@@ -69,6 +81,11 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     case OPT_EXPECT:
         push(c, &st->expect, &st->nexpect, arg);
         return true;
+    case OPT_PROMETHEUS:
+        if (arg[0] == '\0')
+            cli_usage_error(c, "--prometheus: give a file name");
+        st->prometheus = arg;
+        return true;
     }
     return false;
 }
@@ -101,6 +118,8 @@ static void check_usage(cli *c, const state *st, bool operands)
     if (st->iam != NULL && (operands || st->each))
         cli_usage_error(c, "--iam checks the certificate in IAM: give no INPUT (use --expect "
                            "FILE to compare with a local bundle)");
+    if (st->prometheus != NULL && (!st->each || st->ndist > 0))
+        cli_usage_error(c, "--prometheus goes with --each and local bundles");
     if (st->iam == NULL && st->nexpect > 0)
         cli_usage_error(c, "--expect goes with --iam");
     if (st->iam == NULL && st->ndist == 0 && !operands)
@@ -174,7 +193,7 @@ static int remote(cli *c, const state *st, cert_report_opts *o, cert_output fmt,
 int main(int argc, char **argv)
 {
     cli c;
-    state st = {false, 0, false, NULL, NULL, 0, NULL, 0};
+    state st = {false, 0, false, NULL, NULL, 0, NULL, 0, NULL};
     cert_report_opts o;
     cert_report *r = NULL, *expect = NULL;
     cert_output fmt;
@@ -209,11 +228,15 @@ int main(int argc, char **argv)
         goto done;
     }
     if (st.each) {
+        cert_each_opts each = CERT_EACH_OPTS_INIT;
         cert_exit worst;
 
-        rc = cert_report_each(inputs, ninputs, &o, st.jobs, fmt, &text, stdout, &worst) < 0
-                 ? cli_fail(&c)
-                 : (int)worst;
+        each.jobs = st.jobs;
+        each.fmt = fmt;
+        each.text = &text;
+        each.prometheus = st.prometheus;
+        rc = cert_report_each_run(inputs, ninputs, &o, &each, stdout, &worst) < 0 ? cli_fail(&c)
+                                                                                  : (int)worst;
         goto done;
     }
     if (st.iam != NULL)
