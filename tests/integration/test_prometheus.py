@@ -131,6 +131,17 @@ class CertlsPrometheus(PrometheusTestCase):
         self.assertEqual(len(doc["ServerCertificateMetadataList"]), 4)
         self.assertEqual(os.listdir(self.dir), ["libcert.prom"])
         self.assertEqual(os.listdir(self.path), [])
+        # a directory nobody may write in: /proc refuses even root; a 0555 one refuses others
+        denied = ["/proc/libcert-test.prom"]
+        if os.geteuid() != 0:
+            ro = os.path.join(self.tmp, "read-only")
+            os.mkdir(ro, 0o555)
+            denied.append(os.path.join(ro, "libcert.prom"))
+        for path in denied:
+            r = self.tool("certls", "-q", "--prometheus", path)
+            self.assertEqual(r.rc, 3, r)
+            self.assertIn(path, r.err)
+            self.assertFalse(os.path.exists(path))
 
     def test_usage(self):
         for args, msg in ((("--prometheus", ""), r"--prometheus: give a file name"),
