@@ -60,6 +60,15 @@ static void check_usage(cli *c, const state *st)
         cli_usage_error(c, "--min-age goes with --unused");
 }
 
+static bool would_go(const cert_prune_result *r)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        if (r->items[i].state == CERT_PRUNE_CANDIDATE)
+            return true;
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -97,7 +106,7 @@ int main(int argc, char **argv)
                      : c.quiet ? CERT_OUTPUT_QUIET
                                : CERT_OUTPUT_TEXT,
                      stdout);
-    if (!c.json && !c.quiet && !st.o.yes && res->count > 0)
+    if (!c.json && !c.quiet && !st.o.yes && would_go(res))
         printf("nothing deleted; run with --yes to delete what would go\n");
     rc = (int)cert_prune_exit(res);
 
