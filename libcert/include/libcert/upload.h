@@ -38,7 +38,7 @@ typedef struct cert_put_opts {
                                made with (cert_aws_opts.user_agent), else "libcert" */
 } cert_put_opts;
 
-#define CERT_PUT_OPTS_VERSION 1
+#define CERT_PUT_OPTS_VERSION 2
 #define CERT_PUT_OPTS_INIT                                                                         \
     {                                                                                              \
         CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false, NULL                    \
