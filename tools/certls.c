@@ -12,6 +12,7 @@ enum {
     OPT_EXPIRING,
     OPT_FIX_PATH,
     OPT_PAGE_SIZE,
+    OPT_PROMETHEUS,
 };
 
 static const cli_opt tool_opts[] = {
@@ -23,6 +24,9 @@ static const cli_opt tool_opts[] = {
      "show only those expiring within DAYS; exit 1 when there are any (for cron)"},
     {"fix-path", 0, CLI_ARG, OPT_FIX_PATH, "NAME",
      "move certificate NAME under /cloudfront/ (UpdateServerCertificate; no re-upload)"},
+    {"prometheus", 0, CLI_ARG, OPT_PROMETHEUS, "FILE",
+     "also write metrics for node_exporter's textfile collector to FILE (atomically; lists "
+     "distributions)"},
     {"page-size", 0, CLI_ARG, OPT_PAGE_SIZE, "N", NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };
@@ -31,6 +35,7 @@ typedef struct state {
     cert_inventory_opts inv;
     int expiring;
     const char *fix;
+    const char *prometheus;
 } state;
 
 static bool handle(cli *c, int id, const char *arg, void *ud)
@@ -58,6 +63,12 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         if (!cert_iam_name_valid(arg))
             cli_usage_error(c, "--fix-path %s: not a certificate name IAM takes", arg);
         st->fix = arg;
+        return true;
+    case OPT_PROMETHEUS:
+        if (arg[0] == '\0')
+            cli_usage_error(c, "--prometheus: give a file name");
+        st->prometheus = arg;
+        st->inv.in_use = true; /* the metrics say whether each certificate is in use */
         return true;
     case OPT_PAGE_SIZE:
         cli_uint(c, "page-size", arg, 1000, &st->inv.page_size);
@@ -114,6 +125,8 @@ int main(int argc, char **argv)
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
+    if (st.fix != NULL && st.prometheus != NULL)
+        cli_usage_error(&c, "--fix-path and --prometheus: run them one at a time");
     rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTLS);
     if (rc != 0)
         goto done;
@@ -126,6 +139,7 @@ int main(int argc, char **argv)
     wo.fmt = c.json ? CERT_OUTPUT_JSON : c.quiet ? CERT_OUTPUT_QUIET : CERT_OUTPUT_TEXT;
     wo.expiring_days = st.expiring;
     wo.color = cli_color(&c, stdout);
+    wo.prometheus = st.prometheus;
     rc = cert_inventory_write(inv, &wo, stdout) < 0 ? cli_fail(&c)
                                                     : (int)cert_inventory_exit(inv, st.expiring);
 

@@ -223,6 +223,12 @@ class Emulator:
     def state(self):
         return self.control("GET", "/_emu/state")
 
+    def set_upload_date(self, name, when):
+        """Set a server certificate's UploadDate (a datetime with a zone, or ISO 8601 text)."""
+        if not isinstance(when, str):
+            when = when.isoformat()
+        return self.control("POST", "/_emu/upload-date", {"ServerCertificateName": name, "UploadDate": when})
+
     def enable_auth(self, user="libcert-test", policy_actions="*"):
         """Turn signature checking on the moto way: POST /moto-api/reset-auth with 3 lets the next
         three actions through unchecked (CreateUser, CreateAccessKey, PutUserPolicy here), every

@@ -43,6 +43,7 @@ from emu_common import (  # noqa: E402
     AwsError,
     Response,
     error_for_service,
+    iso_ms,
     parse_iso,
 )
 
@@ -480,6 +481,22 @@ class Emulator:
             self.log = []
         moto_api_backend.reset()
 
+    def set_upload_date(self, obj):
+        """Back-date (or move) one server certificate's UploadDate, so that tests of age rules
+        (certprune --unused --min-age) need not wait days. IAM API Reference,
+        ServerCertificateMetadata: UploadDate is "the date when the server certificate was
+        uploaded"; nothing else about the certificate changes."""
+        name, when = obj.get("ServerCertificateName"), obj.get("UploadDate")
+        if not isinstance(name, str) or not isinstance(when, str):
+            raise ValueError("give ServerCertificateName and UploadDate (ISO 8601 with a zone)")
+        dt = parse_iso(when)
+        with STATE_LOCK:
+            c = self.iam_state.find(name)
+            if c is None:
+                return self._json(404, {"error": f"no server certificate named {name}"})
+            c.upload_date = dt
+        return self._json(200, {"ServerCertificateName": c.name, "UploadDate": iso_ms(dt)})
+
     def control(self, req):
         path = req.path.rstrip("/")
         try:
@@ -519,6 +536,8 @@ class Emulator:
             if path == "/_emu/deploy" and req.method == "POST":
                 self.cloudfront.force_deploy(obj.get("Id"))
                 return self._json(200, {"deployed": obj.get("Id") or "all"})
+            if path == "/_emu/upload-date" and req.method == "POST":
+                return self.set_upload_date(obj)
             if path == "/_emu/state" and req.method == "GET":
                 with STATE_LOCK:
                     certs = [

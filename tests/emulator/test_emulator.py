@@ -250,6 +250,23 @@ class TestIamListUpdateTags(EmulatorCase):
                          "arn:aws:iam::123456789012:server-certificate/cloudfront/moved/new")
         self.assertEqual(error_of(self.iam.get_server_certificate, ServerCertificateName="old")[0], "NoSuchEntity")
 
+    def test_upload_date_is_now_and_can_be_set(self):
+        before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5)
+        self.upload("u")
+        meta = self.iam.get_server_certificate(ServerCertificateName="u")["ServerCertificate"]["ServerCertificateMetadata"]
+        self.assertGreaterEqual(meta["UploadDate"], before)
+        old = datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
+        got = self.emu.set_upload_date("U", old)  # names compare without case
+        self.assertEqual(got, {"ServerCertificateName": "u", "UploadDate": "2025-03-04T05:06:07.000Z"})
+        listed = self.iam.list_server_certificates()["ServerCertificateMetadataList"][0]
+        self.assertEqual(listed["UploadDate"], old)
+        meta = self.iam.get_server_certificate(ServerCertificateName="u")["ServerCertificate"]["ServerCertificateMetadata"]
+        self.assertEqual(meta["UploadDate"], old)
+        with self.assertRaisesRegex(Exception, "404"):
+            self.emu.set_upload_date("ghost", old)
+        with self.assertRaisesRegex(Exception, "400"):
+            self.emu.set_upload_date("u", "yesterday")
+
     def test_get_returns_body_and_chain(self):
         leaf = pki().leaf(["get.example.com"])
         self.upload("g", leaf=leaf)

@@ -197,9 +197,38 @@ class CertupUpload(EmuTestCase):
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(self.emu.actions(), ["UploadServerCertificate"])  # tags ride on the upload
         tags = self.aws("iam", "list-server-certificate-tags", "--server-certificate-name", "tagged")["Tags"]
-        self.assertEqual(sorted((t["Key"], t["Value"]) for t in tags), [("env", "prod"), ("owner", "web team")])
+        # the user's tags, and libcert's own upload tag naming the tool (certprune --unused keys on it)
+        self.assertEqual(sorted((t["Key"], t["Value"]) for t in tags),
+                         [("env", "prod"), ("libcert:uploaded", "certup"), ("owner", "web team")])
         r = self.tool("certup", *self.CHECK, "--tag", "novalue", GOOD)
         self.assertEqual(r.rc, 2, r)
+
+    def test_upload_tag_without_user_tags(self):
+        r = self.tool("certup", *self.CHECK, "--name", "plain", GOOD)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(self.emu.actions(), ["UploadServerCertificate"])
+        tags = self.aws("iam", "list-server-certificate-tags", "--server-certificate-name", "plain")["Tags"]
+        self.assertEqual([(t["Key"], t["Value"]) for t in tags], [("libcert:uploaded", "certup")])
+
+    def test_49_user_tags_fit_50_do_not(self):
+        # IAM takes 50 tags per certificate and libcert's upload tag is one of them.
+        many = [a for i in range(49) for a in ("--tag", f"k{i:02d}=v")]
+        r = self.tool("certup", *self.CHECK, "--name", "t49", *many, GOOD)
+        self.assertEqual(r.rc, 0, r)
+        tags = self.iam().list_server_certificate_tags(ServerCertificateName="t49", MaxItems=100)["Tags"]
+        self.assertEqual(len(tags), 50)
+        self.assertIn({"Key": "libcert:uploaded", "Value": "certup"}, tags)
+        self.emu.clear_log()
+        r = self.tool("certup", *self.CHECK, "--name", "t50", *many, "--tag", "k49=v", GOOD)
+        self.assertEqual(r.rc, 2, r)
+        self.assertRegex(r.err, r"50 tags: .*at most 49")
+        self.assertEqual(self.emu.log(), [])  # refused before sending
+        r = self.tool("certup", *self.CHECK, "--name", "own", "--tag", "LIBCERT:Uploaded=me", GOOD)
+        self.assertEqual(r.rc, 2, r)
+        self.assertRegex(r.err, r"libcert:uploaded")
+        self.assertEqual(self.emu.log(), [])
+        self.assertNotIn("t50", [m["ServerCertificateName"] for m in
+                                 self.iam().list_server_certificates()["ServerCertificateMetadataList"]])
 
     def test_path_warning_and_default_path(self):
         r = self.tool("certup", *self.CHECK, "--name", "cf", GOOD)
@@ -319,6 +348,9 @@ class CertupUpload(EmuTestCase):
         self.assertEqual(pem_ders(form["CertificateBody"]), [der_of(LEAF)])
         self.assertEqual(pem_ders(form["CertificateChain"]), [der_of("int2.pem"), der_of("int1.pem")])
         self.assertEqual(form["Path"], "/cloudfront/")
+        # the upload tag rides on the upload request itself
+        self.assertEqual((form["Tags.member.1.Key"], form["Tags.member.1.Value"]), ("libcert:uploaded", "certup"))
+        self.assertNotIn("Tags.member.2.Key", form)
         got = self.iam().get_server_certificate(ServerCertificateName="p8")
         self.assertServerCert(got, der_of(LEAF), [der_of("int2.pem"), der_of("int1.pem")])
 

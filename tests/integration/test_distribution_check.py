@@ -2,7 +2,10 @@
 """certcheck --distribution ID against the emulator: it fetches the distribution and its IAM
 certificate and checks expiry, key eligibility and that the certificate covers every alias.
 A covering certificate passes (plain and wildcard aliases); an expired one (a later --at) fails
-with cert.expired; NoSuchDistribution is exit 4. The emulator, like CloudFront, never lets a
+with cert.expired; NoSuchDistribution is exit 4. --distribution is repeatable (each
+distribution one report; with --json one {"schema", "results", "exit_code"} document, exit code
+the highest), --host adds names to the aliases, and every report names the distribution and
+each name checked, covered or not (text and JSON). The emulator, like CloudFront, never lets a
 distribution hold an alias its certificate does not cover or a certificate CloudFront cannot
 use, so those cases are shown to certcheck through a small proxy in front of the emulator's
 CloudFront that edits the GetDistributionConfig answer (AWS_ENDPOINT_URL_CLOUDFRONT points at
@@ -109,6 +112,85 @@ class DistributionCheck(EmuTestCase):
         self.assertIn("GetDistributionConfig", actions)
         self.assertIn("GetServerCertificate", actions)
         self.assertNotIn("UpdateDistribution", actions)
+
+    def names(self, report):
+        return [(n["name"], n["source"], n["covered"]) for n in report["distribution"]["names"]]
+
+    def test_report_names_the_distribution_and_each_alias(self):
+        d = self.emu.create_distribution(aliases=["www.example.com", "example.com"],
+                                         viewer_certificate=self.good["ServerCertificateId"])["Id"]
+        r = self.check(d, "--json")
+        self.assertEqual(r.rc, 0, r)
+        doc = r.json()
+        self.assertEqual(doc["schema"], 1)
+        self.assertEqual(doc["distribution"]["Id"], d)
+        self.assertEqual(doc["distribution"]["Aliases"], ["www.example.com", "example.com"])
+        self.assertEqual(self.names(doc), [("www.example.com", "alias", True), ("example.com", "alias", True)])
+        r = self.check(d)
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, rf"(?m)^  distribution {d} \(2 aliases\)$")
+        self.assertRegex(r.out, r"(?m)^  alias  www\.example\.com  covered$")
+        self.assertRegex(r.out, r"(?m)^  alias  example\.com  covered$")
+
+    def test_host_is_checked_with_the_aliases(self):
+        # #10: --host was silently ignored with --distribution.
+        d = self.emu.create_distribution(aliases=["www.example.com"],
+                                         viewer_certificate=self.good["ServerCertificateId"])["Id"]
+        r = self.check(d, "--json", "--host", "example.com", "--host", "shop.example.com",
+                       "--host", "WWW.EXAMPLE.COM")  # an alias already: checked once
+        self.assertEqual(r.rc, 1, r)
+        doc = r.json()
+        self.assertEqual(self.names(doc), [("www.example.com", "alias", True), ("example.com", "host", True),
+                                           ("shop.example.com", "host", False)])
+        self.assertEqual(doc["distribution"]["Aliases"], ["www.example.com"])
+        msgs = [f["message"] for f in doc["findings"] if f["code"] == "name.uncovered"]
+        self.assertEqual(len(msgs), 1, msgs)
+        self.assertIn("shop.example.com", msgs[0])
+        r = self.check(d, "--host", "shop.example.com")
+        self.assertEqual(r.rc, 1, r)
+        self.assertRegex(r.out, rf"(?m)^  distribution {d} \(1 alias, 1 more name from --host\)$")
+        self.assertRegex(r.out, r"(?m)^  host   shop\.example\.com  NOT covered$")
+        self.assertIn("name.uncovered", r.out)
+
+    def test_repeated_distribution_one_report_each(self):
+        # #10: a second --distribution was silently dropped.
+        d1 = self.emu.create_distribution(aliases=["www.example.com"],
+                                          viewer_certificate=self.good["ServerCertificateId"])["Id"]
+        d2 = self.emu.create_distribution(aliases=["*.example.com", "example.com"],
+                                          viewer_certificate=self.wild["ServerCertificateId"])["Id"]
+        r = self.tool("certcheck", *self.CHECK, "--distribution", d1, "--distribution", d2, "--json")
+        self.assertEqual(r.rc, 0, r)
+        doc = r.json()
+        self.assertEqual(sorted(doc), ["exit_code", "results", "schema"])
+        self.assertEqual((doc["schema"], doc["exit_code"]), (1, 0))
+        self.assertEqual([x["distribution"]["Id"] for x in doc["results"]], [d1, d2])
+        self.assertEqual(self.names(doc["results"][1]), [("*.example.com", "alias", True),
+                                                         ("example.com", "alias", True)])
+        self.assertEqual([x["input"] for x in doc["results"]], [["iam:good"], ["iam:wild"]])
+        # the account is listed once for both
+        self.assertEqual(self.emu.count("ListServerCertificates"), 1)
+        r = self.tool("certcheck", *self.CHECK, "--distribution", d1, "--distribution", d2)
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, rf"(?ms)^  distribution {d1} .*^  distribution {d2} ")
+        # --each gives the list shape for one distribution too
+        r = self.tool("certcheck", *self.CHECK, "--each", "--distribution", d1, "--json")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual([x["distribution"]["Id"] for x in r.json()["results"]], [d1])
+
+    def test_repeated_distribution_exit_code_is_the_highest(self):
+        d1 = self.emu.create_distribution(aliases=["www.example.com"],
+                                          viewer_certificate=self.good["ServerCertificateId"])["Id"]
+        r = self.tool("certcheck", *self.CHECK, "--distribution", "E0NOSUCHDIST00", "--distribution", d1,
+                      "--host", "shop.example.com", "--json")
+        self.assertEqual(r.rc, 4, r)
+        doc = r.json()
+        self.assertEqual(doc["exit_code"], 4)
+        bad, good = doc["results"]
+        self.assertEqual((bad["status"], bad["exit_code"], bad["distribution"]["Id"]), ("error", 4, "E0NOSUCHDIST00"))
+        self.assertEqual(bad["error"]["aws_code"], "NoSuchDistribution")
+        self.assertEqual((good["status"], good["exit_code"]), ("fail", 1))  # the others go on
+        self.assertEqual(self.names(good)[-1], ("shop.example.com", "host", False))
+        self.assertRegex(r.err, r"E0NOSUCHDIST00.*NoSuchDistribution|NoSuchDistribution.*E0NOSUCHDIST00")
 
     def test_wildcard_alias_with_the_identical_wildcard_passes(self):
         d = self.emu.create_distribution(aliases=["*.example.com", "example.com", "shop.example.com"],

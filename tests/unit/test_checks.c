@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "x509/x509_int.h"
 
 #define DAY INT64_C(86400)
 
@@ -1119,6 +1120,41 @@ static void covers_made(const char *cn, const char *san, const cover *cases, siz
     X509_free(x);
 }
 
+/* The DNS-name set certprune groups certificates by: case, order, a trailing dot and repeats
+ * make no difference; IP addresses and the CN are not DNS names of the set. */
+static char *dns_set_of(const char *cn, const char *san)
+{
+    X509 *x = named(cn, san);
+    char *set = (char *)1;
+
+    assert_int_equal(cert__x509_dns_set(x, &set), CERT_OK);
+    X509_free(x);
+    return set;
+}
+
+static void test_checks__dns_set_ignores_case_order_dot_and_ips(void **state)
+{
+    char *a = dns_set_of("www.example.com",
+                         "DNS:WWW.Example.com,IP:192.0.2.1,DNS:example.com.,DNS:www.example.com");
+    char *b = dns_set_of("other", "DNS:example.com,DNS:www.EXAMPLE.com");
+    char *c = dns_set_of("www.example.com", "DNS:www.example.com,DNS:shop.example.com");
+
+    (void)state;
+    assert_string_equal(a, "example.com\nwww.example.com");
+    assert_string_equal(b, a);
+    assert_string_equal(c, "shop.example.com\nwww.example.com");
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_checks__dns_set_null_without_dns_names(void **state)
+{
+    (void)state;
+    assert_null(dns_set_of("cn-only.example.com", NULL));      /* the CN is not in the set */
+    assert_null(dns_set_of("ip.example.com", "IP:192.0.2.7")); /* nor an IP address */
+}
+
 static void test_checks__name_covers_cn_only_without_san_names(void **state)
 {
     static const cover dns_san[] = {{"cn-only.example.com", false}, {"other.example.com", true}};
@@ -1329,6 +1365,8 @@ int main(void)
         cmocka_unit_test(test_checks__name_covers_wildcard_rules),
         cmocka_unit_test(test_checks__name_covers_ipv6),
         cmocka_unit_test(test_checks__iam_path_cloudfront),
+        cmocka_unit_test(test_checks__dns_set_ignores_case_order_dot_and_ips),
+        cmocka_unit_test(test_checks__dns_set_null_without_dns_names),
         cmocka_unit_test(test_checks__time_parse_valid),
         cmocka_unit_test(test_checks__time_parse_invalid),
         cmocka_unit_test(test_checks__time_parse_epoch_out_of_range),

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
+#include "report/render_int.h"
 
 /* ---- local helpers ---- */
 
@@ -894,6 +897,183 @@ static void test_report__each_invalid(void **state)
     rep_fini(&r);
 }
 
+/* ---- a distribution's names (certcheck --distribution) ---- */
+
+static void test_report__distribution_names_and_coverage(void **state)
+{
+    rep r;
+    cert_report *rp;
+    json_t *j, *d, *names;
+    const char *aliases[] = {"www.example.com", "shop.example.com"};
+    const char *hosts[] = {"EXAMPLE.com", "WWW.example.com", "api.example.com"};
+    char *text;
+
+    (void)state;
+    rep_init(&r);
+    rp = build1(&r, "bundle-good.pem"); /* www.example.com, example.com */
+    assert_null(cert_report_distribution(rp));
+    assert_cert_ok(cert_report_set_distribution(rp, "E2TEST", aliases, 2, hosts, 3));
+    assert_string_equal(cert_report_distribution(rp), "E2TEST");
+    j = report_json(rp);
+    d = member(j, "distribution");
+    assert_string_equal(jstr(d, "Id"), "E2TEST");
+    assert_int_equal(json_array_size(member(d, "Aliases")), 2);
+    names = member(d, "names");
+    /* the aliases, then the hosts not among them (WWW.example.com is one) */
+    assert_int_equal(json_array_size(names), 4);
+    assert_string_equal(jstr(json_array_get(names, 0), "name"), "www.example.com");
+    assert_string_equal(jstr(json_array_get(names, 0), "source"), "alias");
+    assert_true(json_is_true(member(json_array_get(names, 0), "covered")));
+    assert_true(json_is_false(member(json_array_get(names, 1), "covered")));
+    assert_string_equal(jstr(json_array_get(names, 2), "name"), "EXAMPLE.com");
+    assert_string_equal(jstr(json_array_get(names, 2), "source"), "host");
+    assert_true(json_is_true(member(json_array_get(names, 2), "covered")));
+    assert_string_equal(jstr(json_array_get(names, 3), "name"), "api.example.com");
+    assert_true(json_is_false(member(json_array_get(names, 3), "covered")));
+    json_decref(j);
+    text = render(rp, CERT_OUTPUT_TEXT, NULL);
+    assert_non_null(strstr(text, "  distribution E2TEST (2 aliases, 2 more names from --host)\n"));
+    assert_non_null(strstr(text, "  alias  shop.example.com  NOT covered\n"));
+    assert_non_null(strstr(text, "  host   EXAMPLE.com  covered\n"));
+    free(text);
+    assert_cert_error(cert_report_set_distribution(rp, NULL, NULL, 0, NULL, 0), CERT_E_INVALID,
+                      "NULL");
+    cert_report_free(rp);
+    rep_fini(&r);
+}
+
+static void test_report__distribution_failure_and_list(void **state)
+{
+    cert_failure f = {CERT_E_AWS, "no such distribution", "NoSuchDistribution", "req-1", 404};
+    const char *aliases[] = {"www.example.com"};
+    cert_report *v[2] = {NULL, NULL};
+    rep r;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out;
+    json_t *j, *res;
+
+    (void)state;
+    rep_init(&r);
+    assert_cert_ok(cert_report_new_failure("E0NOSUCH", &f, &v[0]));
+    assert_cert_ok(cert_report_set_distribution(v[0], "E0NOSUCH", aliases, 1, NULL, 0));
+    v[1] = build1(&r, "bundle-expired.pem");
+    assert_int_equal(cert_reports_exit_code((const cert_report *const *)v, 2), CERT_EXIT_AWS);
+    assert_int_equal(cert_reports_exit_code(NULL, 0), CERT_EXIT_OK);
+    out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_cert_ok(
+        cert_reports_write((const cert_report *const *)v, 2, CERT_OUTPUT_JSON, NULL, out));
+    assert_int_equal(fclose(out), 0);
+    j = parse(buf);
+    assert_int_equal(jint(j, "schema"), 1);
+    assert_int_equal(jint(j, "exit_code"), 4);
+    res = member(j, "results");
+    assert_int_equal(json_array_size(res), 2);
+    assert_null(json_object_get(json_array_get(res, 0), "schema"));
+    /* no certificate to check: coverage unknown */
+    assert_true(json_is_null(
+        member(json_array_get(member(member(json_array_get(res, 0), "distribution"), "names"), 0),
+               "covered")));
+    assert_int_equal(jint(json_array_get(res, 1), "exit_code"), 1);
+    json_decref(j);
+    free(buf);
+    {
+        cert_report **owned = calloc(2, sizeof(*owned));
+
+        assert_non_null(owned);
+        owned[0] = v[0];
+        owned[1] = v[1];
+        cert_reports_free(owned, 2); /* each report and the array */
+        cert_reports_free(NULL, 0);
+    }
+    rep_fini(&r);
+}
+
+/* ---- metrics (node_exporter's textfile format) ---- */
+
+static void test_report__prom_escape(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain/path.pem", "plain/path.pem"},
+        {"a\\b", "a\\\\b"},
+        {"say \"hi\"", "say \\\"hi\\\""},
+        {"two\nlines", "two\\nlines"},
+        {"tab\tand\rcr", "tab\tand\rcr"}, /* only \\, \" and \n are escaped */
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+        {"bad\xff", "bad\xef\xbf\xbd"},
+        {"\x80lone", "\xef\xbf\xbdlone"},
+        {"cut\xe2\x82", "cut\xef\xbf\xbd\xef\xbf\xbd"},
+        {"overlong\xc0\xaf", "overlong\xef\xbf\xbd\xef\xbf\xbd"},
+        {"surrogate\xed\xa0\x80", "surrogate\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+        {"", ""},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = cert__prom_escape(cases[i].in);
+
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+    }
+}
+
+static void test_report__each_prometheus_file(void **state)
+{
+    const char *in[3];
+    char dir[] = "/tmp/libcert-prom-XXXXXX", path[128], bad[160], *text;
+    cert_each_opts each = CERT_EACH_OPTS_INIT;
+    struct stat st;
+    cert_exit ex = CERT_EXIT_OK;
+    FILE *null = fopen("/dev/null", "w");
+    rep r;
+
+    (void)state;
+    assert_non_null(null);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/bundles.prom", dir);
+    rep_init(&r);
+    in[0] = fx("bundle-good.pem");
+    in[1] = fx("bundle-expired.pem");
+    in[2] = fx("no-such-file.pem");
+    each.jobs = 2;
+    each.fmt = CERT_OUTPUT_QUIET;
+    each.prometheus = path;
+    assert_cert_ok(cert_report_each_run(in, 3, &r.opts, &each, null, &ex));
+    assert_int_equal(ex, CERT_EXIT_INPUT);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
+    {
+        FILE *pf = fopen(path, "r");
+        size_t got;
+
+        assert_non_null(pf);
+        text = calloc(1, 8192);
+        assert_non_null(text);
+        got = fread(text, 1, 8191, pf);
+        assert_true(got > 0);
+        fclose(pf);
+    }
+    assert_non_null(strstr(text, "# TYPE libcert_bundle_check_passed gauge\n"));
+    assert_non_null(strstr(text, "libcert_bundle_exit_code{input=\""));
+    assert_non_null(strstr(text, "no-such-file.pem\"} 3\n"));
+    assert_non_null(strstr(text, "bundle-expired.pem\"} 1735689600\n")); /* 2025-01-01 */
+    free(text);
+    /* a directory that is not there: the message names the file; the reports still went out */
+    snprintf(bad, sizeof(bad), "%s/missing/bundles.prom", dir);
+    each.prometheus = bad;
+    ex = CERT_EXIT_OK;
+    assert_cert_error(cert_report_each_run(in, 1, &r.opts, &each, null, &ex), CERT_E_IO, bad);
+    assert_int_equal(ex, CERT_EXIT_INPUT);
+    unlink(path);
+    rmdir(dir);
+    fclose(null);
+    rep_fini(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -917,6 +1097,10 @@ int main(void)
         cmocka_unit_test(test_report__each_exit_code_is_highest),
         cmocka_unit_test(test_report__each_no_inputs),
         cmocka_unit_test(test_report__each_invalid),
+        cmocka_unit_test(test_report__distribution_names_and_coverage),
+        cmocka_unit_test(test_report__distribution_failure_and_list),
+        cmocka_unit_test(test_report__prom_escape),
+        cmocka_unit_test(test_report__each_prometheus_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, h_teardown);

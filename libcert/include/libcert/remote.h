@@ -29,7 +29,9 @@ CERT_EXTERN cert_err cert_remote_report_iam(cert_aws *aws, const char *name,
 /**
  * The pipeline for what a CloudFront distribution serves: its DistributionConfig, its IAM
  * certificate (found by listing the account: GetServerCertificate takes a name, the distribution
- * knows an id), checked as cert_remote_report_iam() does with every alias as a host.
+ * knows an id), checked as cert_remote_report_iam() does with every alias as a host, plus the
+ * names in opts->check.hosts (--host) that are not among the aliases. The report names the
+ * distribution and each name checked, covered or not (cert_report_set_distribution()).
  * @param id the distribution's Id
  * @return CERT_OK; CERT_E_AWS (NoSuchDistribution, ...); CERT_E_INPUT (the distribution does
  *         not use an IAM certificate: nothing to check here); CERT_E_NET; CERT_E_NOMEM
@@ -37,6 +39,22 @@ CERT_EXTERN cert_err cert_remote_report_iam(cert_aws *aws, const char *name,
 CERT_EXTERN cert_err cert_remote_report_distribution(cert_aws *aws, const char *id,
                                                      const cert_report_opts *opts,
                                                      cert_report **out);
+
+/**
+ * cert_remote_report_distribution() for each of several distributions, in order, the account's
+ * certificates listed once for all. A failure of one distribution (NoSuchDistribution, not an
+ * IAM certificate, AWS refused, retries ran out) is recorded as its report
+ * (cert_report_new_failure(), labelled with its id, naming the distribution) and the others go
+ * on; only memory and caller errors stop the run.
+ * @param ids   borrowed; count of them, at least 1
+ * @param opts  borrowed; NULL means CERT_REPORT_OPTS_INIT
+ * @param out   new array of `count` reports owned by the caller (cert_reports_free()); NULL on
+ *              failure
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids,
+                                                      size_t count, const cert_report_opts *opts,
+                                                      cert_report ***out);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,16 @@ CERT_EXTERN cert_err cert_report_write(const cert_report *report, cert_output fm
                                        const cert_text_opts *text, FILE *f);
 
 /**
+ * Render several reports (certcheck --distribution given more than once): text, one after the
+ * other; or one JSON document {"schema", "results": [each report without its "schema"],
+ * "exit_code": the highest} (cert_report_each()'s shape).
+ * @param reports borrowed; count of them
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_IO (write failed); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_reports_write(const cert_report *const *reports, size_t count,
+                                        cert_output fmt, const cert_text_opts *text, FILE *f);
+
+/**
  * Run the pipeline on each input as a bundle of its own (a directory is one bundle) with
  * `jobs` threads, writing each report in input order as it completes: text, or one JSON
  * document {"schema", "results": [...], "exit_code"} for all of them.
@@ -72,6 +82,37 @@ CERT_EXTERN cert_err cert_report_each(const char *const *inputs, size_t count,
                                       const cert_report_opts *opts, unsigned int jobs,
                                       cert_output fmt, const cert_text_opts *text, FILE *f,
                                       cert_exit *exit_out);
+
+/** Options for cert_report_each_run(). Initialise with CERT_EACH_OPTS_INIT. */
+typedef struct cert_each_opts {
+    unsigned int version;
+    unsigned int jobs;          /**< worker threads; 0 means the number of online CPUs */
+    cert_output fmt;            /**< how each report is written to f */
+    const cert_text_opts *text; /**< NULL means no colour, verbosity 0 */
+    /** Also write, after the run, each bundle's metrics to this file in node_exporter's
+     * textfile-collector format (Prometheus text exposition format), atomically (a temporary
+     * file in the same directory, fsync, rename; mode 0644), labelled input="...":
+     * libcert_bundle_expiry_timestamp_seconds (the leaf's notAfter, when there is a leaf),
+     * libcert_bundle_check_passed (1 or 0) and libcert_bundle_exit_code. NULL: none. */
+    const char *prometheus;
+} cert_each_opts;
+
+#define CERT_EACH_OPTS_VERSION 1
+#define CERT_EACH_OPTS_INIT                                                                        \
+    {                                                                                              \
+        CERT_EACH_OPTS_VERSION, 0, CERT_OUTPUT_TEXT, NULL, NULL                                    \
+    }
+
+/**
+ * cert_report_each() with options, and the metrics file. When the metrics cannot be written,
+ * the reports are still written, the JSON document's exit_code is CERT_EXIT_INPUT (when higher)
+ * with an "error" naming the file, *exit_out likewise, and CERT_E_IO is returned.
+ * @param each borrowed; NULL means CERT_EACH_OPTS_INIT
+ * @return as cert_report_each(); CERT_E_IO also when the metrics file could not be written
+ */
+CERT_EXTERN cert_err cert_report_each_run(const char *const *inputs, size_t count,
+                                          const cert_report_opts *opts, const cert_each_opts *each,
+                                          FILE *f, cert_exit *exit_out);
 
 /**
  * A tool's one JSON document when it failed before it had anything to show:
@@ -97,10 +138,21 @@ typedef struct cert_inventory_write_opts {
     cert_output fmt;   /**< TEXT: a table; JSON: {"ServerCertificateMetadataList": [...], ...} */
     int expiring_days; /**< show only certificates expiring within this many days; -1: all */
     bool color;
+    /** Also write every certificate of the inventory (whatever expiring_days says) to this
+     * file in node_exporter's textfile-collector format (Prometheus text exposition format),
+     * before the listing, atomically (a temporary file in the same directory, fsync, rename;
+     * mode 0644), with store="iam", name, id and path labels:
+     * libcert_certificate_expiry_timestamp_seconds, libcert_certificate_upload_timestamp_seconds,
+     * and when distributions were listed libcert_certificate_in_use (0 or 1) and
+     * libcert_certificate_distributions; libcert_account_certificates and
+     * libcert_account_certificates_quota (store="iam") when the quota was read. NULL: none. */
+    const char *prometheus;
 } cert_inventory_write_opts;
 
 /** An inventory, as certls prints it (JSON items are written as they are made, so a thousand
- * certificates cost the memory of one); its exit_code is cert_inventory_exit(). */
+ * certificates cost the memory of one); its exit_code is cert_inventory_exit(), or
+ * CERT_EXIT_INPUT with "error" when the metrics file could not be written (the listing is
+ * still written; CERT_E_IO naming the file is returned). */
 CERT_EXTERN cert_err cert_inventory_write(const cert_inventory *inv,
                                           const cert_inventory_write_opts *opts, FILE *f);
 

@@ -142,6 +142,33 @@ CERT_EXTERN cert_err cert_report_add_output(cert_report *report, const char *par
 CERT_EXTERN cert_err cert_report_set_outcome(cert_report *report, cert_exit code,
                                              const char *message);
 
+/**
+ * Record that the report is about the certificate a CloudFront distribution serves: its id, its
+ * aliases, and the names checked against it (the aliases, then each of `hosts` that is not
+ * already one of them, compared without case), each with whether the leaf covers it
+ * (cert_name_covers(); unknown when the report has no certificate, e.g. a failure). Rendered as
+ * a "distribution" line and a line per name (text), and as {"distribution": {"Id", "Aliases",
+ * "names": [{"name", "source": "alias" or "host", "covered": true, false or null}]}} (JSON).
+ * Findings are not changed: run the checks with the same names as hosts for name.uncovered.
+ * @param id      the distribution's Id, copied
+ * @param aliases borrowed, copied; may be NULL when alias_count is 0
+ * @param hosts   borrowed, copied (--host names); may be NULL when host_count is 0
+ * @return CERT_OK; CERT_E_INVALID (NULL report or id); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_set_distribution(cert_report *report, const char *id,
+                                                  const char *const *aliases, size_t alias_count,
+                                                  const char *const *hosts, size_t host_count);
+
+/** The Id of the distribution the report is about, borrowed; NULL when it is about none. */
+CERT_EXTERN const char *cert_report_distribution(const cert_report *report);
+
+/** The highest exit code of several reports (each as its JSON shows it: the tool's outcome when
+ * one was set, else cert_report_exit_code()); CERT_EXIT_OK for none. */
+CERT_EXTERN cert_exit cert_reports_exit_code(const cert_report *const *reports, size_t count);
+
+/** Free an array of reports and each report in it. NULL is a no-op. */
+CERT_EXTERN void cert_reports_free(cert_report **reports, size_t count);
+
 /** The exit code for a library error code (CERT_E_INPUT -> 3, CERT_E_AWS -> 4, ...). */
 CERT_EXTERN cert_exit cert_exit_for_err(cert_err err);
 

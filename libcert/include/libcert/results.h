@@ -128,13 +128,22 @@ CERT_EXTERN void cert_path_fix_clear(cert_path_fix *p);
 
 /* ---- prune (certprune) ---- */
 
-/** What became of one candidate. */
+/** What became of one certificate certprune looked at. */
 typedef enum cert_prune_state {
-    CERT_PRUNE_CANDIDATE = 0, /**< expired, unused, under /cloudfront/: would go (no --yes) */
+    CERT_PRUNE_CANDIDATE = 0, /**< would go (no --yes) */
     CERT_PRUNE_DELETED,
     CERT_PRUNE_IN_USE_NOW, /**< a distribution took it up meanwhile: kept */
     CERT_PRUNE_FAILED,
+    CERT_PRUNE_KEPT_NEWEST, /**< unused and old enough, but the newest for its names: kept */
 } cert_prune_state;
+
+/** Why a certificate is a candidate. */
+typedef enum cert_prune_reason {
+    CERT_PRUNE_EXPIRED = 0, /**< expired, under /cloudfront/, used by no distribution */
+    CERT_PRUNE_UNUSED,      /**< with unused: not expired, under /cloudfront/, used by no
+                                 distribution, uploaded by libcert (CERT_TAG_UPLOADED) more than
+                                 min_age_days ago, and not the newest for its DNS names */
+} cert_prune_reason;
 
 /** One candidate. */
 typedef struct cert_prune_item {
@@ -142,6 +151,10 @@ typedef struct cert_prune_item {
     cert_prune_state state;
     char *message;        /**< why it was kept or failed; NULL otherwise */
     cert_failure failure; /**< with CERT_PRUNE_FAILED: why */
+    cert_prune_reason reason;
+    char *names;         /**< with CERT_PRUNE_UNUSED: its DNS names, ", " between them */
+    char *superseded_by; /**< with CERT_PRUNE_UNUSED and not kept-newest: the newest certificate
+                              for the same names (ServerCertificateName) */
 } cert_prune_item;
 
 /** The whole run. Free with cert_prune_result_free(). */
@@ -150,13 +163,20 @@ typedef struct cert_prune_result {
     bool deleting; /**< asked to delete (--yes); else a preview */
     cert_prune_item *items;
     size_t count;
+    bool unused;               /**< unused certificates were looked for too (--unused) */
+    unsigned int min_age_days; /**< with unused: --min-age */
+    int64_t now;               /**< the clock expiry and age were judged by */
 } cert_prune_result;
 
 /** Free a result. NULL is a no-op. */
 CERT_EXTERN void cert_prune_result_free(cert_prune_result *r);
 
-/** "would-delete" (a preview), "candidate", "deleted", "kept-in-use", "failed". */
+/** "would-delete" (a preview), "candidate", "deleted", "kept-in-use", "failed",
+ * "kept-newest". */
 CERT_EXTERN const char *cert_prune_state_name(cert_prune_state s, bool deleting);
+
+/** "expired" or "unused". */
+CERT_EXTERN const char *cert_prune_reason_name(cert_prune_reason r);
 
 /** The exit code: the highest of the failed items', else CERT_EXIT_OK. */
 CERT_EXTERN cert_exit cert_prune_exit(const cert_prune_result *r);

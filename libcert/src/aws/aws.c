@@ -156,6 +156,13 @@ done:
     return err;
 }
 
+const char *cert_aws__tool(const cert_aws *aws)
+{
+    const char *sp = aws != NULL && aws->user_agent != NULL ? strchr(aws->user_agent, ' ') : NULL;
+
+    return sp != NULL && sp[1] != '\0' ? sp + 1 : NULL;
+}
+
 cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
 {
     cert_err err = CERT_OK;

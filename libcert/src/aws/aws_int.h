@@ -282,4 +282,8 @@ void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, 
 /* "IAM", "CloudFront", "STS", "SSO". */
 const char *cert_aws__service_name(cert_aws_service s);
 
+/* The tool's name the session was made for (cert_aws_opts.user_agent: what follows
+ * "libcert/VERSION " in the User-Agent), borrowed; NULL when none was given. */
+const char *cert_aws__tool(const cert_aws *aws);
+
 #endif

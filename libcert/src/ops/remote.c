@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
-#include "ops/ops_int.h"
 #include "util/error_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
@@ -45,21 +45,73 @@ done:
     return err;
 }
 
-cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const cert_report_opts *o,
-                                         cert_report **out)
+/* The account's certificates, listed once for every distribution of a run: IAM finds a
+ * certificate by name, a distribution knows only its id. */
+typedef struct id_names {
+    cert_iam_cert *v;
+    size_t n;
+    bool listed;
+} id_names;
+
+static cert_err name_of_id(cert_aws *aws, id_names *c, const char *id, const char **name_out)
+{
+    cert_err err = CERT_OK;
+
+    *name_out = NULL;
+    if (!c->listed) {
+        if ((err = cert_iam_list(aws, NULL, 0, &c->v, &c->n)) < 0)
+            return err;
+        c->listed = true;
+    }
+    for (size_t i = 0; i < c->n && *name_out == NULL; i++) {
+        if (strcmp(c->v[i].id, id) == 0)
+            *name_out = c->v[i].name;
+    }
+    return CERT_OK;
+}
+
+/* The aliases, then each --host name not among them (compared without case): the hosts the
+ * certificate must cover. */
+static cert_err join_hosts(const char *const *aliases, size_t na, const cert_check_opts *check,
+                           const char ***out, size_t *count_out)
+{
+    const char **v = calloc(na + check->host_count ? na + check->host_count : 1, sizeof(*v));
+    size_t n = 0;
+
+    *out = NULL;
+    *count_out = 0;
+    if (v == NULL)
+        return cert__error_nomem();
+    for (size_t i = 0; i < na; i++)
+        v[n++] = aliases[i];
+    for (size_t i = 0; i < check->host_count; i++) {
+        bool dup = false;
+
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = strcasecmp(v[k], check->hosts[i]) == 0;
+        if (!dup)
+            v[n++] = check->hosts[i];
+    }
+    *out = v;
+    *count_out = n;
+    return CERT_OK;
+}
+
+/* One distribution's report; an AWS failure is returned (the caller records it). */
+static cert_err dist_report(cert_aws *aws, id_names *names, const char *id,
+                            const cert_report_opts *o, cert_report **out)
 {
     cert_err err = CERT_OK;
     cert_cf_config *cfg = NULL;
     cert_cf_viewer v;
-    char *name = NULL;
+    const char *name;
     const char *const *aliases;
-    cert_report_opts ro;
+    const char **hosts = NULL;
+    size_t na, nh;
+    cert_report_opts ro = *o;
 
     memset(&v, 0, sizeof(v));
-    if (out == NULL || aws == NULL || id == NULL)
-        return cert__error_set(CERT_E_INVALID, "cert_remote_report_distribution: NULL argument");
     *out = NULL;
-    ro = o ? *o : default_opts;
     CERT_TRY(cert_cf_config_get(aws, id, &cfg));
     CERT_TRY(cert_cf_config_viewer(cfg, &v));
     if (v.iam_certificate_id == NULL)
@@ -70,19 +122,77 @@ cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const ce
                   v.acm_certificate_arn ? "an ACM certificate"
                                         : "CloudFront's default "
                                           "certificate");
-    CERT_TRY(cert_ops__name_of_id(aws, v.iam_certificate_id, &name));
+    CERT_TRY(name_of_id(aws, names, v.iam_certificate_id, &name));
     if (name == NULL)
         CERT_FAIL(CERT_E_AWS,
                   "distribution %s uses IAM certificate %s, which is not in IAM "
                   "(NoSuchEntity)",
                   id, v.iam_certificate_id);
-    ro.check.host_count = cert_cf_config_aliases(cfg, &aliases);
-    ro.check.hosts = aliases;
-    err = cert_remote_report_iam(aws, name, &ro, out);
+    na = cert_cf_config_aliases(cfg, &aliases);
+    CERT_TRY(join_hosts(aliases, na, &o->check, &hosts, &nh));
+    ro.check.hosts = hosts;
+    ro.check.host_count = nh;
+    CERT_TRY(cert_remote_report_iam(aws, name, &ro, out));
+    CERT_TRY(
+        cert_report_set_distribution(*out, id, aliases, na, o->check.hosts, o->check.host_count));
 
 done:
-    free(name);
+    if (err < 0) {
+        cert_report_free(*out);
+        *out = NULL;
+    }
+    free((void *)hosts);
     cert_cf_viewer_clear(&v);
     cert_cf_config_free(cfg);
+    return err;
+}
+
+cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const cert_report_opts *o,
+                                         cert_report **out)
+{
+    id_names names = {NULL, 0, false};
+    cert_err err;
+
+    if (out == NULL || aws == NULL || id == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_remote_report_distribution: NULL argument");
+    err = dist_report(aws, &names, id, o ? o : &default_opts, out);
+    cert_iam_certs_free(names.v, names.n);
+    return err;
+}
+
+cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids, size_t count,
+                                          const cert_report_opts *o, cert_report ***out)
+{
+    cert_err err = CERT_OK;
+    id_names names = {NULL, 0, false};
+    cert_report **v = NULL;
+    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
+    size_t n = 0;
+
+    if (out == NULL || aws == NULL || ids == NULL || count == 0)
+        return cert__error_set(CERT_E_INVALID, "cert_remote_report_distributions: NULL argument");
+    *out = NULL;
+    if (o == NULL)
+        o = &default_opts;
+    if ((v = calloc(count, sizeof(*v))) == NULL)
+        CERT_NOMEM();
+    for (; n < count; n++) {
+        err = dist_report(aws, &names, ids[n], o, &v[n]);
+        if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
+            goto done;
+        if (err == CERT_OK)
+            continue;
+        /* This distribution's own failure: its report says why, the others go on. */
+        CERT_TRY(cert_aws_failure(aws, err, &f));
+        CERT_TRY(cert_report_new_failure(ids[n], &f, &v[n]));
+        CERT_TRY(cert_report_set_distribution(v[n], ids[n], NULL, 0, NULL, 0));
+    }
+    *out = v;
+    v = NULL;
+
+done:
+    cert_reports_free(v, count);
+    cert_failure_clear(&f);
+    cert_iam_certs_free(names.v, names.n);
     return err;
 }

@@ -1,10 +1,12 @@
 /* Putting a checked chain into IAM in one request, idempotently (certup, certrotate). */
 #include "libcert/upload.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws/aws_int.h"
 #include "libcert/checks.h"
@@ -78,6 +80,32 @@ static cert_err list_removable(cert_aws *aws, cert_put_result *out)
     return CERT_OK;
 }
 
+bool cert_upload_tag_present(const cert_aws_tag *tags, size_t count)
+{
+    /* IAM User Guide, "Tagging IAM resources": tag keys are not case sensitive for IAM. */
+    for (size_t i = 0; tags != NULL && i < count; i++) {
+        if (tags[i].key != NULL && strcasecmp(tags[i].key, CERT_TAG_UPLOADED) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The tool named in the upload tag: the option, else the session's tool, else "libcert"; only
+ * when it fits IAM's tag value pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]* (IAM API Reference, Tag). */
+static const char *uploader(const cert_aws *aws, const cert_put_opts *o)
+{
+    const char *u = o->uploader ? o->uploader : cert_aws__tool(aws);
+    size_t n = u ? strlen(u) : 0;
+
+    if (n == 0 || n > 256)
+        return "libcert";
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)u[i]) && strchr("_.:/=+-@ ", u[i]) == NULL)
+            return "libcert";
+    }
+    return u;
+}
+
 /* The request's name, path and texts, checked as IAM would check them; nothing is sent. */
 static cert_err prepare(const cert_chain *c, const cert_put_opts *o, cert_put_result *out,
                         char **key, size_t *key_len)
@@ -89,6 +117,17 @@ static cert_err prepare(const cert_chain *c, const cert_put_opts *o, cert_put_re
         return cert__error_set(CERT_E_INVALID,
                                "no private key matches the leaf; IAM needs the key with the "
                                "certificate");
+    /* IAM API Reference, UploadServerCertificate, Tags: at most 50, and libcert's is one. */
+    if (o->tag_count > CERT_PUT_TAGS_MAX)
+        return cert__error_set(CERT_E_INVALID,
+                               "%zu tags: IAM takes 50 per certificate and libcert adds its own "
+                               "(%s), so give at most %d",
+                               o->tag_count, CERT_TAG_UPLOADED, CERT_PUT_TAGS_MAX);
+    if (cert_upload_tag_present(o->tags, o->tag_count))
+        return cert__error_set(CERT_E_INVALID,
+                               "tag %s is the one libcert puts on what it uploads; give another "
+                               "key",
+                               CERT_TAG_UPLOADED);
     if (o->name != NULL)
         snprintf(out->name, sizeof(out->name), "%s", o->name);
     else
@@ -173,15 +212,22 @@ static cert_err upload(cert_aws *aws, const cert_put_opts *o, const char *key, c
     cert_iam_upload_req req;
     const cert_aws_error *ae;
     cert_err err;
+    cert_aws_tag tags[CERT_PUT_TAGS_MAX + 1];
 
+    /* The caller's tags, then libcert's: sent with the upload itself, so no certificate of ours
+     * is ever in IAM without it (prepare() checked the count). */
+    for (size_t i = 0; i < o->tag_count; i++)
+        tags[i] = o->tags[i];
+    tags[o->tag_count].key = (char *)CERT_TAG_UPLOADED;
+    tags[o->tag_count].value = (char *)uploader(aws, o);
     memset(&req, 0, sizeof(req));
     req.name = out->name;
     req.path = out->path;
     req.body = out->body;
     req.chain = out->chain;
     req.private_key = key;
-    req.tags = o->tags;
-    req.tag_count = o->tag_count;
+    req.tags = tags;
+    req.tag_count = o->tag_count + 1;
     err = cert_iam_upload(aws, &req, &out->meta);
     ae = cert_aws_last_error(aws);
     out->attempts = ae->attempts;

@@ -30,4 +30,25 @@ json_t *cert__handles_json(const cert_attach_result *r);
 /* A string member, or null. */
 json_t *cert__str_or_null(const char *s);
 
+/* ---- node_exporter's textfile format (render_prometheus.c) ---- */
+
+/* A label value as the Prometheus text format writes it between its quotes: backslash, double
+ * quote and line feed escaped, bytes that are not UTF-8 replaced by U+FFFD. New string (free());
+ * NULL when out of memory. */
+char *cert__prom_escape(const char *value);
+
+/* What the metrics say of one bundle of a --each run. */
+typedef struct prom_bundle {
+    const char *input;
+    cert_exit code;
+    int64_t not_after; /* the leaf's; INT64_MIN when there is none */
+} prom_bundle;
+
+/* Write the metrics of an inventory (per certificate: expiry, upload, in use, distributions;
+ * the account's count and quota) or of bundles (a label set once: an input named twice is
+ * shown once) to `path`, atomically (temporary file beside it, fsync, rename; mode 0644).
+ * CERT_E_IO naming the path; CERT_E_NOMEM. */
+cert_err cert__prom_write_inventory(const cert_inventory *inv, const char *path);
+cert_err cert__prom_write_bundles(const prom_bundle *bundles, size_t count, const char *path);
+
 #endif

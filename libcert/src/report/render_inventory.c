@@ -10,6 +10,15 @@ static bool shown(const cert_inventory *inv, size_t i, int days)
     return days < 0 || cert_inventory_expiring(inv, i, (unsigned int)days);
 }
 
+/* The exit code the listing shows: certls's, or higher when the metrics file failed. */
+static cert_exit listing_exit(const cert_inventory *inv, int days, const cert_failure *failure)
+{
+    cert_exit e = cert_inventory_exit(inv, days);
+
+    return failure->err < 0 && cert_exit_for_err(failure->err) > e ? cert_exit_for_err(failure->err)
+                                                                   : e;
+}
+
 /* One item's "libcert" member, straight into the sink. */
 static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
 {
@@ -41,7 +50,8 @@ static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
 
 /* {"ServerCertificateMetadataList": [...], "SummaryMap": {...}, "libcert": {...}}, each item
  * written as it is built (a thousand items then cost the memory of one). */
-static cert_err inventory_json(const cert_inventory *inv, int days, FILE *f)
+static cert_err inventory_json(const cert_inventory *inv, int days, const cert_failure *failure,
+                               FILE *f)
 {
     cert_json_sink s;
     json_t *lc, *q;
@@ -70,7 +80,7 @@ static cert_err inventory_json(const cert_inventory *inv, int days, FILE *f)
         json_decref(q);
     }
     lc = json_object();
-    cert__envelope_set(lc, CERT_SCHEMA_CERTLS, cert_inventory_exit(inv, days), NULL);
+    cert__envelope_set(lc, CERT_SCHEMA_CERTLS, listing_exit(inv, days, failure), failure);
     json_object_set_new(lc, "count", json_integer((json_int_t)count));
     json_object_set_new(lc, "now", json_string(cert_aws_time_format(inv->now, now, sizeof(now))));
     cert__json_sink_text(&s, ",\n  \"libcert\": ");
@@ -111,19 +121,9 @@ static void inventory_row(const cert_inventory *inv, size_t i, bool color, FILE 
     fputc('\n', f);
 }
 
-cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_write_opts *wo,
-                              FILE *f)
+static cert_err inventory_text(const cert_inventory *inv, const cert_inventory_write_opts *wo,
+                               FILE *f)
 {
-    static const cert_inventory_write_opts plain = {CERT_OUTPUT_TEXT, -1, false};
-
-    if (inv == NULL || f == NULL)
-        return cert__error_set(CERT_E_INVALID, "cert_inventory_write: NULL argument");
-    if (wo == NULL)
-        wo = &plain;
-    if (wo->fmt == CERT_OUTPUT_JSON)
-        return inventory_json(inv, wo->expiring_days, f);
-    if (wo->fmt == CERT_OUTPUT_QUIET)
-        return CERT_OK;
     fprintf(f, "%-44s %-21s %-16s %-10s %6s%s\n", "NAME", "ID", "PATH", "EXPIRES", "DAYS",
             inv->usage_known ? "  IN USE BY" : "");
     for (size_t i = 0; i < inv->n; i++) {
@@ -133,6 +133,35 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
     if (inv->used >= 0 || inv->quota >= 0)
         fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
+}
+
+cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_write_opts *wo,
+                              FILE *f)
+{
+    static const cert_inventory_write_opts plain = {CERT_OUTPUT_TEXT, -1, false, NULL};
+    cert_failure failure = {CERT_OK, NULL, NULL, NULL, 0};
+    cert_err err = CERT_OK, metrics = CERT_OK;
+
+    if (inv == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_inventory_write: NULL argument");
+    if (wo == NULL)
+        wo = &plain;
+    /* The metrics first: a failure to write them is shown in the listing's envelope. */
+    if (wo->prometheus != NULL) {
+        metrics = cert__prom_write_inventory(inv, wo->prometheus);
+        if (metrics == CERT_E_NOMEM)
+            return metrics;
+        if (metrics < 0 && cert_failure_from_last(&failure, metrics) < 0)
+            return CERT_E_NOMEM;
+    }
+    if (wo->fmt == CERT_OUTPUT_JSON)
+        err = inventory_json(inv, wo->expiring_days, &failure, f);
+    else if (wo->fmt == CERT_OUTPUT_TEXT)
+        err = inventory_text(inv, wo, f);
+    if (err == CERT_OK && metrics < 0)
+        err = cert__error_set(metrics, "%s", failure.message ? failure.message : "");
+    cert_failure_clear(&failure);
+    return err;
 }
 
 cert_err cert_path_fix_write(const cert_path_fix *p, FILE *f)

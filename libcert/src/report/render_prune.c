@@ -3,6 +3,12 @@
 #include "util/error_int.h"
 #include "util/time_int.h"
 
+/* Said with every run that lists anything: IAM does not stop the deletion of a certificate an
+ * Elastic Load Balancer listener uses (aws-rules.md, "Timing on real AWS"), and certprune asks
+ * only CloudFront. */
+static const char elb_note[] = "Elastic Load Balancer listeners are not checked: IAM deletes a "
+                               "certificate a load balancer uses, and certprune cannot see them";
+
 static cert_err prune_json(const cert_prune_result *r, FILE *f)
 {
     json_t *o = json_object(), *list = json_array(), *lc = json_object();
@@ -13,6 +19,11 @@ static cert_err prune_json(const cert_prune_result *r, FILE *f)
 
         json_object_set_new(x, "status",
                             json_string(cert_prune_state_name(it->state, r->deleting)));
+        json_object_set_new(x, "reason", json_string(cert_prune_reason_name(it->reason)));
+        if (it->names)
+            json_object_set_new(x, "names", json_string(it->names));
+        if (it->superseded_by)
+            json_object_set_new(x, "superseded_by", json_string(it->superseded_by));
         if (it->message)
             json_object_set_new(x, "message", json_string(it->message));
         if (it->failure.err < 0)
@@ -23,11 +34,35 @@ static cert_err prune_json(const cert_prune_result *r, FILE *f)
     json_object_set_new(o, "ServerCertificateMetadataList", list);
     cert__envelope_set(lc, CERT_SCHEMA_CERTPRUNE, cert_prune_exit(r), NULL);
     json_object_set_new(lc, "deleted", json_boolean(r->deleting));
-    json_object_set_new(lc, "note",
-                        json_string("certificates used only by Elastic Load "
-                                    "Balancing are not visible here"));
+    json_object_set_new(lc, "unused", json_boolean(r->unused));
+    if (r->unused)
+        json_object_set_new(lc, "min_age_days", json_integer(r->min_age_days));
+    {
+        char now[32];
+
+        json_object_set_new(lc, "now", json_string(cert_aws_time_format(r->now, now, sizeof(now))));
+    }
+    json_object_set_new(lc, "note", json_string(elb_note));
     json_object_set_new(o, "libcert", lc);
     return cert__json_emit(o, f);
+}
+
+/* "expired 2025-01-01" or "unused, uploaded 2026-01-01, expires 2027-03-01, replaced by N". */
+static void item_detail(const cert_prune_item *it, char *buf, size_t size)
+{
+    char exp[32] = "?", up[32] = "?";
+
+    if (it->cert.expiration != INT64_MIN)
+        cert__time_format(it->cert.expiration, exp, sizeof(exp));
+    if (it->cert.upload_date != INT64_MIN)
+        cert__time_format(it->cert.upload_date, up, sizeof(up));
+    exp[10] = up[10] = '\0';
+    if (it->reason == CERT_PRUNE_EXPIRED)
+        snprintf(buf, size, "expired %s", exp);
+    else
+        snprintf(buf, size, "unused, uploaded %s, expires %s%s%s", up, exp,
+                 it->superseded_by ? ", replaced by " : "",
+                 it->superseded_by ? it->superseded_by : "");
 }
 
 cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f)
@@ -38,18 +73,23 @@ cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f)
         return prune_json(r, f);
     if (fmt == CERT_OUTPUT_QUIET)
         return CERT_OK;
-    if (r->count == 0)
+    if (r->count == 0 && r->unused)
+        fprintf(f,
+                "nothing to prune under /cloudfront/: no expired certificate and no unused one "
+                "libcert uploaded more than %u day%s ago that a newer one replaces\n",
+                r->min_age_days, r->min_age_days == 1 ? "" : "s");
+    else if (r->count == 0)
         fprintf(f, "no expired, unused certificate under /cloudfront/\n");
     for (size_t i = 0; i < r->count; i++) {
         const cert_prune_item *it = &r->items[i];
-        char exp[32] = "?";
+        char detail[600];
 
-        if (it->cert.expiration != INT64_MIN)
-            cert__time_format(it->cert.expiration, exp, sizeof(exp));
-        exp[10] = '\0';
-        fprintf(f, "%-13s %s (id %s, path %s, expired %s)%s%s\n",
+        item_detail(it, detail, sizeof(detail));
+        fprintf(f, "%-13s %s (id %s, path %s, %s)%s%s\n",
                 cert_prune_state_name(it->state, r->deleting), it->cert.name, it->cert.id,
-                it->cert.path, exp, it->message ? ": " : "", it->message ? it->message : "");
+                it->cert.path, detail, it->message ? ": " : "", it->message ? it->message : "");
     }
+    if (r->count > 0)
+        fprintf(f, "note: %s\n", elb_note);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report_int.h"
 #include "util/error_int.h"
@@ -234,10 +235,96 @@ done:
     return err;
 }
 
+static void dist_free(report_dist *d)
+{
+    if (d == NULL)
+        return;
+    free(d->id);
+    for (size_t i = 0; i < d->nalias; i++)
+        free(d->aliases[i]);
+    free(d->aliases);
+    for (size_t i = 0; i < d->nnames; i++)
+        free(d->names[i].name);
+    free(d->names);
+    free(d);
+}
+
+/* One more name checked against the distribution, with its coverage by the leaf. */
+static cert_err dist_add_name(report_dist *d, X509 *leaf, const char *name, bool from_host)
+{
+    report_dist_name *n = &d->names[d->nnames];
+
+    if ((n->name = strdup(name)) == NULL)
+        return cert__error_nomem();
+    n->from_host = from_host;
+    n->covered = leaf != NULL ? cert_name_covers(leaf, name) : -1;
+    d->nnames++;
+    return CERT_OK;
+}
+
+static bool among(const report_dist *d, const char *name)
+{
+    for (size_t i = 0; i < d->nnames; i++) {
+        if (strcasecmp(d->names[i].name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+cert_err cert_report_set_distribution(cert_report *r, const char *id, const char *const *aliases,
+                                      size_t alias_count, const char *const *hosts,
+                                      size_t host_count)
+{
+    cert_err err = CERT_OK;
+    report_dist *d = NULL;
+    X509 *leaf;
+
+    if (r == NULL || id == NULL || (aliases == NULL && alias_count > 0) ||
+        (hosts == NULL && host_count > 0))
+        return cert__error_set(CERT_E_INVALID, "cert_report_set_distribution: NULL argument");
+    leaf = r->chain != NULL ? cert_chain_leaf(r->chain) : NULL;
+    if ((d = calloc(1, sizeof(*d))) == NULL || (d->id = strdup(id)) == NULL ||
+        (d->aliases = calloc(alias_count ? alias_count : 1, sizeof(*d->aliases))) == NULL ||
+        (d->names = calloc(alias_count + host_count ? alias_count + host_count : 1,
+                           sizeof(*d->names))) == NULL)
+        CERT_NOMEM();
+    for (size_t i = 0; i < alias_count; i++) {
+        if ((d->aliases[i] = strdup(aliases[i])) == NULL)
+            CERT_NOMEM();
+        d->nalias++;
+        if (!among(d, aliases[i]))
+            CERT_TRY(dist_add_name(d, leaf, aliases[i], false));
+    }
+    for (size_t i = 0; i < host_count; i++) {
+        if (!among(d, hosts[i]))
+            CERT_TRY(dist_add_name(d, leaf, hosts[i], true));
+    }
+    dist_free(r->dist);
+    r->dist = d;
+    d = NULL;
+
+done:
+    dist_free(d);
+    return err;
+}
+
+const char *cert_report_distribution(const cert_report *r)
+{
+    return r != NULL && r->dist != NULL ? r->dist->id : NULL;
+}
+
+void cert_reports_free(cert_report **v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_report_free(v[i]);
+    free(v);
+}
+
 void cert_report_free(cert_report *r)
 {
     if (r == NULL)
         return;
+    dist_free(r->dist);
     cert_findings_free(r->findings);
     if (r->core == NULL) {
         cert_chain_free(r->chain);
@@ -374,4 +461,62 @@ cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_tex
         return err;
     }
     return cert_report__text(r, t ? t : &plain, f);
+}
+
+/* The exit code a report renders with: the tool's decision when it set one. */
+static cert_exit shown_exit(const cert_report *r)
+{
+    return r->outcome >= 0 ? (cert_exit)r->outcome : cert_report_exit_code(r);
+}
+
+cert_exit cert_reports_exit_code(const cert_report *const *reports, size_t count)
+{
+    cert_exit worst = CERT_EXIT_OK;
+
+    for (size_t i = 0; reports != NULL && i < count; i++) {
+        if (reports[i] != NULL && shown_exit(reports[i]) > worst)
+            worst = shown_exit(reports[i]);
+    }
+    return worst;
+}
+
+cert_err cert_reports_write(const cert_report *const *reports, size_t count, cert_output fmt,
+                            const cert_text_opts *t, FILE *f)
+{
+    static const cert_text_opts plain = {false, 0};
+    json_t *doc, *results;
+    cert_err err = CERT_OK;
+
+    if ((reports == NULL && count > 0) || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_reports_write: NULL argument");
+    if (fmt == CERT_OUTPUT_QUIET)
+        return CERT_OK;
+    if (fmt == CERT_OUTPUT_TEXT) {
+        for (size_t i = 0; i < count && err == CERT_OK; i++)
+            err = cert_report__text(reports[i], t ? t : &plain, f);
+        return err;
+    }
+    /* The shape of cert_report_each()'s document, so that one jq filter reads both. */
+    doc = json_object();
+    results = json_array();
+    if (doc == NULL || results == NULL) {
+        json_decref(doc);
+        json_decref(results);
+        return cert__error_nomem();
+    }
+    json_object_set_new(doc, "schema", json_integer(CERT_SCHEMA_REPORT));
+    for (size_t i = 0; i < count; i++) {
+        json_t *j = cert_report__json(reports[i], false);
+
+        if (j == NULL || json_array_append_new(results, j) < 0) {
+            json_decref(results);
+            json_decref(doc);
+            return cert__error_nomem();
+        }
+    }
+    json_object_set_new(doc, "results", results);
+    json_object_set_new(doc, "exit_code", json_integer(cert_reports_exit_code(reports, count)));
+    err = cert__json_write(doc, f);
+    json_decref(doc);
+    return err;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/render_int.h"
 #include "report_int.h"
 #include "util/error_int.h"
 #include "util/file.h"
@@ -18,6 +19,7 @@ typedef struct slot {
     char *out;
     size_t len;
     cert_exit code;
+    int64_t not_after; /* the leaf's, for the metrics; INT64_MIN when there is none */
     bool done;
     bool main_thread; /* loaded before the workers start */
 } slot;
@@ -53,6 +55,13 @@ static cert_err work(run *rn, const cert_report_opts *opts, size_t i, slot *s)
 
     CERT_TRY(cert_report_build(&rn->inputs[i], 1, opts, &r));
     s->code = cert_report_exit_code(r);
+    s->not_after = INT64_MIN;
+    if (r->chain != NULL) {
+        int64_t nb, na;
+
+        if (cert__x509_validity(cert_chain_leaf(r->chain), &nb, &na))
+            s->not_after = na;
+    }
     if (rn->fmt == CERT_OUTPUT_JSON) {
         json_t *j = cert_report__json(r, false);
 
@@ -140,6 +149,7 @@ static void *worker(void *arg)
         rn->slots[i].out = tmp.out;
         rn->slots[i].len = tmp.len;
         rn->slots[i].code = tmp.code;
+        rn->slots[i].not_after = tmp.not_after;
         rn->slots[i].done = true;
         pthread_cond_broadcast(&rn->cv);
     }
@@ -249,33 +259,70 @@ static void run_free(run *rn)
     pthread_mutex_destroy(&rn->mu);
 }
 
-cert_err cert_report_each(const char *const *inputs, size_t count, const cert_report_opts *o,
-                          unsigned int jobs, cert_output fmt, const cert_text_opts *text, FILE *f,
-                          cert_exit *exit_out)
+/* The metrics file after the run (cert_each_opts.prometheus); *failure says why it failed. */
+static cert_err write_metrics(const run *rn, const char *path, cert_failure *failure)
+{
+    prom_bundle *b = calloc(rn->n ? rn->n : 1, sizeof(*b));
+    cert_err err;
+
+    if (b == NULL)
+        return cert__error_nomem();
+    for (size_t i = 0; i < rn->n; i++)
+        b[i] = (prom_bundle){rn->inputs[i], rn->slots[i].code, rn->slots[i].not_after};
+    err = cert__prom_write_bundles(b, rn->n, path);
+    free(b);
+    if (err < 0 && err != CERT_E_NOMEM && cert_failure_from_last(failure, err) < 0)
+        return CERT_E_NOMEM;
+    return err;
+}
+
+/* The JSON document's end: the exit code and, when the metrics failed, why. */
+static void json_end(FILE *f, cert_exit worst, const cert_failure *failure)
+{
+    fprintf(f, "\n],\"exit_code\":%d", (int)worst);
+    if (failure->err < 0) {
+        json_t *e = cert__failure_json(failure);
+        char *text = e != NULL ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+        if (text != NULL)
+            fprintf(f, ",\"error\":%s", text);
+        free(text);
+        json_decref(e);
+    }
+    fputs("}\n", f);
+}
+
+cert_err cert_report_each_run(const char *const *inputs, size_t count, const cert_report_opts *o,
+                              const cert_each_opts *each, FILE *f, cert_exit *exit_out)
 {
     static const cert_report_opts defaults = CERT_REPORT_OPTS_INIT;
+    static const cert_each_opts each_defaults = CERT_EACH_OPTS_INIT;
     static const cert_text_opts plain = {false, 0};
-    cert_err err = CERT_OK;
+    cert_err err = CERT_OK, metrics = CERT_OK;
     run rn;
     pthread_t *threads = NULL;
     size_t started = 0;
     cert_exit worst = CERT_EXIT_OK;
+    cert_failure failure = {CERT_OK, NULL, NULL, NULL, 0};
     bool written;
+    unsigned int jobs;
 
     if (exit_out == NULL || f == NULL || (inputs == NULL && count > 0))
         return cert__error_set(CERT_E_INVALID, "cert_report_each: NULL argument");
     *exit_out = CERT_EXIT_OK;
+    if (each == NULL)
+        each = &each_defaults;
     memset(&rn, 0, sizeof(rn));
     rn.opts = o ? *o : defaults;
     if (cert_checks__allow_valid(&rn.opts.check) < 0)
         return CERT_E_INVALID;
-    jobs = jobs_for(jobs, count);
+    jobs = jobs_for(each->jobs, count);
     pthread_mutex_init(&rn.mu, NULL);
     pthread_cond_init(&rn.cv, NULL);
     rn.inputs = inputs;
     rn.n = count;
-    rn.fmt = fmt;
-    rn.text = text ? text : &plain;
+    rn.fmt = each->fmt;
+    rn.text = each->text ? each->text : &plain;
     rn.window = 64 * (size_t)jobs;
     /* One clock for every bundle. */
     if (rn.opts.check.now == CERT_TIME_NOW)
@@ -291,20 +338,42 @@ cert_err cert_report_each(const char *const *inputs, size_t count, const cert_re
         started++;
     if (started == 0)
         worker(&rn); /* no threads to be had: do it here */
-    if (fmt == CERT_OUTPUT_JSON)
+    if (rn.fmt == CERT_OUTPUT_JSON)
         fprintf(f, "{\"schema\":%d,\"results\":[\n", CERT_SCHEMA_REPORT);
     written = print_in_order(&rn, f, &worst);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     CERT_TRY(rn.err);
-    if (fmt == CERT_OUTPUT_JSON)
-        fprintf(f, "\n],\"exit_code\":%d}\n", (int)worst);
+    if (each->prometheus != NULL) {
+        metrics = write_metrics(&rn, each->prometheus, &failure);
+        if (metrics == CERT_E_NOMEM)
+            CERT_NOMEM();
+        if (metrics < 0 && worst < CERT_EXIT_INPUT)
+            worst = CERT_EXIT_INPUT;
+    }
+    if (rn.fmt == CERT_OUTPUT_JSON)
+        json_end(f, worst, &failure);
     if (fflush(f) != 0 || ferror(f) || !written)
         CERT_FAIL(CERT_E_IO, "cannot write the report");
     *exit_out = worst;
+    if (metrics < 0)
+        err = cert__error_set(metrics, "%s", failure.message ? failure.message : "");
 
 done:
+    cert_failure_clear(&failure);
     free(threads);
     run_free(&rn);
     return err;
+}
+
+cert_err cert_report_each(const char *const *inputs, size_t count, const cert_report_opts *o,
+                          unsigned int jobs, cert_output fmt, const cert_text_opts *text, FILE *f,
+                          cert_exit *exit_out)
+{
+    cert_each_opts each = CERT_EACH_OPTS_INIT;
+
+    each.jobs = jobs;
+    each.fmt = fmt;
+    each.text = text;
+    return cert_report_each_run(inputs, count, o, &each, f, exit_out);
 }

@@ -15,6 +15,22 @@ typedef struct report_core {
     cert_chain *chain;
 } report_core;
 
+/* One name checked against a distribution's certificate (cert_report_set_distribution()). */
+typedef struct report_dist_name {
+    char *name;
+    bool from_host; /* added with --host; else one of the distribution's aliases */
+    int covered;    /* 1 covered, 0 not, -1 not known (no certificate to check) */
+} report_dist_name;
+
+/* The distribution a report is about (certcheck --distribution). */
+typedef struct report_dist {
+    char *id;
+    char **aliases; /* as CloudFront lists them */
+    size_t nalias;
+    report_dist_name *names; /* aliases, then --host names not among them */
+    size_t nnames;
+} report_dist;
+
 struct cert_report {
     report_core *core; /* NULL until the report is first rechecked; then it owns bundle, chain */
     char **inputs;
@@ -32,6 +48,7 @@ struct cert_report {
     char *outcome_msg;
     char **outputs; /* part, path, part, path, ... */
     size_t noutputs;
+    report_dist *dist; /* NULL unless the report is about a distribution */
 };
 
 /* The JSON object for one report (new reference), NULL on allocation failure; with `top`, it

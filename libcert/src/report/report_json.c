@@ -232,6 +232,29 @@ static json_t *written_json(const cert_report *r)
     return w;
 }
 
+/* {"Id", "Aliases", "names": [{"name", "source", "covered"}]}. */
+static json_t *dist_json(const report_dist *d)
+{
+    json_t *o = json_object(), *aliases = json_array(), *names = json_array();
+
+    for (size_t i = 0; i < d->nalias; i++)
+        json_array_append_new(aliases, json_string(d->aliases[i]));
+    for (size_t i = 0; i < d->nnames; i++) {
+        json_t *n = json_object();
+
+        json_object_set_new(n, "name", json_string(d->names[i].name));
+        json_object_set_new(n, "source", json_string(d->names[i].from_host ? "host" : "alias"));
+        json_object_set_new(n, "covered",
+                            d->names[i].covered < 0 ? json_null()
+                                                    : json_boolean(d->names[i].covered));
+        json_array_append_new(names, n);
+    }
+    json_object_set_new(o, "Id", json_string(d->id));
+    json_object_set_new(o, "Aliases", aliases);
+    json_object_set_new(o, "names", names);
+    return o;
+}
+
 json_t *cert_report__json(const cert_report *r, bool top)
 {
     json_t *o = json_object(), *a;
@@ -254,6 +277,8 @@ json_t *cert_report__json(const cert_report *r, bool top)
         json_object_set_new(o, "outcome", oc);
     }
     json_object_set_new(o, "now", time_json(r->now));
+    if (r->dist != NULL)
+        json_object_set_new(o, "distribution", dist_json(r->dist));
     if (r->err < 0)
         json_object_set_new(o, "error", error_json(r));
     if (r->chain != NULL)

@@ -63,6 +63,29 @@ static void finding_group(const cert_report *r, const cert_text_opts *t, FILE *f
     }
 }
 
+/* The distribution and each name checked against its certificate, covered or not. */
+static void dist_lines(const report_dist *d, const cert_text_opts *t, FILE *f)
+{
+    size_t hosts = 0;
+
+    for (size_t i = 0; i < d->nnames; i++)
+        hosts += d->names[i].from_host;
+    fprintf(f, "  distribution %s (%zu alias%s", d->id, d->nalias, d->nalias == 1 ? "" : "es");
+    if (hosts > 0)
+        fprintf(f, ", %zu more name%s from --host", hosts, hosts == 1 ? "" : "s");
+    fprintf(f, ")\n");
+    for (size_t i = 0; i < d->nnames; i++) {
+        const report_dist_name *n = &d->names[i];
+
+        fprintf(f, "  %-5s  %s  %s%s%s\n", n->from_host ? "host" : "alias", n->name,
+                col(t, n->covered == 0 ? C_RED : ""),
+                n->covered < 0 ? "not checked"
+                : n->covered   ? "covered"
+                               : "NOT covered",
+                col(t, n->covered == 0 ? C_OFF : ""));
+    }
+}
+
 cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *f)
 {
     char buf[1024], b1[32], b2[32], src[400];
@@ -70,6 +93,8 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
     for (size_t i = 0; i < r->ninputs; i++)
         fprintf(f, "%s%s%s", i ? " " : "", col(t, C_BOLD), r->inputs[i]);
     fprintf(f, "%s\n", col(t, C_OFF));
+    if (r->dist != NULL)
+        dist_lines(r->dist, t, f);
     if (r->err < 0) {
         fprintf(f, "  %serror%s  %s\n", col(t, C_RED), col(t, C_OFF), r->err_msg);
     } else {

@@ -174,6 +174,8 @@ void cert_prune_result_free(cert_prune_result *r)
     for (size_t i = 0; r->items != NULL && i < r->count; i++) {
         cert_iam_cert_clear(&r->items[i].cert);
         free(r->items[i].message);
+        free(r->items[i].names);
+        free(r->items[i].superseded_by);
         cert_failure_clear(&r->items[i].failure);
     }
     free(r->items);
@@ -191,8 +193,15 @@ const char *cert_prune_state_name(cert_prune_state s, bool deleting)
         return "kept-in-use";
     case CERT_PRUNE_FAILED:
         return "failed";
+    case CERT_PRUNE_KEPT_NEWEST:
+        return "kept-newest";
     }
     return "unknown";
+}
+
+const char *cert_prune_reason_name(cert_prune_reason r)
+{
+    return r == CERT_PRUNE_UNUSED ? "unused" : "expired";
 }
 
 cert_exit cert_prune_exit(const cert_prune_result *r)

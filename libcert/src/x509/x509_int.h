@@ -28,6 +28,18 @@ bool cert__x509_validity(const X509 *x, int64_t *not_before, int64_t *not_after)
 /** Call cb with each DNS name and IP address (text) of the subjectAltName; returns how many. */
 size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud);
 
+/** As cert__x509_names(), the DNS names only. */
+size_t cert__x509_dns_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud);
+
+/**
+ * The set of the subjectAltName's DNS names as one comparable string: lower-case (RFC 6125
+ * 6.4.1: DNS names compare without case), a trailing dot dropped, sorted, each once, joined by
+ * '\n'. Two certificates name the same hosts exactly when their strings are equal.
+ * @param out new string (free()); NULL when the certificate has no DNS name
+ * @return CERT_OK or CERT_E_NOMEM
+ */
+cert_err cert__x509_dns_set(const X509 *x, char **out);
+
 /** The system default trust store, made once per process. NULL when it cannot be made. */
 cert_trust *cert_trust__default(void);
 

@@ -1,10 +1,14 @@
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <openssl/bio.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/error_int.h"
 #include "util/time_int.h"
 #include "x509_int.h"
 
@@ -77,7 +81,9 @@ bool cert__x509_validity(const X509 *x, int64_t *not_before, int64_t *not_after)
            cert__asn1_time_get(X509_get0_notAfter(x), not_after);
 }
 
-size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud)
+/* Each DNS name (and unless dns_only, each IP address) of the subjectAltName, as text, to cb. */
+static size_t names_each(const X509 *x, bool dns_only, void (*cb)(const char *name, void *ud),
+                         void *ud)
 {
     GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
     size_t n = 0;
@@ -91,7 +97,7 @@ size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), v
 
             snprintf(buf, sizeof(buf), "%.*s", len,
                      (const char *)ASN1_STRING_get0_data(g->d.dNSName));
-        } else if (g->type == GEN_IPADD) {
+        } else if (g->type == GEN_IPADD && !dns_only) {
             const unsigned char *ip = ASN1_STRING_get0_data(g->d.iPAddress);
             int len = ASN1_STRING_length(g->d.iPAddress);
 
@@ -106,4 +112,86 @@ size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), v
     }
     GENERAL_NAMES_free(gens);
     return n;
+}
+
+size_t cert__x509_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud)
+{
+    return names_each(x, false, cb, ud);
+}
+
+size_t cert__x509_dns_names(const X509 *x, void (*cb)(const char *name, void *ud), void *ud)
+{
+    return names_each(x, true, cb, ud);
+}
+
+/* The DNS names gathered for cert__x509_dns_set(), lower-cased, without a trailing dot. */
+typedef struct dns_list {
+    char **v;
+    size_t n, cap;
+    bool nomem;
+} dns_list;
+
+static void dns_take(const char *name, void *ud)
+{
+    dns_list *l = ud;
+    size_t len = strlen(name);
+    char *s;
+
+    if (l->nomem)
+        return;
+    if (len > 0 && name[len - 1] == '.')
+        len--;
+    if (len == 0)
+        return;
+    if (cert__array_reserve(&l->v, &l->cap, l->n, 8, sizeof(*l->v)) < 0 ||
+        (s = strndup(name, len)) == NULL) {
+        l->nomem = true;
+        return;
+    }
+    for (char *p = s; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    l->v[l->n++] = s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+cert_err cert__x509_dns_set(const X509 *x, char **out)
+{
+    dns_list l = {NULL, 0, 0, false};
+    size_t len = 0, k = 0;
+    char *key = NULL;
+    cert_err err = CERT_OK;
+
+    *out = NULL;
+    cert__x509_dns_names(x, dns_take, &l);
+    if (l.nomem)
+        CERT_NOMEM();
+    if (l.n == 0)
+        goto done;
+    qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+    for (size_t i = 0; i < l.n; i++)
+        len += strlen(l.v[i]) + 1;
+    if ((key = malloc(len + 1)) == NULL)
+        CERT_NOMEM();
+    for (size_t i = 0; i < l.n; i++) {
+        size_t nl = strlen(l.v[i]);
+
+        if (i > 0 && strcmp(l.v[i], l.v[i - 1]) == 0)
+            continue; /* a set: the same name twice is one name */
+        if (k > 0)
+            key[k++] = '\n';
+        memcpy(key + k, l.v[i], nl);
+        k += nl;
+    }
+    key[k] = '\0';
+    *out = key;
+
+done:
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i]);
+    free(l.v);
+    return err;
 }
