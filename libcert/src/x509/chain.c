@@ -1,14 +1,15 @@
 /*
  * Chain building: pick the leaf (chain_leaf.c), find every path from it to a root through the
  * bundle's certificates and the trust store (chain_issuers.c, chain_path.c), choose one, verify
- * it; then the result: the output chain, its trust, notes on what was left out, and the
- * accessors.
+ * it; then the result: the output chain, its trust, notes on what was left out, the accessors,
+ * and the chain written as PEM.
  *
  * The input order is never used to decide anything.
  */
 #include "libcert/chain.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,4 +346,39 @@ size_t cert_chain_note_count(const cert_chain *c)
 const cert_chain_note *cert_chain_note_at(const cert_chain *c, size_t i)
 {
     return i < c->nnotes ? &c->notes[i] : NULL;
+}
+
+/* ---- the chain as PEM ---- */
+
+cert_err cert_chain__write_pem_bio(const cert_chain *c, bool with_root, BIO *bio)
+{
+    for (size_t i = 0; i < c->nout; i++) {
+        if (!with_root && c->out[i] == c->root)
+            continue;
+        if (!PEM_write_bio_X509(bio, c->out[i]))
+            return cert__error_openssl(CERT_E_INTERNAL, "cannot encode a certificate");
+    }
+    return CERT_OK;
+}
+
+cert_err cert_chain_write_pem(const cert_chain *c, bool with_root, char **out, size_t *len_out)
+{
+    cert_err err = CERT_OK;
+    BIO *bio = NULL;
+
+    if (out != NULL)
+        *out = NULL;
+    if (len_out != NULL)
+        *len_out = 0;
+    if (c == NULL || out == NULL || len_out == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_chain_write_pem: NULL argument");
+    bio = BIO_new(BIO_s_mem());
+    if (bio == NULL)
+        CERT_NOMEM();
+    CERT_TRY(cert_chain__write_pem_bio(c, with_root, bio));
+    CERT_TRY(cert__bio_dup(bio, out, len_out));
+
+done:
+    BIO_free(bio);
+    return err;
 }

@@ -3,7 +3,8 @@
  *   chain_issuers.c  the certificates met (nodes), who issued whom, the signature cache
  *   chain_path.c     every path from the leaf up, their ranking, the verification of one
  *   chain_leaf.c     which certificate is the leaf
- *   chain.c          cert_chain_build() and the result: output chain, trust, notes, accessors
+ *   chain.c          cert_chain_build() and the result: output chain, trust, notes, accessors,
+ *                    the chain as PEM
  *
  * A builder lives for one cert_chain_build() call. Node indices are stable; node pointers are
  * not (a store certificate found later may move the array).
