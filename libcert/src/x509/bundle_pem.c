@@ -405,3 +405,28 @@ cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len)
     ctx->line = 0;
     return CERT_OK;
 }
+
+/* ---- comparing PEM texts ---- */
+
+bool cert_bundle_same_certs(const char *pem_a, const char *pem_b)
+{
+    BIO *a = BIO_new_mem_buf(pem_a != NULL ? pem_a : "", -1);
+    BIO *b = BIO_new_mem_buf(pem_b != NULL ? pem_b : "", -1);
+    bool same = a != NULL && b != NULL, more = same;
+
+    /* One certificate from each side at a time, until both run out together. */
+    while (more) {
+        X509 *xa = PEM_read_bio_X509(a, NULL, NULL, NULL);
+        X509 *xb = PEM_read_bio_X509(b, NULL, NULL, NULL);
+
+        more = xa != NULL || xb != NULL;
+        if (more)
+            same = more = xa != NULL && xb != NULL && X509_cmp(xa, xb) == 0;
+        X509_free(xa);
+        X509_free(xb);
+    }
+    ERR_clear_error();
+    BIO_free(a);
+    BIO_free(b);
+    return same;
+}
