@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "chain_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 #include "x509_int.h"
 
@@ -41,15 +42,10 @@ static const cert_chain_opts default_opts = CERT_CHAIN_OPTS_INIT;
 
 static cert_err note(cert_chain *c, cert_chain_note_kind kind, size_t item)
 {
-    if (c->nnotes == c->notes_cap) {
-        size_t ncap = c->notes_cap ? c->notes_cap * 2 : 8;
-        cert_chain_note *nn = realloc(c->notes, ncap * sizeof(*nn));
+    cert_err err = cert__array_reserve(&c->notes, &c->notes_cap, c->nnotes, 8, sizeof(*c->notes));
 
-        if (nn == NULL)
-            return cert__error_nomem();
-        c->notes = nn;
-        c->notes_cap = ncap;
-    }
+    if (err < 0)
+        return err;
     c->notes[c->nnotes].kind = kind;
     c->notes[c->nnotes].item = item;
     c->nnotes++;

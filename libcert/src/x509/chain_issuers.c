@@ -16,6 +16,7 @@
 
 #include "bundle_int.h"
 #include "chain_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 #include "x509_int.h"
@@ -125,15 +126,10 @@ void cert_chain__builder_clear(builder *bd)
 
 cert_err cert_chain__add_node(builder *bd, X509 *x, size_t item, bool store, size_t *idx)
 {
-    if (bd->n == bd->cap) {
-        size_t ncap = bd->cap ? bd->cap * 2 : 16;
-        cnode *nn = realloc(bd->nodes, ncap * sizeof(*nn));
+    cert_err err = cert__array_reserve(&bd->nodes, &bd->cap, bd->n, 16, sizeof(*bd->nodes));
 
-        if (nn == NULL)
-            return cert__error_nomem();
-        bd->nodes = nn;
-        bd->cap = ncap;
-    }
+    if (err < 0)
+        return err;
     memset(&bd->nodes[bd->n], 0, sizeof(cnode));
     bd->nodes[bd->n].x = x;
     bd->nodes[bd->n].item = item;
