@@ -1228,6 +1228,68 @@ static void test_bundle__source_describe_truncates(void **state)
     cert_bundle_free(b);
 }
 
+/* ---- comparing PEM texts ---- */
+
+/* a then b, as one string; free() it. */
+static char *concat(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *out = malloc(la + lb + 1);
+
+    assert_non_null(out);
+    memcpy(out, a, la);
+    memcpy(out + la, b, lb + 1);
+    return out;
+}
+
+static void test_bundle__same_certs_by_der_not_text(void **state)
+{
+    size_t len, clen, flen;
+    char *good = fx_read("bundle-good.pem", &len); /* leaf, int2, int1, then the key */
+    char *crlf = to_crlf(good, len, &clen);
+    char *full = fx_read("fullchain.pem", &flen); /* leaf, int2, int1 */
+    char *head = concat("subject=O = libcert tests, CN = www.example.com\n", full);
+    char *around = concat(head, "trailing words\n");
+
+    (void)state;
+    assert_true(cert_bundle_same_certs(good, good));
+    assert_true(cert_bundle_same_certs(good, crlf));
+    assert_true(cert_bundle_same_certs(crlf, full)); /* the key block does not count */
+    assert_true(cert_bundle_same_certs(around, good));
+    assert_true(cert_bundle_same_certs("", ""));
+    assert_true(cert_bundle_same_certs(NULL, ""));
+    assert_true(cert_bundle_same_certs(NULL, NULL));
+    free(good);
+    free(crlf);
+    free(full);
+    free(head);
+    free(around);
+}
+
+static void test_bundle__same_certs_order_and_count(void **state)
+{
+    size_t len;
+    char *int1 = fx_read("int1.pem", &len), *int2 = fx_read("int2.pem", &len);
+    char *chain = fx_read("chain.pem", &len); /* int2, int1 */
+    char *up = concat(int2, int1), *down = concat(int1, int2), *twice = concat(int2, int2);
+
+    (void)state;
+    assert_true(cert_bundle_same_certs(up, chain));
+    assert_false(cert_bundle_same_certs(up, down));
+    assert_false(cert_bundle_same_certs(chain, int2));
+    assert_false(cert_bundle_same_certs(int2, chain));
+    assert_false(cert_bundle_same_certs(twice, int2));
+    assert_false(cert_bundle_same_certs(int1, int2));
+    assert_false(cert_bundle_same_certs(chain, ""));
+    assert_false(cert_bundle_same_certs(NULL, int2));
+    free(int1);
+    free(int2);
+    free(chain);
+    free(up);
+    free(down);
+    free(twice);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1281,6 +1343,8 @@ int main(void)
         cmocka_unit_test(test_bundle__needs_main_thread),
         cmocka_unit_test(test_bundle__cache_shares_ca_certificates),
         cmocka_unit_test(test_bundle__source_describe_truncates),
+        cmocka_unit_test(test_bundle__same_certs_by_der_not_text),
+        cmocka_unit_test(test_bundle__same_certs_order_and_count),
     };
 
     return cmocka_run_group_tests(tests, NULL, h_teardown);

@@ -1,5 +1,6 @@
 /* Unit tests for chain building (libcert/chain.h): leaf selection, order, roots, duplicates,
- * cross-signs, preferred chains, trust stores. */
+ * cross-signs, preferred chains, trust stores, the chain written as PEM. */
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,42 @@ static void assert_root_is(const cert_chain *c, const char *fixture)
 
     assert_same_cert(cert_chain_root(c), want);
     X509_free(want);
+}
+
+/* Assert that cert_chain_write_pem() gives exactly the given fixture certificates, in order, as
+ * PEM with LF line endings and nothing else. */
+static void assert_pem_is(const cert_chain *c, bool with_root, size_t n,
+                          const char *const *fixtures)
+{
+    char *pem = NULL;
+    size_t len = 7;
+    BIO *bio;
+    X509 *x;
+    size_t got = 0;
+
+    assert_cert_ok(cert_chain_write_pem(c, with_root, &pem, &len));
+    assert_non_null(pem);
+    assert_int_equal(strlen(pem), len);
+    assert_null(strchr(pem, '\r'));
+    bio = BIO_new_mem_buf(pem, (int)len);
+    assert_non_null(bio);
+    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        X509 *want;
+
+        if (got >= n) {
+            X509_free(x);
+            fail_msg("PEM holds more than %zu certificates", n);
+        }
+        want = fx_x509(fixtures[got++]);
+        assert_same_cert(x, want);
+        X509_free(want);
+        X509_free(x);
+    }
+    ERR_clear_error();
+    assert_int_equal(got, n);
+    assert_int_equal(BIO_pending(bio), 0);
+    BIO_free(bio);
+    free(pem);
 }
 
 /* ---- order ---- */
@@ -243,6 +280,79 @@ static void test_chain__store_root_with_root(void **state)
     assert_int_equal(cert_chain_item_at(bt.chain, 2), SIZE_MAX);
     assert_false(cert_chain_root_in_bundle(bt.chain));
     assert_int_equal(cert_chain_note_count(bt.chain), 0);
+    built_free(&bt);
+}
+
+/* ---- the chain as PEM ---- */
+
+static void test_chain__write_pem_root_kept_or_left_out(void **state)
+{
+    /* the root from the bundle, then from the trust store */
+    static const char *const bundles[] = {"bundle-root.pem", "bundle-good.pem"};
+    static const char *const with[] = {"int2.pem", "int1.pem", "root.pem"};
+    cert_chain_opts o = CERT_CHAIN_OPTS_INIT;
+    built bt;
+
+    (void)state;
+    o.with_root = true;
+    for (size_t i = 0; i < 2; i++) {
+        build(&bt, h_trust("root.pem", NULL), &o, h_load(NULL, bundles[i], NULL));
+        assert_int_equal(cert_chain_root_in_bundle(bt.chain), i == 0);
+        assert_pem_is(bt.chain, true, 3, with);
+        /* IAM's CertificateChain: the same chain without its root */
+        assert_pem_is(bt.chain, false, 2, with);
+        built_free(&bt);
+    }
+}
+
+static void test_chain__write_pem_never_adds_the_root(void **state)
+{
+    static const char *const want[] = {"int2.pem", "int1.pem"};
+    built bt;
+
+    (void)state;
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "bundle-root.pem", NULL));
+    assert_non_null(cert_chain_root(bt.chain));
+    assert_pem_is(bt.chain, true, 2, want);
+    assert_pem_is(bt.chain, false, 2, want);
+    built_free(&bt);
+}
+
+static void test_chain__write_pem_no_intermediates(void **state)
+{
+    cert_chain_opts o = CERT_CHAIN_OPTS_INIT;
+    built bt;
+
+    (void)state;
+    o.with_root = true;
+    build(&bt, h_trust("selfsigned.pem", NULL), &o,
+          h_load(NULL, "selfsigned.pem", "selfsigned.key", NULL));
+    assert_int_equal(cert_chain_count(bt.chain), 0);
+    assert_pem_is(bt.chain, true, 0, NULL);
+    assert_pem_is(bt.chain, false, 0, NULL);
+    built_free(&bt);
+}
+
+static void test_chain__write_pem_null_arguments(void **state)
+{
+    built bt;
+    char *pem = (char *)(uintptr_t)1;
+    size_t len = 7;
+
+    (void)state;
+    assert_cert_error(cert_chain_write_pem(NULL, false, &pem, &len), CERT_E_INVALID,
+                      "cert_chain_write_pem");
+    assert_null(pem);
+    assert_int_equal(len, 0);
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "bundle-good.pem", NULL));
+    len = 7;
+    assert_cert_error(cert_chain_write_pem(bt.chain, false, NULL, &len), CERT_E_INVALID,
+                      "cert_chain_write_pem");
+    assert_int_equal(len, 0);
+    pem = (char *)(uintptr_t)1;
+    assert_cert_error(cert_chain_write_pem(bt.chain, false, &pem, NULL), CERT_E_INVALID,
+                      "cert_chain_write_pem");
+    assert_null(pem);
     built_free(&bt);
 }
 
@@ -961,6 +1071,10 @@ int main(void)
         cmocka_unit_test(test_chain__root_in_bundle_omitted),
         cmocka_unit_test(test_chain__root_in_bundle_kept_with_root),
         cmocka_unit_test(test_chain__store_root_with_root),
+        cmocka_unit_test(test_chain__write_pem_root_kept_or_left_out),
+        cmocka_unit_test(test_chain__write_pem_never_adds_the_root),
+        cmocka_unit_test(test_chain__write_pem_no_intermediates),
+        cmocka_unit_test(test_chain__write_pem_null_arguments),
         cmocka_unit_test(test_chain__missing_intermediate),
         cmocka_unit_test(test_chain__unrelated_certificate),
         cmocka_unit_test(test_chain__duplicates_dropped),

@@ -297,6 +297,32 @@ static void test_split__render_chain_with_root(void **state)
     X509_free(root);
 }
 
+/* chain.pem is the chain as cert_chain_write_pem() writes it with the root kept; fullchain.pem is
+ * cert.pem followed by it. */
+static void test_split__render_chain_is_cert_chain_write_pem(void **state)
+{
+    fixture *f = *state;
+    h_opts o = H_OPTS_INIT;
+    size_t clen, rlen, llen, flen;
+    char *chain = NULL, *rendered, *leaf, *full;
+
+    o.chain.with_root = true;
+    h_pipeline(&f->run, &o, "bundle-root.pem", NULL);
+    assert_cert_ok(cert_chain_write_pem(f->run.chain, true, &chain, &clen));
+    rendered = render(f->run.chain, CERT_PART_CHAIN, CERT_KEY_PKCS8, &rlen);
+    assert_int_equal(rlen, clen);
+    assert_memory_equal(rendered, chain, clen);
+    leaf = render(f->run.chain, CERT_PART_CERT, CERT_KEY_PKCS8, &llen);
+    full = render(f->run.chain, CERT_PART_FULLCHAIN, CERT_KEY_PKCS8, &flen);
+    assert_int_equal(flen, llen + clen);
+    assert_memory_equal(full, leaf, llen);
+    assert_memory_equal(full + llen, chain, clen);
+    free(chain);
+    cert_secret_free(rendered, rlen);
+    cert_secret_free(leaf, llen);
+    cert_secret_free(full, flen);
+}
+
 /* ---- parts and paths ---- */
 
 static void test_split__parts_and_names(void **state)
@@ -571,6 +597,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_split__render_is_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split__render_without_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split__render_chain_with_root, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split__render_chain_is_cert_chain_write_pem, setup,
+                                        teardown),
         cmocka_unit_test(test_split__parts_and_names),
         cmocka_unit_test(test_split__paths),
         cmocka_unit_test_setup_teardown(test_split__write_modes_and_contents, setup, teardown),

@@ -189,6 +189,18 @@ CERT_EXTERN const char *cert_bundle_input_at(const cert_bundle *bundle, size_t i
 CERT_EXTERN char *cert_source_describe(const cert_source *src, char *buf, size_t size);
 
 /**
+ * Whether two PEM texts hold the same certificates in the same order, compared by DER, not by
+ * text: line endings, text around the blocks and other PEM blocks do not count (IAM and the AWS
+ * CLI rewrite line endings). Both empty (or NULL) is the same. A CERTIFICATE block that does not
+ * parse ends that side's list, as OpenSSL's PEM reader stops there.
+ * @param pem_a borrowed; NUL-terminated PEM text; NULL is ""
+ * @param pem_b borrowed; likewise
+ * @return true when the certificates match one for one; false otherwise, also when only one
+ *         side ends or memory runs out
+ */
+CERT_EXTERN bool cert_bundle_same_certs(const char *pem_a, const char *pem_b);
+
+/**
  * Make a passphrase source from an OpenSSL-style spec: "pass:TEXT", "env:VAR", "file:PATH"
  * (first line), "fd:N" (first line; read once). With spec NULL the passphrase is asked for on
  * the controlling terminal when first needed, as OpenSSL does, unless `batch` is true or there

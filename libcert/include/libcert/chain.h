@@ -126,6 +126,28 @@ CERT_EXTERN X509 *cert_chain_at(const cert_chain *chain, size_t i);
  */
 CERT_EXTERN size_t cert_chain_item_at(const cert_chain *chain, size_t i);
 
+/**
+ * Write the output chain as PEM, one CERTIFICATE block each, LF line endings: the intermediates
+ * in issuing order (the leaf's issuer first), then the root when the chain holds it
+ * (opts->with_root) and `with_root` is true. The leaf is not written. The same chain always gives
+ * the same bytes.
+ *
+ * certsplit's chain.pem passes true (the chain as built); IAM's CertificateChain passes false
+ * (IAM wants the intermediates without the root: IAM API Reference, UploadServerCertificate).
+ *
+ * @param chain     borrowed
+ * @param with_root keep the root when the chain holds one (from the bundle or the trust store);
+ *                  false leaves it out. A root the chain left out (opts->with_root unset) is
+ *                  never added.
+ * @param out       new NUL-terminated string owned by the caller (free()); "" when there is
+ *                  nothing to write (a leaf issued by the root itself); NULL on failure
+ * @param len_out   its length without the NUL; 0 on failure
+ * @return CERT_OK; CERT_E_INVALID (a NULL argument); CERT_E_INTERNAL (OpenSSL could not encode a
+ *         certificate); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_chain_write_pem(const cert_chain *chain, bool with_root, char **out,
+                                          size_t *len_out);
+
 /** The root the path ends at (from the bundle or the trust store), borrowed; NULL if none. */
 CERT_EXTERN X509 *cert_chain_root(const cert_chain *chain);
 

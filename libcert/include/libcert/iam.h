@@ -92,11 +92,6 @@ CERT_EXTERN bool cert_iam_path_valid(const char *path);
  */
 CERT_EXTERN char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size);
 
-/** The same certificates? Compares DER, not text: IAM and the AWS CLI rewrite line endings.
- * @param pem_a, pem_b PEM text of one or more certificates each
- * @return true when both hold the same certificates in the same order */
-CERT_EXTERN bool cert_pem_same_certs(const char *pem_a, const char *pem_b);
-
 #ifdef __cplusplus
 }
 #endif

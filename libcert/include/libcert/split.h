@@ -39,6 +39,8 @@ typedef struct cert_split_opts {
 
 /**
  * Render one part as PEM (LF line endings; the same chain always gives the same bytes).
+ * CERT_PART_CHAIN is what cert_chain_write_pem(chain, true, ...) writes; CERT_PART_FULLCHAIN is
+ * the leaf followed by it.
  * @param chain borrowed
  * @param part  which part; CERT_PART_KEY needs a key in the chain
  * @param fmt   form of the key (ignored for other parts)

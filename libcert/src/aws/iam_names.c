@@ -3,9 +3,7 @@
  * Path), the name libcert gives a certificate, and whether two PEM texts hold the same
  * certificates. No requests: iam.c sends them.
  */
-#include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,34 +98,4 @@ char *cert_iam_name_for(const X509 *leaf, char *buf, size_t size)
     }
     snprintf(buf + o, size - o, "-%s-%s", date, hex);
     return buf;
-}
-
-/* DER of every certificate in PEM text; NULL-terminated list of (ptr,len) in a buffer. */
-static bool same_certs(const char *a, const char *b)
-{
-    BIO *ba = BIO_new_mem_buf(a, -1), *bb = BIO_new_mem_buf(b, -1);
-    bool same = ba != NULL && bb != NULL;
-    size_t count = 0;
-
-    while (same) {
-        X509 *xa = PEM_read_bio_X509(ba, NULL, NULL, NULL);
-        X509 *xb = PEM_read_bio_X509(bb, NULL, NULL, NULL);
-
-        if (xa == NULL && xb == NULL) {
-            break;
-        }
-        same = xa != NULL && xb != NULL && X509_cmp(xa, xb) == 0;
-        X509_free(xa);
-        X509_free(xb);
-        count++;
-    }
-    ERR_clear_error();
-    BIO_free(ba);
-    BIO_free(bb);
-    return same;
-}
-
-bool cert_pem_same_certs(const char *pem_a, const char *pem_b)
-{
-    return same_certs(pem_a ? pem_a : "", pem_b ? pem_b : "");
 }

@@ -73,8 +73,8 @@ static bool the_new_certificate(rotate_run *rn, cert_err *err)
         *err = CERT_OK;
         return true;
     }
-    if (*err == CERT_OK && !(cert_pem_same_certs(p->body, body) &&
-                             cert_pem_same_certs(p->chain, chain ? chain : ""))) {
+    if (*err == CERT_OK && !(cert_bundle_same_certs(p->body, body) &&
+                             cert_bundle_same_certs(p->chain, chain ? chain : ""))) {
         *err = cert__error_set(CERT_E_AWS,
                                "IAM already holds a different certificate named %s (id %s); give "
                                "another --name, or delete that one first",

@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <openssl/crypto.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,35 +16,6 @@
 #include "util/time_int.h"
 
 static const cert_put_opts default_opts = CERT_PUT_OPTS_INIT;
-
-/* The intermediates as PEM, without the root even when the chain keeps it: IAM wants the path
- * from the leaf's issuer up, no root (IAM API Reference, CertificateChain). */
-static cert_err render_chain(const cert_chain *c, char **out)
-{
-    cert_err err = CERT_OK;
-    BIO *bio = BIO_new(BIO_s_mem());
-    X509 *root = cert_chain_root(c);
-    char *data;
-    long n;
-
-    *out = NULL;
-    if (bio == NULL)
-        return cert__error_nomem();
-    for (size_t i = 0; i < cert_chain_count(c); i++) {
-        if (cert_chain_at(c, i) == root)
-            continue;
-        if (!PEM_write_bio_X509(bio, cert_chain_at(c, i)))
-            CERT_FAIL_SSL(CERT_E_INTERNAL, "cannot encode the chain");
-    }
-    n = BIO_get_mem_data(bio, &data);
-    *out = strndup(n > 0 ? data : "", n > 0 ? (size_t)n : 0);
-    if (*out == NULL)
-        CERT_NOMEM();
-
-done:
-    BIO_free(bio);
-    return err;
-}
 
 static cert_err list_removable(cert_aws *aws, cert_put_result *out)
 {
@@ -144,7 +114,9 @@ static cert_err prepare(const cert_chain *c, const cert_put_opts *o, cert_put_re
                                "ASCII (e.g. /cloudfront/)",
                                out->path);
     CERT_TRY(cert_split_render(c, CERT_PART_CERT, o->key_format, &out->body, &len));
-    CERT_TRY(render_chain(c, &out->chain));
+    /* The path from the leaf's issuer up, never the root (IAM API Reference,
+     * CertificateChain). */
+    CERT_TRY(cert_chain_write_pem(c, false, &out->chain, &len));
     CERT_TRY(cert_key_write_pem(cert_chain_key(c), o->key_format, key, key_len));
     cert_key_describe(cert_chain_key(c), out->key_type, sizeof(out->key_type));
     out->key_len = *key_len;
@@ -168,8 +140,8 @@ static cert_err already_exists(cert_aws *aws, cert_put_result *out)
     out->attempts = attempts;
     if (err < 0)
         goto done;
-    if (cert_pem_same_certs(out->body, iam_body) &&
-        cert_pem_same_certs(out->chain, iam_chain ? iam_chain : "")) {
+    if (cert_bundle_same_certs(out->body, iam_body) &&
+        cert_bundle_same_certs(out->chain, iam_chain ? iam_chain : "")) {
         out->status = CERT_PUT_EXISTS;
         goto done;
     }

@@ -205,37 +205,36 @@ done:
     return err;
 }
 
-cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
+/* Refuse a MAC iteration count that would take minutes to check. */
+static cert_err p12_mac_cost(load_ctx *ctx, const PKCS12 *p12)
+{
+    const ASN1_INTEGER *iter = NULL;
+    int64_t n;
+
+    PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+    if (iter != NULL &&
+        (!ASN1_INTEGER_get_int64(&n, iter) || n < 1 || (uint64_t)n > ctx->opts->max_kdf_iterations))
+        return cert__error_set(CERT_E_INPUT,
+                               "%s: PKCS#12 MAC iteration count is absurd (over %llu); refusing "
+                               "to spend minutes on it; re-export the file with default settings",
+                               ctx->name, (unsigned long long)ctx->opts->max_kdf_iterations);
+    return CERT_OK;
+}
+
+/*
+ * The passphrase that opens the file. With a MAC: "" or none (files exported without a
+ * password), else --passin's, checked against the MAC. Without one there is nothing to test a
+ * passphrase with: --passin's if given, else "". *pass_out is borrowed (a literal or passin's).
+ */
+static cert_err p12_passphrase(load_ctx *ctx, PKCS12 *p12, const char **pass_out, int *ipl_out)
 {
     cert_err err = CERT_OK;
-    const unsigned char *p = der;
-    PKCS12 *p12 = NULL;
-    STACK_OF(PKCS7) *safes = NULL;
-    STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
-    const ASN1_INTEGER *iter = NULL;
     const char *pass = NULL;
-    size_t plen = 0, member = 0;
+    size_t plen = 0;
     int ipl = 0;
-    long llen;
 
-    if (!cert__size_to_long(len, &llen))
-        CERT_FAIL(CERT_E_INPUT, "%s: PKCS#12 too large", ctx->name);
-    p12 = d2i_PKCS12(NULL, &p, llen);
-    if (p12 == NULL || !spans(p, der, len))
-        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#12 file; export it again", ctx->name);
     if (PKCS12_mac_present(p12)) {
-        PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
-        if (iter != NULL) {
-            int64_t n;
-
-            if (!ASN1_INTEGER_get_int64(&n, iter) || n < 1 ||
-                (uint64_t)n > ctx->opts->max_kdf_iterations)
-                CERT_FAIL(CERT_E_INPUT,
-                          "%s: PKCS#12 MAC iteration count is absurd (over %llu); refusing to "
-                          "spend minutes on it; re-export the file with default settings",
-                          ctx->name, (unsigned long long)ctx->opts->max_kdf_iterations);
-        }
-        /* Files exported without a password use "" or no password at all. */
+        CERT_TRY(p12_mac_cost(ctx, p12));
         if (PKCS12_verify_mac(p12, "", 0)) {
             pass = "";
         } else if (PKCS12_verify_mac(p12, NULL, 0)) {
@@ -254,55 +253,85 @@ cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
                           ctx->name);
             }
         }
+    } else if (ctx->opts->passin != NULL &&
+               cert_passin__get(ctx->opts->passin, ctx->name, &pass, &plen) == CERT_OK) {
+        if (!cert__size_to_int(plen, &ipl))
+            CERT_FAIL(CERT_E_INPUT, "%s: passphrase too long", ctx->name);
     } else {
-        /* No MAC to test a passphrase with: take one if given, else try "". */
-        if (ctx->opts->passin != NULL &&
-            cert_passin__get(ctx->opts->passin, ctx->name, &pass, &plen) == CERT_OK) {
-            if (!cert__size_to_int(plen, &ipl))
-                CERT_FAIL(CERT_E_INPUT, "%s: passphrase too long", ctx->name);
-        } else {
-            cert_error_clear();
-            pass = "";
-        }
+        cert_error_clear();
+        pass = "";
     }
+    *pass_out = pass;
+    *ipl_out = ipl;
+
+done:
+    return err;
+}
+
+/* The bags of one part of the authenticated safe (`i`, 0-based): plain, or encrypted with the
+ * passphrase; parts of other types are not ours. */
+static cert_err p12_part(load_ctx *ctx, const PKCS12 *p12, PKCS7 *p7, int i, const char *pass,
+                         int ipl, size_t *member)
+{
+    cert_err err = CERT_OK;
+    STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+    int nid = OBJ_obj2nid(p7->type);
+    char what[600];
+
+    if (nid == NID_pkcs7_data) {
+        bags = PKCS12_unpack_p7data(p7);
+    } else if (nid == NID_pkcs7_encrypted) {
+        snprintf(what, sizeof(what), "%s: PKCS#12 encrypted part %d", ctx->name, i + 1);
+        if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL)
+            CERT_FAIL(CERT_E_INPUT, "%s is malformed", what);
+        CERT_TRY(cert_pbe__check(p7->d.encrypted->enc_data->algorithm, ctx->opts, what));
+        bags = PKCS12_unpack_p7encdata(p7, pass, ipl);
+        if (bags == NULL) {
+            if (!PKCS12_mac_present(p12) && ctx->opts->passin == NULL)
+                CERT_FAIL_SSL(CERT_E_INPUT, "%s: encrypted; give its passphrase with --passin",
+                              what);
+            CERT_FAIL_SSL(CERT_E_INPUT,
+                          "%s: cannot decrypt; give the right passphrase with --passin", what);
+        }
+    } else {
+        return CERT_OK;
+    }
+    if (bags == NULL)
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed; export it again", ctx->name,
+                      i + 1);
+    for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++)
+        CERT_TRY(p12_bag(ctx, sk_PKCS12_SAFEBAG_value(bags, j), pass, ipl, member));
+
+done:
+    sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+    return err;
+}
+
+cert_err cert_bundle__load_pkcs12(load_ctx *ctx, const uint8_t *der, size_t len)
+{
+    cert_err err = CERT_OK;
+    const unsigned char *p = der;
+    PKCS12 *p12 = NULL;
+    STACK_OF(PKCS7) *safes = NULL;
+    const char *pass = NULL;
+    size_t member = 0;
+    int ipl = 0;
+    long llen;
+
+    if (!cert__size_to_long(len, &llen))
+        CERT_FAIL(CERT_E_INPUT, "%s: PKCS#12 too large", ctx->name);
+    p12 = d2i_PKCS12(NULL, &p, llen);
+    if (p12 == NULL || !spans(p, der, len))
+        CERT_FAIL_SSL(CERT_E_INPUT, "%s: not a valid PKCS#12 file; export it again", ctx->name);
+    CERT_TRY(p12_passphrase(ctx, p12, &pass, &ipl));
     safes = PKCS12_unpack_authsafes(p12);
     if (safes == NULL)
         CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 contents are malformed; export it again",
                       ctx->name);
-    for (int i = 0; i < sk_PKCS7_num(safes); i++) {
-        PKCS7 *p7 = sk_PKCS7_value(safes, i);
-        int nid = OBJ_obj2nid(p7->type);
-        char what[600];
-
-        if (nid == NID_pkcs7_data) {
-            bags = PKCS12_unpack_p7data(p7);
-        } else if (nid == NID_pkcs7_encrypted) {
-            snprintf(what, sizeof(what), "%s: PKCS#12 encrypted part %d", ctx->name, i + 1);
-            if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL)
-                CERT_FAIL(CERT_E_INPUT, "%s is malformed", what);
-            CERT_TRY(cert_pbe__check(p7->d.encrypted->enc_data->algorithm, ctx->opts, what));
-            bags = PKCS12_unpack_p7encdata(p7, pass, ipl);
-            if (bags == NULL) {
-                if (!PKCS12_mac_present(p12) && ctx->opts->passin == NULL)
-                    CERT_FAIL_SSL(CERT_E_INPUT, "%s: encrypted; give its passphrase with --passin",
-                                  what);
-                CERT_FAIL_SSL(CERT_E_INPUT,
-                              "%s: cannot decrypt; give the right passphrase with --passin", what);
-            }
-        } else {
-            continue;
-        }
-        if (bags == NULL)
-            CERT_FAIL_SSL(CERT_E_INPUT, "%s: PKCS#12 part %d is malformed; export it again",
-                          ctx->name, i + 1);
-        for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++)
-            CERT_TRY(p12_bag(ctx, sk_PKCS12_SAFEBAG_value(bags, j), pass, ipl, &member));
-        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
-        bags = NULL;
-    }
+    for (int i = 0; i < sk_PKCS7_num(safes); i++)
+        CERT_TRY(p12_part(ctx, p12, sk_PKCS7_value(safes, i), i, pass, ipl, &member));
 
 done:
-    sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
     sk_PKCS7_pop_free(safes, PKCS7_free);
     PKCS12_free(p12);
     ERR_clear_error();

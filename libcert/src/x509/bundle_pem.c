@@ -69,7 +69,68 @@ typedef struct pem_block {
     span dek_cipher;  /* from DEK-Info */
 } pem_block;
 
-/* Split headers from base64 and decode, checking every line so that the message can name it. */
+/* Append a line and its newline to the clean copy of the block, when one is being made. */
+static cert_err keep_line(load_ctx *ctx, cert_buf *clean, span s)
+{
+    cert_err err;
+
+    if (clean == NULL)
+        return CERT_OK;
+    err = cert__buf_add(clean, s.p, s.len, ctx->name);
+    return err < 0 ? err : cert__buf_add(clean, "\n", 1, ctx->name);
+}
+
+/* An RFC 1421 header line: Proc-Type says whether the key is encrypted, DEK-Info with what. */
+static void header_line(pem_block *blk, span s)
+{
+    if (starts(s, "Proc-Type:") && memmem(s.p, s.len, "ENCRYPTED", 9) != NULL)
+        blk->encrypted = true;
+    if (starts(s, "DEK-Info:")) {
+        const char *c = s.p + 9, *e = s.p + s.len;
+
+        while (c < e && is_blank(*c))
+            c++;
+        blk->dek_cipher.p = c;
+        blk->dek_cipher.len = 0;
+        while (c + blk->dek_cipher.len < e && c[blk->dek_cipher.len] != ',')
+            blk->dek_cipher.len++;
+    }
+}
+
+/* A base64 line (number `line` of the file): checked first so that the message can name it,
+ * kept in the clean copy, then decoded into der through `out` (the caller wipes it: it may hold
+ * key bytes). */
+static cert_err base64_line(load_ctx *ctx, EVP_ENCODE_CTX *ec, span s, size_t line,
+                            unsigned char out[96], cert_buf *der, cert_buf *clean)
+{
+    cert_err err;
+    int outl;
+    char where[512];
+
+    for (size_t i = 0; i < s.len; i++) {
+        if (!is_b64(s.p[i]) && !is_blank(s.p[i]))
+            return cert__error_set(CERT_E_INPUT,
+                                   "%s: line %zu is not base64; the block is damaged, get a fresh "
+                                   "copy of the file",
+                                   cert_bundle__where(ctx, where, sizeof(where)), line);
+    }
+    err = keep_line(ctx, clean, s);
+    for (size_t off = 0; off < s.len && err == CERT_OK;) {
+        size_t n = s.len - off > 64 ? 64 : s.len - off;
+
+        if (EVP_DecodeUpdate(ec, out, &outl, (const unsigned char *)s.p + off, (int)n) < 0)
+            return cert__error_set(CERT_E_INPUT,
+                                   "%s: line %zu: malformed base64; the block is damaged, get a "
+                                   "fresh copy of the file",
+                                   cert_bundle__where(ctx, where, sizeof(where)), line);
+        err = cert__buf_add(der, out, (size_t)outl, ctx->name);
+        off += n;
+    }
+    return err;
+}
+
+/* Split headers from base64 and decode the block into der; with `clean`, also make a copy of
+ * the block with its lines trimmed, for OpenSSL's PEM reader. */
 static cert_err decode_block(load_ctx *ctx, pem_block *blk, cert_buf *der, cert_buf *clean)
 {
     cert_err err = CERT_OK;
@@ -86,60 +147,23 @@ static cert_err decode_block(load_ctx *ctx, pem_block *blk, cert_buf *der, cert_
     if (ec == NULL)
         CERT_NOMEM();
     EVP_DecodeInit(ec);
-    while (p < blk->body_end) {
+    for (; p < blk->body_end; line++) {
         const char *eol = memchr(p, '\n', (size_t)(blk->body_end - p));
-        const char *next = eol ? eol + 1 : blk->body_end;
         span s = trim(p, eol ? eol : blk->body_end);
 
+        p = eol ? eol + 1 : blk->body_end;
         if (in_headers && s.len > 0 && memchr(s.p, ':', s.len) != NULL) {
             any_header = true;
-            if (starts(s, "Proc-Type:") && memmem(s.p, s.len, "ENCRYPTED", 9) != NULL)
-                blk->encrypted = true;
-            if (starts(s, "DEK-Info:")) {
-                const char *c = s.p + 9, *e = s.p + s.len;
-
-                while (c < e && is_blank(*c))
-                    c++;
-                blk->dek_cipher.p = c;
-                blk->dek_cipher.len = 0;
-                while (c + blk->dek_cipher.len < e && c[blk->dek_cipher.len] != ',')
-                    blk->dek_cipher.len++;
-            }
-            if (clean != NULL) {
-                CERT_TRY(cert__buf_add(clean, s.p, s.len, ctx->name));
-                CERT_TRY(cert__buf_add(clean, "\n", 1, ctx->name));
-            }
+            header_line(blk, s);
+            CERT_TRY(keep_line(ctx, clean, s));
         } else if (s.len == 0) {
             if (any_header && in_headers && clean != NULL)
                 CERT_TRY(cert__buf_add(clean, "\n", 1, ctx->name));
             in_headers = false;
         } else {
             in_headers = false;
-            for (size_t i = 0; i < s.len; i++) {
-                if (!is_b64(s.p[i]) && !is_blank(s.p[i]))
-                    CERT_FAIL(CERT_E_INPUT,
-                              "%s: line %zu is not base64; the block is damaged, get a fresh "
-                              "copy of the file",
-                              cert_bundle__where(ctx, where, sizeof(where)), line);
-            }
-            if (clean != NULL) {
-                CERT_TRY(cert__buf_add(clean, s.p, s.len, ctx->name));
-                CERT_TRY(cert__buf_add(clean, "\n", 1, ctx->name));
-            }
-            for (size_t off = 0; off < s.len;) {
-                size_t n = s.len - off > 64 ? 64 : s.len - off;
-
-                if (EVP_DecodeUpdate(ec, out, &outl, (const unsigned char *)s.p + off, (int)n) < 0)
-                    CERT_FAIL(CERT_E_INPUT,
-                              "%s: line %zu: malformed base64; the block is damaged, get a "
-                              "fresh copy of the file",
-                              cert_bundle__where(ctx, where, sizeof(where)), line);
-                CERT_TRY(cert__buf_add(der, out, (size_t)outl, ctx->name));
-                off += n;
-            }
+            CERT_TRY(base64_line(ctx, ec, s, line, out, der, clean));
         }
-        p = next;
-        line++;
     }
     if (EVP_DecodeFinal(ec, out, &outl) < 0)
         CERT_FAIL(CERT_E_INPUT, "%s: malformed base64 (bad padding); get a fresh copy of the file",
@@ -404,4 +428,29 @@ cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len)
     }
     ctx->line = 0;
     return CERT_OK;
+}
+
+/* ---- comparing PEM texts ---- */
+
+bool cert_bundle_same_certs(const char *pem_a, const char *pem_b)
+{
+    BIO *a = BIO_new_mem_buf(pem_a != NULL ? pem_a : "", -1);
+    BIO *b = BIO_new_mem_buf(pem_b != NULL ? pem_b : "", -1);
+    bool same = a != NULL && b != NULL, more = same;
+
+    /* One certificate from each side at a time, until both run out together. */
+    while (more) {
+        X509 *xa = PEM_read_bio_X509(a, NULL, NULL, NULL);
+        X509 *xb = PEM_read_bio_X509(b, NULL, NULL, NULL);
+
+        more = xa != NULL || xb != NULL;
+        if (more)
+            same = more = xa != NULL && xb != NULL && X509_cmp(xa, xb) == 0;
+        X509_free(xa);
+        X509_free(xb);
+    }
+    ERR_clear_error();
+    BIO_free(a);
+    BIO_free(b);
+    return same;
 }

@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/file.h"
+#include "x509_int.h"
 
 static const cert_split_opts default_opts = CERT_SPLIT_OPTS_INIT;
 
@@ -31,20 +32,11 @@ const char *cert_split_part_name(cert_split_part part)
     return "unknown.pem";
 }
 
-static cert_err add_cert(BIO *bio, X509 *x)
-{
-    if (!PEM_write_bio_X509(bio, x))
-        return cert__error_openssl(CERT_E_INTERNAL, "cannot encode a certificate");
-    return CERT_OK;
-}
-
 cert_err cert_split_render(const cert_chain *c, cert_split_part part, cert_key_format fmt,
                            char **out, size_t *len_out)
 {
     cert_err err = CERT_OK;
     BIO *bio = NULL;
-    char *data;
-    long n;
 
     if (c == NULL || out == NULL || len_out == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_split_render: NULL argument");
@@ -58,20 +50,13 @@ cert_err cert_split_render(const cert_chain *c, cert_split_part part, cert_key_f
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL)
         CERT_NOMEM();
-    if (part == CERT_PART_CERT || part == CERT_PART_FULLCHAIN)
-        CERT_TRY(add_cert(bio, cert_chain_leaf(c)));
-    if (part == CERT_PART_CHAIN || part == CERT_PART_FULLCHAIN) {
-        for (size_t i = 0; i < cert_chain_count(c); i++)
-            CERT_TRY(add_cert(bio, cert_chain_at(c, i)));
-    }
-    n = BIO_get_mem_data(bio, &data);
-    *out = malloc((size_t)(n > 0 ? n : 0) + 1);
-    if (*out == NULL)
-        CERT_NOMEM();
-    if (n > 0)
-        memcpy(*out, data, (size_t)n);
-    (*out)[n > 0 ? n : 0] = '\0';
-    *len_out = n > 0 ? (size_t)n : 0;
+    if ((part == CERT_PART_CERT || part == CERT_PART_FULLCHAIN) &&
+        !PEM_write_bio_X509(bio, cert_chain_leaf(c)))
+        CERT_FAIL_SSL(CERT_E_INTERNAL, "cannot encode a certificate");
+    /* The chain as cert_chain_write_pem() writes it, the root kept when the chain holds it. */
+    if (part == CERT_PART_CHAIN || part == CERT_PART_FULLCHAIN)
+        CERT_TRY(cert_chain__write_pem_bio(c, true, bio));
+    CERT_TRY(cert__bio_dup(bio, out, len_out));
 
 done:
     BIO_free(bio);

@@ -40,6 +40,16 @@ size_t cert__x509_dns_names(const X509 *x, void (*cb)(const char *name, void *ud
  */
 cert_err cert__x509_dns_set(const X509 *x, char **out);
 
+/** A NUL-terminated copy of a memory BIO's contents: *out new (free()), *len_out its length
+ * without the NUL. CERT_E_NOMEM on failure, *out NULL. */
+cert_err cert__bio_dup(BIO *bio, char **out, size_t *len_out);
+
+/**
+ * The output chain as PEM into bio: what cert_chain_write_pem() writes, for a caller that puts
+ * more into the same BIO (certsplit's fullchain.pem, the leaf first).
+ */
+cert_err cert_chain__write_pem_bio(const cert_chain *chain, bool with_root, BIO *bio);
+
 /** The system default trust store, made once per process. NULL when it cannot be made. */
 cert_trust *cert_trust__default(void);
 

@@ -37,6 +37,23 @@ char *cert__name_string(const X509_NAME *name, char *buf, size_t size)
     return buf;
 }
 
+cert_err cert__bio_dup(BIO *bio, char **out, size_t *len_out)
+{
+    char *data;
+    long n = BIO_get_mem_data(bio, &data);
+    size_t len = n > 0 ? (size_t)n : 0;
+
+    *len_out = 0;
+    *out = malloc(len + 1);
+    if (*out == NULL)
+        return cert__error_nomem();
+    if (len > 0)
+        memcpy(*out, data, len);
+    (*out)[len] = '\0';
+    *len_out = len;
+    return CERT_OK;
+}
+
 char *cert__name_cn(const X509_NAME *name, char *buf, size_t size)
 {
     int i = -1, last = -1;
