@@ -18,6 +18,8 @@ PKGS="$PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev libk
 libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 # tests/integration/test_renewal.py moves the tools' clock with libfaketime through four renewals.
 PKGS="$PKGS faketime"
+# tests/cli/test_manpages.sh loads the generated zsh completions.
+PKGS="$PKGS zsh"
 
 missing=""
 for p in $PKGS; do

@@ -11,6 +11,7 @@ libcert_unit_test(prune)
 libcert_cli_test(certcheck)
 libcert_cli_test(certsplit)
 libcert_cli_test(exitcodes)
+libcert_cli_test(manpages)
 libcert_cli_test(json)
 libcert_cli_test(signals)
 # The AWS layer (credentials, SigV4): the unit tests include libcert/src/aws's internal headers,

@@ -36,7 +36,35 @@ for tool in certcheck certsplit; do
     assert_exit 0
     assert_out_contains "libcert"
     assert_out_contains "OpenSSL"
+    assert_out_contains "libcurl"
+    assert_out_contains "libxml2"
 done
+
+# --- OpenSSL's habits and single-dash words (issue #15): refused, the option named -----------
+habit_case()
+{
+    local tool=$1 want=$2
+
+    shift 2
+    case_ "2: $tool $* says: $want"
+    run "$B/$tool" "$@" </dev/null
+    assert_usage "$tool"
+    assert_err_contains "$want"
+}
+habit_case certcheck "unknown option -passin: did you mean --passin?" -passin pass:x "$F/bundle-good.pem"
+habit_case certsplit "unknown option -in (an OpenSSL option?)" -in "$F/bundle-good.pem"
+habit_case certsplit "did you mean --out-dir DIR" -out dest "$F/bundle-good.pem"
+habit_case certcheck "did you mean --ca-file?" -CAfile "$F/root.pem" "$F/bundle-good.pem"
+habit_case certsplit "unknown option -outdir: did you mean --out-dir?" -outdir d "$F/bundle-good.pem"
+habit_case certsplit "write -o ut_ (or --out-dir=ut_)" -out_ "$F/bundle-good.pem"
+habit_case certcheck "unknown option -Z" -qZ "$F/bundle-good.pem"
+case_ "-out is never read as -o ut: no directory ut appears"
+newdir habit && d=$NEWDIR
+(cd "$d" && run "$B/certsplit" -out x "$F/bundle-good.pem")
+assert_dir_empty "$d"
+case_ "an unambiguous attached value stays allowed: -j2"
+run "$B/certcheck" "${BASE[@]}" --each -j2 "$F/bundle-good.pem"
+assert_exit 0
 
 # --- 2: usage errors ------------------------------------------------------------------------------
 usage_case()

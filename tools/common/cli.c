@@ -8,6 +8,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli_int.h"
+
 const cli_opt cli_common_opts[] = {
     {"help", 'h', CLI_NOARG, CLI_HELP, NULL, "print this help and exit"},
     {"version", 0, CLI_NOARG, CLI_VERSION, NULL, "print versions and exit"},
@@ -15,6 +17,9 @@ const cli_opt cli_common_opts[] = {
     {"verbose", 'v', CLI_NOARG, CLI_VERBOSE, NULL, "say more (repeatable)"},
     {"json", 0, CLI_NOARG, CLI_JSON, NULL, "print exactly one JSON document on stdout"},
     {"color", 0, CLI_ARG, CLI_COLOR, "WHEN", "auto (default), always or never"},
+    /* hidden: what the build makes the shell completions and the man pages' shared options of */
+    {"completion", 0, CLI_ARG, CLI_COMPLETION, "SHELL", NULL},
+    {"help-scdoc", 0, CLI_NOARG, CLI_HELP_SCDOC, NULL, NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -291,6 +296,18 @@ static void getopt_tables(const cli *c, struct option *longs, size_t nlongs, cha
     shorts[ns] = '\0';
 }
 
+/* The option with this short name; NULL when none. */
+static const cli_opt *short_opt(const cli *c, int ch)
+{
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            if (o->short_name == ch)
+                return o;
+        }
+    }
+    return NULL;
+}
+
 /* A short option's id in the tables. */
 static int id_of_short(const cli *c, int ch)
 {
@@ -311,8 +328,19 @@ static bool common_option(cli *c, int id, const char *arg)
         print_help(c);
         exit(0);
     case CLI_VERSION:
-        printf("%s (libcert) %s\nlibcert %s\n%s\n", c->tool, CERT_VERSION_STRING, cert_version(),
-               OpenSSL_version(OPENSSL_VERSION));
+        printf("%s (libcert) %s\nlibcert %s\n%s\n%s\n", c->tool, CERT_VERSION_STRING,
+               cert_version(), OpenSSL_version(OPENSSL_VERSION), cert_aws_library_versions());
+        exit(0);
+    case CLI_COMPLETION:
+        if (strcmp(arg, "bash") == 0)
+            cli_print_completion_bash(c);
+        else if (strcmp(arg, "zsh") == 0)
+            cli_print_completion_zsh(c);
+        else
+            cli_usage_error(c, "--completion %s: give bash or zsh", arg);
+        exit(0);
+    case CLI_HELP_SCDOC:
+        cli_print_scdoc_shared(c);
         exit(0);
     case CLI_QUIET:
         c->quiet = 1;
@@ -422,6 +450,122 @@ static bool aws_option(cli *c, int id, const char *arg)
     return false;
 }
 
+/* The long option named `name` in the tables; NULL when none. */
+static const cli_opt *long_named(const cli *c, const char *name, size_t len)
+{
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+                return o;
+        }
+    }
+    return NULL;
+}
+
+/* The long option whose name, without its dashes, is this word (-outdir for --out-dir). */
+static const cli_opt *long_like(const cli *c, const char *w)
+{
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
+        for (const cli_opt *o = c->tables[t]; o->name != NULL; o++) {
+            const char *a = o->name, *b = w;
+
+            while (*a != '\0' && *b != '\0') {
+                if (*a == '-' || *a == '_') {
+                    a++;
+                    continue;
+                }
+                if (*b == '-' || *b == '_') {
+                    b++;
+                    continue;
+                }
+                if (*a++ != *b++)
+                    break;
+            }
+            if (*a == '\0' && *b == '\0' && o->help != NULL)
+                return o;
+        }
+    }
+    return NULL;
+}
+
+/* A word of letters after one dash: -outdir, -passin. */
+static bool letters_only(const char *w)
+{
+    for (; *w; w++) {
+        if (!((*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z') || *w == '-' || *w == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* OpenSSL's options people type out of habit, and what to say instead (openssl x509/pkcs12/
+ * verify). */
+static const struct {
+    const char *openssl, *ours;
+} openssl_habits[] = {
+    {"in", "give the input as an operand"},
+    {"out", "did you mean --out-dir DIR (or --stdout PART)?"},
+    {"passin", "did you mean --passin?"},
+    {"CAfile", "did you mean --ca-file?"},
+    {"CApath", "did you mean --ca-path?"},
+    {"inform", "no need: the format is read from the input"},
+    {"outform", "no need: the output is PEM"},
+    {"nokeys", "did you mean --no-key?"},
+    {"nodes", "no need: keys are written unencrypted"},
+    {"noout", "did you mean -q?"},
+    {"text", "did you mean -v?"},
+    {"untrusted", "give it as an operand: the inputs named together are one bundle"},
+    {"checkend", "did you mean --days?"},
+    {"attime", "did you mean --at?"},
+    {"verify_hostname", "did you mean --host?"},
+};
+
+/* A single-dash word such as -passin or -out: OpenSSL's habit, or one of our long options with
+ * one dash. It is refused before getopt_long reads it as a cluster of short options ("-out" as
+ * "-o ut"); an attached value that is unambiguous (-j8) stays allowed. */
+static void single_dash_word(const cli *c, const char *arg)
+{
+    const char *w = arg + 1;
+    size_t len = strcspn(w, "=");
+    const cli_opt *o = long_named(c, w, len);
+
+    if (len < 2 || arg[1] == '-')
+        return;
+    if (o == NULL && letters_only(w))
+        o = long_like(c, w);
+    if (o != NULL)
+        cli_usage_error(c, "unknown option %s: did you mean --%s?", arg, o->name);
+    for (size_t i = 0; i < sizeof(openssl_habits) / sizeof(openssl_habits[0]); i++) {
+        if (strlen(openssl_habits[i].openssl) == len &&
+            strncmp(openssl_habits[i].openssl, w, len) == 0)
+            cli_usage_error(c, "unknown option %s (an OpenSSL option?): %s", arg,
+                            openssl_habits[i].ours);
+    }
+}
+
+/* A short option with its value attached (-j8) is allowed only when it takes a value and the
+ * rest is not a word of letters that reads as an option (-out is not -o ut). */
+static void check_single_dash(const cli *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--") == 0)
+            break;
+        if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0') {
+            const cli_opt *s = short_opt(c, a[1]);
+
+            single_dash_word(c, a);
+            /* a value glued to its option must not read as a word: -ofoo could be a typo */
+            if (s != NULL && s->has_arg && letters_only(a + 2) && strlen(a + 2) >= 3)
+                cli_usage_error(c,
+                                "%s: write -%c %s (or --%s=%s) if you mean that, or the long "
+                                "option you meant",
+                                a, a[1], a + 2, s->name, a + 2);
+        }
+    }
+}
+
 int cli_parse(cli *c, int argc, char **argv,
               bool (*handler)(cli *c, int id, const char *arg, void *ud), void *ud)
 {
@@ -429,13 +573,18 @@ int cli_parse(cli *c, int argc, char **argv,
     char shorts[128];
     int ch;
 
+    check_single_dash(c, argc, argv);
     getopt_tables(c, longs, sizeof(longs) / sizeof(longs[0]), shorts, sizeof(shorts));
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
         int id = ch < 256 ? id_of_short(c, ch) : ch;
 
+        if (ch == '?' && optopt != 0 && optopt < 256)
+            cli_usage_error(c, "unknown option -%c", optopt);
         if (ch == '?')
             cli_usage_error(c, "unknown option %s", argv[optind - 1]);
+        if (ch == ':' && optopt != 0 && optopt < 256)
+            cli_usage_error(c, "option -%c needs an argument", optopt);
         if (ch == ':')
             cli_usage_error(c, "option %s needs an argument", argv[optind - 1]);
         if (common_option(c, id, optarg) || check_option(c, id, optarg) ||

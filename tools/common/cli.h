@@ -18,7 +18,9 @@ typedef struct cli_opt {
     int short_name;   /* 0 for none */
     int has_arg;      /* CLI_NOARG or CLI_ARG */
     int id;           /* returned to the handler; >= 256 */
-    const char *arg;  /* "FILE" in the help; NULL when no argument */
+    const char *arg;  /* "FILE" in the help; NULL when no argument. It also says how the shell
+                         completes the value: FILE and INPUT files, DIR directories, WHEN, FMT,
+                         PART, M, V, CODE their values (cli.c, completions) */
     const char *help; /* one line; NULL hides the option */
 } cli_opt;
 
@@ -47,6 +49,8 @@ enum {
     CLI_CA_BUNDLE,
     CLI_TIMEOUT,
     CLI_MAX_ATTEMPTS,
+    CLI_COMPLETION,
+    CLI_HELP_SCDOC,
     CLI_TOOL_ID = 512,
 };
 

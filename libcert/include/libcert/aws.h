@@ -58,6 +58,13 @@ typedef struct cert_aws_opts {
     }
 
 /**
+ * The versions of the libraries the AWS layer runs on, as linked, one a line: "libcurl 7.88.1
+ * (OpenSSL/3.0.19)\nlibxml2 2.9.14". For --version.
+ * @return a static string; never NULL
+ */
+CERT_EXTERN const char *cert_aws_library_versions(void);
+
+/**
  * Read the configuration (environment, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, the
  * profile). Credentials are resolved on the first request, not here, and nothing is sent.
  * @param opts borrowed; NULL means CERT_AWS_OPTS_INIT

@@ -1,6 +1,8 @@
 /* The session: settings from options, environment and profile; endpoints; the HTTP handle. */
+#include <libxml/xmlversion.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,4 +244,24 @@ cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out)
                                 e->status);
     return cert_failure_set(out, err, cert_error_last()->message, NULL, NULL,
                             err == CERT_E_NET && e != NULL ? e->status : 0);
+}
+
+static char library_versions[256];
+
+static void library_versions_make(void)
+{
+    const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+    long x = strtol(xmlParserVersion, NULL, 10); /* "20914" is 2.9.14 */
+
+    snprintf(library_versions, sizeof(library_versions), "libcurl %s (%s)\nlibxml2 %ld.%ld.%ld",
+             cv->version, cv->ssl_version ? cv->ssl_version : "no TLS", x / 10000, x / 100 % 100,
+             x % 100);
+}
+
+const char *cert_aws_library_versions(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, library_versions_make);
+    return library_versions;
 }

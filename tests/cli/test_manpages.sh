@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The man pages and the shell completions against what each tool says of itself (issue #15):
+# every option --help prints is documented in the tool's man page, the pages format without
+# warnings, and the generated completions load in bash and zsh and complete options and values.
+. "$(dirname "$0")/lib.sh"
+
+TOOLS="certcheck certsplit certup certls certattach certrotate certprune"
+D=$LIBCERT_BUILD/docs
+C=$LIBCERT_BUILD/completions
+
+for tool in $TOOLS; do
+    case_ "$tool(1) documents every option of $tool --help"
+    run "$B/$tool" --help
+    assert_exit 0
+    scd=$D/$tool.1.scd
+    if [ ! -f "$scd" ]; then
+        fail "no $scd (the build makes it from docs/$tool.1.scd)"
+        continue
+    fi
+    for opt in $(grep -oE -- '--[a-z0-9][a-z0-9-]*' "$T_OUT" | sort -u); do
+        if grep -qF -- "*$opt*" "$scd"; then
+            pass
+        else
+            fail "$opt is in $tool --help but not in $tool(1)"
+        fi
+    done
+    assert_true "$tool(1) has EXIT STATUS" grep -q '^# EXIT STATUS' "$scd"
+    assert_true "$tool(1) has EXAMPLES" grep -q '^# EXAMPLES' "$scd"
+    case_ "$tool(1) formats without warnings"
+    run man --warnings -l "$D/$tool.1"
+    assert_exit 0
+    assert_err_empty
+done
+
+case_ "bash completions load and complete"
+for tool in $TOOLS; do
+    assert_true "bash -n $tool" bash -n "$C/bash/$tool"
+    run bash -c 'source "$1" && complete -p "$2"' _ "$C/bash/$tool" "$tool"
+    assert_exit 0
+    assert_out_contains "_$tool $tool"
+done
+complete_bash() { # TOOL WORD...: the candidates for the last word
+    local tool=$1
+    shift
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _'"$tool"'; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$C/bash/$tool" "$tool" "$@"
+}
+assert_true "--col completes to --color" test "$(complete_bash certcheck --col)" = "--color"
+assert_true "--allow completes finding codes" \
+    grep -qx key.mismatch <(complete_bash certcheck --allow key.m)
+assert_true "--min-tls completes CloudFront's versions" \
+    grep -qx TLSv1.2_2021 <(complete_bash certattach --min-tls TLSv1.2_20)
+assert_true "--stdout completes parts" grep -qx fullchain <(complete_bash certsplit --stdout f)
+
+case_ "zsh completions load"
+if command -v zsh >/dev/null; then
+    for tool in $TOOLS; do
+        assert_true "zsh -n _$tool" zsh -n "$C/zsh/_$tool"
+    done
+    run zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2/zcompdump"
+        for t in certcheck certsplit certup certls certattach certrotate certprune; do
+            print -- "$t=${_comps[$t]}"; done' _ "$C/zsh" "$T_DIR"
+    assert_exit 0
+    assert_err_empty
+    for tool in $TOOLS; do
+        assert_out_contains "$tool=_$tool"
+    done
+else
+    skip "zsh is not installed (scripts/deps.sh installs it)"
+fi
+
+finish

@@ -1,0 +1,17 @@
+/* CLI plumbing's own: what the build generates from the option tables (cli_gen.c). */
+#ifndef LIBCERT_TOOLS_CLI_INT_H
+#define LIBCERT_TOOLS_CLI_INT_H
+
+#include "cli.h"
+
+/* The bash completion of the tool (complete -F), from its option tables. */
+void cli_print_completion_bash(const cli *c);
+
+/* The zsh completion of the tool (#compdef, _arguments), from its option tables. */
+void cli_print_completion_zsh(const cli *c);
+
+/* The shared options of the tool (the common, check and AWS tables) as a scdoc section, for the
+ * man page's %%SHARED_OPTIONS%% line. */
+void cli_print_scdoc_shared(const cli *c);
+
+#endif
