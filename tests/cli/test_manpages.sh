@@ -26,10 +26,25 @@ for tool in $TOOLS; do
     done
     assert_true "$tool(1) has EXIT STATUS" grep -q '^# EXIT STATUS' "$scd"
     assert_true "$tool(1) has EXAMPLES" grep -q '^# EXAMPLES' "$scd"
+    assert_true "$tool(1) has ENVIRONMENT" grep -q '^# ENVIRONMENT' "$scd"
+    assert_true "$tool(1) has FILES" grep -q '^# FILES' "$scd"
     case_ "$tool(1) formats without warnings"
     run man --warnings -l "$D/$tool.1"
     assert_exit 0
     assert_err_empty
+done
+
+case_ "every environment variable the code reads is in the AWS tools' ENVIRONMENT"
+S=$LIBCERT_SRC
+vars=$(grep -rhoE 'getenv\("[A-Z0-9_]+"\)|"(AWS|LIBCERT)_[A-Z0-9_]+"' "$S/libcert/src" "$S/tools" |
+    grep -oE '[A-Z0-9_]{3,}' | sort -u)
+assert_true "the code reads environment variables" test -n "$vars"
+for tool in certup certcheck; do
+    plain=$(sed 's/\\_/_/g' "$D/$tool.1.scd")
+    for v in $vars; do
+        case $tool:$v in certcheck:AWS_* | certcheck:LIBCERT_*) continue ;; esac
+        if grep -qw -- "$v" <<<"$plain"; then pass; else fail "$v is read but not in $tool(1)"; fi
+    done
 done
 
 case_ "bash completions load and complete"

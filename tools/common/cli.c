@@ -20,6 +20,7 @@ const cli_opt cli_common_opts[] = {
     /* hidden: what the build makes the shell completions and the man pages' shared options of */
     {"completion", 0, CLI_ARG, CLI_COMPLETION, "SHELL", NULL},
     {"help-scdoc", 0, CLI_NOARG, CLI_HELP_SCDOC, NULL, NULL},
+    {"help-scdoc-env", 0, CLI_NOARG, CLI_HELP_SCDOC_ENV, NULL, NULL},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -341,6 +342,9 @@ static bool common_option(cli *c, int id, const char *arg)
         exit(0);
     case CLI_HELP_SCDOC:
         cli_print_scdoc_shared(c);
+        exit(0);
+    case CLI_HELP_SCDOC_ENV:
+        cli_print_scdoc_env(c);
         exit(0);
     case CLI_QUIET:
         c->quiet = 1;

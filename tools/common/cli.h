@@ -51,6 +51,7 @@ enum {
     CLI_MAX_ATTEMPTS,
     CLI_COMPLETION,
     CLI_HELP_SCDOC,
+    CLI_HELP_SCDOC_ENV,
     CLI_TOOL_ID = 512,
 };
 

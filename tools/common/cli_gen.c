@@ -203,3 +203,91 @@ void cli_print_scdoc_shared(const cli *c)
         }
     }
 }
+
+typedef struct env_doc {
+    const char *name, *text;
+} env_doc;
+
+/* What every tool reads. */
+static const env_doc env_all[] = {
+    {"NO\\_COLOR", "when set and not empty, no colour (no-color.org); *--color* overrides it"},
+    {"TERM", "*dumb*: no colour, and no redrawn progress block"},
+};
+
+/* What a tool that reads and checks a bundle reads. */
+static const env_doc env_check[] = {
+    {"SSL\\_CERT\\_FILE, SSL\\_CERT\\_DIR",
+     "OpenSSL's system trust store, used when neither *--ca-file* nor *--ca-path* is given"},
+};
+
+/* What a tool that talks to AWS reads, as the AWS CLI reads it (README, "Credentials"). */
+static const env_doc env_aws[] = {
+    {"AWS\\_PROFILE, AWS\\_DEFAULT\\_PROFILE",
+     "the profile of the config and credentials files (*--profile* beats both, and keys in the "
+     "environment)"},
+    {"AWS\\_ACCESS\\_KEY\\_ID, AWS\\_SECRET\\_ACCESS\\_KEY, AWS\\_SESSION\\_TOKEN",
+     "credentials, before any profile's"},
+    {"AWS\\_CONFIG\\_FILE, AWS\\_SHARED\\_CREDENTIALS\\_FILE",
+     "the config and credentials files (default *~/.aws/config*, *~/.aws/credentials*)"},
+    {"AWS\\_ENDPOINT\\_URL, AWS\\_ENDPOINT\\_URL\\_IAM, AWS\\_ENDPOINT\\_URL\\_CLOUDFRONT, "
+     "AWS\\_ENDPOINT\\_URL\\_STS, AWS\\_ENDPOINT\\_URL\\_SSO",
+     "where requests go, per service, then for all (*--endpoint-url* beats them; a local "
+     "emulator is reached this way)"},
+    {"AWS\\_IGNORE\\_CONFIGURED\\_ENDPOINT\\_URLS",
+     "*true*: ignore the endpoint variables and the profile's endpoint settings"},
+    {"AWS\\_CA\\_BUNDLE", "CA certificates to verify AWS's TLS with (*--ca-bundle* beats it)"},
+    {"AWS\\_MAX\\_ATTEMPTS", "attempts per request (*--max-attempts* beats it; default 3)"},
+    {"AWS\\_ROLE\\_ARN, AWS\\_WEB\\_IDENTITY\\_TOKEN\\_FILE, AWS\\_ROLE\\_SESSION\\_NAME",
+     "web identity credentials (AssumeRoleWithWebIdentity)"},
+    {"AWS\\_CONTAINER\\_CREDENTIALS\\_RELATIVE\\_URI, AWS\\_CONTAINER\\_CREDENTIALS\\_FULL\\_URI, "
+     "AWS\\_CONTAINER\\_AUTHORIZATION\\_TOKEN, AWS\\_CONTAINER\\_AUTHORIZATION\\_TOKEN\\_FILE",
+     "container credentials (ECS, EKS Pod Identity)"},
+    {"AWS\\_EC2\\_METADATA\\_DISABLED, AWS\\_EC2\\_METADATA\\_SERVICE\\_ENDPOINT, "
+     "AWS\\_EC2\\_METADATA\\_SERVICE\\_ENDPOINT\\_MODE, AWS\\_METADATA\\_SERVICE\\_TIMEOUT, "
+     "AWS\\_METADATA\\_SERVICE\\_NUM\\_ATTEMPTS",
+     "instance metadata credentials (IMDSv2); *AWS\\_EC2\\_METADATA\\_DISABLED=true* skips them"},
+    {"HOME", "where *~/.aws* is"},
+    {"LIBCERT\\_RETRY\\_BASE\\_MS, LIBCERT\\_WAIT\\_SCALE, "
+     "LIBCERT\\_CREDENTIAL\\_PROCESS\\_TIMEOUT\\_MS",
+     "for tests only: the retries' base delay in milliseconds, a factor for the waits' "
+     "intervals, the credential_process timeout"},
+};
+
+static bool has_table(const cli *c, const cli_opt *table)
+{
+    for (size_t t = 0; t < 6 && c->tables[t] != NULL; t++) {
+        if (c->tables[t] == table)
+            return true;
+    }
+    return false;
+}
+
+static void env_list(const env_doc *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("*%s*\n\t%s.\n\n", v[i].name, v[i].text);
+}
+
+void cli_print_scdoc_env(const cli *c)
+{
+    bool aws = has_table(c, cli_aws_opts), check = has_table(c, cli_check_opts);
+
+    printf("# ENVIRONMENT\n\n");
+    env_list(env_all, sizeof(env_all) / sizeof(env_all[0]));
+    if (check)
+        env_list(env_check, sizeof(env_check) / sizeof(env_check[0]));
+    if (aws)
+        env_list(env_aws, sizeof(env_aws) / sizeof(env_aws[0]));
+    printf("A profile's *output* setting and *AWS\\_DEFAULT\\_OUTPUT* are not read.\n\n");
+    printf("# FILES\n\n");
+    if (check)
+        printf("_/etc/ssl/certs_\n\tThe system trust store (Debian's ca-certificates), read "
+               "lazily through its hashed directory.\n\n");
+    if (aws)
+        printf("_~/.aws/config_, _~/.aws/credentials_\n\tThe AWS CLI's config and credentials "
+               "files, with their profiles, *credential\\_process*, *role\\_arn*, "
+               "*sso\\_session*, *services* and *endpoint\\_url*.\n\n"
+               "_~/.aws/sso/cache/_\n\tThe token cache of *aws sso login*.\n\n");
+    if (!aws && !check)
+        printf("None.\n\n");
+}

@@ -14,4 +14,8 @@ void cli_print_completion_zsh(const cli *c);
  * man page's %%SHARED_OPTIONS%% line. */
 void cli_print_scdoc_shared(const cli *c);
 
+/* The ENVIRONMENT and FILES sections of the tool's man page (the %%ENVIRONMENT%% line): what
+ * it reads, by the tables it has (a bundle, AWS). */
+void cli_print_scdoc_env(const cli *c);
+
 #endif
