@@ -173,6 +173,17 @@ case_ "stdin"
 CASE_STDIN=$F/bundle-shuffled.pem code_case "chain.order:info chain.root_omitted:info" 0 \
     "${CAROOT[@]}" -
 
+# Where the root came from is said right (issue #15): --ca-file, --ca-path, the system store.
+case_ "the root's origin"
+run "$B/certcheck" --at 2026-01-01T00:00:00Z --ca-file "$F/root.pem" "$F/bundle-good.pem"
+assert_exit 0
+assert_out_contains "(from --ca-file, trusted)"
+newdir emptystore && empty=$NEWDIR
+run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" "$B/certcheck" --at 2026-01-01T00:00:00Z \
+    "$F/bundle-good.pem"
+assert_exit 0
+assert_out_contains "(from the system store, trusted)"
+
 # Every code of --list-codes was produced above, with its listed severity (except the codes that
 # compare with IAM, which no local input can produce).
 case_ "--list-codes"

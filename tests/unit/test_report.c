@@ -622,7 +622,7 @@ static void test_report__text(void **state)
     assert_has(t, fx("bundle-good.pem"), "leaf   " SUBJ_LEAF,
                "RSA 2048, 2025-12-01T00:00:00Z to 2026-06-01T00:00:00Z (151 days left)",
                "names: www.example.com, example.com", "chain  " SUBJ_INT2, SUBJ_INT1,
-               "root   " SUBJ_ROOT " (from the trust store, trusted)", "OK: 0 errors, 0 warnings");
+               "root   " SUBJ_ROOT " (from --ca-file, trusted)", "OK: 0 errors, 0 warnings");
     assert_null(strchr(t, '\033'));
     assert_false(h_contains(t, "from certificate 1"));
     free(t);

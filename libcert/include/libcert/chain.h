@@ -71,6 +71,13 @@ typedef struct cert_chain_note {
  */
 CERT_EXTERN cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **out);
 
+/**
+ * Where a trust store's certificates come from, for people: "--ca-file", "--ca-path",
+ * "--ca-file and --ca-path" or "the system store" (also for NULL, the default store).
+ * @return a static string; never NULL
+ */
+CERT_EXTERN const char *cert_trust_origin(const cert_trust *trust);
+
 /** Free a trust store. NULL is a no-op. */
 CERT_EXTERN void cert_trust_free(cert_trust *trust);
 

@@ -52,6 +52,7 @@ static cert_err report_finish(cert_report *r, const cert_report_opts *o, cert_er
     cert_chain_opts copts = o->chain;
     cert_check_opts kopts = o->check;
 
+    r->trust_origin = cert_trust_origin(o->chain.trust);
     copts.now = r->now;
     kopts.now = r->now;
     r->loaded = stage == CERT_OK;
@@ -205,6 +206,7 @@ cert_err cert_report_recheck(const cert_report *base, const char *label,
     r->bundle = r->core->bundle;
     r->chain = r->core->chain;
     r->now = base->now;
+    r->trust_origin = base->trust_origin;
     r->loaded = base->loaded;
     r->err = base->err;
     if ((r->inputs = calloc(1, sizeof(*r->inputs))) == NULL ||

@@ -139,9 +139,12 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
             fputc('\n', f);
         }
         if (root != NULL)
-            fprintf(f, "  root   %s (%s, %s)\n",
+            fprintf(f, "  root   %s (%s%s, %s)\n",
                     cert__name_string(X509_get_subject_name(root), buf, sizeof(buf)),
-                    cert_chain_root_in_bundle(c) ? "in the input" : "from the trust store",
+                    cert_chain_root_in_bundle(c) ? "in the input" : "from ",
+                    cert_chain_root_in_bundle(c)
+                        ? ""
+                        : (r->trust_origin ? r->trust_origin : "the system store"),
                     trust[cert_chain_trust(c)]);
         else
             fprintf(f, "  trust  %s\n", trust[cert_chain_trust(c)]);

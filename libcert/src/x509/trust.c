@@ -11,7 +11,13 @@
 
 struct cert_trust {
     X509_STORE *store;
+    const char *origin; /* static: what the certificates came from, for people */
 };
+
+const char *cert_trust_origin(const cert_trust *t)
+{
+    return t != NULL && t->origin != NULL ? t->origin : "the system store";
+}
 
 X509_STORE *cert_trust__store(const cert_trust *t)
 {
@@ -69,6 +75,10 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
             CERT_FAIL(CERT_E_IO, "%s: not a directory", ca_path);
         CERT_TRY(add_dir(t->store, ca_path));
     }
+    t->origin = ca_file && ca_path ? "--ca-file and --ca-path"
+                : ca_file          ? "--ca-file"
+                : ca_path          ? "--ca-path"
+                                   : "the system store";
     if (ca_file == NULL && ca_path == NULL) {
         const char *env_file = getenv(X509_get_default_cert_file_env());
         const char *env_dir = getenv(X509_get_default_cert_dir_env());
