@@ -546,6 +546,18 @@ class CertattachPreflight(AttachCase):
         r = self.attach("--cert", "good", "--allow", "handle.unmatched", missing)
         self.assertEqual(r.rc, 1, r)
 
+    def test_text_shows_the_warnings(self):
+        # Issue #15: a certificate attached with days to go says so in text, once, not only in
+        # --json (leaf-soon expires 2026-01-11, 10 days after the pinned clock).
+        soon = upload_fixture(self.emu, "soon", "soon")
+        ids, _ = self.dists(["www.example.com"], ["example.com"])
+        r = self.attach("--cert", "soon", *ids)
+        self.assertEqual(r.rc, 0, r)
+        warn = [ln for ln in r.out.splitlines() if ln.startswith("warning: cert.expires_soon")]
+        self.assertEqual(len(warn), 1, r.out)
+        self.assertIn("in 10 days", warn[0])
+        self.assertTrue(soon)
+
     def test_exit_code_is_the_highest(self):
         ids, etags = self.dists(["shop.example.com"], [])  # shop.example.com: not covered by good
         # AWS refuses to read the second one

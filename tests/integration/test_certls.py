@@ -263,6 +263,29 @@ class Certls(EmuTestCase):
         doc = self.certls_json()
         self.assertEqual(doc["SummaryMap"], {"ServerCertificates": 5, "ServerCertificatesQuota": 30})
 
+    def test_the_table_keeps_its_columns_with_long_names(self):
+        # Issue #15: a long name (IAM allows 128 characters) or path must not shift the columns.
+        ids = self.populate()
+        long_name = "www." + "a" * 100 + ".example.com"
+        self.iam().upload_server_certificate(
+            ServerCertificateName=long_name, Path="/cloudfront/" + "p" * 60 + "/",
+            CertificateBody=read(fixture("leaf-rsa2048.pem")), PrivateKey=read(fixture("leaf-rsa2048.key")),
+            CertificateChain=read(fixture("chain.pem")))
+        r = self.tool("certls")
+        self.assertEqual(r.rc, 0, r)
+        lines = r.out.splitlines()
+        header = lines[0]
+        for column in ("ID", "PATH", "EXPIRES"):
+            at = header.index(column)
+            for line in lines[1:-1]:
+                self.assertEqual(line[at - 2:at], "  ", f"{column} shifted in {line!r}")
+                self.assertNotEqual(line[at], " ", f"{column} shifted in {line!r}")
+        end = header.index("DAYS") + 3  # right-aligned
+        for line in lines[1:-1]:
+            self.assertRegex(line[end], r"[0-9?]", f"DAYS shifted in {line!r}")
+        self.assertTrue(any(line.startswith(long_name + "  ") for line in lines))
+        self.assertEqual(len(lines), len(ids) + 3)
+
     def test_path_prefix_and_cloudfront(self):
         self.populate()
         doc = self.certls_json("--path-prefix", "/cloudfront/prod/")

@@ -1,4 +1,6 @@
 /* An attach run as certattach shows it (render.h). */
+#include <string.h>
+
 #include "report/render_int.h"
 #include "util/error_int.h"
 
@@ -113,6 +115,40 @@ static void dist_text(const cert_attach_result *r, const cert_attach_dist *d, FI
     fputc('\n', f);
 }
 
+/* Whether finding k of distribution d was said already for an earlier distribution. */
+static bool said(const cert_attach_result *r, size_t d, const cert_finding *fi)
+{
+    for (size_t e = 0; e < d; e++) {
+        const cert_findings *fs =
+            r->dists[e].report ? cert_report_findings(r->dists[e].report) : NULL;
+
+        for (size_t k = 0; k < cert_findings_count(fs); k++) {
+            const cert_finding *g = cert_findings_at(fs, k);
+
+            if (strcmp(g->code, fi->code) == 0 && strcmp(g->message, fi->message) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The warnings of the pre-flights, each once: a certificate attached with 19 days left says so
+ * (the errors are in each refused distribution's line). */
+static void warnings_text(const cert_attach_result *r, FILE *f)
+{
+    for (size_t d = 0; d < r->count; d++) {
+        const cert_findings *fs =
+            r->dists[d].report ? cert_report_findings(r->dists[d].report) : NULL;
+
+        for (size_t k = 0; k < cert_findings_count(fs); k++) {
+            const cert_finding *fi = cert_findings_at(fs, k);
+
+            if (fi->severity == CERT_SEV_WARNING && !said(r, d, fi))
+                fprintf(f, "warning: %s: %s\n", fi->code, fi->message);
+        }
+    }
+}
+
 cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f)
 {
     if (r == NULL || f == NULL)
@@ -131,5 +167,6 @@ cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f
     }
     for (size_t i = 0; i < r->count; i++)
         dist_text(r, &r->dists[i], f);
+    warnings_text(r, f);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }

@@ -1,4 +1,6 @@
 /* An inventory as certls shows it, and a path fix (render.h). */
+#include <string.h>
+
 #include "libcert/checks.h"
 #include "report/render_int.h"
 #include "report/results_int.h"
@@ -92,7 +94,34 @@ static cert_err inventory_json(const cert_inventory *inv, int days, const cert_f
     return err;
 }
 
-static void inventory_row(const cert_inventory *inv, size_t i, bool color, FILE *f)
+/* The widths of the name, id and path columns: the longest shown (the table keeps its shape
+ * with long names), at least the header's. */
+typedef struct widths {
+    int name, id, path;
+} widths;
+
+static int at_least(size_t n, int min)
+{
+    return n > (size_t)min ? (n > 512 ? 512 : (int)n) : min;
+}
+
+static widths column_widths(const cert_inventory *inv, int days)
+{
+    widths w = {4, 2, 4};
+
+    for (size_t i = 0; i < inv->n; i++) {
+        const cert_iam_cert *c = &inv->certs[i];
+
+        if (!shown(inv, i, days))
+            continue;
+        w.name = at_least(strlen(c->name ? c->name : ""), w.name);
+        w.id = at_least(strlen(c->id ? c->id : ""), w.id);
+        w.path = at_least(strlen(c->path ? c->path : ""), w.path);
+    }
+    return w;
+}
+
+static void inventory_row(const cert_inventory *inv, size_t i, const widths *w, bool color, FILE *f)
 {
     const cert_iam_cert *c = &inv->certs[i];
     char exp[32] = "unknown";
@@ -101,7 +130,7 @@ static void inventory_row(const cert_inventory *inv, size_t i, bool color, FILE 
     if (c->expiration != INT64_MIN)
         cert__time_format(c->expiration, exp, sizeof(exp));
     exp[10] = '\0';
-    fprintf(f, "%-44s %-21s %-16s %-10s ", c->name, c->id, c->path, exp);
+    fprintf(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path, c->path, exp);
     if (days != INT64_MIN)
         fprintf(f, "%6lld", (long long)days);
     else
@@ -124,11 +153,13 @@ static void inventory_row(const cert_inventory *inv, size_t i, bool color, FILE 
 static cert_err inventory_text(const cert_inventory *inv, const cert_inventory_write_opts *wo,
                                FILE *f)
 {
-    fprintf(f, "%-44s %-21s %-16s %-10s %6s%s\n", "NAME", "ID", "PATH", "EXPIRES", "DAYS",
-            inv->usage_known ? "  IN USE BY" : "");
+    widths w = column_widths(inv, wo->expiring_days);
+
+    fprintf(f, "%-*s  %-*s  %-*s  %-10s %6s%s\n", w.name, "NAME", w.id, "ID", w.path, "PATH",
+            "EXPIRES", "DAYS", inv->usage_known ? "  IN USE BY" : "");
     for (size_t i = 0; i < inv->n; i++) {
         if (shown(inv, i, wo->expiring_days))
-            inventory_row(inv, i, wo->color, f);
+            inventory_row(inv, i, &w, wo->color, f);
     }
     if (inv->used >= 0 || inv->quota >= 0)
         fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
