@@ -184,6 +184,14 @@ run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" "$B/certcheck" --at 20
 assert_exit 0
 assert_out_contains "(from the system store, trusted)"
 
+# file:// (the AWS CLI's habit) is read as the path; other URLs are refused by name (issue #15).
+case_ "file:// inputs"
+run "$B/certcheck" "${BASE[@]}" "file://$F/bundle-good.pem"
+assert_exit 0
+run "$B/certcheck" "${BASE[@]}" "https://example.com/bundle.pem"
+assert_exit 3
+assert_err_contains "https://example.com/bundle.pem: not a file; give a local path"
+
 # Every code of --list-codes was produced above, with its listed severity (except the codes that
 # compare with IAM, which no local input can produce).
 case_ "--list-codes"

@@ -424,6 +424,15 @@ cert_err cert_bundle_load_file(cert_bundle *b, const char *path, const cert_bund
         return cert__error_set(CERT_E_INVALID, "cert_bundle_load_file: NULL argument");
     if (opts == NULL)
         opts = &default_opts;
+    /* file://PATH, the AWS CLI's habit (aws iam upload-server-certificate --certificate-body
+     * file://cert.pem): the file at PATH. Other URLs are not read. */
+    if (strncmp(path, "file://", 7) == 0)
+        path += 7;
+    else if (strstr(path, "://") != NULL && stat(path, &st) != 0)
+        return cert__error_set(CERT_E_INPUT,
+                               "%s: not a file; give a local path (file://PATH works, other URLs "
+                               "are not read)",
+                               path);
     is_stdin = strcmp(path, "-") == 0;
     err = add_input(b, is_stdin ? "<stdin>" : path);
     if (err < 0)
