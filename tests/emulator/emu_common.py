@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 CF_NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+R53_NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 
 # moto's default account; ARNs the emulator builds use it, as moto's own do.
 ACCOUNT_ID = "123456789012"
@@ -123,12 +124,13 @@ def query_error(err, ns=IAM_NS, request_id=None):
     return Response(err.status, [("Content-Type", "text/xml"), ("x-amzn-RequestId", rid)], body)
 
 
-def rest_error(err, request_id=None):
-    """CloudFront (rest-xml protocol) error document, with the x-amzn-RequestId header."""
+def rest_error(err, request_id=None, ns=CF_NS):
+    """CloudFront and Route 53 (rest-xml protocol) error document, with the x-amzn-RequestId
+    header."""
     rid = request_id or new_request_id()
     body = (
         '<?xml version="1.0"?>\n'
-        f'<ErrorResponse xmlns="{CF_NS}">'
+        f'<ErrorResponse xmlns="{ns}">'
         f"<Error><Type>{_fault_type(err.status)}</Type><Code>{esc(err.code)}</Code>"
         f"<Message>{esc(err.message)}</Message></Error>"
         f"<RequestId>{rid}</RequestId></ErrorResponse>"
@@ -156,6 +158,8 @@ def error_for_service(service, err):
     """Render err as the given service answers errors (used by fault injection too)."""
     if service == "cloudfront":
         return rest_error(err)
+    if service == "route53":
+        return rest_error(err, ns=R53_NS)
     if service == "sts":
         return query_error(err, ns=STS_NS)
     return query_error(err, ns=IAM_NS)

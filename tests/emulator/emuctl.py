@@ -229,6 +229,13 @@ class Emulator:
             when = when.isoformat()
         return self.control("POST", "/_emu/upload-date", {"ServerCertificateName": name, "UploadDate": when})
 
+    def set_health_check_status(self, health_check_id, statuses):
+        """What Route 53's checkers report for a health check from now on (GetHealthCheckStatus):
+        one observation per status text, e.g. ["Success: HTTP Status Code 200, OK",
+        "Failure: Connection timed out."]."""
+        return self.control("POST", "/_emu/health-check-status",
+                            {"HealthCheckId": health_check_id, "Statuses": list(statuses)})
+
     def enable_auth(self, user="libcert-test", policy_actions="*"):
         """Turn signature checking on the moto way: POST /moto-api/reset-auth with 3 lets the next
         three actions through unchecked (CreateUser, CreateAccessKey, PutUserPolicy here), every
@@ -287,6 +294,29 @@ class Emulator:
                 return r.status, dict(r.headers.items()), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers.items()), e.read()
+
+    def create_zone(self, name, private=False):
+        """A Route 53 hosted zone (moto's CreateHostedZone); its bare Id ("Z...")."""
+        kw = dict(Name=name, CallerReference=f"libcert-{time.monotonic_ns()}")
+        if private:
+            kw.update(HostedZoneConfig={"PrivateZone": True, "Comment": "private"},
+                      VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})
+        zone = self.client("route53").create_hosted_zone(**kw)["HostedZone"]
+        return zone["Id"].rsplit("/", 1)[-1]
+
+    def add_records(self, zone_id, *records):
+        """CREATE each ResourceRecordSet (dicts as boto3 takes them) in one change batch."""
+        changes = [{"Action": "CREATE", "ResourceRecordSet": r} for r in records]
+        return self.client("route53").change_resource_record_sets(
+            HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+
+    def create_health_check(self, fqdn="origin.example.com"):
+        """A Route 53 HTTPS health check (moto's CreateHealthCheck); its Id."""
+        hc = self.client("route53").create_health_check(
+            CallerReference=f"libcert-{time.monotonic_ns()}",
+            HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": fqdn, "Port": 443,
+                               "ResourcePath": "/"})["HealthCheck"]
+        return hc["Id"]
 
     def create_distribution(self, aliases=(), viewer_certificate=None, caller_reference=None, enabled=True,
                             comment="libcert test distribution", extra_xml=None, deployed=True):

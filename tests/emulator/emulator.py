@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """libcert's AWS test emulator: moto, plus AWS's real rules where moto is lenient.
 
-One process, one port on 127.0.0.1, serving IAM (query API), STS and CloudFront (REST) the way
-moto's server does: the service is the SigV4 credential scope's service name, or, for unsigned
-requests, the path (/2020-05-31/...) or the query API's Version. The IAM server-certificate
-actions and the CloudFront distribution actions are answered by this package's own state
-(emu_iam.py, emu_cloudfront.py); everything else goes to moto unchanged. On top sit a fault
+One process, one port on 127.0.0.1, serving IAM (query API), STS, CloudFront and Route 53 (REST) the
+way moto's server does: the service is the SigV4 credential scope's service name, or, for
+unsigned requests, the path (/2020-05-31/... CloudFront, /2013-04-01/... Route 53) or the query
+API's Version. The IAM server-certificate actions and the CloudFront distribution actions are
+answered by this package's own state (emu_iam.py, emu_cloudfront.py), Route 53's reads by
+emu_route53.py on moto's Route 53 state; everything else goes to moto unchanged. On top sit a fault
 injector, added latency, a request log and a JSON control API under /_emu/ (see README.md).
 
 Usage: emulator.py --port 0 --port-file FILE [--auth [N]] [--quota N] [--latency-ms N]
@@ -60,7 +61,7 @@ FAULT_CODES = {
     504: ("GatewayTimeout", "Gateway Timeout"),
 }
 FAULT_KINDS = ("status", "reset", "stall", "truncate", "after")
-SERVICES = ("iam", "cloudfront", "sts", "*")
+SERVICES = ("iam", "cloudfront", "sts", "route53", "*")
 
 
 class FaultRule:
@@ -160,9 +161,11 @@ class Emulator:
     def __init__(self, knobs, auth_count=None, tls=False):
         import emu_cloudfront
         import emu_iam
+        import emu_route53
 
         self._iam_mod = emu_iam
         self._cf_mod = emu_cloudfront
+        self._r53_mod = emu_route53
         self.start_knobs = dict(knobs)
         self.knobs = dict(knobs)
         self.tls = tls
@@ -171,6 +174,7 @@ class Emulator:
         self.cf_state = emu_cloudfront.CloudFrontState()
         self.iam = emu_iam.IamHandlers(self.iam_state, self)
         self.cloudfront = emu_cloudfront.CloudFrontHandlers(self.cf_state, self)
+        self.route53 = emu_route53.Route53Handlers(self)
         self.rules = []
         self.rules_lock = threading.Lock()
         self.log = []
@@ -189,7 +193,7 @@ class Emulator:
 
         self._create_app = create_backend_app
         self.dispatcher = DomainDispatcherApplication(create_backend_app)
-        for service in ("iam", "sts", "cloudfront"):
+        for service in ("iam", "sts", "cloudfront", "route53"):
             self._app(service)
         # Warm the backends so the first real request is not the slow one.
         for service, body in (("iam", "Action=GetAccountSummary&Version=2010-05-08"),
@@ -250,7 +254,7 @@ class Emulator:
 
     def call_moto(self, req, service):
         env = self.environ(req)
-        app = self._app(service) if service in ("iam", "sts", "cloudfront") else self.dispatcher
+        app = self._app(service) if service in ("iam", "sts", "cloudfront", "route53") else self.dispatcher
         captured = {}
 
         def start_response(status, headers, exc_info=None):
@@ -328,6 +332,8 @@ class Emulator:
         if service is None:
             if req.path.startswith("/2020-05-31/"):
                 service = "cloudfront"
+            elif req.path.startswith("/2013-04-01/"):
+                service = "route53"
             elif form.get("Version") == "2010-05-08":
                 service = "iam"
             elif form.get("Version") == "2011-06-15":
@@ -336,6 +342,8 @@ class Emulator:
                 service = "moto"
         if service == "cloudfront":
             action = self._cf_mod.operation_name(req.method, req.path, req.query)
+        elif service == "route53":
+            action = self._r53_mod.operation_name(req.method, req.path, req.query)
         return service, action, form
 
     def dispatch(self, req, service, action, form):
@@ -365,6 +373,14 @@ class Emulator:
                 )
             except AwsError as e:
                 return error_for_service("cloudfront", e)
+        if service == "route53" and action in self._r53_mod.HANDLED_ACTIONS:
+            denied = self.check_auth(req, service, action)
+            if denied is not None:
+                return denied
+            try:
+                return self.route53.handle(action, req.method, req.path, parse_qs(req.query, keep_blank_values=True))
+            except AwsError as e:
+                return error_for_service("route53", e)
         resp = self.call_moto(req, service)
         if service == "iam" and action == "GetAccountSummary" and resp.status == 200:
             resp.body = self._iam_mod.patch_account_summary(resp.body, self.iam_state)
@@ -473,6 +489,7 @@ class Emulator:
         with STATE_LOCK:
             self.iam_state.reset()
             self.cf_state.reset()
+            self.route53.reset()
             self.knobs = dict(self.start_knobs)
             self.iam_state.quota = self.knobs["quota"]
         with self.rules_lock:
@@ -538,6 +555,8 @@ class Emulator:
                 return self._json(200, {"deployed": obj.get("Id") or "all"})
             if path == "/_emu/upload-date" and req.method == "POST":
                 return self.set_upload_date(obj)
+            if path == "/_emu/health-check-status" and req.method == "POST":
+                return self._json(200, self.route53.set_health(obj))
             if path == "/_emu/state" and req.method == "GET":
                 with STATE_LOCK:
                     certs = [

@@ -520,6 +520,81 @@ class TestCloudFront(EmulatorCase):
         self.assertEqual(got["DistributionConfig"]["Aliases"]["Items"], ["b3.example.com"])
 
 
+class TestRoute53(EmulatorCase):
+    """Route 53's reads as Route 53 answers them (emu_route53.py), on records made through moto."""
+
+    def setUp(self):
+        super().setUp()
+        self.r53 = self.emu.client("route53")
+
+    def test_zones_by_name_in_order_and_paged(self):
+        for name in ("example.org", "b.example.com", "example.com", "example.com"):
+            self.emu.create_zone(name)
+        got, kw = [], {"MaxItems": "2"}
+        while True:
+            page = self.r53.list_hosted_zones_by_name(**kw)
+            self.assertLessEqual(len(page["HostedZones"]), 2)
+            got += [(z["Name"], z["Id"]) for z in page["HostedZones"]]
+            if not page["IsTruncated"]:
+                break
+            kw = {"MaxItems": "2", "DNSName": page["NextDNSName"], "HostedZoneId": page["NextHostedZoneId"]}
+        # labels reversed: com.example. < com.example.b. < org.example.
+        self.assertEqual([n for n, _ in got], ["example.com.", "example.com.", "b.example.com.", "example.org."])
+        self.assertEqual(len({i for _, i in got}), 4)
+        # dnsname starts the list at that name, not only that name (moto answers only equal names)
+        page = self.r53.list_hosted_zones_by_name(DNSName="b.example.com")
+        self.assertEqual([z["Name"] for z in page["HostedZones"]], ["b.example.com.", "example.org."])
+        code, _, status = error_of(self.r53.list_hosted_zones_by_name, HostedZoneId="Z1")
+        self.assertEqual((code, status), ("InvalidInput", 400))
+
+    def test_records_lower_case_escaped_and_paged_by_identifier(self):
+        z = self.emu.create_zone("example.com")
+        self.emu.add_records(
+            z,
+            {"Name": "*.example.com", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "d1.cloudfront.net"}]},
+            {"Name": "WWW.example.com", "Type": "A", "AliasTarget": {
+                "HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "D1.cloudfront.net", "EvaluateTargetHealth": False}},
+            {"Name": "w.example.com", "Type": "CNAME", "SetIdentifier": "a", "Weight": 10, "TTL": 60,
+             "ResourceRecords": [{"Value": "d1.cloudfront.net"}]},
+            {"Name": "w.example.com", "Type": "CNAME", "SetIdentifier": "b", "Weight": 0, "TTL": 60,
+             "ResourceRecords": [{"Value": "d2.cloudfront.net"}]},
+        )
+        seen, kw = [], {}
+        while True:
+            page = self.r53.list_resource_record_sets(HostedZoneId=z, MaxItems="1", **kw)
+            seen += [(r["Name"], r["Type"], r.get("SetIdentifier")) for r in page["ResourceRecordSets"]]
+            if not page["IsTruncated"]:
+                break
+            kw = {"StartRecordName": page["NextRecordName"], "StartRecordType": page["NextRecordType"]}
+            if "NextRecordIdentifier" in page:
+                kw["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+        self.assertEqual(seen, [("example.com.", "NS", None), ("example.com.", "SOA", None),
+                                ("\\052.example.com.", "CNAME", None), ("w.example.com.", "CNAME", "a"),
+                                ("w.example.com.", "CNAME", "b"), ("www.example.com.", "A", None)])
+        www = self.r53.list_resource_record_sets(HostedZoneId=z, StartRecordName="www.example.com")
+        self.assertEqual(www["ResourceRecordSets"][0]["AliasTarget"]["DNSName"], "d1.cloudfront.net.")
+        code, _, status = error_of(self.r53.list_resource_record_sets, HostedZoneId=z, StartRecordType="A")
+        self.assertEqual((code, status), ("InvalidInput", 400))
+        code, _, status = error_of(self.r53.list_resource_record_sets, HostedZoneId="ZNONE")
+        self.assertEqual((code, status), ("NoSuchHostedZone", 404))
+        self.assertEqual([e["action"] for e in self.emu.log(service="route53")][-1], "ListResourceRecordSets")
+
+    def test_health_check_status_settable(self):
+        hc = self.emu.create_health_check()
+        obs = self.r53.get_health_check_status(HealthCheckId=hc)["HealthCheckObservations"]
+        self.assertTrue(obs and all(o["StatusReport"]["Status"].startswith("Success") for o in obs))
+        self.emu.set_health_check_status(hc, ["Success: HTTP Status Code 200, OK", "Failure: Connection timed out."])
+        obs = self.r53.get_health_check_status(HealthCheckId=hc)["HealthCheckObservations"]
+        self.assertEqual([o["StatusReport"]["Status"][:7] for o in obs], ["Success", "Failure"])
+        code, _, status = error_of(self.r53.get_health_check_status, HealthCheckId="nope")
+        self.assertEqual((code, status), ("NoSuchHealthCheck", 404))
+
+    def test_fault_on_route53_action(self):
+        self.emu.add_fault(service="route53", action="ListHostedZonesByName", fault="status", status=503, count=1)
+        code, _, status = error_of(self.r53.list_hosted_zones_by_name)
+        self.assertEqual((code, status), ("ServiceUnavailable", 503))
+
+
 class TestFaultsAndKnobs(EmulatorCase):
     def test_status_fault_count_and_skip(self):
         self.emu.add_fault(service="iam", action="ListServerCertificates", fault="status", status=503, count=1, skip=1)

@@ -23,13 +23,14 @@ extern "C" {
  * Opaque. */
 typedef struct cert_aws cert_aws;
 
-/** The services libcert talks to. IAM, CloudFront and STS's global endpoint are signed for
- * us-east-1. */
+/** The services libcert talks to. IAM, CloudFront, Route 53 and STS's global endpoint are
+ * signed for us-east-1. */
 typedef enum cert_aws_service {
     CERT_AWS_IAM = 0,
     CERT_AWS_CLOUDFRONT,
     CERT_AWS_STS,
-    CERT_AWS_SSO, /**< the IAM Identity Center portal (GetRoleCredentials) */
+    CERT_AWS_SSO,     /**< the IAM Identity Center portal (GetRoleCredentials) */
+    CERT_AWS_ROUTE53, /**< Route 53's DNS API (hosted zones, records, health checks) */
 } cert_aws_service;
 
 /** Receives one line per request at -v ("IAM UploadServerCertificate iam.amazonaws.com 200

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "results.h"
 #include "rotate.h"
+#include "route53.h"
 #include "split.h"
 #include "upload.h"
 

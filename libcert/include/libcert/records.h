@@ -1,8 +1,9 @@
 /*
- * Records: what AWS says about certificates and distributions, as plain data with the AWS API's
- * field names (ServerCertificateMetadata, DistributionSummary, ViewerCertificate), and the
- * detail of a failure. Every layer may hold them: the AWS clients fill them, the workflows carry
- * them in their results, the renderers print them. Nothing here talks to AWS.
+ * Records: what AWS says about certificates, distributions and DNS records, as plain data with the
+ * AWS API's field names (ServerCertificateMetadata, DistributionSummary, ViewerCertificate,
+ * HostedZone, ResourceRecordSet), and the detail of a failure. Every layer may hold them: the AWS
+ * clients fill them, the workflows carry them in their results, the renderers print them. Nothing
+ * here talks to AWS.
  */
 #ifndef LIBCERT_RECORDS_H
 #define LIBCERT_RECORDS_H
@@ -58,6 +59,45 @@ typedef struct cert_cf_viewer {
     char *certificate_source;       /**< CertificateSource (deprecated): cloudfront, iam, acm */
 } cert_cf_viewer;
 
+/** A HostedZone, as ListHostedZonesByName returns it. Strings owned (cert_r53_zones_free()). */
+typedef struct cert_r53_zone {
+    char *id;             /**< Id without its "/hostedzone/" prefix: "Z1D633PJN98FT9" */
+    char *name;           /**< Name as Route 53 keeps it: lower case, escape codes ("\052"), a
+                               trailing dot ("example.com.") */
+    bool private_zone;    /**< Config/PrivateZone */
+    int64_t record_count; /**< ResourceRecordSetCount; -1 when absent */
+} cert_r53_zone;
+
+/** A ResourceRecordSet, as ListResourceRecordSets returns it. Strings owned
+ * (cert_r53_records_free()). */
+typedef struct cert_r53_record {
+    char *name;            /**< Name as Route 53 keeps it ("\052.example.com.") */
+    char *type;            /**< Type: "A", "AAAA", "CNAME", ... */
+    char *set_identifier;  /**< SetIdentifier; NULL for a simple record */
+    int64_t weight;        /**< Weight (0 to 255); -1 when the record is not weighted */
+    char *failover;        /**< Failover: "PRIMARY" or "SECONDARY"; NULL */
+    char *region;          /**< Region (latency routing); NULL */
+    char *health_check_id; /**< HealthCheckId; NULL */
+    int64_t ttl;           /**< TTL in seconds; -1 when absent (an alias record) */
+    char **values;         /**< ResourceRecords/ResourceRecord/Value, in order */
+    size_t value_count;
+    char *alias_dns_name;        /**< AliasTarget/DNSName; NULL when not an alias record */
+    char *alias_zone_id;         /**< AliasTarget/HostedZoneId */
+    bool evaluate_target_health; /**< AliasTarget/EvaluateTargetHealth */
+    /** The routing policy, from the members present: "simple", "weighted", "failover",
+     * "latency", "geolocation", "geoproximity", "cidr", "multivalue" or "traffic-policy". */
+    const char *routing; /**< static */
+} cert_r53_record;
+
+/** What GetHealthCheckStatus says of one health check: its checkers' observations, counted.
+ * Strings owned (cert_r53_health_clear()). */
+typedef struct cert_r53_health {
+    char *id;            /**< HealthCheckId */
+    size_t observations; /**< HealthCheckObservations */
+    size_t success;      /**< those whose StatusReport/Status begins with "Success" */
+    char *failure;       /**< the first Status that does not ("Failure: ..."); NULL */
+} cert_r53_health;
+
 /**
  * Why something failed, kept with a result so that it renders after the thread's last error has
  * moved on: ours and, when AWS answered, AWS's. Owned strings (cert_failure_clear()).
@@ -94,6 +134,18 @@ CERT_EXTERN void cert_cf_dists_free(cert_cf_dist *v, size_t n);
 
 /** Free the strings of a viewer and zero it. */
 CERT_EXTERN void cert_cf_viewer_clear(cert_cf_viewer *v);
+
+/** Free an array of hosted zones. NULL is a no-op. */
+CERT_EXTERN void cert_r53_zones_free(cert_r53_zone *v, size_t n);
+
+/** Free the strings of one record and zero it. */
+CERT_EXTERN void cert_r53_record_clear(cert_r53_record *r);
+
+/** Free an array of records. NULL is a no-op. */
+CERT_EXTERN void cert_r53_records_free(cert_r53_record *v, size_t n);
+
+/** Free the strings of a health status and zero it. NULL is a no-op. */
+CERT_EXTERN void cert_r53_health_clear(cert_r53_health *h);
 
 /**
  * Record a failure, copying the strings (NULL or "" for none).

@@ -28,6 +28,10 @@ static const struct {
                              "https://cloudfront.amazonaws.com"},
     [CERT_AWS_STS] = {"AWS_ENDPOINT_URL_STS", "sts", "https://sts.amazonaws.com"},
     [CERT_AWS_SSO] = {"AWS_ENDPOINT_URL_SSO", "sso", NULL},
+    /* The service id "Route 53" (botocore's serviceId) gives AWS_ENDPOINT_URL_ROUTE_53 and the
+     * services key route_53 ("Service-specific endpoints", AWS SDKs and Tools reference guide:
+     * spaces become underscores). */
+    [CERT_AWS_ROUTE53] = {"AWS_ENDPOINT_URL_ROUTE_53", "route_53", "https://route53.amazonaws.com"},
 };
 
 static bool set(const char *v)
@@ -104,7 +108,7 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
         CERT_NOMEM();
     a->explicit_profile = set(o->profile);
     CERT_TRY(cert_aws__config_load(o->profile, a->explicit_profile, &a->cfg));
-    for (int s = 0; s < 4; s++) {
+    for (int s = 0; s < CERT_AWS__SERVICES; s++) {
         a->endpoint[s] = resolve_endpoint(o, a->cfg, (cert_aws_service)s);
         if (a->endpoint[s] == NULL)
             CERT_NOMEM();
@@ -175,7 +179,7 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
         return cert__error_nomem();
     a->explicit_profile = p->explicit_profile;
     CERT_TRY(cert_aws__config_load(cert_aws__config_profile(p->cfg), p->explicit_profile, &a->cfg));
-    for (int s = 0; s < 4; s++) {
+    for (int s = 0; s < CERT_AWS__SERVICES; s++) {
         if ((a->endpoint[s] = strdup(p->endpoint[s])) == NULL)
             CERT_NOMEM();
     }
@@ -214,7 +218,7 @@ void cert_aws_free(cert_aws *a)
         return;
     cert_aws__creds_clear(&a->creds);
     cert_aws__config_free(a->cfg);
-    for (int s = 0; s < 4; s++)
+    for (int s = 0; s < CERT_AWS__SERVICES; s++)
         free(a->endpoint[s]);
     free(a->ca_bundle);
     free(a->user_agent);
@@ -228,7 +232,7 @@ void cert_aws_free(cert_aws *a)
 
 const char *cert_aws_endpoint(const cert_aws *a, cert_aws_service s)
 {
-    if (a == NULL || (int)s < 0 || (int)s > 3)
+    if (a == NULL || (int)s < 0 || (int)s >= CERT_AWS__SERVICES)
         return "";
     return a->endpoint[s];
 }

@@ -239,6 +239,19 @@ struct cert_cf_config;
 cert_err cert_cf__config_from_xml(const char *id, const char *etag, const char *body, size_t len,
                                   struct cert_cf_config **out);
 
+/* Route 53's answers (route53.c), one page whole, for the tests and the fuzzer: a
+ * ListHostedZonesByName page's zones and a ListResourceRecordSets page's records appended to *v
+ * (n, cap) and whether the page says there is more; a GetHealthCheckStatus answer counted. */
+struct cert_r53_zone;
+struct cert_r53_record;
+struct cert_r53_health;
+cert_err cert_r53__parse_zones_page(const char *body, size_t len, struct cert_r53_zone **v,
+                                    size_t *n, size_t *cap, bool *more);
+cert_err cert_r53__parse_records_page(const char *body, size_t len, struct cert_r53_record **v,
+                                      size_t *n, size_t *cap, bool *more);
+cert_err cert_r53__parse_health(const char *id, const char *body, size_t len,
+                                struct cert_r53_health *out);
+
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
 
@@ -246,10 +259,13 @@ cert_err cert_cf__check_id(const char *id);
 
 /* ---- the session ---- */
 
+/* How many services cert_aws_service names (the size of the session's endpoint table). */
+#define CERT_AWS__SERVICES ((int)CERT_AWS_ROUTE53 + 1)
+
 struct cert_aws {
     aws_config *cfg;
     bool explicit_profile; /* --profile: the environment's keys are skipped */
-    char *endpoint[4];
+    char *endpoint[CERT_AWS__SERVICES];
     char *ca_bundle;
     char *user_agent;
     long connect_timeout_ms, timeout_ms;
@@ -279,7 +295,7 @@ cert_err cert_aws__clone(const cert_aws *parent, cert_aws **out);
 void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, const char *code,
                         const char *message, const char *request_id, long status, int attempts);
 
-/* "IAM", "CloudFront", "STS", "SSO". */
+/* "IAM", "CloudFront", "STS", "SSO", "Route53". */
 const char *cert_aws__service_name(cert_aws_service s);
 
 /* The tool's name the session was made for (cert_aws_opts.user_agent: what follows

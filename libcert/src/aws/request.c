@@ -31,6 +31,8 @@ const char *cert_aws__service_name(cert_aws_service s)
         return "STS";
     case CERT_AWS_SSO:
         return "SSO";
+    case CERT_AWS_ROUTE53:
+        return "Route53";
     }
     return "AWS";
 }
@@ -46,6 +48,8 @@ static const char *signing_name(cert_aws_service s)
         return "sts";
     case CERT_AWS_SSO:
         return "awsssoportal";
+    case CERT_AWS_ROUTE53:
+        return "route53";
     }
     return "";
 }
@@ -440,7 +444,7 @@ static cert_err sign(cert_aws *aws, const aws_request *req, const target *t, str
     sr.header_count = req->header_count;
     sr.body = req->body;
     sr.body_len = req->body_len;
-    sr.region = "us-east-1"; /* IAM, CloudFront and global STS sign for us-east-1 */
+    sr.region = "us-east-1"; /* IAM, CloudFront, Route 53 and global STS sign for us-east-1 */
     sr.service = signing_name(req->service);
     sr.time = cert_aws__now();
     if ((err = cert_sigv4_sign(&sr, &c, &out)) < 0)

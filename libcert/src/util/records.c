@@ -148,3 +148,48 @@ void cert_cf_viewer_clear(cert_cf_viewer *v)
     free(v->certificate_source);
     memset(v, 0, sizeof(*v));
 }
+
+void cert_r53_zones_free(cert_r53_zone *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        free(v[i].id);
+        free(v[i].name);
+    }
+    free(v);
+}
+
+void cert_r53_record_clear(cert_r53_record *r)
+{
+    if (r == NULL)
+        return;
+    free(r->name);
+    free(r->type);
+    free(r->set_identifier);
+    free(r->failover);
+    free(r->region);
+    free(r->health_check_id);
+    for (size_t i = 0; i < r->value_count; i++)
+        free(r->values[i]);
+    free(r->values);
+    free(r->alias_dns_name);
+    free(r->alias_zone_id);
+    memset(r, 0, sizeof(*r));
+    r->weight = -1;
+    r->ttl = -1;
+}
+
+void cert_r53_records_free(cert_r53_record *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_r53_record_clear(&v[i]);
+    free(v);
+}
+
+void cert_r53_health_clear(cert_r53_health *h)
+{
+    if (h == NULL)
+        return;
+    free(h->id);
+    free(h->failure);
+    memset(h, 0, sizeof(*h));
+}
