@@ -49,3 +49,4 @@ set_tests_properties(cli_floors PROPERTIES LABELS cli ENVIRONMENT "${LIBCERT_TES
 libcert_integration_test(envelope)
 libcert_cli_test(man3)
 libcert_integration_test(renewal)
+libcert_integration_test(live)

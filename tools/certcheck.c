@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "common/cli_live.h"
 
 enum {
     OPT_EACH = CLI_TOOL_ID,
@@ -12,13 +13,19 @@ enum {
     OPT_IAM,
     OPT_EXPECT,
     OPT_DIST,
-    OPT_PROMETHEUS
+    OPT_PROMETHEUS,
+    OPT_CONNECT,
+    OPT_SERVERNAME,
+    OPT_LIVE,
+    OPT_DNS,
 };
 
 static const cli_opt tool_opts[] = {
     {"each", 0, CLI_NOARG, OPT_EACH, NULL,
      "every input (file or directory) is a bundle of its own; exit with the highest code"},
-    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "threads for --each (default: the number of CPUs)"},
+    {"jobs", 'j', CLI_ARG, OPT_JOBS, "N",
+     "threads for --each (default: the number of CPUs); handshakes at once for --connect and "
+     "--live (default 32)"},
     {"require-key", 0, CLI_NOARG, OPT_REQUIRE_KEY, NULL, "a missing private key is an error"},
     {"iam", 0, CLI_ARG, OPT_IAM, "NAME",
      "check the IAM server certificate NAME (fetched from IAM) instead of local files, plus "
@@ -30,7 +37,21 @@ static const cli_opt tool_opts[] = {
      "with --each: also write each bundle's expiry and pass/fail for node_exporter's textfile "
      "collector to FILE (atomically)"},
     {"expect", 0, CLI_ARG, OPT_EXPECT, "FILE",
-     "with --iam: say whether IAM holds exactly this bundle's leaf and chain (repeatable)"},
+     "with --iam: say whether IAM holds exactly this bundle's leaf and chain; with --connect: "
+     "the server must serve this bundle's leaf (repeatable: one bundle)"},
+    {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
+     "check what a TLS server serves (port 443 by default; repeatable): the chain it sends "
+     "through every check, protocol, cipher, OCSP stapling; with --expect or --iam, whether it "
+     "serves that leaf"},
+    {"servername", 0, CLI_ARG, OPT_SERVERNAME, "NAME",
+     "with --connect: the SNI to send and the name the leaf must cover (default: HOST; an "
+     "address as HOST needs it)"},
+    {"live", 0, CLI_NOARG, OPT_LIVE, NULL,
+     "with --distribution: resolve every alias and make a handshake with SNI to each address; "
+     "each must serve the distribution's certificate"},
+    {"dns", 0, CLI_NOARG, OPT_DNS, NULL,
+     "with --distribution: find each alias's record in the account's Route 53 and say where it "
+     "points (this distribution, another one, elsewhere, nowhere)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -44,6 +65,11 @@ typedef struct state {
     const char **expect;
     size_t nexpect;
     const char *prometheus;
+    const char **connect;
+    size_t nconnect;
+    const char *servername;
+    bool live, dns;
+    cli_live lv;
 } state;
 
 /* One more value of a repeatable option. */
@@ -86,8 +112,25 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
             cli_usage_error(c, "--prometheus: give a file name");
         st->prometheus = arg;
         return true;
+    case OPT_CONNECT:
+        push(c, &st->connect, &st->nconnect, arg);
+        return true;
+    case OPT_SERVERNAME:
+        if (cert_net_is_address(arg))
+            cli_usage_error(c,
+                            "--servername %s: SNI carries a host name, never an address "
+                            "(RFC 6066 section 3)",
+                            arg);
+        st->servername = arg;
+        return true;
+    case OPT_LIVE:
+        st->live = true;
+        return true;
+    case OPT_DNS:
+        st->dns = true;
+        return true;
     }
-    return false;
+    return cli_live_option(c, &st->lv, id, arg);
 }
 
 /* An AWS failure before there was anything to check: the message on stderr and, with --json,
@@ -108,9 +151,47 @@ static int aws_failure(cli *c, const cert_aws *aws, const char *label, cert_outp
     return rc;
 }
 
+/* --connect's targets: each HOST[:PORT], and an address only with --servername (SNI cannot
+ * carry an address, so the server could not pick a certificate by name). */
+static void check_connect(cli *c, const state *st, bool operands)
+{
+    char host[256];
+    unsigned int port;
+
+    if (operands || st->ndist > 0 || st->each)
+        cli_usage_error(c, "--connect checks what a server serves: give no INPUT, --distribution "
+                           "or --each (compare with a bundle: --expect FILE)");
+    if (st->iam != NULL && st->nexpect > 0)
+        cli_usage_error(c, "--connect compares with --expect FILE or --iam NAME: give one");
+    if (st->prometheus != NULL)
+        cli_usage_error(c, "--prometheus goes with --each and local bundles");
+    for (size_t i = 0; i < st->nconnect; i++) {
+        if (cert_net_split_host_port(st->connect[i], 443, host, sizeof(host), &port) < 0)
+            cli_usage_error(c, "--connect %s", cert_error_last()->message);
+        if (cert_net_is_address(host) && st->servername == NULL)
+            cli_usage_error(c,
+                            "--connect %s: an address needs --servername NAME: SNI carries a "
+                            "host name, never an address (RFC 6066 section 3), and CloudFront "
+                            "picks the certificate by SNI",
+                            st->connect[i]);
+    }
+}
+
 /* The options that do not go together, as usage errors. */
 static void check_usage(cli *c, const state *st, bool operands)
 {
+    if (st->servername != NULL && st->nconnect == 0)
+        cli_usage_error(c, "--servername goes with --connect");
+    if ((st->live || st->dns) && st->ndist == 0)
+        cli_usage_error(c, "--%s goes with --distribution ID", st->live ? "live" : "dns");
+    if (st->lv.port != 0 && !st->live)
+        cli_usage_error(c, "--port goes with --live (--connect takes HOST:PORT)");
+    if (cli_live_given(&st->lv) && st->nconnect == 0 && !st->live)
+        cli_usage_error(c, "--resolve and --dns-server go with --connect or --live");
+    if (st->nconnect > 0) {
+        check_connect(c, st, operands);
+        return;
+    }
     if (st->iam != NULL && st->ndist > 0)
         cli_usage_error(c, "--iam and --distribution: give one");
     if (st->ndist > 0 && (operands || st->nexpect > 0))
@@ -121,7 +202,7 @@ static void check_usage(cli *c, const state *st, bool operands)
     if (st->prometheus != NULL && (!st->each || st->ndist > 0))
         cli_usage_error(c, "--prometheus goes with --each and local bundles");
     if (st->iam == NULL && st->nexpect > 0)
-        cli_usage_error(c, "--expect goes with --iam");
+        cli_usage_error(c, "--expect goes with --iam or --connect");
     if (st->iam == NULL && st->ndist == 0 && !operands)
         cli_usage_error(c, "no input given");
 }
@@ -138,7 +219,18 @@ static int distributions(cli *c, const state *st, const cert_report_opts *o, cer
 
     if ((rc = cli_aws_new(c, &aws)) != 0)
         return rc;
-    if (cert_remote_report_distributions(aws, st->dists, st->ndist, o, &v) < 0) {
+    if (st->live || st->dns) {
+        cert_live_opts lo = CERT_LIVE_OPTS_INIT;
+
+        cli_live_fill(c, &st->lv, &lo);
+        lo.live = st->live;
+        lo.dns = st->dns;
+        lo.jobs = st->jobs;
+        if (cert_live_distributions(aws, st->dists, st->ndist, &lo, o, &v) < 0) {
+            rc = cli_fail(c);
+            goto done;
+        }
+    } else if (cert_remote_report_distributions(aws, st->dists, st->ndist, o, &v) < 0) {
         rc = cli_fail(c);
         goto done;
     }
@@ -160,6 +252,75 @@ static int distributions(cli *c, const state *st, const cert_report_opts *o, cer
 done:
     cert_reports_free(v, st->ndist);
     cert_aws_free(aws);
+    return rc;
+}
+
+/* What --connect's servers must serve: the leaf of --expect FILE... or of IAM's --iam NAME (a
+ * report either way; ACM's --acm ARN will be one more source of that report). 0 and *out NULL
+ * when nothing is expected; else the exit code of the failure. */
+static int expected(cli *c, const state *st, cert_report_opts *o, cert_report **out)
+{
+    cert_aws *aws = NULL;
+    const char *msg;
+    int rc;
+
+    *out = NULL;
+    if (st->nexpect > 0) {
+        if (cert_report_build(st->expect, st->nexpect, o, out) < 0)
+            return cli_fail(c);
+    } else if (st->iam != NULL) {
+        if ((rc = cli_aws_new(c, &aws)) != 0)
+            return rc;
+        rc = cert_remote_report_iam(aws, st->iam, o, out) < 0 ? cli_fail(c) : 0;
+        cert_aws_free(aws);
+        if (rc != 0)
+            return rc;
+    } else {
+        return 0;
+    }
+    if (cert_report_chain(*out) == NULL) {
+        rc = (int)cert_exit_for_err(cert_report_error(*out, &msg));
+        cli_err(c, "%s: %s", st->iam ? "--iam" : "--expect", msg);
+        return rc;
+    }
+    return 0;
+}
+
+/* --connect HOST[:PORT]...: a report per server, one document for one, a list for several. */
+static int connect_targets(cli *c, state *st, cert_report_opts *o, cert_output fmt,
+                           const cert_text_opts *text)
+{
+    cert_live_opts lo = CERT_LIVE_OPTS_INIT;
+    cert_report **v = NULL, *expect = NULL;
+    const cert_report *const *cv;
+    int rc;
+
+    if ((rc = expected(c, st, o, &expect)) != 0)
+        return rc;
+    cli_live_fill(c, &st->lv, &lo);
+    lo.servername = st->servername;
+    lo.jobs = st->jobs;
+    if (cert_live_connect(st->connect, st->nconnect, expect, &lo, o, &v) < 0) {
+        rc = cli_fail(c);
+        goto done;
+    }
+    cv = (const cert_report *const *)v;
+    if ((st->nconnect == 1 ? cert_report_write(v[0], fmt, text, stdout)
+                           : cert_reports_write(cv, st->nconnect, fmt, text, stdout)) < 0) {
+        rc = cli_fail(c);
+        goto done;
+    }
+    rc = (int)cert_reports_exit_code(cv, st->nconnect);
+    for (size_t i = 0; i < st->nconnect; i++) {
+        const char *msg;
+
+        if (cert_report_error(v[i], &msg) < 0)
+            cli_err(c, "%s", msg);
+    }
+
+done:
+    cert_reports_free(v, st->nconnect);
+    cert_report_free(expect);
     return rc;
 }
 
@@ -193,7 +354,7 @@ static int remote(cli *c, const state *st, cert_report_opts *o, cert_output fmt,
 int main(int argc, char **argv)
 {
     cli c;
-    state st = {false, 0, false, NULL, NULL, 0, NULL, 0, NULL};
+    state st;
     cert_report_opts o;
     cert_report *r = NULL, *expect = NULL;
     cert_output fmt;
@@ -202,17 +363,20 @@ int main(int argc, char **argv)
     size_t ninputs;
     int first, rc;
 
+    memset(&st, 0, sizeof(st));
     cli_init_aws(
         &c, "certcheck",
         "[options] INPUT...  |  certcheck --iam NAME [options]  |  certcheck --distribution ID... "
-        "[options]",
+        "[--dns] [--live] [options]  |  certcheck --connect HOST[:PORT]... [options]",
         "Check a certificate bundle before IAM and CloudFront see it: chain order and "
         "completeness,\nkey match, expiry, key type and size, signatures, host names, IAM "
         "limits.\nINPUT is a file (PEM, DER, PKCS#12, PKCS#7), a directory or - for stdin; "
         "inputs named\ntogether form one bundle. With --iam, the certificate IAM holds "
         "under NAME; with\n--distribution, the one a CloudFront distribution serves, against "
-        "its aliases.",
+        "its aliases (--dns:\nwhere Route 53 points each; --live: what each address serves); "
+        "with --connect, what a\nTLS server really serves.",
         tool_opts, true);
+    cli_add_table(&c, cli_live_opts);
     first = cli_parse(&c, argc, argv, handle, &st);
     inputs = (const char *const *)argv + first;
     ninputs = (size_t)(argc - first);
@@ -225,6 +389,10 @@ int main(int argc, char **argv)
     text.verbosity = c.verbose;
     if (st.ndist > 0) {
         rc = distributions(&c, &st, &o, fmt, &text);
+        goto done;
+    }
+    if (st.nconnect > 0) {
+        rc = connect_targets(&c, &st, &o, fmt, &text);
         goto done;
     }
     if (st.each) {
@@ -262,6 +430,8 @@ done:
     cert_report_free(expect);
     free((void *)st.expect);
     free((void *)st.dists);
+    free((void *)st.connect);
+    cli_live_free(&st.lv);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)
         rc = CERT_EXIT_INPUT;

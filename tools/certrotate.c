@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/cli_live.h"
 
 enum {
     OPT_REPLACE = CLI_TOOL_ID,
@@ -42,9 +43,11 @@ static const cli_opt tool_opts[] = {
     {"wait-timeout", 0, CLI_ARG, OPT_WAIT_TIMEOUT, "SECONDS", "bound every wait (default 3600)"},
     {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "show every step it would take; change nothing"},
     {"verify-live", 0, CLI_NOARG, OPT_VERIFY_LIVE, NULL,
-     "a TLS handshake with SNI to each alias must serve the new certificate"},
+     "resolve each alias and make a handshake with SNI to every address: each must serve the "
+     "new certificate (as certcheck --distribution --live)"},
     {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
-     "with --verify-live: connect here instead of each alias"},
+     "deprecated, goes in the next release: with --verify-live, every alias at HOST on PORT; "
+     "say --resolve '*:PORT:ADDRESS' --port PORT"},
     {"jobs", 'j', CLI_ARG, OPT_JOBS, "N", "distributions changed at once (default 4)"},
     {"rollback-on-failure", 0, CLI_NOARG, OPT_ROLLBACK, NULL,
      "when a change fails, put back the ViewerCertificate of those that changed"},
@@ -62,6 +65,7 @@ typedef struct state {
     size_t naliases;
     cert_aws_tag *tags;
     size_t ntags;
+    cli_live lv;
 } state;
 
 static bool handle(cli *c, int id, const char *arg, void *ud)
@@ -136,7 +140,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         cli_key_format(c, arg, &st->o.put.key_format);
         return true;
     }
-    return false;
+    return cli_live_option(c, &st->lv, id, arg);
 }
 
 int main(int argc, char **argv)
@@ -159,6 +163,7 @@ int main(int argc, char **argv)
                  "uses it. Run it again after any interruption:\nit finishes the job; after a "
                  "finished job it changes nothing.",
                  tool_opts, true);
+    cli_add_table(&c, cli_live_opts);
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first >= argc)
         cli_usage_error(&c, "give the new bundle (files, a directory or -)");
@@ -167,6 +172,13 @@ int main(int argc, char **argv)
                             "OLD_CERT");
     if (st.o.connect != NULL && !st.o.verify_live)
         cli_usage_error(&c, "--connect goes with --verify-live");
+    if (cli_live_given(&st.lv) && !st.o.verify_live)
+        cli_usage_error(&c, "--resolve, --dns-server and --port go with --verify-live");
+    if (st.o.connect != NULL && cli_live_given(&st.lv))
+        cli_usage_error(&c, "--connect is the old form of --resolve and --port: give those alone");
+    if (st.o.connect != NULL)
+        cli_err(&c, "--connect is deprecated and goes in the next release; say --resolve "
+                    "'*:PORT:ADDRESS' --port PORT instead");
     rc = cli_report_opts(&c, &st.o.report);
     if (rc != 0)
         goto done;
@@ -186,6 +198,10 @@ int main(int argc, char **argv)
     st.o.put.tag_count = st.ntags;
     st.o.progress = cli_progress;
     st.o.progress_ud = &c;
+    st.o.resolve = st.lv.resolve;
+    st.o.resolve_count = st.lv.nresolve;
+    st.o.dns_server = st.lv.dns_server;
+    st.o.port = st.lv.port;
     if (cert_rotate_run(&st.o, &r) < 0) {
         rc = cli_fail(&c);
         goto done;
@@ -209,6 +225,7 @@ done:
     cert_iam_tags_free(st.tags, st.ntags);
     free((void *)st.dists);
     free((void *)st.aliases);
+    cli_live_free(&st.lv);
     cli_free(&c);
     if (fflush(stdout) != 0 && rc == 0)
         rc = CERT_EXIT_INPUT;

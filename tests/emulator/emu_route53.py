@@ -122,6 +122,12 @@ class Route53Handlers:
         with STATE_LOCK:
             self.health = {}
 
+    def page_cap(self, max_items):
+        """The knob r53_page_max (POST /_emu/config): pages of at most that many items whatever
+        MaxItems says, so that a test sees a client page through a short list."""
+        cap = int(self.emu.knobs.get("r53_page_max") or 0)
+        return min(max_items, cap) if cap > 0 else max_items
+
     def backend(self):
         from moto.route53.models import route53_backends
 
@@ -149,7 +155,7 @@ class Route53Handlers:
         if zone_id and not dnsname:
             # ListHostedZonesByName: "If you specify hostedzoneid, you must also specify dnsname"
             raise AwsError("InvalidInput", "The input is not valid: hostedzoneid requires dnsname", 400)
-        max_items = _max_items(q.get("maxitems"), 100, 100)
+        max_items = self.page_cap(_max_items(q.get("maxitems"), 100, 100))
         zones = sorted(self.backend().zones.values(), key=lambda z: (sort_key(z.name), z.resource_id))
         start = 0
         if dnsname:
@@ -200,7 +206,7 @@ class Route53Handlers:
             raise AwsError("InvalidInput", "The input is not valid: type requires name", 400)
         if ident and not rtype:
             raise AwsError("InvalidInput", "The input is not valid: identifier requires type", 400)
-        max_items = _max_items(q.get("maxitems"), 300, 300)
+        max_items = self.page_cap(_max_items(q.get("maxitems"), 300, 300))
 
         def key(r):
             return (sort_key(r.name), r.type or "", r.set_identifier or "")

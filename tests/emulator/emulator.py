@@ -464,13 +464,14 @@ class Emulator:
             if val not in (None, ""):
                 parse_iso(val)  # ValueError when it is not ISO 8601
             self.knobs["cert_clock"] = val or None
-        for key in ("latency_ms", "quota", "deploy_delay", "consistency_delay"):
+        for key in ("latency_ms", "quota", "deploy_delay", "consistency_delay", "r53_page_max"):
             if key in obj:
                 val = obj[key]
                 if not isinstance(val, (int, float)) or isinstance(val, bool) or val < 0:
                     raise ValueError(f"{key} must be a number >= 0")
-                self.knobs[key] = int(val) if key == "quota" else val
-        unknown = set(obj) - {"latency_ms", "quota", "deploy_delay", "consistency_delay", "cert_clock"}
+                self.knobs[key] = int(val) if key in ("quota", "r53_page_max") else val
+        unknown = set(obj) - {"latency_ms", "quota", "deploy_delay", "consistency_delay", "cert_clock",
+                              "r53_page_max"}
         if unknown:
             raise ValueError("unknown knob(s): " + ", ".join(sorted(unknown)))
         with STATE_LOCK:
@@ -802,6 +803,7 @@ def main(argv=None):
         "deploy_delay": args.deploy_delay,
         "consistency_delay": args.consistency_delay,
         "cert_clock": args.cert_clock,
+        "r53_page_max": 0,
     }
     emu = Emulator(knobs, auth_count=auth, tls=bool(args.tls_cert))
     for spec in args.fault:

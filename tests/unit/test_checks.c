@@ -152,7 +152,11 @@ static const char *const made_here[] = {
     "name.uncovered", "limit.body", "limit.key", "limit.chain", "iam.path", "iam.differs",
     "iam.same",
     /* the workflows' rules: tests/integration (test_certattach.py, test_renewal.py) */
-    "handle.unmatched", "rotate.downgrade", "rotate.store"};
+    "handle.unmatched", "rotate.downgrade", "rotate.store",
+    /* what is really served: tests/integration/test_live.py */
+    "served.differs", "served.same", "served.ocsp", "live.differs", "live.unresolved",
+    "live.unreachable", "live.unrouted", "live.chain", "dns.other_distribution", "dns.missing",
+    "dns.elsewhere", "dns.routing", "dns.ambiguous", "dns.no_zone"};
 
 static void test_checks__every_catalogue_code_is_covered(void **state)
 {
@@ -203,16 +207,30 @@ static void test_checks__catalogue(void **state)
         {"handle.unmatched", CERT_SEV_ERROR},
         {"rotate.downgrade", CERT_SEV_ERROR},
         {"rotate.store", CERT_SEV_ERROR},
+        {"served.differs", CERT_SEV_ERROR},
+        {"live.differs", CERT_SEV_ERROR},
+        {"live.unresolved", CERT_SEV_ERROR},
+        {"live.unreachable", CERT_SEV_ERROR},
+        {"dns.other_distribution", CERT_SEV_ERROR},
+        {"dns.missing", CERT_SEV_ERROR},
         {"cert.expires_soon", CERT_SEV_WARNING},
         {"chain.expires_first", CERT_SEV_WARNING},
         {"chain.cross_expired", CERT_SEV_WARNING},
         {"unrelated.cert", CERT_SEV_WARNING},
         {"unrelated.key", CERT_SEV_WARNING},
+        {"dns.elsewhere", CERT_SEV_WARNING},
+        {"dns.routing", CERT_SEV_WARNING},
+        {"dns.ambiguous", CERT_SEV_WARNING},
+        {"live.unrouted", CERT_SEV_WARNING},
+        {"live.chain", CERT_SEV_WARNING},
         {"chain.order", CERT_SEV_INFO},
         {"chain.duplicate", CERT_SEV_INFO},
         {"chain.root_omitted", CERT_SEV_INFO},
         {"chain.alt_path", CERT_SEV_INFO},
         {"input.ignored", CERT_SEV_INFO},
+        {"served.same", CERT_SEV_INFO},
+        {"served.ocsp", CERT_SEV_INFO},
+        {"dns.no_zone", CERT_SEV_INFO},
     };
     size_t n = sizeof(want) / sizeof(want[0]), count = 0;
     const char *code, *about;

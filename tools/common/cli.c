@@ -72,6 +72,19 @@ static void init_tables(cli *c, const cli_opt *tool_opts, bool check_opts, bool 
     c->tables[n++] = cli_common_opts;
 }
 
+void cli_add_table(cli *c, const cli_opt *table)
+{
+    size_t n = 0;
+
+    while (n < 6 && c->tables[n] != NULL)
+        n++;
+    if (n == 0 || n >= 6)
+        return;
+    /* before the common options, which close --help */
+    c->tables[n] = c->tables[n - 1];
+    c->tables[n - 1] = table;
+}
+
 void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
                   const cli_opt *tool_opts, bool check_opts)
 {

@@ -106,6 +106,9 @@ void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
 void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
                   const cli_opt *tool_opts, bool check_opts);
 
+/* One more table of options (cli_live_opts), listed before the common ones; at most 5 tables. */
+void cli_add_table(cli *c, const cli_opt *table);
+
 /* The AWS session options from the parsed AWS options (-v lines go to stderr); the strings are
  * borrowed from argv. */
 void cli_aws_session_opts(cli *c, cert_aws_opts *o);

@@ -100,6 +100,15 @@ CERT_EXTERN cert_err cert_cf_config_put(cert_aws *aws, const cert_cf_config *cfg
                                         char **new_etag_out);
 
 /**
+ * GetDistribution, read whole: Id, ARN, DomainName, Status, and from its DistributionConfig the
+ * aliases, Comment, Enabled and ViewerCertificate (one request where GetDistributionConfig would
+ * not give the DomainName).
+ * @param out written; owned by the caller (cert_cf_dist_clear()); zeroed on failure
+ * @return CERT_OK; CERT_E_AWS (NoSuchDistribution, ...); CERT_E_NET; CERT_E_INVALID; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_cf_get(cert_aws *aws, const char *id, cert_cf_dist *out);
+
+/**
  * GetDistribution: its Status ("InProgress" or "Deployed").
  * @param status_out new string (free())
  */

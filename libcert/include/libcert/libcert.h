@@ -14,6 +14,7 @@
 #include "iam.h"
 #include "inventory.h"
 #include "key.h"
+#include "live.h"
 #include "net.h"
 #include "prune.h"
 #include "records.h"

@@ -1,5 +1,6 @@
 /*
- * Results: what the workflows (upload.h, inventory.h, prune.h, attach.h, rotate.h) did, as data.
+ * Results: what the workflows (upload.h, inventory.h, prune.h, attach.h, rotate.h, live.h) did,
+ * as data.
  * The tools read them and hand them to the renderers (render.h); the exit code a tool returns is
  * decided from them by the cert_*_exit() functions below, the one place where a result becomes
  * an exit code (design.md's table: every failure's cert_err maps through cert_exit_for_err()).
@@ -317,6 +318,195 @@ typedef struct cert_delete_item {
     size_t user_count;
 } cert_delete_item;
 
+/* ---- live checks (certcheck --connect, --distribution --dns / --live; certrotate --verify-live)
+ */
+
+/** What became of one handshake. */
+typedef enum cert_served_state {
+    CERT_SERVED_OK = 0,  /**< a handshake completed: what was served is below */
+    CERT_SERVED_FAILED,  /**< no connection, or no handshake: failure says why */
+    CERT_SERVED_SKIPPED, /**< not tried: this host has no route for the address's family (an IPv6
+                              address without IPv6 connectivity) */
+} cert_served_state;
+
+/** One TLS handshake with one address, and what the server sent. The library allocates each and
+ * hands it out by pointer, so members may be appended (docs/ABI.md). Strings owned. */
+typedef struct cert_served {
+    unsigned int version;
+    char *host;        /**< the name asked for: --connect's HOST, or the name checked for an
+                            alias */
+    char *servername;  /**< the SNI sent; NULL when none */
+    char *address;     /**< the address connected to */
+    unsigned int port; /**< the port connected to */
+    bool pinned;       /**< the address came from --resolve, or HOST was an address */
+    cert_served_state state;
+    cert_failure failure;   /**< FAILED: why */
+    char *protocol;         /**< the protocol negotiated: "TLSv1.3" */
+    char *cipher;           /**< the cipher suite, as OpenSSL names it */
+    size_t sent;            /**< certificates the server sent, the leaf included */
+    bool root_sent;         /**< a self-signed root was among them */
+    size_t extra;           /**< sent but not on the leaf's path, or sent twice */
+    int ocsp_stapled;       /**< 1 stapled, 0 not, -1 not asked: the leaf names no OCSP responder */
+    char leaf_sha256[65];   /**< the served leaf's SHA-256 in hex; "" when none */
+    char *leaf_subject;     /**< RFC 2253 */
+    int64_t leaf_not_after; /**< INT64_MIN when unknown */
+    int covers;             /**< the served leaf covers servername (else host): 1, 0; -1 unknown */
+    int expected;           /**< 1 the expected leaf, 0 another one; -1 nothing was expected */
+    char expected_sha256[65]; /**< the expected leaf's SHA-256 in hex; "" when none */
+    char *expected_label;     /**< where it came from ("bundle.pem", "iam:NAME"); NULL */
+    const char *trust;        /**< the served chain by libcert's chain code: "trusted",
+                                   "incomplete", "untrusted" (static); NULL without a chain */
+    long elapsed_ms;          /**< connection and handshake */
+} cert_served;
+
+/** One name of a distribution checked by resolution and handshakes (--live). Strings owned. */
+typedef struct cert_live_name {
+    unsigned int version;
+    char *alias;   /**< the alias, as the distribution lists it */
+    char *name;    /**< the name resolved and sent as SNI: the alias, a --host name a wildcard
+                        alias covers, or a stand-in under a wildcard alias */
+    bool stand_in; /**< name was made up by libcert (no --host name fell under the wildcard) */
+    char **cnames; /**< the CNAME chain DNS answered, in order */
+    size_t cname_count;
+    const char *dns_status; /**< "NOERROR", "NXDOMAIN", "NODATA", "pinned", "address" (static);
+                                 NULL when resolution failed */
+    char *dns_server;       /**< the DNS server that answered; NULL for a pin */
+    cert_failure failure;   /**< resolution failed: no DNS server answered */
+    cert_served **served;   /**< one per address DNS answered */
+    size_t served_count;
+} cert_live_name;
+
+/** Where an alias's DNS leads (--dns). */
+typedef enum cert_dns_points {
+    CERT_DNS_HERE = 0,           /**< this distribution's domain name (dxxxx.cloudfront.net) */
+    CERT_DNS_OTHER_DISTRIBUTION, /**< another CloudFront distribution */
+    CERT_DNS_ELSEWHERE,          /**< a name or addresses that are not CloudFront */
+    CERT_DNS_NOWHERE,            /**< its hosted zone has no A, AAAA or CNAME record for it (no
+                                      wildcard either) */
+    CERT_DNS_NO_ZONE,            /**< no public hosted zone of the account holds it */
+    CERT_DNS_AMBIGUOUS,          /**< several public hosted zones have that zone's name */
+    CERT_DNS_UNKNOWN,            /**< the lookup failed, or a chain looped or ran too deep */
+} cert_dns_points;
+
+/** One record that answers for an alias, and where it leads. Strings owned. */
+typedef struct cert_dns_route {
+    unsigned int version;
+    cert_r53_record *record; /**< the record as Route 53 listed it */
+    char **via;              /**< the names followed inside the account's zones (alias to alias,
+                                  CNAME to a name of another zone), in order */
+    size_t via_count;
+    char *target;                /**< where it ends: a name (lower case, no trailing dot), or NULL
+                                      when it ends in addresses */
+    cert_dns_points points;      /**< HERE, OTHER_DISTRIBUTION, ELSEWHERE or UNKNOWN */
+    char *distribution;          /**< OTHER_DISTRIBUTION: that distribution's Id, when it is in this
+                                      account; else NULL */
+    char *note;                  /**< why UNKNOWN, or what was not followed; NULL */
+    cert_r53_health *health;     /**< the record's health check's status now; NULL without one */
+    cert_failure health_failure; /**< GetHealthCheckStatus failed */
+} cert_dns_route;
+
+/** One alias's record in Route 53 (--dns). Strings owned. */
+typedef struct cert_dns_alias {
+    unsigned int version;
+    char *alias;   /**< as the distribution lists it */
+    char *zone_id; /**< the public hosted zone holding it (longest suffix); NULL */
+    char *zone_name;
+    char **zones; /**< AMBIGUOUS: the Ids of every public zone of that name */
+    size_t zone_count;
+    char *record_name;      /**< the name whose records answer: the alias, or a wildcard
+                                 ("*.example.com"); NULL when none */
+    cert_dns_points points; /**< HERE when a record leads here; else the others' verdict */
+    cert_dns_route **routes;
+    size_t route_count;
+    cert_failure failure; /**< Route 53 refused or failed for this alias */
+} cert_dns_alias;
+
+/** What a distribution really serves: its aliases in Route 53 (--dns) and by resolution and
+ * handshakes (--live). Attached to the distribution's report (cert_report_set_live()). */
+typedef struct cert_live_result {
+    unsigned int version;
+    char *distribution;       /**< Id */
+    char *domain_name;        /**< DomainName, "d111111abcdef8.cloudfront.net"; NULL unknown */
+    char expected_sha256[65]; /**< the leaf the distribution's configuration names; "" none */
+    char *expected_label;     /**< where it came from ("iam:NAME"); NULL */
+    bool dns_checked;         /**< --dns ran */
+    bool live_checked;        /**< --live ran */
+    cert_dns_alias **dns;
+    size_t dns_count;
+    cert_live_name **live;
+    size_t live_count;
+    char *resolver;       /**< the resolver asked (cert_resolver_describe()); NULL */
+    unsigned int port;    /**< the port every alias was checked on */
+    size_t addresses;     /**< distinct addresses seen */
+    cert_failure failure; /**< what stopped the check as a whole (the hosted zones could
+                               not be listed, a bad --resolve) */
+} cert_live_result;
+
+/** Free a handshake's result. NULL is a no-op. */
+CERT_EXTERN void cert_served_free(cert_served *s);
+
+/** Free one name's result. NULL is a no-op. */
+CERT_EXTERN void cert_live_name_free(cert_live_name *n);
+
+/** Free one record's route. NULL is a no-op. */
+CERT_EXTERN void cert_dns_route_free(cert_dns_route *r);
+
+/** Free one alias's DNS result. NULL is a no-op. */
+CERT_EXTERN void cert_dns_alias_free(cert_dns_alias *a);
+
+/** Free a distribution's live result. NULL is a no-op. */
+CERT_EXTERN void cert_live_result_free(cert_live_result *r);
+
+/** "here", "other-distribution", "elsewhere", "nowhere", "no-zone", "ambiguous", "unknown". */
+CERT_EXTERN const char *cert_dns_points_name(cert_dns_points p);
+
+/** "ok", "failed", "skipped". */
+CERT_EXTERN const char *cert_served_state_name(cert_served_state s);
+
+/** The exit code of a live result: the highest of its failures' (the check's, each alias's DNS
+ * lookup, each name's resolution); findings are the report's (cert_report_exit_code()). */
+CERT_EXTERN cert_exit cert_live_exit(const cert_live_result *r);
+
+/**
+ * The pipeline on certificates already parsed, in the order they came (what a TLS server sent):
+ * the same chain and checks as for a file (opts->check names the hosts: the servername and
+ * --host; set key_not_expected). Each certificate's source reads "LABEL: block N", N its place
+ * in what was sent.
+ * @param certs borrowed; count of them, at least 1
+ * @param out   new report owned by the caller (cert_report_free())
+ * @return as cert_report_build()
+ */
+CERT_EXTERN cert_err cert_report_build_certs(const char *label, X509 *const *certs, size_t count,
+                                             const cert_report_opts *opts, cert_report **out);
+
+/**
+ * Record on a report what a TLS server served (certcheck --connect), with the findings it makes:
+ * served.same / served.differs when a leaf was expected (both SHA-256 fingerprints in the
+ * message) and served.ocsp (whether an OCSP response was stapled) when the leaf names an OCSP
+ * responder. Rendered as a "served" block (text) and {"served": {...}} (JSON).
+ * @param served owned by the report from now on, also when this fails
+ * @return CERT_OK; CERT_E_INVALID (NULL report or served); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_set_served(cert_report *report, cert_served *served);
+
+/** What the report's server served, borrowed; NULL when the report is not about one. */
+CERT_EXTERN const cert_served *cert_report_served(const cert_report *report);
+
+/**
+ * Record on a distribution's report what its aliases really lead to and serve (--dns, --live),
+ * with the findings that makes: dns.other_distribution, dns.elsewhere, dns.routing,
+ * dns.missing, dns.ambiguous, dns.no_zone; live.differs, live.unresolved, live.unreachable,
+ * live.unrouted, live.chain (certcheck --list-codes says what each means). Rendered under
+ * "distribution" as "dns" and "live" (text and JSON). A failure the result holds raises the
+ * report's exit code (cert_live_exit()).
+ * @param live owned by the report from now on, also when this fails
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_report_set_live(cert_report *report, cert_live_result *live);
+
+/** The live result of a distribution's report, borrowed; NULL when none was recorded. */
+CERT_EXTERN const cert_live_result *cert_report_live(const cert_report *report);
+
 /** The whole run. Free with cert_rotate_result_free(). */
 typedef struct cert_rotate_result {
     unsigned int version;
@@ -336,6 +526,10 @@ typedef struct cert_rotate_result {
     bool finished;        /**< the job is done: a rerun would change nothing */
     cert_failure failure; /**< why it stopped (CERT_E_REFUSED: the checks failed, or a handle
                                matched nothing) */
+    /** verify-live's detail: live_detail[i] is what resolution and each address said for
+     * live[i] (the same check as certcheck --distribution --live); NULL before verify-live. */
+    cert_live_name **live_detail;
+    char *live_resolver; /**< the resolver verify-live asked; NULL */
 } cert_rotate_result;
 
 /** Free a result. NULL is a no-op. */

@@ -37,8 +37,10 @@ typedef struct cert_rotate_opts {
                                       unused (implies waiting until Deployed) */
     bool wait;                   /**< wait until the distributions are Deployed */
     bool dry_run;                /**< show every step, change nothing */
-    bool verify_live;            /**< a TLS handshake per alias must serve the new leaf */
-    const char *connect;         /**< HOST[:PORT] to connect to instead of each alias */
+    bool verify_live;            /**< a TLS handshake with every address of each alias must
+                                      serve the new leaf (the check of certcheck --live) */
+    const char *connect;         /**< deprecated: HOST[:PORT] to connect to instead of each alias
+                                      (now --resolve '*:PORT:ADDRESS' with port) */
     unsigned int jobs;           /**< distributions at once; 0 means 4 */
     unsigned int wait_timeout_s; /**< 0 means 3600 */
     bool rollback_on_failure;
@@ -48,14 +50,19 @@ typedef struct cert_rotate_opts {
     void *progress_ud;
     cert_wait_fn wait_progress; /**< the wait's state (cert_wait_write() renders it) */
     void *wait_ud;
+    /* verify-live, as certcheck --live (live.h): */
+    const char *const *resolve; /**< --resolve HOST:PORT:ADDRESS[,ADDRESS] (curl's) */
+    size_t resolve_count;
+    const char *dns_server; /**< --dns-server ADDRESS[:PORT]; NULL: /etc/resolv.conf's */
+    unsigned int port;      /**< the port each alias is checked on; 0: 443 */
 } cert_rotate_opts;
 
-#define CERT_ROTATE_OPTS_VERSION 2
+#define CERT_ROTATE_OPTS_VERSION 3
 #define CERT_ROTATE_OPTS_INIT                                                                      \
     {                                                                                              \
         CERT_ROTATE_OPTS_VERSION, NULL, NULL, 0, CERT_REPORT_OPTS_INIT, CERT_PUT_OPTS_INIT, NULL,  \
             NULL, 0, NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL,     \
-            NULL, NULL, NULL                                                                       \
+            NULL, NULL, NULL, NULL, 0, NULL, 0                                                     \
     }
 
 /**

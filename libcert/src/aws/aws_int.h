@@ -252,6 +252,10 @@ cert_err cert_r53__parse_records_page(const char *body, size_t len, struct cert_
 cert_err cert_r53__parse_health(const char *id, const char *body, size_t len,
                                 struct cert_r53_health *out);
 
+/* A GetDistribution answer read whole (cert_cf_get() and the fuzzer). */
+cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t len,
+                                     struct cert_cf_dist *d);
+
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
 

@@ -663,6 +663,67 @@ done:
     return err;
 }
 
+cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t len, cert_cf_dist *d)
+{
+    cert_err err = CERT_OK;
+    xmlDoc *doc = cert_aws__xml_parse(body, len);
+    xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+    xmlNode *cfg = cert_aws__xml_child(root, "DistributionConfig");
+    xmlNode *vc = cert_aws__xml_child(cfg, "ViewerCertificate");
+
+    memset(d, 0, sizeof(*d));
+    if (root == NULL || strcmp((const char *)root->name, "Distribution") != 0 || cfg == NULL)
+        CERT_FAIL(CERT_E_NET,
+                  "CloudFront answered GetDistribution for %s without a Distribution and its "
+                  "DistributionConfig",
+                  id);
+    d->id = cert_aws__xml_child_text(root, "Id");
+    d->arn = cert_aws__xml_child_text(root, "ARN");
+    d->domain_name = cert_aws__xml_child_text(root, "DomainName");
+    d->status = cert_aws__xml_child_text(root, "Status");
+    d->comment = cert_aws__xml_child_text(cfg, "Comment");
+    d->enabled = text_is(cfg, "Enabled", "true");
+    if (d->id == NULL || d->domain_name == NULL)
+        CERT_FAIL(CERT_E_NET,
+                  "CloudFront answered GetDistribution for %s without an Id or a "
+                  "DomainName",
+                  id);
+    if (vc != NULL) {
+        d->iam_certificate_id = member(vc, "IAMCertificateId");
+        d->acm_certificate_arn = member(vc, "ACMCertificateArn");
+        d->default_certificate = text_is(vc, "CloudFrontDefaultCertificate", "true");
+        d->ssl_support_method = member(vc, "SSLSupportMethod");
+        d->minimum_protocol_version = member(vc, "MinimumProtocolVersion");
+    } else {
+        d->default_certificate = true; /* no element: CloudFront's default certificate */
+    }
+    CERT_TRY(parse_aliases(cert_aws__xml_child(cfg, "Aliases"), d));
+
+done:
+    if (doc != NULL)
+        xmlFreeDoc(doc);
+    if (err < 0)
+        cert_cf_dist_clear(d);
+    return err;
+}
+
+cert_err cert_cf_get(cert_aws *aws, const char *id, cert_cf_dist *out)
+{
+    cert_err err = CERT_OK;
+    aws_response resp;
+
+    memset(&resp, 0, sizeof(resp));
+    if (out == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_cf_get: out is NULL");
+    memset(out, 0, sizeof(*out));
+    CERT_TRY(get_distribution(aws, id, "", "GetDistribution", &resp));
+    err = cert_cf__parse_distribution(id, resp.body.ptr, resp.body.len, out);
+
+done:
+    cert_aws__response_free(&resp);
+    return err;
+}
+
 cert_err cert_cf_status(cert_aws *aws, const char *id, char **status_out)
 {
     cert_err err = CERT_OK;

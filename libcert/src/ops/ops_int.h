@@ -77,4 +77,26 @@ cert_err cert_ops__resolve(cert_aws *aws, const char *spec, cert_iam_cert *meta,
  * certificate has it. */
 cert_err cert_ops__name_of_id(cert_aws *aws, const char *id, char **name_out);
 
+/* ---- the distribution checks (remote.c) ---- */
+
+/* The account's certificates, listed once for every distribution of a run: IAM finds a
+ * certificate by name, a distribution knows only its id. */
+typedef struct remote_names {
+    cert_iam_cert *v;
+    size_t n;
+    bool listed;
+} remote_names;
+
+void cert_remote__names_free(remote_names *n);
+
+/* One distribution's report (certcheck --distribution); an AWS failure is returned (the caller
+ * records it). With `dist`, the distribution is read with GetDistribution into it (the caller
+ * clears it), so that its DomainName is known; else with GetDistributionConfig. */
+cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char *id,
+                                  const cert_report_opts *o, cert_cf_dist *dist, cert_report **out);
+
+/* The report of a distribution that failed with err: its message, AWS's detail, its id. */
+cert_err cert_remote__failure_report(const cert_aws *aws, cert_err err, const char *id,
+                                     cert_failure *f, cert_report **out);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
+#include "ops/ops_int.h"
 #include "util/error_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
@@ -45,15 +46,7 @@ done:
     return err;
 }
 
-/* The account's certificates, listed once for every distribution of a run: IAM finds a
- * certificate by name, a distribution knows only its id. */
-typedef struct id_names {
-    cert_iam_cert *v;
-    size_t n;
-    bool listed;
-} id_names;
-
-static cert_err name_of_id(cert_aws *aws, id_names *c, const char *id, const char **name_out)
+static cert_err name_of_id(cert_aws *aws, remote_names *c, const char *id, const char **name_out)
 {
     cert_err err = CERT_OK;
 
@@ -97,9 +90,14 @@ static cert_err join_hosts(const char *const *aliases, size_t na, const cert_che
     return CERT_OK;
 }
 
-/* One distribution's report; an AWS failure is returned (the caller records it). */
-static cert_err dist_report(cert_aws *aws, id_names *names, const char *id,
-                            const cert_report_opts *o, cert_report **out)
+void cert_remote__names_free(remote_names *n)
+{
+    cert_iam_certs_free(n->v, n->n);
+    memset(n, 0, sizeof(*n));
+}
+
+cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char *id,
+                                  const cert_report_opts *o, cert_cf_dist *dist, cert_report **out)
 {
     cert_err err = CERT_OK;
     cert_cf_config *cfg = NULL;
@@ -112,8 +110,20 @@ static cert_err dist_report(cert_aws *aws, id_names *names, const char *id,
 
     memset(&v, 0, sizeof(v));
     *out = NULL;
-    CERT_TRY(cert_cf_config_get(aws, id, &cfg));
-    CERT_TRY(cert_cf_config_viewer(cfg, &v));
+    if (dist != NULL) {
+        /* GetDistribution: the same configuration, and the DomainName the live checks need. */
+        CERT_TRY(cert_cf_get(aws, id, dist));
+        if (dist->iam_certificate_id != NULL &&
+            (v.iam_certificate_id = strdup(dist->iam_certificate_id)) == NULL)
+            CERT_NOMEM();
+        v.acm_certificate_arn = dist->acm_certificate_arn; /* borrowed: only tested below */
+        aliases = (const char *const *)dist->aliases;
+        na = dist->alias_count;
+    } else {
+        CERT_TRY(cert_cf_config_get(aws, id, &cfg));
+        CERT_TRY(cert_cf_config_viewer(cfg, &v));
+        na = cert_cf_config_aliases(cfg, &aliases);
+    }
     if (v.iam_certificate_id == NULL)
         CERT_FAIL(CERT_E_INPUT,
                   "distribution %s uses %s, not an IAM certificate; nothing for "
@@ -128,7 +138,6 @@ static cert_err dist_report(cert_aws *aws, id_names *names, const char *id,
                   "distribution %s uses IAM certificate %s, which is not in IAM "
                   "(NoSuchEntity)",
                   id, v.iam_certificate_id);
-    na = cert_cf_config_aliases(cfg, &aliases);
     CERT_TRY(join_hosts(aliases, na, &o->check, &hosts, &nh));
     ro.check.hosts = hosts;
     ro.check.host_count = nh;
@@ -142,6 +151,8 @@ done:
         *out = NULL;
     }
     free((void *)hosts);
+    if (dist != NULL)
+        v.acm_certificate_arn = NULL; /* the distribution's */
     cert_cf_viewer_clear(&v);
     cert_cf_config_free(cfg);
     return err;
@@ -150,13 +161,13 @@ done:
 cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const cert_report_opts *o,
                                          cert_report **out)
 {
-    id_names names = {NULL, 0, false};
+    remote_names names = {NULL, 0, false};
     cert_err err;
 
     if (out == NULL || aws == NULL || id == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_remote_report_distribution: NULL argument");
-    err = dist_report(aws, &names, id, o ? o : &default_opts, out);
-    cert_iam_certs_free(names.v, names.n);
+    err = cert_remote__dist_report(aws, &names, id, o ? o : &default_opts, NULL, out);
+    cert_remote__names_free(&names);
     return err;
 }
 
@@ -164,7 +175,7 @@ cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids,
                                           const cert_report_opts *o, cert_report ***out)
 {
     cert_err err = CERT_OK;
-    id_names names = {NULL, 0, false};
+    remote_names names = {NULL, 0, false};
     cert_report **v = NULL;
     cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
     size_t n = 0;
@@ -177,15 +188,13 @@ cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids,
     if ((v = calloc(count, sizeof(*v))) == NULL)
         CERT_NOMEM();
     for (; n < count; n++) {
-        err = dist_report(aws, &names, ids[n], o, &v[n]);
+        err = cert_remote__dist_report(aws, &names, ids[n], o, NULL, &v[n]);
         if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
             goto done;
         if (err == CERT_OK)
             continue;
         /* This distribution's own failure: its report says why, the others go on. */
-        CERT_TRY(cert_aws_failure(aws, err, &f));
-        CERT_TRY(cert_report_new_failure(ids[n], &f, &v[n]));
-        CERT_TRY(cert_report_set_distribution(v[n], ids[n], NULL, 0, NULL, 0));
+        CERT_TRY(cert_remote__failure_report(aws, err, ids[n], &f, &v[n]));
     }
     *out = v;
     v = NULL;
@@ -193,6 +202,16 @@ cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids,
 done:
     cert_reports_free(v, count);
     cert_failure_clear(&f);
-    cert_iam_certs_free(names.v, names.n);
+    cert_remote__names_free(&names);
     return err;
+}
+
+cert_err cert_remote__failure_report(const cert_aws *aws, cert_err err, const char *id,
+                                     cert_failure *f, cert_report **out)
+{
+    cert_err e;
+
+    if ((e = cert_aws_failure(aws, err, f)) < 0 || (e = cert_report_new_failure(id, f, out)) < 0)
+        return e;
+    return cert_report_set_distribution(*out, id, NULL, 0, NULL, 0);
 }

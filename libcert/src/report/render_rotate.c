@@ -1,5 +1,6 @@
 /* A rotation as certrotate shows it (render.h). */
 #include "report/render_int.h"
+#include "report/report_int.h"
 #include "util/error_int.h"
 
 static const char *put_name(const cert_rotate_result *r)
@@ -45,12 +46,22 @@ static json_t *live_json(const cert_rotate_result *r)
 
     for (size_t i = 0; i < r->live_count; i++) {
         json_t *x = json_object();
+        const cert_live_name *n = r->live_detail != NULL ? r->live_detail[i] : NULL;
 
         json_object_set_new(x, "Id", json_string(r->live[i].distribution));
         json_object_set_new(x, "alias", json_string(r->live[i].alias));
         json_object_set_new(x, "ok", json_boolean(r->live[i].ok));
         json_object_set_new(x, "message",
                             json_string(r->live[i].message ? r->live[i].message : ""));
+        if (n != NULL) { /* what certcheck --live shows for the name */
+            json_t *addrs = json_array();
+
+            json_object_set_new(x, "name", json_string(n->name));
+            json_object_set_new(x, "dns_status", cert__str_or_null(n->dns_status));
+            for (size_t k = 0; k < n->served_count; k++)
+                json_array_append_new(addrs, cert_report__served_json(n->served[k]));
+            json_object_set_new(x, "addresses", addrs);
+        }
         json_array_append_new(lv, x);
     }
     return lv;

@@ -37,7 +37,7 @@ static cert_err report_new(const char *const *names, size_t count, const cert_re
         r->ninputs++;
     }
     r->now = cert__time_resolve(o->check.now != CERT_TIME_NOW ? o->check.now : o->chain.now);
-    if (cert_bundle_new(&r->bundle) < 0) {
+    if (cert_bundle_new(&r->bundle) < 0 || cert_report__keep_allow(r, &o->check) < 0) {
         cert_report_free(r);
         return cert__error_nomem();
     }
@@ -136,6 +136,24 @@ done:
     return err;
 }
 
+cert_err cert_report__build_mem(const char *label, const char *data, size_t len,
+                                const cert_report_opts *o, cert_report **out)
+{
+    cert_err err = CERT_OK, stage;
+    cert_report *r = NULL;
+
+    *out = NULL;
+    CERT_TRY(report_new(&label, 1, o, &r));
+    stage = cert_bundle_load_mem(r->bundle, (const uint8_t *)data, len, label, &o->bundle);
+    CERT_TRY(report_finish(r, o, stage));
+    *out = r;
+    r = NULL;
+
+done:
+    cert_report_free(r);
+    return err;
+}
+
 cert_err cert_report_new_failure(const char *label, const cert_failure *failure, cert_report **out)
 {
     cert_report *r;
@@ -215,6 +233,7 @@ cert_err cert_report_recheck(const cert_report *base, const char *label,
         (base->err_msg != NULL && (r->err_msg = strdup(base->err_msg)) == NULL))
         CERT_NOMEM();
     r->ninputs = 1;
+    CERT_TRY(cert_report__keep_allow(r, check));
     if (r->chain != NULL) {
         kopts = *check;
         kopts.now = r->now;
@@ -327,6 +346,11 @@ void cert_report_free(cert_report *r)
     if (r == NULL)
         return;
     dist_free(r->dist);
+    cert_served_free(r->served);
+    cert_live_result_free(r->live);
+    for (size_t i = 0; i < r->nallow; i++)
+        free(r->allow[i]);
+    free(r->allow);
     cert_findings_free(r->findings);
     if (r->core == NULL) {
         cert_chain_free(r->chain);
@@ -437,9 +461,15 @@ cert_exit cert_exit_for_err(cert_err err)
 
 cert_exit cert_report_exit_code(const cert_report *r)
 {
+    cert_exit live = r->live != NULL ? cert_live_exit(r->live) : CERT_EXIT_OK;
+
     if (r->err < 0)
         return cert_exit_for_err(r->err);
-    if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0)
+    /* A live check that could not finish (Route 53 refused, DNS did not answer) says so in the
+     * exit code, above what its findings say. */
+    if (live > CERT_EXIT_CHECK)
+        return live;
+    if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0 || live == CERT_EXIT_CHECK)
         return CERT_EXIT_CHECK;
     return CERT_EXIT_OK;
 }

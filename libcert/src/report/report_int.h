@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "libcert/render.h"
+#include "libcert/results.h"
 
 /* Certificates and chain shared by a report and its rechecks (cert_report_recheck()); freed
  * with the last of them. */
@@ -49,8 +50,27 @@ struct cert_report {
     char *outcome_msg;
     char **outputs; /* part, path, part, path, ... */
     size_t noutputs;
-    report_dist *dist; /* NULL unless the report is about a distribution */
+    report_dist *dist;      /* NULL unless the report is about a distribution */
+    cert_served *served;    /* what a TLS server served (certcheck --connect); NULL */
+    cert_live_result *live; /* a distribution's --dns / --live; NULL */
+    char **allow;           /* the --allow codes the checks ran with, for later findings */
+    size_t nallow;
 };
+
+/* The pipeline on one buffer (PEM, DER, ...) named `label` in every source: a report whose
+ * certificates' sources read "LABEL: block N". As cert_report_build(). */
+cert_err cert_report__build_mem(const char *label, const char *data, size_t len,
+                                const cert_report_opts *o, cert_report **out);
+
+/* Keep a copy of the --allow codes on the report (findings derived later honour them). */
+cert_err cert_report__keep_allow(cert_report *r, const cert_check_opts *check);
+
+/* The text and JSON of what a server served and of a distribution's live result
+ * (render_live.c). */
+void cert_report__served_text(const cert_served *s, const cert_text_opts *t, FILE *f);
+void cert_report__live_text(const cert_live_result *l, const cert_text_opts *t, FILE *f);
+json_t *cert_report__served_json(const cert_served *s);
+void cert_report__live_json(const cert_live_result *l, json_t *dist);
 
 /* The JSON object for one report (new reference), NULL on allocation failure; with `top`, it
  * starts with the "schema" member. */

@@ -105,13 +105,9 @@ static json_t *cert_json(const cert_bundle *b, X509 *x, size_t item, bool full)
 
 static const char *status_name(const cert_report *r)
 {
-    if (r->outcome >= 0)
-        return r->outcome == 0 ? "ok" : r->outcome == 1 ? "fail" : "error";
-    if (r->err < 0)
-        return "error";
-    if (cert_findings_count_severity(r->findings, CERT_SEV_ERROR) > 0)
-        return "fail";
-    return "ok";
+    int code = r->outcome >= 0 ? r->outcome : (int)cert_report_exit_code(r);
+
+    return code == 0 ? "ok" : code == 1 ? "fail" : "error";
 }
 
 /* The error that stopped the pipeline, with AWS's detail when AWS answered. */
@@ -277,8 +273,15 @@ json_t *cert_report__json(const cert_report *r, bool top)
         json_object_set_new(o, "outcome", oc);
     }
     json_object_set_new(o, "now", time_json(r->now));
-    if (r->dist != NULL)
-        json_object_set_new(o, "distribution", dist_json(r->dist));
+    if (r->dist != NULL) {
+        json_t *d = dist_json(r->dist);
+
+        if (r->live != NULL)
+            cert_report__live_json(r->live, d);
+        json_object_set_new(o, "distribution", d);
+    }
+    if (r->served != NULL)
+        json_object_set_new(o, "served", cert_report__served_json(r->served));
     if (r->err < 0)
         json_object_set_new(o, "error", error_json(r));
     if (r->chain != NULL)

@@ -95,6 +95,8 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
     fprintf(f, "%s\n", col(t, C_OFF));
     if (r->dist != NULL)
         dist_lines(r->dist, t, f);
+    if (r->served != NULL)
+        cert_report__served_text(r->served, t, f);
     if (r->err < 0) {
         fprintf(f, "  %serror%s  %s\n", col(t, C_RED), col(t, C_OFF), r->err_msg);
     } else {
@@ -148,6 +150,8 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
                     trust[cert_chain_trust(c)]);
         else
             fprintf(f, "  trust  %s\n", trust[cert_chain_trust(c)]);
+        if (r->live != NULL)
+            cert_report__live_text(r->live, t, f);
         finding_group(r, t, f, CERT_SEV_ERROR, "errors", C_RED);
         finding_group(r, t, f, CERT_SEV_WARNING, "warnings", C_YEL);
         finding_group(r, t, f, CERT_SEV_INFO, "info", C_CYAN);

@@ -310,6 +310,145 @@ cert_exit cert_attach_exit(const cert_attach_result *r)
     return e;
 }
 
+/* ---- live checks ---- */
+
+static void strings_free(char **v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void cert_served_free(cert_served *s)
+{
+    if (s == NULL)
+        return;
+    free(s->host);
+    free(s->servername);
+    free(s->address);
+    cert_failure_clear(&s->failure);
+    free(s->protocol);
+    free(s->cipher);
+    free(s->leaf_subject);
+    free(s->expected_label);
+    free(s);
+}
+
+void cert_live_name_free(cert_live_name *n)
+{
+    if (n == NULL)
+        return;
+    free(n->alias);
+    free(n->name);
+    strings_free(n->cnames, n->cname_count);
+    free(n->dns_server);
+    cert_failure_clear(&n->failure);
+    for (size_t i = 0; i < n->served_count; i++)
+        cert_served_free(n->served[i]);
+    free(n->served);
+    free(n);
+}
+
+void cert_dns_route_free(cert_dns_route *r)
+{
+    if (r == NULL)
+        return;
+    if (r->record != NULL)
+        cert_r53_records_free(r->record, 1);
+    strings_free(r->via, r->via_count);
+    free(r->target);
+    free(r->distribution);
+    free(r->note);
+    if (r->health != NULL) {
+        cert_r53_health_clear(r->health);
+        free(r->health);
+    }
+    cert_failure_clear(&r->health_failure);
+    free(r);
+}
+
+void cert_dns_alias_free(cert_dns_alias *a)
+{
+    if (a == NULL)
+        return;
+    free(a->alias);
+    free(a->zone_id);
+    free(a->zone_name);
+    strings_free(a->zones, a->zone_count);
+    free(a->record_name);
+    for (size_t i = 0; i < a->route_count; i++)
+        cert_dns_route_free(a->routes[i]);
+    free(a->routes);
+    cert_failure_clear(&a->failure);
+    free(a);
+}
+
+void cert_live_result_free(cert_live_result *r)
+{
+    if (r == NULL)
+        return;
+    free(r->distribution);
+    free(r->domain_name);
+    free(r->expected_label);
+    for (size_t i = 0; i < r->dns_count; i++)
+        cert_dns_alias_free(r->dns[i]);
+    free(r->dns);
+    for (size_t i = 0; i < r->live_count; i++)
+        cert_live_name_free(r->live[i]);
+    free(r->live);
+    free(r->resolver);
+    cert_failure_clear(&r->failure);
+    free(r);
+}
+
+const char *cert_dns_points_name(cert_dns_points p)
+{
+    switch (p) {
+    case CERT_DNS_HERE:
+        return "here";
+    case CERT_DNS_OTHER_DISTRIBUTION:
+        return "other-distribution";
+    case CERT_DNS_ELSEWHERE:
+        return "elsewhere";
+    case CERT_DNS_NOWHERE:
+        return "nowhere";
+    case CERT_DNS_NO_ZONE:
+        return "no-zone";
+    case CERT_DNS_AMBIGUOUS:
+        return "ambiguous";
+    case CERT_DNS_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+const char *cert_served_state_name(cert_served_state s)
+{
+    switch (s) {
+    case CERT_SERVED_OK:
+        return "ok";
+    case CERT_SERVED_FAILED:
+        return "failed";
+    case CERT_SERVED_SKIPPED:
+        return "skipped";
+    }
+    return "unknown";
+}
+
+cert_exit cert_live_exit(const cert_live_result *r)
+{
+    cert_exit e;
+
+    if (r == NULL)
+        return CERT_EXIT_OK;
+    e = failure_exit(&r->failure);
+    for (size_t i = 0; i < r->dns_count; i++)
+        e = higher(e, failure_exit(&r->dns[i]->failure));
+    for (size_t i = 0; i < r->live_count; i++)
+        e = higher(e, failure_exit(&r->live[i]->failure));
+    return e;
+}
+
 /* ---- rotate ---- */
 
 void cert_rotate_result_free(cert_rotate_result *r)
@@ -326,6 +465,10 @@ void cert_rotate_result_free(cert_rotate_result *r)
         free(r->live[i].message);
     }
     free(r->live);
+    for (size_t i = 0; r->live_detail != NULL && i < r->live_count; i++)
+        cert_live_name_free(r->live_detail[i]);
+    free(r->live_detail);
+    free(r->live_resolver);
     free(r->delete_message);
     for (size_t i = 0; i < r->delete_count; i++) {
         cert_delete_item *d = &r->deletes[i];

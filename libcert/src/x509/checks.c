@@ -56,12 +56,34 @@ static const code_info catalogue[] = {
      "certrotate: a distribution serves a certificate that expires later than the new one"},
     {"rotate.store", CERT_SEV_ERROR,
      "certrotate: a distribution serves an ACM certificate or CloudFront's default one"},
+    {"served.differs", CERT_SEV_ERROR,
+     "the server sent another leaf than the expected one (--expect, --iam)"},
+    {"live.differs", CERT_SEV_ERROR,
+     "an address of an alias served another leaf than the distribution's certificate"},
+    {"live.unresolved", CERT_SEV_ERROR,
+     "an alias (or the name checked under a wildcard alias) does not resolve"},
+    {"live.unreachable", CERT_SEV_ERROR, "no TLS handshake with an address of an alias"},
+    {"dns.other_distribution", CERT_SEV_ERROR,
+     "an alias's Route 53 record points at another CloudFront distribution"},
+    {"dns.missing", CERT_SEV_ERROR,
+     "the alias's hosted zone has no A, AAAA or CNAME record for it (nor a wildcard)"},
     {"cert.expires_soon", CERT_SEV_WARNING, "the leaf expires within --days (default 30)"},
     {"chain.expires_first", CERT_SEV_WARNING, "an intermediate expires before the leaf"},
     {"chain.cross_expired", CERT_SEV_WARNING,
      "an expired cross-signed certificate was dropped from the chain"},
     {"unrelated.cert", CERT_SEV_WARNING, "a certificate is not on the leaf's path; left out"},
     {"unrelated.key", CERT_SEV_WARNING, "a private key that is not the leaf's; left out"},
+    {"dns.elsewhere", CERT_SEV_WARNING,
+     "an alias's Route 53 record points somewhere that is not CloudFront (--live checks what "
+     "it serves)"},
+    {"dns.routing", CERT_SEV_WARNING,
+     "a record of an alias's routing policy (weighted, failover, ...) leads elsewhere"},
+    {"dns.ambiguous", CERT_SEV_WARNING,
+     "several public hosted zones of the account have the alias's zone name"},
+    {"live.unrouted", CERT_SEV_WARNING,
+     "an address was not checked: this host has no route for its family"},
+    {"live.chain", CERT_SEV_WARNING,
+     "an address served the distribution's leaf with an incomplete or untrusted chain"},
     {"chain.order", CERT_SEV_INFO, "the input listed the chain in another order"},
     {"chain.duplicate", CERT_SEV_INFO, "a certificate or key appeared twice; the copy dropped"},
     {"chain.root_omitted", CERT_SEV_INFO,
@@ -70,6 +92,11 @@ static const code_info catalogue[] = {
      "a certificate of another valid path (a cross-sign) was left out"},
     {"input.ignored", CERT_SEV_INFO, "a PEM block that is not a certificate or key was skipped"},
     {"iam.same", CERT_SEV_INFO, "IAM holds exactly the leaf and chain of the --expect bundle"},
+    {"served.same", CERT_SEV_INFO, "the server sent the expected leaf"},
+    {"served.ocsp", CERT_SEV_INFO,
+     "whether the server stapled an OCSP response (when the leaf names a responder)"},
+    {"dns.no_zone", CERT_SEV_INFO,
+     "an alias is in no public hosted zone of the account (--live checks it by resolution)"},
 };
 
 #define NCODES (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -146,19 +173,23 @@ typedef struct ctx {
     cert_findings *f;
 } ctx;
 
-static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
-                    ...) CERT_PRINTF(5, 6);
+/* One finding into f: its catalogue severity (key.missing a warning unless the key is
+ * required), downgraded when `allow` names it, the message formatted. */
+static cert_err vadd(cert_findings *f, const char *const *allow, size_t nallow, bool key_required,
+                     const char *code, size_t item, const cert_source *src, const char *fmt,
+                     va_list ap) CERT_PRINTF(8, 0);
 
-static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
-                    ...)
+static cert_err vadd(cert_findings *f, const char *const *allow, size_t nallow, bool key_required,
+                     const char *code, size_t item, const cert_source *src, const char *fmt,
+                     va_list ap)
 {
-    cert_findings *f = c->f;
     finding_int *fi;
     size_t rank = code_rank(code);
     char msg[1024];
-    va_list ap;
     int n;
 
+    if (rank == SIZE_MAX)
+        return cert__error_set(CERT_E_INTERNAL, "finding code %s is not in the catalogue", code);
     if (f->n == f->cap) {
         size_t ncap = f->cap ? f->cap * 2 : 8;
         finding_int *nv = realloc(f->v, ncap * sizeof(*nv));
@@ -168,9 +199,7 @@ static cert_err add(ctx *c, const char *code, size_t item, const cert_source *sr
         f->v = nv;
         f->cap = ncap;
     }
-    va_start(ap, fmt);
     n = vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     if (n < 0)
         return cert__error_set(CERT_E_INTERNAL, "formatting a finding failed");
     fi = &f->v[f->n];
@@ -179,12 +208,12 @@ static cert_err add(ctx *c, const char *code, size_t item, const cert_source *sr
     fi->seq = f->n;
     fi->pub.code = catalogue[rank].code;
     fi->pub.severity = catalogue[rank].sev;
-    if (strcmp(code, "key.missing") == 0 && !c->o->key_required)
+    if (strcmp(code, "key.missing") == 0 && !key_required)
         fi->pub.severity = CERT_SEV_WARNING;
     fi->pub.item = item;
     fi->pub.source = src;
-    for (size_t i = 0; i < c->o->allow_count; i++) {
-        if (fi->pub.severity == CERT_SEV_ERROR && strcmp(c->o->allow[i], code) == 0) {
+    for (size_t i = 0; i < nallow; i++) {
+        if (fi->pub.severity == CERT_SEV_ERROR && strcmp(allow[i], code) == 0) {
             fi->pub.severity = CERT_SEV_WARNING;
             fi->pub.allowed = true;
             if ((size_t)n < sizeof(msg))
@@ -196,6 +225,21 @@ static cert_err add(ctx *c, const char *code, size_t item, const cert_source *sr
         return cert__error_nomem();
     f->n++;
     return CERT_OK;
+}
+
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
+                    ...) CERT_PRINTF(5, 6);
+
+static cert_err add(ctx *c, const char *code, size_t item, const cert_source *src, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    cert_err err;
+
+    va_start(ap, fmt);
+    err = vadd(c->f, c->o->allow, c->o->allow_count, c->o->key_required, code, item, src, fmt, ap);
+    va_end(ap);
+    return err;
 }
 
 static const char *subj(X509 *x, char *buf, size_t size)
@@ -658,6 +702,23 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
 
 done:
     cert_findings_free(c.f);
+    return err;
+}
+
+cert_err cert_findings__add(cert_findings **f, const char *const *allow, size_t nallow,
+                            const char *code, size_t item, const cert_source *src, const char *fmt,
+                            ...)
+{
+    va_list ap;
+    cert_err err;
+
+    if (*f == NULL && (*f = calloc(1, sizeof(**f))) == NULL)
+        return cert__error_nomem();
+    va_start(ap, fmt);
+    err = vadd(*f, allow, nallow, false, code, item, src, fmt, ap);
+    va_end(ap);
+    if (err == CERT_OK && (*f)->n > 1)
+        qsort((*f)->v, (*f)->n, sizeof(*(*f)->v), cmp_finding);
     return err;
 }
 

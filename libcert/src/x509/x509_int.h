@@ -13,6 +13,16 @@
  * code; CERT_OK otherwise. */
 cert_err cert_checks__allow_valid(const cert_check_opts *o);
 
+/**
+ * Add one finding of a catalogued code to *f (made when NULL), after the checks ran: the findings
+ * other floors derive (what a TLS server served, where an alias's DNS leads). Its severity is the
+ * catalogue's, downgraded to a warning when `allow` names it; the list stays in cert_checks_run()'s
+ * order. CERT_E_INTERNAL for a code not in the catalogue.
+ */
+cert_err cert_findings__add(cert_findings **f, const char *const *allow, size_t nallow,
+                            const char *code, size_t item, const cert_source *src, const char *fmt,
+                            ...) CERT_PRINTF(7, 8);
+
 /** RFC 2253 form of a name ("CN=www.example.com,O=Example"), into buf. */
 char *cert__name_string(const X509_NAME *name, char *buf, size_t size);
 
