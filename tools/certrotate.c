@@ -44,7 +44,7 @@ static const cli_opt tool_opts[] = {
     {"dry-run", 0, CLI_NOARG, OPT_DRY_RUN, NULL, "show every step it would take; change nothing"},
     {"verify-live", 0, CLI_NOARG, OPT_VERIFY_LIVE, NULL,
      "resolve each alias and make a handshake with SNI to every address: each must serve the "
-     "new certificate (as certcheck --distribution --live)"},
+     "new certificate (certcheck's live check of a distribution)"},
     {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
      "deprecated, goes in the next release: with --verify-live, every alias at HOST on PORT; "
      "say --resolve '*:PORT:ADDRESS' --port PORT"},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "cli_live.h"
 
 /* How the shell completes an option's value, from its placeholder (cli.h). */
 typedef enum value_kind { V_NONE, V_FILES, V_DIRS, V_WORDS } value_kind;
@@ -230,7 +231,7 @@ static const env_doc env_aws[] = {
     {"AWS\\_CONFIG\\_FILE, AWS\\_SHARED\\_CREDENTIALS\\_FILE",
      "the config and credentials files (default *~/.aws/config*, *~/.aws/credentials*)"},
     {"AWS\\_ENDPOINT\\_URL, AWS\\_ENDPOINT\\_URL\\_IAM, AWS\\_ENDPOINT\\_URL\\_CLOUDFRONT, "
-     "AWS\\_ENDPOINT\\_URL\\_STS, AWS\\_ENDPOINT\\_URL\\_SSO",
+     "AWS\\_ENDPOINT\\_URL\\_ROUTE\\_53, AWS\\_ENDPOINT\\_URL\\_STS, AWS\\_ENDPOINT\\_URL\\_SSO",
      "where requests go, per service, then for all (*--endpoint-url* beats them; a local "
      "emulator is reached this way)"},
     {"AWS\\_IGNORE\\_CONFIGURED\\_ENDPOINT\\_URLS",
@@ -271,6 +272,7 @@ static void env_list(const env_doc *v, size_t n)
 void cli_print_scdoc_env(const cli *c)
 {
     bool aws = has_table(c, cli_aws_opts), check = has_table(c, cli_check_opts);
+    bool live = has_table(c, cli_live_opts);
 
     printf("# ENVIRONMENT\n\n");
     env_list(env_all, sizeof(env_all) / sizeof(env_all[0]));
@@ -288,6 +290,10 @@ void cli_print_scdoc_env(const cli *c)
                "files, with their profiles, *credential\\_process*, *role\\_arn*, "
                "*sso\\_session*, *services* and *endpoint\\_url*.\n\n"
                "_~/.aws/sso/cache/_\n\tThe token cache of *aws sso login*.\n\n");
+    if (live)
+        printf("_/etc/resolv.conf_\n\tThe DNS servers the live checks ask (its *nameserver* "
+               "lines, *options timeout:* and *attempts:*), unless *--dns-server* names one; "
+               "names are never looked up through the C library.\n\n");
     if (!aws && !check)
         printf("None.\n\n");
 }
