@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: everything libcert parses from AWS's answers, which come over the network:
  * error bodies (XML and JSON), ListServerCertificates pages (whole, and in pieces as they are
- * parsed while they arrive), ListDistributions pages, and a DistributionConfig edited
- * (ViewerCertificate set, saved, put back) and serialised again.
+ * parsed while they arrive), ListDistributions pages, a DistributionConfig edited
+ * (ViewerCertificate set, saved, put back) and serialised again, a GetDistribution answer, and
+ * Route 53's ListHostedZonesByName and ListResourceRecordSets pages and GetHealthCheckStatus.
  */
 #include <libxml/parser.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "aws/aws_int.h"
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
+#include "libcert/route53.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = 0, cap = 0;
     bool more = false, changed = false;
     cert_cf_config *cfg = NULL;
+    cert_cf_dist dist;
+    cert_r53_zone *zones = NULL;
+    cert_r53_record *records = NULL;
+    cert_r53_health health;
 
     cert_aws__parse_error(text, size, &code, &msg, &rid);
     free(code);
@@ -61,6 +67,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(change);
         cert_cf_config_free(cfg);
     }
+    if (cert_cf__parse_distribution("E2QWRUHAPOMQZL", text, size, &dist) == CERT_OK)
+        cert_cf_dist_clear(&dist);
+    n = cap = 0;
+    cert_r53__parse_zones_page(text, size, &zones, &n, &cap, &more);
+    cert_r53_zones_free(zones, n);
+    n = cap = 0;
+    cert_r53__parse_records_page(text, size, &records, &n, &cap, &more);
+    for (size_t i = 0; i < n; i++) { /* what --dns does with each */
+        char canon[256];
+
+        cert_r53_name_canon(records[i].name, canon, sizeof(canon));
+        cert_r53_name_same(records[i].name, records[i].alias_dns_name);
+    }
+    cert_r53_records_free(records, n);
+    if (cert_r53__parse_health("hc", text, size, &health) == CERT_OK)
+        cert_r53_health_clear(&health);
     cert_error_clear();
     return 0;
 }
