@@ -186,6 +186,8 @@ static cert_err cached_chain_facts(live_engine *e, const char *label, X509 *cons
     }
     EVP_DigestFinal_ex(md, out->hash, &len);
     EVP_MD_CTX_free(md);
+    /* Judged under the lock: the handshakes of a run end together, and the first to get here
+     * judges a chain the others would all judge at the same moment. */
     pthread_mutex_lock(&e->mu);
     for (size_t i = 0; i < e->nchains && !hit; i++) {
         if (memcmp(e->chains[i].hash, out->hash, 32) == 0) {
@@ -193,25 +195,24 @@ static cert_err cached_chain_facts(live_engine *e, const char *label, X509 *cons
             hit = true;
         }
     }
+    if (!hit) {
+        ro.check.hosts = NULL;
+        ro.check.host_count = 0;
+        ro.check.key_not_expected = true;
+        ro.check.key_required = false;
+        ro.check.expect = NULL;
+        ro.check.iam_path = NULL;
+        err = cert_report_build_certs(label, sent, nsent, &ro, &rep);
+        if (err == CERT_OK) {
+            chain_facts(rep, sent, nsent, out);
+            if (cert__array_reserve(&e->chains, &e->chains_cap, e->nchains, 8,
+                                    sizeof(*e->chains)) == CERT_OK)
+                e->chains[e->nchains++] = *out;
+        }
+    }
     pthread_mutex_unlock(&e->mu);
-    if (hit)
-        return CERT_OK;
-    ro.check.hosts = NULL;
-    ro.check.host_count = 0;
-    ro.check.key_not_expected = true;
-    ro.check.key_required = false;
-    ro.check.expect = NULL;
-    ro.check.iam_path = NULL;
-    if ((err = cert_report_build_certs(label, sent, nsent, &ro, &rep)) < 0)
-        return err;
-    chain_facts(rep, sent, nsent, out);
     cert_report_free(rep);
-    pthread_mutex_lock(&e->mu);
-    if (cert__array_reserve(&e->chains, &e->chains_cap, e->nchains, 8, sizeof(*e->chains)) ==
-        CERT_OK)
-        e->chains[e->nchains++] = *out;
-    pthread_mutex_unlock(&e->mu);
-    return CERT_OK;
+    return err;
 }
 
 /* Whether the leaf names an OCSP responder (authorityInfoAccess, id-ad-ocsp). */
