@@ -228,7 +228,8 @@ static cert_err upload_tags(rotate_run *rn, cert_aws_tag **out, size_t *n)
     }
     for (size_t i = 0; i < po->tag_count; i++)
         all[i] = po->tags[i]; /* borrowed: only the record's are freed */
-    memcpy(all + po->tag_count, rec, nrec * sizeof(*rec));
+    if (nrec > 0)             /* rec is NULL when there is no record: memcpy() must not see it */
+        memcpy(all + po->tag_count, rec, nrec * sizeof(*rec));
     free(rec);
     *out = all;
     *n = po->tag_count + nrec;
@@ -497,6 +498,12 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
     rn.r->put.meta.upload_date = rn.r->put.meta.expiration = INT64_MIN;
     err = run(&rn);
     if (rn.ar_ready) {
+        /* The result keeps r->attach; the configurations read for it go (cert_attach__fini()
+         * frees them by the result's count, so before the result is taken away). */
+        for (size_t i = 0; rn.ar.r != NULL && i < rn.ar.r->count; i++) {
+            cert_cf_config_free(rn.ar.cfgs ? rn.ar.cfgs[i] : NULL);
+            free(rn.ar.prev_xml ? rn.ar.prev_xml[i] : NULL);
+        }
         rn.ar.r = NULL; /* the result owns it (r->attach) */
         cert_attach__fini(&rn.ar);
     }
