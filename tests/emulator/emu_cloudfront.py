@@ -28,6 +28,7 @@ from emu_common import (
     iso_ms,
     new_request_id,
     rand_chars,
+    rest_operation,
     utcnow,
     cert_now,
 )
@@ -71,13 +72,7 @@ PROTOCOLS = (  # botocore model: MinimumProtocolVersion
     "TLSv1.2_2025",
 )
 
-# botocore model, operations' http method + requestUri, for naming the operations the emulator
-# forwards to moto (the log and fault rules use AWS's operation names).
-_OPS = None
-
-
 def operation_name(method, path, query):
-    global _OPS
     m = _DIST_RE.match(path)
     if m:
         dist_id, config = m.group(1), m.group(2)
@@ -90,22 +85,8 @@ def operation_name(method, path, query):
             return {"GET": "GetDistributionConfig", "PUT": "UpdateDistribution"}.get(method)
         else:
             return {"GET": "GetDistribution", "DELETE": "DeleteDistribution"}.get(method)
-    if _OPS is None:
-        from botocore.loaders import create_loader
-
-        model = create_loader().load_service_model("cloudfront", "service-2")
-        ops = []
-        for name, op in model["operations"].items():
-            uri = op["http"]["requestUri"]
-            upath, _, uquery = uri.partition("?")
-            rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(upath)) + "/?$"
-            ops.append((op["http"]["method"], re.compile(rx), uquery.split("=")[0], len(upath), name))
-        ops.sort(key=lambda o: (-len(o[2]), -o[3]))
-        _OPS = ops
-    for op_method, rx, qkey, _, name in _OPS:
-        if op_method == method and rx.match(path) and (not qkey or qkey in query):
-            return name
-    return None
+    # the others, for the log and the fault rules: botocore's model names them
+    return rest_operation("cloudfront", method, path, query)
 
 
 def _local(tag):

@@ -4,6 +4,7 @@ Nothing here talks to the network; emulator.py owns the sockets.
 """
 
 import datetime
+import re
 import secrets
 import string
 import threading
@@ -163,3 +164,30 @@ def error_for_service(service, err):
     if service == "sts":
         return query_error(err, ns=STS_NS)
     return query_error(err, ns=IAM_NS)
+
+
+# The REST operations of a botocore model, each an http method, a path pattern and the query key
+# that tells it apart, longest first (a service's name -> that list; made once).
+_REST_OPS = {}
+
+
+def rest_operation(service, method, path, query):
+    """The operation a REST request names in botocore's model of `service` ("cloudfront",
+    "route53"), for the log and the fault rules (AWS's operation names); None when none."""
+    ops = _REST_OPS.get(service)
+    if ops is None:
+        from botocore.loaders import create_loader
+
+        model = create_loader().load_service_model(service, "service-2")
+        ops = []
+        for name, op in model["operations"].items():
+            uri = op["http"]["requestUri"]
+            upath, _, uquery = uri.partition("?")
+            rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(upath)) + "/?$"
+            ops.append((op["http"]["method"], re.compile(rx), uquery.split("=")[0], len(upath), name))
+        ops.sort(key=lambda o: (-len(o[2]), -o[3]))
+        _REST_OPS[service] = ops
+    for op_method, rx, qkey, _, name in ops:
+        if op_method == method and rx.match(path) and (not qkey or qkey in query):
+            return name
+    return None

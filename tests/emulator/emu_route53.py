@@ -21,7 +21,7 @@ that name.
 
 import re
 
-from emu_common import ACCOUNT_ID, R53_NS, STATE_LOCK, AwsError, Response, esc, iso_ms, new_request_id, utcnow
+from emu_common import ACCOUNT_ID, R53_NS, STATE_LOCK, AwsError, Response, esc, iso_ms, new_request_id, rest_operation, utcnow
 
 API = "/2013-04-01"
 
@@ -36,28 +36,10 @@ HANDLED_ACTIONS = ("ListHostedZonesByName", "ListResourceRecordSets", "GetHealth
 DEFAULT_REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
 DEFAULT_STATUS = "Success: HTTP Status Code 200, OK"
 
-_OPS = None
-
 
 def operation_name(method, path, query):
     """The Route 53 operation a REST request names (botocore's model), for the log and faults."""
-    global _OPS
-    if _OPS is None:
-        from botocore.loaders import create_loader
-
-        model = create_loader().load_service_model("route53", "service-2")
-        ops = []
-        for name, op in model["operations"].items():
-            uri = op["http"]["requestUri"]
-            upath, _, uquery = uri.partition("?")
-            rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(upath)) + "/?$"
-            ops.append((op["http"]["method"], re.compile(rx), uquery.split("=")[0], len(upath), name))
-        ops.sort(key=lambda o: (-len(o[2]), -o[3]))
-        _OPS = ops
-    for op_method, rx, qkey, _, name in _OPS:
-        if op_method == method and rx.match(path) and (not qkey or qkey in query):
-            return name
-    return None
+    return rest_operation("route53", method, path, query)
 
 
 def _ok(body):

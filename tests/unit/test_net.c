@@ -142,6 +142,13 @@ static void test_net__resolv_conf(void **state)
 
 /* ---- DNS messages ---- */
 
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 /* A message under construction. */
 typedef struct msg {
     uint8_t b[2048];
@@ -266,12 +273,8 @@ static void test_net__dns_cname_chain(void **state)
     assert_int_equal(nad, 2);
     assert_string_equal(ad[0], "192.0.2.10");
     assert_string_equal(ad[1], "192.0.2.11");
-    for (size_t i = 0; i < ncn; i++)
-        free(cn[i]);
-    for (size_t i = 0; i < nad; i++)
-        free(ad[i]);
-    free(cn);
-    free(ad);
+    free_strings(cn, ncn);
+    free_strings(ad, nad);
     free(r);
 }
 
@@ -369,10 +372,8 @@ static void test_net__dns_cname_loop_bounded(void **state)
         cert_net__dns_follow(r, "a.example", DNS_TYPE_A, 16, final, &cn, &ncn, &ad, &nad), CERT_OK);
     assert_int_equal(ncn, 2); /* b, then a again: each once */
     assert_int_equal(nad, 0);
-    for (size_t i = 0; i < ncn; i++)
-        free(cn[i]);
-    free(cn);
-    free(ad);
+    free_strings(cn, ncn);
+    free_strings(ad, nad);
     free(r);
 }
 

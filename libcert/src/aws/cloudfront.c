@@ -60,19 +60,20 @@ static char *member(xmlNode *vc, const char *name)
     return t;
 }
 
-static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
+/* A distribution's fields: Id, ARN, DomainName and Status from `top`; Comment, Enabled,
+ * ViewerCertificate and Aliases from its configuration `cfg` (a summary holds them all itself;
+ * GetDistribution nests the configuration). */
+static cert_err dist_fields(xmlNode *top, xmlNode *cfg, cert_cf_dist *d)
 {
-    xmlNode *vc = cert_aws__xml_child(s, "ViewerCertificate");
+    xmlNode *vc = cert_aws__xml_child(cfg, "ViewerCertificate");
 
     memset(d, 0, sizeof(*d));
-    d->id = cert_aws__xml_child_text(s, "Id");
-    d->arn = cert_aws__xml_child_text(s, "ARN");
-    d->domain_name = cert_aws__xml_child_text(s, "DomainName");
-    d->status = cert_aws__xml_child_text(s, "Status");
-    d->comment = cert_aws__xml_child_text(s, "Comment");
-    d->enabled = text_is(s, "Enabled", "true");
-    if (d->id == NULL)
-        return cert__error_set(CERT_E_NET, "CloudFront listed a distribution without an Id");
+    d->id = cert_aws__xml_child_text(top, "Id");
+    d->arn = cert_aws__xml_child_text(top, "ARN");
+    d->domain_name = cert_aws__xml_child_text(top, "DomainName");
+    d->status = cert_aws__xml_child_text(top, "Status");
+    d->comment = cert_aws__xml_child_text(cfg, "Comment");
+    d->enabled = text_is(cfg, "Enabled", "true");
     if (vc != NULL) {
         d->iam_certificate_id = member(vc, "IAMCertificateId");
         d->acm_certificate_arn = member(vc, "ACMCertificateArn");
@@ -80,7 +81,16 @@ static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
         d->ssl_support_method = member(vc, "SSLSupportMethod");
         d->minimum_protocol_version = member(vc, "MinimumProtocolVersion");
     }
-    return parse_aliases(cert_aws__xml_child(s, "Aliases"), d);
+    return parse_aliases(cert_aws__xml_child(cfg, "Aliases"), d);
+}
+
+static cert_err parse_summary(xmlNode *s, cert_cf_dist *d)
+{
+    cert_err err = dist_fields(s, s, d);
+
+    if (err == CERT_OK && d->id == NULL)
+        return cert__error_set(CERT_E_NET, "CloudFront listed a distribution without an Id");
+    return err;
 }
 
 /* ---- ListDistributions ---- */
@@ -669,7 +679,6 @@ cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t le
     xmlDoc *doc = cert_aws__xml_parse(body, len);
     xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
     xmlNode *cfg = cert_aws__xml_child(root, "DistributionConfig");
-    xmlNode *vc = cert_aws__xml_child(cfg, "ViewerCertificate");
 
     memset(d, 0, sizeof(*d));
     if (root == NULL || strcmp((const char *)root->name, "Distribution") != 0 || cfg == NULL)
@@ -677,27 +686,15 @@ cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t le
                   "CloudFront answered GetDistribution for %s without a Distribution and its "
                   "DistributionConfig",
                   id);
-    d->id = cert_aws__xml_child_text(root, "Id");
-    d->arn = cert_aws__xml_child_text(root, "ARN");
-    d->domain_name = cert_aws__xml_child_text(root, "DomainName");
-    d->status = cert_aws__xml_child_text(root, "Status");
-    d->comment = cert_aws__xml_child_text(cfg, "Comment");
-    d->enabled = text_is(cfg, "Enabled", "true");
+    CERT_TRY(dist_fields(root, cfg, d));
     if (d->id == NULL || d->domain_name == NULL)
         CERT_FAIL(CERT_E_NET,
                   "CloudFront answered GetDistribution for %s without an Id or a "
                   "DomainName",
                   id);
-    if (vc != NULL) {
-        d->iam_certificate_id = member(vc, "IAMCertificateId");
-        d->acm_certificate_arn = member(vc, "ACMCertificateArn");
-        d->default_certificate = text_is(vc, "CloudFrontDefaultCertificate", "true");
-        d->ssl_support_method = member(vc, "SSLSupportMethod");
-        d->minimum_protocol_version = member(vc, "MinimumProtocolVersion");
-    } else {
-        d->default_certificate = true; /* no element: CloudFront's default certificate */
-    }
-    CERT_TRY(parse_aliases(cert_aws__xml_child(cfg, "Aliases"), d));
+    /* no ViewerCertificate: CloudFront's default certificate */
+    d->default_certificate =
+        d->default_certificate || cert_aws__xml_child(cfg, "ViewerCertificate") == NULL;
 
 done:
     if (doc != NULL)

@@ -1,6 +1,8 @@
 /* Addresses: literals, HOST[:PORT], curl's --resolve pins, DNS servers, resolv.conf. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,24 @@ int64_t cert_net__now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool cert_net__wait_fd(int fd, short events, int64_t deadline)
+{
+    struct pollfd p;
+    int64_t left;
+    int rc;
+
+    do {
+        left = deadline - cert_net__now_ms();
+        if (left <= 0)
+            return false;
+        p.fd = fd;
+        p.events = events;
+        p.revents = 0;
+        rc = poll(&p, 1, (int)left);
+    } while (rc < 0 && errno == EINTR);
+    return rc > 0;
 }
 
 bool cert_net__sockaddr(const char *address, unsigned int port, struct sockaddr_storage *sa,

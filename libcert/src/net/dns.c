@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net/net_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #define DNS_HEADER 12
@@ -230,24 +231,6 @@ cert_err cert_net__dns_parse(const uint8_t *msg, size_t len, uint16_t id, const 
     return CERT_OK;
 }
 
-static cert_err push_once(char ***v, size_t *n, const char *s)
-{
-    char **nv;
-
-    for (size_t i = 0; i < *n; i++) {
-        if (strcmp((*v)[i], s) == 0)
-            return CERT_OK;
-    }
-    nv = realloc(*v, (*n + 1) * sizeof(*nv));
-    if (nv == NULL)
-        return cert__error_nomem();
-    *v = nv;
-    if ((nv[*n] = strdup(s)) == NULL)
-        return cert__error_nomem();
-    (*n)++;
-    return CERT_OK;
-}
-
 cert_err cert_net__dns_follow(const dns_reply *r, const char *name, uint16_t type, size_t depth,
                               char final[DNS_NAME_MAX], char ***cnames, size_t *ncnames,
                               char ***addrs, size_t *naddrs)
@@ -265,13 +248,13 @@ cert_err cert_net__dns_follow(const dns_reply *r, const char *name, uint16_t typ
         }
         if (next == NULL)
             break;
-        if ((err = push_once(cnames, ncnames, next->data)) < 0)
+        if ((err = cert__strings_push(cnames, ncnames, next->data, true)) < 0)
             return err;
         memcpy(final, next->data, DNS_NAME_MAX);
     }
     for (size_t i = 0; i < r->n; i++) {
         if (r->rr[i].type == type && strcmp(r->rr[i].owner, final) == 0 &&
-            (err = push_once(addrs, naddrs, r->rr[i].data)) < 0)
+            (err = cert__strings_push(addrs, naddrs, r->rr[i].data, true)) < 0)
             return err;
     }
     return CERT_OK;

@@ -107,6 +107,10 @@ bool cert_net__sockaddr(const char *address, unsigned int port, struct sockaddr_
 /* Milliseconds on a monotonic clock. */
 int64_t cert_net__now_ms(void);
 
+/* Wait until fd is ready for `events` (poll(2)) or the deadline (cert_net__now_ms()) passes;
+ * false on timeout. */
+bool cert_net__wait_fd(int fd, short events, int64_t deadline);
+
 /* ---- TLS ---- */
 
 /* cert_tls_handshake(), saying also whether the connection failed because this host has no

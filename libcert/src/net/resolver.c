@@ -123,19 +123,6 @@ void cert_resolved_free(cert_resolved *a)
     free(a);
 }
 
-static cert_err add_address(cert_resolved *a, const char *addr)
-{
-    char **v = realloc(a->addresses, (a->address_count + 1) * sizeof(*v));
-
-    if (v == NULL)
-        return cert__error_nomem();
-    a->addresses = v;
-    if ((v[a->address_count] = strdup(addr)) == NULL)
-        return cert__error_nomem();
-    a->address_count++;
-    return CERT_OK;
-}
-
 /* ---- one exchange with one server ---- */
 
 static uint16_t random_id(void)
@@ -145,25 +132,6 @@ static uint16_t random_id(void)
     if (RAND_bytes(b, sizeof(b)) != 1)
         return (uint16_t)(random() & 0xffff);
     return (uint16_t)((b[0] << 8) | b[1]);
-}
-
-/* Wait until fd is ready for `events` or the deadline passes; false on timeout. */
-static bool wait_fd(int fd, short events, int64_t deadline)
-{
-    struct pollfd p;
-    int64_t left;
-    int rc;
-
-    do {
-        left = deadline - cert_net__now_ms();
-        if (left <= 0)
-            return false;
-        p.fd = fd;
-        p.events = events;
-        p.revents = 0;
-        rc = poll(&p, 1, (int)left);
-    } while (rc < 0 && errno == EINTR);
-    return rc > 0;
 }
 
 /* One query over TCP (RFC 7766), for an answer UDP truncated. */
@@ -184,13 +152,13 @@ static cert_err tcp_query(const net_server *s, const char *name, uint16_t type, 
     if (fd < 0 ||
         (connect(fd, (const struct sockaddr *)&s->sa, s->salen) != 0 && errno != EINPROGRESS))
         CERT_FAIL(CERT_E_NET, "%s over TCP: %s", s->text, strerror(errno));
-    if (!wait_fd(fd, POLLOUT, deadline) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
-        soerr != 0)
+    if (!cert_net__wait_fd(fd, POLLOUT, deadline) ||
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0)
         CERT_FAIL(CERT_E_NET, "%s over TCP: %s", s->text, soerr ? strerror(soerr) : "timed out");
     for (size_t sent = 0; sent < qlen + 2;) {
         ssize_t n;
 
-        if (!wait_fd(fd, POLLOUT, deadline))
+        if (!cert_net__wait_fd(fd, POLLOUT, deadline))
             CERT_FAIL(CERT_E_NET, "%s over TCP: timed out", s->text);
         n = send(fd, q + sent, qlen + 2 - sent, MSG_NOSIGNAL);
         if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -201,7 +169,7 @@ static cert_err tcp_query(const net_server *s, const char *name, uint16_t type, 
     for (want = 2; got < want;) {
         ssize_t n;
 
-        if (!wait_fd(fd, POLLIN, deadline))
+        if (!cert_net__wait_fd(fd, POLLIN, deadline))
             CERT_FAIL(CERT_E_NET, "%s over TCP: timed out", s->text);
         n = recv(fd, msg ? msg + got - 2 : len2 + got, want - got, 0);
         if (n == 0)
@@ -255,7 +223,7 @@ static cert_err udp_pair(const net_server *s, const char *name, bool edns, long 
     while (!have[0] || !have[1]) {
         ssize_t n;
 
-        if (!wait_fd(fd, POLLIN, deadline))
+        if (!cert_net__wait_fd(fd, POLLIN, deadline))
             CERT_FAIL(CERT_E_NET, "%s: timed out after %ld ms", s->text, timeout_ms);
         n = recv(fd, msg, sizeof(msg), 0);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -403,20 +371,21 @@ cert_err cert_resolver_lookup(cert_resolver *r, const char *name, unsigned int p
     if (cert_net_is_address(name)) {
         a->pinned = true;
         a->status = "address";
-        CERT_TRY(add_address(a, name));
+        CERT_TRY(cert__strings_push(&a->addresses, &a->address_count, name, false));
     } else if (!cert_net__dns_name(name, canon)) {
         CERT_FAIL(CERT_E_INVALID, "\"%s\" is not a DNS name", name);
     } else if ((pin = cert_net__pin_find(r->pins, r->npins, canon, port)) != NULL) {
         a->pinned = true;
         a->status = "pinned";
         for (size_t i = 0; i < pin->count; i++)
-            CERT_TRY(add_address(a, pin->addresses[i]));
+            CERT_TRY(
+                cert__strings_push(&a->addresses, &a->address_count, pin->addresses[i], false));
     } else if (strcmp(canon, "localhost") == 0) {
         /* RFC 6761 6.3: localhost is the loopback address, never asked of DNS. */
         a->pinned = true;
         a->status = "address";
-        CERT_TRY(add_address(a, "127.0.0.1"));
-        CERT_TRY(add_address(a, "::1"));
+        CERT_TRY(cert__strings_push(&a->addresses, &a->address_count, "127.0.0.1", false));
+        CERT_TRY(cert__strings_push(&a->addresses, &a->address_count, "::1", false));
     } else {
         CERT_TRY(dns_lookup(r, canon, a));
     }

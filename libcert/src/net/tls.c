@@ -99,24 +99,6 @@ static void where(char *buf, size_t size, const char *address, unsigned int port
     snprintf(buf, size, strchr(address, ':') ? "[%s]:%u" : "%s:%u", address, port);
 }
 
-static bool wait_fd(int fd, short events, int64_t deadline)
-{
-    struct pollfd p;
-    int64_t left;
-    int rc;
-
-    do {
-        left = deadline - cert_net__now_ms();
-        if (left <= 0)
-            return false;
-        p.fd = fd;
-        p.events = events;
-        p.revents = 0;
-        rc = poll(&p, 1, (int)left);
-    } while (rc < 0 && errno == EINTR);
-    return rc > 0;
-}
-
 /* A TCP connection to the address by the deadline; -1 with the error set. */
 static int dial(const char *address, unsigned int port, int64_t deadline, const char *at,
                 bool *unroutable)
@@ -138,7 +120,7 @@ static int dial(const char *address, unsigned int port, int64_t deadline, const 
     }
     if (connect(fd, (const struct sockaddr *)&sa, salen) != 0 && errno != EINPROGRESS)
         soerr = errno;
-    else if (!wait_fd(fd, POLLOUT, deadline))
+    else if (!cert_net__wait_fd(fd, POLLOUT, deadline))
         soerr = ETIMEDOUT;
     else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
         soerr = errno;
@@ -164,7 +146,7 @@ static cert_err handshake(SSL *ssl, int fd, int64_t deadline, const char *at, co
             return CERT_OK;
         e = SSL_get_error(ssl, rc);
         if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            if (!wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
+            if (!cert_net__wait_fd(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
                 ERR_clear_error();
                 return cert__error_set(CERT_E_NET, "%s (SNI %s): the TLS handshake timed out", at,
                                        sni ? sni : "none");

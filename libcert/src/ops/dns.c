@@ -16,6 +16,7 @@
 #include "libcert/cloudfront.h"
 #include "libcert/route53.h"
 #include "ops/live_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #define FOLLOW_MAX 8 /* alias-to-alias and CNAME hops followed inside the account */
@@ -107,19 +108,6 @@ static cert_err relevant_records(cert_aws *aws, const char *zone_id, const char 
     return CERT_OK;
 }
 
-static cert_err push_str(char ***v, size_t *n, const char *s)
-{
-    char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-    if (nv == NULL)
-        return cert__error_nomem();
-    *v = nv;
-    if ((nv[*n] = strdup(s)) == NULL)
-        return cert__error_nomem();
-    (*n)++;
-    return CERT_OK;
-}
-
 /* The Id of the distribution of this account whose DomainName is `name`; NULL when none (the
  * account's distributions are listed once, when a record first points at another one). */
 static cert_err other_distribution(cert_aws *aws, live_dns_cache *c, const char *name,
@@ -206,7 +194,7 @@ static cert_err follow(cert_aws *aws, live_dns_cache *c, const char *domain, cer
                 goto done;
             }
         }
-        CERT_TRY(push_str(&rt->via, &rt->via_count, t));
+        CERT_TRY(cert__strings_push(&rt->via, &rt->via_count, t, false));
         cert_r53_records_free(v, n);
         v = NULL;
         n = 0;
@@ -288,7 +276,7 @@ static cert_err alias_routes(cert_aws *aws, live_dns_cache *c, const char *domai
             char x[1100];
 
             if (!c->zones[i].private_zone && strcmp(canon(c->zones[i].name, x), zc) == 0 &&
-                (err = push_str(&a->zones, &a->zone_count, c->zones[i].id)) < 0)
+                (err = cert__strings_push(&a->zones, &a->zone_count, c->zones[i].id, false)) < 0)
                 return err;
         }
         return CERT_OK;

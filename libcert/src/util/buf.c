@@ -141,3 +141,22 @@ cert_err cert__array_reserve(void *vp, size_t *cap, size_t n, size_t first, size
     *cap = ncap;
     return CERT_OK;
 }
+
+cert_err cert__strings_push(char ***v, size_t *n, const char *s, bool once)
+{
+    char **nv, *copy;
+
+    for (size_t i = 0; once && i < *n; i++) {
+        if (strcmp((*v)[i], s) == 0)
+            return CERT_OK;
+    }
+    if ((copy = strdup(s)) == NULL)
+        return cert__error_nomem();
+    if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL) {
+        free(copy);
+        return cert__error_nomem();
+    }
+    nv[(*n)++] = copy;
+    *v = nv;
+    return CERT_OK;
+}

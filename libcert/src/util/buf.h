@@ -43,4 +43,9 @@ char *cert__buf_detach(cert_buf *b, size_t *len_out);
  * error set) otherwise. */
 cert_err cert__array_reserve(void *vp, size_t *cap, size_t n, size_t first, size_t elem);
 
+/** Append a copy of s to a list of owned strings (*v of *n, grown one at a time); with `once`,
+ * not when an equal string is there already. CERT_E_NOMEM (with the error set), the list
+ * unchanged, otherwise. */
+cert_err cert__strings_push(char ***v, size_t *n, const char *s, bool once);
+
 #endif
