@@ -49,6 +49,8 @@ static const char *const aws_vars[] = {
     "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_IAM",
+    "AWS_ENDPOINT_URL_CLOUDFRONT",
+    "AWS_ENDPOINT_URL_ROUTE_53",
     "AWS_ENDPOINT_URL_STS",
     "AWS_ENDPOINT_URL_SSO",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
@@ -405,6 +407,36 @@ static void test_aws_creds__missing_profile(void **state)
     assert_null(aws);
     h_setenv("AWS_PROFILE", "nope2");
     assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INVALID, "nope2");
+}
+
+/* Route 53's endpoint, as the AWS CLI resolves a service's (service id "Route 53"):
+ * AWS_ENDPOINT_URL_ROUTE_53, then AWS_ENDPOINT_URL, then the profile's services section under
+ * route_53, then AWS's; --endpoint-url beats them all. */
+static void test_aws_creds__route53_endpoint(void **state)
+{
+    cert_aws_opts o = CERT_AWS_OPTS_INIT;
+    cert_aws *aws = NULL;
+
+    (void)state;
+    put_config("[default]\nservices = local\n[services local]\nroute_53 =\n"
+               "  endpoint_url = http://127.0.0.1:1/r53\n");
+    assert_int_equal(cert_aws_new(NULL, &aws), CERT_OK);
+    assert_string_equal(cert_aws_endpoint(aws, CERT_AWS_ROUTE53), "http://127.0.0.1:1/r53");
+    assert_string_equal(cert_aws_endpoint(aws, CERT_AWS_IAM), "https://iam.amazonaws.com");
+    cert_aws_free(aws);
+    h_setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:2");
+    assert_int_equal(cert_aws_new(NULL, &aws), CERT_OK);
+    assert_string_equal(cert_aws_endpoint(aws, CERT_AWS_ROUTE53), "http://127.0.0.1:2");
+    cert_aws_free(aws);
+    o.endpoint_url = "http://127.0.0.1:3";
+    assert_int_equal(cert_aws_new(&o, &aws), CERT_OK);
+    assert_string_equal(cert_aws_endpoint(aws, CERT_AWS_ROUTE53), "http://127.0.0.1:3");
+    cert_aws_free(aws);
+    h_setenv("AWS_ENDPOINT_URL_ROUTE_53", NULL);
+    put_config("[default]\n");
+    assert_int_equal(cert_aws_new(NULL, &aws), CERT_OK);
+    assert_string_equal(cert_aws_endpoint(aws, CERT_AWS_ROUTE53), "https://route53.amazonaws.com");
+    cert_aws_free(aws);
 }
 
 static void test_aws_creds__half_set_keys(void **state)
@@ -979,6 +1011,7 @@ int main(void)
         T(test_aws_creds__credentials_file_then_process_then_config_file),
         T(test_aws_creds__role_arn_beats_static_keys),
         T(test_aws_creds__missing_profile),
+        T(test_aws_creds__route53_endpoint),
         T(test_aws_creds__half_set_keys),
         T(test_aws_creds__none_anywhere),
         T(test_aws_creds__assume_role_sends_settings),
