@@ -45,8 +45,8 @@ struct cert_report {
     cert_findings *findings;
     int64_t now;
     const char *trust_origin; /* static (cert_trust_origin()) */
-    bool loaded; /* every input loaded */
-    int outcome; /* the tool's exit code; -1 when not set */
+    bool loaded;              /* every input loaded */
+    int outcome;              /* the tool's exit code; -1 when not set */
     char *outcome_msg;
     char **outputs; /* part, path, part, path, ... */
     size_t noutputs;
