@@ -56,6 +56,8 @@ const cli_opt cli_aws_opts[] = {
     {"timeout", 0, CLI_ARG, CLI_TIMEOUT, "SECONDS", "per request attempt (default 60)"},
     {"max-attempts", 0, CLI_ARG, CLI_MAX_ATTEMPTS, "N",
      "attempts per request (default: AWS_MAX_ATTEMPTS, max_attempts, 3)"},
+    {"region", 0, CLI_ARG, CLI_REGION, "REGION",
+     "the region, hence the partition (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -108,6 +110,7 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o)
     o->ca_bundle = c->ca_bundle;
     o->timeout_ms = (long)c->timeout_s * 1000;
     o->max_attempts = (int)c->max_attempts;
+    o->region = c->region;
     o->user_agent = c->tool;
     if (c->verbose > 0) {
         o->log = aws_log;
@@ -463,6 +466,17 @@ static bool aws_option(cli *c, int id, const char *arg)
         if (c->max_attempts == 0)
             cli_usage_error(c, "--max-attempts 0: give at least 1");
         return true;
+    case CLI_REGION: {
+        cert_endpoint e;
+
+        if (cert_endpoint_resolve("sts", arg, &e) < 0)
+            cli_usage_error(c,
+                            "--region %s: not a region name (letters, digits and -, e.g. "
+                            "eu-west-1)",
+                            arg);
+        c->region = arg;
+        return true;
+    }
     }
     return false;
 }

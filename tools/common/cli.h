@@ -52,6 +52,7 @@ enum {
     CLI_COMPLETION,
     CLI_HELP_SCDOC,
     CLI_HELP_SCDOC_ENV,
+    CLI_REGION,
     CLI_TOOL_ID = 512,
 };
 
@@ -91,6 +92,7 @@ typedef struct cli {
     const char *ca_bundle;
     unsigned int timeout_s;
     unsigned int max_attempts;
+    const char *region;
     /* the wait for Deployed, as shown (cli_wait_progress()) */
     cert_wait_view wait_view;
     bool wait_view_ready;

@@ -230,8 +230,15 @@ static const env_doc env_aws[] = {
      "credentials, before any profile's"},
     {"AWS\\_CONFIG\\_FILE, AWS\\_SHARED\\_CREDENTIALS\\_FILE",
      "the config and credentials files (default *~/.aws/config*, *~/.aws/credentials*)"},
+    {"AWS\\_REGION, AWS\\_DEFAULT\\_REGION",
+     "the region, hence the partition (*aws*, *aws-cn*, *aws-us-gov*, ...) and its endpoints "
+     "(*--region* beats both, the profile's *region* comes after them); ACM is us-east-1 for "
+     "CloudFront whatever the region"},
+    {"AWS\\_STS\\_REGIONAL\\_ENDPOINTS",
+     "*legacy*: STS's global endpoint in partition aws (default *regional*: the region's own)"},
     {"AWS\\_ENDPOINT\\_URL, AWS\\_ENDPOINT\\_URL\\_IAM, AWS\\_ENDPOINT\\_URL\\_CLOUDFRONT, "
-     "AWS\\_ENDPOINT\\_URL\\_ROUTE\\_53, AWS\\_ENDPOINT\\_URL\\_STS, AWS\\_ENDPOINT\\_URL\\_SSO",
+     "AWS\\_ENDPOINT\\_URL\\_ROUTE\\_53, AWS\\_ENDPOINT\\_URL\\_ACM, AWS\\_ENDPOINT\\_URL\\_STS, "
+     "AWS\\_ENDPOINT\\_URL\\_SSO",
      "where requests go, per service, then for all (*--endpoint-url* beats them; a local "
      "emulator is reached this way)"},
     {"AWS\\_IGNORE\\_CONFIGURED\\_ENDPOINT\\_URLS",

@@ -23,15 +23,23 @@ extern "C" {
  * Opaque. */
 typedef struct cert_aws cert_aws;
 
-/** The services libcert talks to. IAM, CloudFront, Route 53 and STS's global endpoint are
- * signed for us-east-1. */
+/** The services libcert talks to. Where each is reached and which region its requests are signed
+ * for follow the session's region and its partition (partition.h): IAM, CloudFront and Route 53
+ * are global in a partition (us-east-1 in aws; IAM cn-north-1, CloudFront and Route 53
+ * cn-northwest-1 in aws-cn), ACM is always CloudFront's region (us-east-1), STS the region's own
+ * endpoint (the global one without a region, or with sts_regional_endpoints = legacy), the SSO
+ * portal the profile's sso_region. */
 typedef enum cert_aws_service {
     CERT_AWS_IAM = 0,
     CERT_AWS_CLOUDFRONT,
     CERT_AWS_STS,
     CERT_AWS_SSO,     /**< the IAM Identity Center portal (GetRoleCredentials) */
     CERT_AWS_ROUTE53, /**< Route 53's DNS API (hosted zones, records, health checks) */
+    CERT_AWS_ACM,     /**< AWS Certificate Manager, in the region CloudFront takes ACM from */
 } cert_aws_service;
+
+/** How many services cert_aws_service names. */
+#define CERT_AWS_SERVICE_COUNT 6
 
 /** Receives one line per request at -v ("IAM UploadServerCertificate iam.amazonaws.com 200
  * attempt 1 42 ms"); never a secret. */
@@ -50,12 +58,14 @@ typedef struct cert_aws_opts {
     const char *user_agent;  /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
     cert_aws_log_fn log;     /**< -v output; NULL for none */
     void *log_ud;
+    const char *region; /**< --region; else AWS_REGION, AWS_DEFAULT_REGION, the profile's region;
+                             none: partition aws, global endpoints */
 } cert_aws_opts;
 
-#define CERT_AWS_OPTS_VERSION 1
+#define CERT_AWS_OPTS_VERSION 2
 #define CERT_AWS_OPTS_INIT                                                                         \
     {                                                                                              \
-        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL                         \
+        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL                   \
     }
 
 /**
@@ -84,6 +94,25 @@ CERT_EXTERN void cert_aws_free(cert_aws *aws);
  * @return borrowed, valid as long as the session ("https://iam.amazonaws.com")
  */
 CERT_EXTERN const char *cert_aws_endpoint(const cert_aws *aws, cert_aws_service service);
+
+/**
+ * The region the session was configured with (--region, AWS_REGION, AWS_DEFAULT_REGION, the
+ * profile's region), borrowed; NULL when none was.
+ */
+CERT_EXTERN const char *cert_aws_region(const cert_aws *aws);
+
+/** The session's partition ("aws", "aws-cn", "aws-us-gov", ...): its region's. Static. */
+CERT_EXTERN const char *cert_aws_partition(const cert_aws *aws);
+
+/** The region a service's requests are signed for ("us-east-1"), borrowed. */
+CERT_EXTERN const char *cert_aws_signing_region(const cert_aws *aws, cert_aws_service service);
+
+/**
+ * Whether the session's partition has the service at all (botocore's endpoint data): CloudFront
+ * exists only in aws and aws-cn. A configured endpoint does not change the answer.
+ * @return CERT_OK; CERT_E_INPUT with a message naming the service, the partition and the region
+ */
+CERT_EXTERN cert_err cert_aws_service_check(const cert_aws *aws, cert_aws_service service);
 
 /**
  * Resolve credentials now (as the first request would) and say where they came from.

@@ -16,6 +16,7 @@
 #include "key.h"
 #include "live.h"
 #include "net.h"
+#include "partition.h"
 #include "prune.h"
 #include "records.h"
 #include "remote.h"

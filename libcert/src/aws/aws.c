@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws_int.h"
+#include "libcert/partition.h"
 #include "util/error_int.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -19,19 +20,19 @@ static void curl_init(void)
 }
 
 static const struct {
-    const char *env; /* AWS_ENDPOINT_URL_<service id> */
-    const char *cfg; /* key in a [services] section */
-    const char *default_url;
-} services[] = {
-    [CERT_AWS_IAM] = {"AWS_ENDPOINT_URL_IAM", "iam", "https://iam.amazonaws.com"},
-    [CERT_AWS_CLOUDFRONT] = {"AWS_ENDPOINT_URL_CLOUDFRONT", "cloudfront",
-                             "https://cloudfront.amazonaws.com"},
-    [CERT_AWS_STS] = {"AWS_ENDPOINT_URL_STS", "sts", "https://sts.amazonaws.com"},
-    [CERT_AWS_SSO] = {"AWS_ENDPOINT_URL_SSO", "sso", NULL},
+    const char *env;      /* AWS_ENDPOINT_URL_<service id> */
+    const char *cfg;      /* key in a [services] section */
+    const char *botocore; /* the service's name in botocore's endpoint data */
+} services[CERT_AWS_SERVICE_COUNT] = {
+    [CERT_AWS_IAM] = {"AWS_ENDPOINT_URL_IAM", "iam", "iam"},
+    [CERT_AWS_CLOUDFRONT] = {"AWS_ENDPOINT_URL_CLOUDFRONT", "cloudfront", "cloudfront"},
+    [CERT_AWS_STS] = {"AWS_ENDPOINT_URL_STS", "sts", "sts"},
+    [CERT_AWS_SSO] = {"AWS_ENDPOINT_URL_SSO", "sso", "portal.sso"},
     /* The service id "Route 53" (botocore's serviceId) gives AWS_ENDPOINT_URL_ROUTE_53 and the
      * services key route_53 ("Service-specific endpoints", AWS SDKs and Tools reference guide:
      * spaces become underscores). */
-    [CERT_AWS_ROUTE53] = {"AWS_ENDPOINT_URL_ROUTE_53", "route_53", "https://route53.amazonaws.com"},
+    [CERT_AWS_ROUTE53] = {"AWS_ENDPOINT_URL_ROUTE_53", "route_53", "route53"},
+    [CERT_AWS_ACM] = {"AWS_ENDPOINT_URL_ACM", "acm", "acm"},
 };
 
 static bool set(const char *v)
@@ -44,48 +45,156 @@ static bool truthy(const char *v)
     return v != NULL && OPENSSL_strcasecmp(v, "true") == 0;
 }
 
-/* The endpoint order of the AWS CLI ("Service-specific endpoints", AWS SDKs and Tools
- * reference guide): --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
- * services section, the profile's endpoint_url, then AWS's own. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
- * leaves only --endpoint-url. */
-static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cert_aws_service s)
+/* The endpoint someone configured, in the AWS CLI's order ("Service-specific endpoints", AWS SDKs
+ * and Tools reference guide): --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the
+ * profile's services section, the profile's endpoint_url. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ * leaves only --endpoint-url. NULL: none (AWS's own). */
+static const char *configured_endpoint(const cert_aws_opts *o, const aws_config *cfg,
+                                       cert_aws_service s)
 {
-    const char *v = NULL;
     bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
                   truthy(cert_aws__config_get(cfg, NULL, "ignore_configured_endpoint_urls"));
 
-    /* --endpoint-url is the endpoint of the service the tool talks to (IAM, CloudFront), as the
-     * AWS CLI's is; the credential services (STS, the SSO portal) keep their own. */
+    /* --endpoint-url is the endpoint of the services the tool talks to (IAM, CloudFront, ACM),
+     * as the AWS CLI's is; the credential services (STS, the SSO portal) keep their own. */
     if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO)
-        v = o->endpoint_url;
-    else if (!ignore && set(getenv(services[s].env)))
-        v = getenv(services[s].env);
-    else if (!ignore && set(getenv("AWS_ENDPOINT_URL")))
-        v = getenv("AWS_ENDPOINT_URL");
-    else if (!ignore && set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url")))
-        v = cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url");
-    else if (!ignore && set(cert_aws__config_get(cfg, NULL, "endpoint_url")))
-        v = cert_aws__config_get(cfg, NULL, "endpoint_url");
-    if (v != NULL)
-        return strdup(v);
-    if (s == CERT_AWS_SSO) {
-        /* The portal of the SSO region (sso-session's sso_region, or the legacy profile key). */
-        const char *session = cert_aws__config_get(cfg, NULL, "sso_session");
-        const char *region = NULL;
-        char sec[300], *url = NULL;
+        return o->endpoint_url;
+    if (ignore)
+        return NULL;
+    if (set(getenv(services[s].env)))
+        return getenv(services[s].env);
+    if (set(getenv("AWS_ENDPOINT_URL")))
+        return getenv("AWS_ENDPOINT_URL");
+    if (set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url")))
+        return cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url");
+    if (set(cert_aws__config_get(cfg, NULL, "endpoint_url")))
+        return cert_aws__config_get(cfg, NULL, "endpoint_url");
+    return NULL;
+}
 
-        if (session != NULL) {
-            snprintf(sec, sizeof(sec), "sso-session %s", session);
-            region = cert_aws__config_section_get(cfg, sec, "sso_region");
-        }
-        if (region == NULL)
-            region = cert_aws__config_get(cfg, NULL, "sso_region");
-        if (asprintf(&url, "https://portal.sso.%s.amazonaws.com", region ? region : "us-east-1") <
-            0)
-            return NULL;
-        return url;
+/* The region as the AWS CLI takes it: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's
+ * region (AWS CLI User Guide, "Environment variables": AWS_REGION overrides AWS_DEFAULT_REGION
+ * and the profile). */
+static const char *configured_region(const cert_aws_opts *o, const aws_config *cfg)
+{
+    if (set(o->region))
+        return o->region;
+    if (set(getenv("AWS_REGION")))
+        return getenv("AWS_REGION");
+    if (set(getenv("AWS_DEFAULT_REGION")))
+        return getenv("AWS_DEFAULT_REGION");
+    if (set(cert_aws__config_get(cfg, NULL, "region")))
+        return cert_aws__config_get(cfg, NULL, "region");
+    return NULL;
+}
+
+/* The SSO portal's region: the sso-session's sso_region, or the legacy profile key. */
+static const char *sso_region(const aws_config *cfg)
+{
+    const char *session = cert_aws__config_get(cfg, NULL, "sso_session");
+    const char *region = NULL;
+    char sec[300];
+
+    if (session != NULL) {
+        snprintf(sec, sizeof(sec), "sso-session %s", session);
+        region = cert_aws__config_section_get(cfg, sec, "sso_region");
     }
-    return strdup(services[s].default_url);
+    if (region == NULL)
+        region = cert_aws__config_get(cfg, NULL, "sso_region");
+    return region;
+}
+
+/* Which region of the partition table a service is looked up in. */
+static const char *lookup_region(const cert_aws *a, cert_aws_service s)
+{
+    const char *legacy;
+    const char *acm;
+
+    switch (s) {
+    case CERT_AWS_IAM:
+    case CERT_AWS_CLOUDFRONT:
+    case CERT_AWS_ROUTE53:
+        return a->region; /* global in each partition: NULL is partition aws */
+    case CERT_AWS_ACM:
+        /* ACM for CloudFront: always the region CloudFront takes certificates from. */
+        acm = cert_partition_cloudfront_acm_region(a->partition);
+        return acm != NULL ? acm : a->region != NULL ? a->region : "us-east-1";
+    case CERT_AWS_STS:
+        /* botocore: sts_regional_endpoints (AWS_STS_REGIONAL_ENDPOINTS) defaults to regional;
+         * legacy keeps the global endpoint in partition aws. No region: the global one. */
+        legacy = getenv("AWS_STS_REGIONAL_ENDPOINTS");
+        if (!set(legacy))
+            legacy = cert_aws__config_get(a->cfg, NULL, "sts_regional_endpoints");
+        if (a->region == NULL ||
+            (legacy != NULL && strcmp(legacy, "legacy") == 0 && strcmp(a->partition, "aws") == 0))
+            return "aws-global";
+        return a->region;
+    case CERT_AWS_SSO:
+        return set(sso_region(a->cfg)) ? sso_region(a->cfg) : "us-east-1";
+    }
+    return a->region;
+}
+
+char *cert_aws__own_endpoint(const char *botocore_name, const char *region,
+                             char **signing_region_out)
+{
+    cert_endpoint e;
+    char *url = NULL;
+
+    if (signing_region_out != NULL)
+        *signing_region_out = NULL;
+    if (cert_endpoint_resolve(botocore_name, region, &e) < 0)
+        return NULL;
+    if (asprintf(&url, "https://%s", e.hostname) < 0) {
+        cert__error_nomem();
+        return NULL;
+    }
+    if (signing_region_out != NULL && (*signing_region_out = strdup(e.signing_region)) == NULL) {
+        free(url);
+        cert__error_nomem();
+        return NULL;
+    }
+    return url;
+}
+
+/* Each service's endpoint and signing region: the configured endpoint, else AWS's own in the
+ * session's partition; the signing region from the partition table either way (an emulator
+ * behind an endpoint override is signed for as AWS would be). A service the partition does not
+ * have gets no endpoint (cert_aws_service_check() says so); that is not an error here, since a
+ * tool that needs only IAM works in every partition. */
+static cert_err resolve_endpoints(cert_aws *a, const cert_aws_opts *o)
+{
+    for (int i = 0; i < CERT_AWS_SERVICE_COUNT; i++) {
+        cert_aws_service s = (cert_aws_service)i;
+        const char *conf = configured_endpoint(o, a->cfg, s);
+        char *own = cert_aws__own_endpoint(services[s].botocore, lookup_region(a, s),
+                                           &a->signing_region[s]);
+
+        if (own == NULL && cert_error_last()->code == CERT_E_NOMEM)
+            return CERT_E_NOMEM;
+        if (own == NULL &&
+            (a->signing_region[s] = strdup(a->region ? a->region : "us-east-1")) == NULL)
+            return cert__error_nomem();
+        cert_error_clear();
+        a->endpoint_own[s] = conf == NULL;
+        if (conf != NULL) {
+            free(own);
+            if ((a->endpoint[s] = strdup(conf)) == NULL)
+                return cert__error_nomem();
+        } else {
+            a->endpoint[s] = own;
+        }
+    }
+    return CERT_OK;
+}
+
+static bool region_name_ok(const char *r)
+{
+    for (const char *p = r; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    }
+    return *r != '\0' && strlen(r) < 64;
 }
 
 cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
@@ -108,11 +217,14 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
         CERT_NOMEM();
     a->explicit_profile = set(o->profile);
     CERT_TRY(cert_aws__config_load(o->profile, a->explicit_profile, &a->cfg));
-    for (int s = 0; s < CERT_AWS__SERVICES; s++) {
-        a->endpoint[s] = resolve_endpoint(o, a->cfg, (cert_aws_service)s);
-        if (a->endpoint[s] == NULL)
-            CERT_NOMEM();
-    }
+    v = o->version >= 2 ? configured_region(o, a->cfg) : configured_region(&defaults, a->cfg);
+    if (v != NULL && !region_name_ok(v))
+        CERT_FAIL(CERT_E_INVALID,
+                  "region \"%s\" is not a region name (letters, digits and -, e.g. eu-west-1)", v);
+    if (v != NULL && (a->region = strdup(v)) == NULL)
+        CERT_NOMEM();
+    a->partition = cert_partition_of_region(a->region);
+    CERT_TRY(resolve_endpoints(a, o));
     /* CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle. */
     v = set(o->ca_bundle)              ? o->ca_bundle
         : set(getenv("AWS_CA_BUNDLE")) ? getenv("AWS_CA_BUNDLE")
@@ -179,9 +291,14 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
         return cert__error_nomem();
     a->explicit_profile = p->explicit_profile;
     CERT_TRY(cert_aws__config_load(cert_aws__config_profile(p->cfg), p->explicit_profile, &a->cfg));
-    for (int s = 0; s < CERT_AWS__SERVICES; s++) {
-        if ((a->endpoint[s] = strdup(p->endpoint[s])) == NULL)
+    if (p->region != NULL && (a->region = strdup(p->region)) == NULL)
+        CERT_NOMEM();
+    a->partition = p->partition;
+    for (int s = 0; s < CERT_AWS_SERVICE_COUNT; s++) {
+        if ((p->endpoint[s] != NULL && (a->endpoint[s] = strdup(p->endpoint[s])) == NULL) ||
+            (a->signing_region[s] = strdup(p->signing_region[s])) == NULL)
             CERT_NOMEM();
+        a->endpoint_own[s] = p->endpoint_own[s];
     }
     if ((p->ca_bundle != NULL && (a->ca_bundle = strdup(p->ca_bundle)) == NULL) ||
         (a->user_agent = strdup(p->user_agent)) == NULL)
@@ -218,8 +335,11 @@ void cert_aws_free(cert_aws *a)
         return;
     cert_aws__creds_clear(&a->creds);
     cert_aws__config_free(a->cfg);
-    for (int s = 0; s < CERT_AWS__SERVICES; s++)
+    free(a->region);
+    for (int s = 0; s < CERT_AWS_SERVICE_COUNT; s++) {
         free(a->endpoint[s]);
+        free(a->signing_region[s]);
+    }
     free(a->ca_bundle);
     free(a->user_agent);
     free(a->last_code);
@@ -232,9 +352,42 @@ void cert_aws_free(cert_aws *a)
 
 const char *cert_aws_endpoint(const cert_aws *a, cert_aws_service s)
 {
-    if (a == NULL || (int)s < 0 || (int)s >= CERT_AWS__SERVICES)
+    if (a == NULL || (int)s < 0 || (int)s >= CERT_AWS_SERVICE_COUNT || a->endpoint[s] == NULL)
         return "";
     return a->endpoint[s];
+}
+
+const char *cert_aws_region(const cert_aws *a)
+{
+    return a != NULL ? a->region : NULL;
+}
+
+const char *cert_aws_partition(const cert_aws *a)
+{
+    return a != NULL && a->partition != NULL ? a->partition : "aws";
+}
+
+const char *cert_aws_signing_region(const cert_aws *a, cert_aws_service s)
+{
+    if (a == NULL || (int)s < 0 || (int)s >= CERT_AWS_SERVICE_COUNT)
+        return "";
+    return a->signing_region[s];
+}
+
+cert_err cert_aws_service_check(const cert_aws *a, cert_aws_service s)
+{
+    const char *p = cert_aws_partition(a);
+
+    if ((int)s < 0 || (int)s >= CERT_AWS_SERVICE_COUNT)
+        return cert__error_set(CERT_E_INVALID, "cert_aws_service_check: unknown service");
+    if (cert_partition_has_service(p, services[s].botocore))
+        return CERT_OK;
+    return cert__error_set(CERT_E_INPUT,
+                           "%s is not available in partition %s (region %s): botocore's endpoint "
+                           "data has no %s there; give a region of a partition that has it "
+                           "(--region, AWS_REGION)",
+                           cert_aws__service_name(s), p, a->region ? a->region : "none",
+                           cert_aws__service_name(s));
 }
 
 cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out)

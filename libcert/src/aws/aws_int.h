@@ -263,13 +263,14 @@ cert_err cert_cf__check_id(const char *id);
 
 /* ---- the session ---- */
 
-/* How many services cert_aws_service names (the size of the session's endpoint table). */
-#define CERT_AWS__SERVICES ((int)CERT_AWS_ROUTE53 + 1)
-
 struct cert_aws {
     aws_config *cfg;
-    bool explicit_profile; /* --profile: the environment's keys are skipped */
-    char *endpoint[CERT_AWS__SERVICES];
+    bool explicit_profile;                  /* --profile: the environment's keys are skipped */
+    char *region;                           /* the configured region; NULL when none */
+    const char *partition;                  /* its partition (static) */
+    char *endpoint[CERT_AWS_SERVICE_COUNT]; /* NULL: the partition has no such service */
+    char *signing_region[CERT_AWS_SERVICE_COUNT]; /* the SigV4 scope's region */
+    bool endpoint_own[CERT_AWS_SERVICE_COUNT];    /* the endpoint is AWS's own (not configured) */
     char *ca_bundle;
     char *user_agent;
     long connect_timeout_ms, timeout_ms;
@@ -299,8 +300,15 @@ cert_err cert_aws__clone(const cert_aws *parent, cert_aws **out);
 void cert_aws__set_last(cert_aws *aws, const char *service, const char *action, const char *code,
                         const char *message, const char *request_id, long status, int attempts);
 
-/* "IAM", "CloudFront", "STS", "SSO", "Route53". */
+/* "IAM", "CloudFront", "STS", "SSO", "Route53", "ACM". */
 const char *cert_aws__service_name(cert_aws_service s);
+
+/* AWS's own endpoint URL of a service in a region ("https://portal.sso.eu-west-1.amazonaws.com"),
+ * from the partition table: new string (free()), NULL with the thread's error set. botocore_name:
+ * "iam", "cloudfront", "sts", "portal.sso", "acm"; signing_region_out (may be NULL) receives the
+ * region requests are signed for, a new string. */
+char *cert_aws__own_endpoint(const char *botocore_name, const char *region,
+                             char **signing_region_out);
 
 /* The tool's name the session was made for (cert_aws_opts.user_agent: what follows
  * "libcert/VERSION " in the User-Agent), borrowed; NULL when none was given. */

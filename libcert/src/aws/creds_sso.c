@@ -55,22 +55,13 @@ static cert_err sso_setting(cert_aws *aws, const char *profile, const char *sect
 }
 
 /* The portal of the SSO region: the session's endpoint unless the profile being resolved is
- * not the session's profile (a source_profile) and the session uses AWS's own portal. */
+ * not the session's profile (a source_profile) and the session uses AWS's own portal, which is
+ * then the portal of that profile's region, in that region's partition. */
 static char *sso_endpoint(cert_aws *aws, const char *profile, const char *region)
 {
-    const char *cur = aws->endpoint[CERT_AWS_SSO];
-    char *url = NULL;
-    static const char pre[] = "https://portal.sso.", post[] = ".amazonaws.com";
-    size_t n = strlen(cur);
-
-    if (profile != NULL && region != NULL && n > sizeof(pre) + sizeof(post) - 2 &&
-        strncmp(cur, pre, sizeof(pre) - 1) == 0 &&
-        strcmp(cur + n - (sizeof(post) - 1), post) == 0) {
-        if (asprintf(&url, "%s%s%s", pre, region, post) < 0)
-            return NULL;
-        return url;
-    }
-    return strdup(cur);
+    if (profile != NULL && region != NULL && aws->endpoint_own[CERT_AWS_SSO])
+        return cert_aws__own_endpoint("portal.sso", region, NULL);
+    return aws->endpoint[CERT_AWS_SSO] ? strdup(aws->endpoint[CERT_AWS_SSO]) : NULL;
 }
 
 /* The profile's SSO settings: CERT_CREDS_NONE when it is not an SSO profile, an error naming
@@ -202,8 +193,12 @@ static cert_err sso_role_credentials(cert_aws *aws, const char *profile, const s
     CERT_TRY(cert_aws__query_add(&query, "role_name", s->role));
     CERT_TRY(cert_aws__query_add(&query, "account_id", s->account));
     endpoint = sso_endpoint(aws, profile, s->region);
-    if (endpoint == NULL)
-        CERT_NOMEM();
+    if (endpoint == NULL) {
+        err = cert_error_last()->code < 0
+                  ? cert_aws__profile_error(cert_error_last()->code, s->name)
+                  : cert__error_nomem();
+        goto done;
+    }
     memset(&req, 0, sizeof(req));
     req.service = CERT_AWS_SSO;
     req.action = "GetRoleCredentials";

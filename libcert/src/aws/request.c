@@ -33,6 +33,8 @@ const char *cert_aws__service_name(cert_aws_service s)
         return "SSO";
     case CERT_AWS_ROUTE53:
         return "Route53";
+    case CERT_AWS_ACM:
+        return "ACM";
     }
     return "AWS";
 }
@@ -50,6 +52,8 @@ static const char *signing_name(cert_aws_service s)
         return "awsssoportal";
     case CERT_AWS_ROUTE53:
         return "route53";
+    case CERT_AWS_ACM:
+        return "acm";
     }
     return "";
 }
@@ -393,13 +397,20 @@ static cert_err target_new(cert_aws *aws, const aws_request *req, target *t)
     cert_err err = CERT_OK;
     const char *endpoint = req->endpoint ? req->endpoint : aws->endpoint[req->service];
     char *prefix = NULL;
-    /* scheme://authority from the endpoint, then our path and query */
-    const char *auth_end = strstr(endpoint, "://");
-    const char *slash = auth_end ? strchr(auth_end + 3, '/') : NULL;
-    size_t base = slash ? (size_t)(slash - endpoint) : strlen(endpoint);
+    const char *auth_end, *slash;
+    size_t base;
 
     memset(t, 0, sizeof(*t));
     t->svc = cert_aws__service_name(req->service);
+    if (endpoint == NULL)
+        return cert_aws_service_check(aws, req->service) < 0
+                   ? cert_error_last()->code
+                   : cert__error_set(CERT_E_INPUT, "%s has no endpoint in partition %s", t->svc,
+                                     cert_aws_partition(aws));
+    /* scheme://authority from the endpoint, then our path and query */
+    auth_end = strstr(endpoint, "://");
+    slash = auth_end ? strchr(auth_end + 3, '/') : NULL;
+    base = slash ? (size_t)(slash - endpoint) : strlen(endpoint);
     CERT_TRY(split_endpoint(endpoint, &t->host, &prefix));
     if (asprintf(&t->path, "%s%s", prefix, req->path && *req->path ? req->path : "/") < 0) {
         t->path = NULL;
@@ -444,7 +455,10 @@ static cert_err sign(cert_aws *aws, const aws_request *req, const target *t, str
     sr.header_count = req->header_count;
     sr.body = req->body;
     sr.body_len = req->body_len;
-    sr.region = "us-east-1"; /* IAM, CloudFront, Route 53 and global STS sign for us-east-1 */
+    /* The service's region in the session's partition (partition.h): us-east-1 for IAM,
+     * CloudFront, Route 53 and ACM in aws, cn-north-1 for IAM in aws-cn, the region for
+     * regional STS. */
+    sr.region = aws->signing_region[req->service];
     sr.service = signing_name(req->service);
     sr.time = cert_aws__now();
     if ((err = cert_sigv4_sign(&sr, &c, &out)) < 0)

@@ -476,6 +476,8 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         return err;
     }
     err = cert_aws_new(o->aws ? o->aws : &aws_defaults, &aws);
+    if (err == CERT_OK) /* CloudFront exists only in aws and aws-cn */
+        err = cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT);
     if (err == CERT_OK)
         err = cert_attach__cert_iam(&rn, aws);
     if (err == CERT_OK)

@@ -86,6 +86,8 @@ cert_err cert_inventory_build(cert_aws *aws, const cert_inventory_opts *o, cert_
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
+    if (o->in_use && (err = cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT)) < 0)
+        return err;
     inv = calloc(1, sizeof(*inv));
     if (inv == NULL)
         CERT_NOMEM();

@@ -185,6 +185,8 @@ cert_err cert_remote_report_distributions(cert_aws *aws, const char *const *ids,
     *out = NULL;
     if (o == NULL)
         o = &default_opts;
+    if ((err = cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT)) < 0)
+        return err;
     if ((v = calloc(count, sizeof(*v))) == NULL)
         CERT_NOMEM();
     for (; n < count; n++) {

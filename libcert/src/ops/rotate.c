@@ -452,7 +452,8 @@ static cert_err run(rotate_run *rn)
 
     if (!stage_check(rn, &err))
         return err;
-    if ((err = cert_aws_new(rn->o->aws ? rn->o->aws : &aws_defaults, &rn->aws)) < 0)
+    if ((err = cert_aws_new(rn->o->aws ? rn->o->aws : &aws_defaults, &rn->aws)) < 0 ||
+        (err = cert_aws_service_check(rn->aws, CERT_AWS_CLOUDFRONT)) < 0)
         return cert_rotate__stop_aws(rn, err);
     if (!the_new_certificate(rn, &err) || !stage_plan(rn, &err) || !stage_upload(rn, &err))
         return err;
