@@ -2,8 +2,9 @@
  * libFuzzer target: everything libcert parses from AWS's answers, which come over the network:
  * error bodies (XML and JSON), ListServerCertificates pages (whole, and in pieces as they are
  * parsed while they arrive), ListDistributions pages, a DistributionConfig edited
- * (ViewerCertificate set, saved, put back) and serialised again, a GetDistribution answer, and
- * Route 53's ListHostedZonesByName and ListResourceRecordSets pages and GetHealthCheckStatus.
+ * (ViewerCertificate set, saved, put back) and serialised again, a GetDistribution answer,
+ * Route 53's ListHostedZonesByName and ListResourceRecordSets pages and GetHealthCheckStatus,
+ * and ACM's JSON answers (ListCertificates pages, DescribeCertificate).
  */
 #include <libxml/parser.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "aws/aws_int.h"
+#include "libcert/acm.h"
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
 #include "libcert/route53.h"
@@ -24,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xmlDoc *doc;
     cert_iam_cert *certs = NULL;
     cert_cf_dist *dists = NULL;
+    cert_acm_cert *acm = NULL, detail;
     size_t n = 0, cap = 0;
     bool more = false, changed = false;
     cert_cf_config *cfg = NULL;
@@ -52,6 +55,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cert_cf__parse_list_page(text, size, &dists, &n, &cap, &more, &marker);
     cert_cf_dists_free(dists, n);
     free(marker);
+    n = cap = 0;
+    marker = NULL;
+    cert_acm__parse_list_page(text, size, &acm, &n, &cap, &more, &marker);
+    cert_acm_certs_free(acm, n);
+    free(marker);
+    memset(&detail, 0, sizeof(detail));
+    cert_acm__parse_detail(text, size, &detail);
+    cert_acm_cert_clear(&detail);
+    if (size < 4096) { /* ARNs as ACM's answers and the command line give them */
+        char arn[4096];
+
+        memcpy(arn, data, size);
+        arn[size] = '\0';
+        cert_acm_arn_parse(arn, NULL);
+    }
     doc = cert_aws__xml_parse(text, size); /* the DOM parser, for the other answers */
     xmlFreeDoc(doc);
     if (cert_cf__config_from_xml("E2QWRUHAPOMQZL", "E1", text, size, &cfg) == CERT_OK) {

@@ -2,6 +2,7 @@
 #ifndef LIBCERT_LIBCERT_H
 #define LIBCERT_LIBCERT_H
 
+#include "acm.h"
 #include "attach.h"
 #include "aws.h"
 #include "bundle.h"

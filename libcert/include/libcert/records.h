@@ -25,6 +25,44 @@ typedef struct cert_iam_cert {
     int64_t expiration;  /**< Expiration; INT64_MIN when absent */
 } cert_iam_cert;
 
+/** The certificate stores libcert works with (store.h): IAM server certificates and ACM. */
+typedef enum cert_store_kind {
+    CERT_STORE_IAM = 0, /**< IAM server certificates (IAM API, 2010-05-08) */
+    CERT_STORE_ACM,     /**< AWS Certificate Manager in the region CloudFront takes them from */
+} cert_store_kind;
+
+/**
+ * An ACM certificate: a CertificateSummary (ListCertificates) or a CertificateDetail
+ * (DescribeCertificate), with the AWS API's field names. Strings owned (cert_acm_cert_clear());
+ * an absent string member is NULL, an absent time INT64_MIN.
+ */
+typedef struct cert_acm_cert {
+    char *arn;         /**< CertificateArn */
+    char *domain_name; /**< DomainName */
+    char **names;      /**< SubjectAlternativeNames (or ...Summaries from a listing) */
+    size_t name_count;
+    char *status;        /**< Status: ISSUED, EXPIRED, PENDING_VALIDATION, INACTIVE, ... */
+    char *type;          /**< Type: IMPORTED, AMAZON_ISSUED, PRIVATE */
+    char *key_algorithm; /**< KeyAlgorithm: RSA_2048, EC_prime256v1, ... */
+    char **key_usages;   /**< KeyUsages' names: DIGITAL_SIGNATURE, KEY_ENCIPHERMENT, ... */
+    size_t key_usage_count;
+    char **extended_key_usages; /**< ExtendedKeyUsages' names: TLS_WEB_SERVER_AUTHENTICATION, ... */
+    size_t extended_key_usage_count;
+    bool in_use;          /**< InUse (a listing), or InUseBy not empty (a description) */
+    bool in_use_by_known; /**< the record came from DescribeCertificate: in_use_by is complete */
+    char **in_use_by;     /**< InUseBy: the ARNs of the resources that use it */
+    size_t in_use_by_count;
+    char *serial;              /**< Serial (DescribeCertificate) */
+    char *subject;             /**< Subject (DescribeCertificate) */
+    char *issuer;              /**< Issuer (DescribeCertificate) */
+    char *renewal_eligibility; /**< RenewalEligibility */
+    int64_t not_before;        /**< NotBefore, seconds since the epoch */
+    int64_t not_after;         /**< NotAfter */
+    int64_t imported_at;       /**< ImportedAt (IMPORTED) */
+    int64_t created_at;        /**< CreatedAt (AMAZON_ISSUED, PRIVATE) */
+    int64_t issued_at;         /**< IssuedAt */
+} cert_acm_cert;
+
 /** One tag (borrowed strings in requests, owned in results). */
 typedef struct cert_aws_tag {
     char *key;
@@ -122,6 +160,19 @@ CERT_EXTERN cert_err cert_iam_cert_copy(cert_iam_cert *dst, const cert_iam_cert 
 
 /** Free an array from cert_iam_list(). NULL is a no-op. */
 CERT_EXTERN void cert_iam_certs_free(cert_iam_cert *v, size_t n);
+
+/** Free the strings of an ACM record and zero it (times INT64_MIN). NULL is a no-op. */
+CERT_EXTERN void cert_acm_cert_clear(cert_acm_cert *c);
+
+/**
+ * Copy an ACM record.
+ * @param dst written; owned by the caller (cert_acm_cert_clear()); cleared on failure
+ * @return CERT_OK or CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_acm_cert_copy(cert_acm_cert *dst, const cert_acm_cert *src);
+
+/** Free an array from cert_acm_list(). NULL is a no-op. */
+CERT_EXTERN void cert_acm_certs_free(cert_acm_cert *v, size_t n);
 
 /** Free an array of tags. NULL is a no-op. */
 CERT_EXTERN void cert_iam_tags_free(cert_aws_tag *v, size_t n);

@@ -256,6 +256,16 @@ cert_err cert_r53__parse_health(const char *id, const char *body, size_t len,
 cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t len,
                                      struct cert_cf_dist *d);
 
+/* One ListCertificates answer (JSON): its CertificateSummaryList appended to *v (n, cap), and
+ * its NextToken (new string) when ACM has more. For cert_acm_list() and the fuzzer. */
+struct cert_acm_cert;
+cert_err cert_acm__parse_list_page(const char *body, size_t len, struct cert_acm_cert **v,
+                                   size_t *n, size_t *cap, bool *more, char **token);
+
+/* One DescribeCertificate answer into a record (for cert_acm_describe()'s reader and the
+ * fuzzer). */
+cert_err cert_acm__parse_detail(const char *body, size_t len, struct cert_acm_cert *out);
+
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
 

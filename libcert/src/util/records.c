@@ -89,6 +89,92 @@ void cert_iam_certs_free(cert_iam_cert *v, size_t n)
     free(v);
 }
 
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void cert_acm_cert_clear(cert_acm_cert *c)
+{
+    if (c == NULL)
+        return;
+    free(c->arn);
+    free(c->domain_name);
+    strv_free(c->names, c->name_count);
+    free(c->status);
+    free(c->type);
+    free(c->key_algorithm);
+    strv_free(c->key_usages, c->key_usage_count);
+    strv_free(c->extended_key_usages, c->extended_key_usage_count);
+    strv_free(c->in_use_by, c->in_use_by_count);
+    free(c->serial);
+    free(c->subject);
+    free(c->issuer);
+    free(c->renewal_eligibility);
+    memset(c, 0, sizeof(*c));
+    c->not_before = c->not_after = c->imported_at = c->created_at = c->issued_at = INT64_MIN;
+}
+
+static bool str_copy(char **dst, const char *src)
+{
+    *dst = src != NULL ? strdup(src) : NULL;
+    return src == NULL || *dst != NULL;
+}
+
+static bool strv_copy(char ***dst, size_t *dn, char *const *src, size_t n)
+{
+    *dst = NULL;
+    *dn = 0;
+    if (src == NULL)
+        return true;
+    if ((*dst = calloc(n ? n : 1, sizeof(**dst))) == NULL)
+        return false;
+    for (; *dn < n; (*dn)++) {
+        if (!str_copy(&(*dst)[*dn], src[*dn]))
+            return false;
+    }
+    return true;
+}
+
+cert_err cert_acm_cert_copy(cert_acm_cert *d, const cert_acm_cert *c)
+{
+    bool ok;
+
+    memset(d, 0, sizeof(*d));
+    d->in_use = c->in_use;
+    d->in_use_by_known = c->in_use_by_known;
+    d->not_before = c->not_before;
+    d->not_after = c->not_after;
+    d->imported_at = c->imported_at;
+    d->created_at = c->created_at;
+    d->issued_at = c->issued_at;
+    ok = str_copy(&d->arn, c->arn) && str_copy(&d->domain_name, c->domain_name) &&
+         strv_copy(&d->names, &d->name_count, c->names, c->name_count) &&
+         str_copy(&d->status, c->status) && str_copy(&d->type, c->type) &&
+         str_copy(&d->key_algorithm, c->key_algorithm) &&
+         strv_copy(&d->key_usages, &d->key_usage_count, c->key_usages, c->key_usage_count) &&
+         strv_copy(&d->extended_key_usages, &d->extended_key_usage_count, c->extended_key_usages,
+                   c->extended_key_usage_count) &&
+         strv_copy(&d->in_use_by, &d->in_use_by_count, c->in_use_by, c->in_use_by_count) &&
+         str_copy(&d->serial, c->serial) && str_copy(&d->subject, c->subject) &&
+         str_copy(&d->issuer, c->issuer) &&
+         str_copy(&d->renewal_eligibility, c->renewal_eligibility);
+    if (!ok) {
+        cert_acm_cert_clear(d);
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
+void cert_acm_certs_free(cert_acm_cert *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        cert_acm_cert_clear(&v[i]);
+    free(v);
+}
+
 void cert_iam_tags_free(cert_aws_tag *v, size_t n)
 {
     for (size_t i = 0; v != NULL && i < n; i++) {
