@@ -172,6 +172,26 @@ class Config:
     def cert_id(self):
         return self.vc.get("IAMCertificateId") or None
 
+    @property
+    def acm_arn(self):
+        return self.vc.get("ACMCertificateArn") or None
+
+
+def _as_cloudfront_returns_acm(raw, arn):
+    """CloudFront echoes the deprecated ViewerCertificate members for an ACM certificate:
+    GetDistributionConfig returns Certificate (the ARN) and CertificateSource acm, whether or not
+    they were sent (CloudFront API Reference, ViewerCertificate: Certificate, CertificateSource;
+    aws-rules.md, ACM for CloudFront). The rest of the document stays byte for byte."""
+    text = raw.decode("utf-8")
+    m = re.search(r"<ViewerCertificate>(.*?)</ViewerCertificate>", text, re.S)
+    if m is None:
+        return raw
+    inner = re.sub(r"\s*<Certificate>.*?</Certificate>|\s*<Certificate/>", "", m.group(1), flags=re.S)
+    inner = re.sub(r"\s*<CertificateSource>.*?</CertificateSource>|\s*<CertificateSource/>", "", inner,
+                   flags=re.S)
+    inner += f"<Certificate>{esc(arn)}</Certificate><CertificateSource>acm</CertificateSource>"
+    return (text[: m.start(1)] + inner + text[m.end(1):]).encode("utf-8")
+
 
 class Distribution:
     def __init__(self, dist_id):
@@ -307,6 +327,12 @@ class CloudFrontHandlers:
 
     # -- queries used by the IAM side -------------------------------------------------------------
 
+    def distributions_using_acm(self, arn):
+        """ARNs of the distributions that serve the ACM certificate arn, or served it in a change
+        still InProgress: ACM's InUseBy (ACM API Reference, CertificateDetail)."""
+        return [d.arn for d in self.state.dists.values()
+                if d.config.acm_arn == arn or (d.in_progress() and arn in d.inflight_cert_ids)]
+
     def distributions_using_cert(self, cert_id):
         """ARNs of distributions whose config uses cert_id, or whose still-InProgress update
         replaced a config that used it (the edges serve the old certificate until Deployed)."""
@@ -395,9 +421,42 @@ class CloudFrontHandlers:
             for alias in cfg.aliases:
                 if not _covered(alias, sans):
                     raise _invalid_cert(MSG_ALIAS_UNCOVERED)
+        elif acm:
+            self._check_acm(cfg, vc, acm)
         elif not acm and cfg.aliases:
             # Aliases with the default *.cloudfront.net certificate.
             raise _invalid_cert(MSG_ALIAS_NEEDS_CERT)
+
+    def _check_acm(self, cfg, vc, acm):
+        """CloudFront Developer Guide, "Requirements for using SSL/TLS certificates with
+        CloudFront": an ACM certificate must be in US East (N. Virginia), issued (not expired,
+        not pending), with a key CloudFront serves (RSA 1024-4096, ECDSA P-256), and cover every
+        alternate domain name; otherwise InvalidViewerCertificate with the same text as for IAM
+        ("... doesn't exist, isn't in us-east-1 region, isn't valid ..."). The deprecated
+        Certificate / CertificateSource must agree with ACMCertificateArn, as with IAMCertificateId
+        (dlapiduz/certbot-s3front#12)."""
+        from emu_acm import ARN_RE
+
+        if "Certificate" in vc and vc["Certificate"] and vc["Certificate"] != acm:
+            raise _invalid_cert("Your ACMCertificateArn does not match the given Certificate field.")
+        if "CertificateSource" in vc and vc["CertificateSource"] and vc["CertificateSource"] != "acm":
+            raise _invalid_cert('Cannot specify ACMCertificateArn and a CertificateSource not equal to "acm".')
+        m = ARN_RE.fullmatch(acm)
+        if m is None or m.group(2) != "us-east-1":
+            raise _invalid_cert()
+        cert = self.emu.acm_state.find(acm)
+        if cert is None or cert.status(self.emu.knobs) != "ISSUED" or not _key_supported(cert.leaf):
+            raise _invalid_cert()
+        for alias in cfg.aliases:
+            if not _covered(alias, cert.sans):
+                raise _invalid_cert(MSG_ALIAS_UNCOVERED)
+
+    def _normalised(self, cfg):
+        """The config as CloudFront stores it: for an ACM certificate, with the deprecated members
+        it echoes."""
+        if cfg.acm_arn is None:
+            return cfg
+        return Config(_as_cloudfront_returns_acm(cfg.raw, cfg.acm_arn))
 
     # -- handlers -------------------------------------------------------------------------------
 
@@ -478,6 +537,7 @@ class CloudFrontHandlers:
                 )
             self._check_aliases_free(cfg, None)
             self._check_viewer_certificate(cfg)
+            cfg = self._normalised(cfg)
             d = Distribution(self._new_id())
             d.config = cfg
             d.etag = self._new_etag()
@@ -515,6 +575,7 @@ class CloudFrontHandlers:
                 raise AwsError("IllegalUpdate", "The CallerReference cannot be changed.", 400)
             self._check_aliases_free(cfg, d.id)
             self._check_viewer_certificate(cfg)
+            cfg = self._normalised(cfg)
             vc_changed = _canon(cfg.vc_el) != _canon(d.config.vc_el)
             now = time.monotonic()
             if vc_changed and now < d.vc_change_until:
@@ -525,6 +586,8 @@ class CloudFrontHandlers:
                 d.inflight_cert_ids = set()
             if d.config.cert_id:
                 d.inflight_cert_ids.add(d.config.cert_id)
+            if d.config.acm_arn:
+                d.inflight_cert_ids.add(d.config.acm_arn)
             d.config = cfg
             d.etag = self._new_etag()
             d.last_modified = utcnow()

@@ -155,12 +155,25 @@ def query_ok(action, result_xml, ns=IAM_NS):
     return Response(200, [("Content-Type", "text/xml"), ("x-amzn-RequestId", rid)], body)
 
 
+def json_error(err, request_id=None):
+    """The JSON protocol's error answer (ACM): {"__type": code, "message": text} with
+    x-amzn-RequestId (ACM API Reference, Common Errors)."""
+    import json
+
+    rid = request_id or new_request_id()
+    body = json.dumps({"__type": err.code, "message": err.message})
+    return Response(err.status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", rid)],
+                    body)
+
+
 def error_for_service(service, err):
     """Render err as the given service answers errors (used by fault injection too)."""
     if service == "cloudfront":
         return rest_error(err)
     if service == "route53":
         return rest_error(err, ns=R53_NS)
+    if service == "acm":
+        return json_error(err)
     if service == "sts":
         return query_error(err, ns=STS_NS)
     return query_error(err, ns=IAM_NS)

@@ -270,6 +270,31 @@ class Emulator:
             kw["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         return self.client("iam").upload_server_certificate(**kw)["ServerCertificateMetadata"]
 
+    def import_certificate(self, cert_pem, key_pem, chain_pem=None, arn=None, tags=None,
+                           region="us-east-1"):
+        """ACM ImportCertificate (boto3) into region; re-import into arn when given. Returns the
+        ARN."""
+        kw = dict(Certificate=cert_pem.encode(), PrivateKey=key_pem.encode())
+        if chain_pem:
+            kw["CertificateChain"] = chain_pem.encode()
+        if arn:
+            kw["CertificateArn"] = arn
+        if tags:
+            kw["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        return self.client("acm", region_name=region).import_certificate(**kw)["CertificateArn"]
+
+    def request_certificate(self, domain, sans=(), region="us-east-1"):
+        """ACM RequestCertificate: an ACM-issued (AMAZON_ISSUED) certificate, ISSUED at once in
+        the emulator. Returns the ARN."""
+        kw = dict(DomainName=domain)
+        if sans:
+            kw["SubjectAlternativeNames"] = list(sans)
+        return self.client("acm", region_name=region).request_certificate(**kw)["CertificateArn"]
+
+    def set_acm_in_use(self, arn, users):
+        """Resources besides the distributions that use an ACM certificate (its InUseBy)."""
+        return self.control("POST", "/_emu/acm-in-use", {"CertificateArn": arn, "InUseBy": list(users)})
+
     def signed_request(self, method, path, body=b"", headers=None, service="cloudfront"):
         """Send a raw request signed with SigV4 (botocore's signer), e.g. a DistributionConfig
         document with elements botocore's model does not know. Returns (status, headers, body)."""
@@ -352,6 +377,11 @@ def viewer_certificate_xml(viewer_certificate):
     if viewer_certificate is None:
         items = [("CloudFrontDefaultCertificate", "true"), ("SSLSupportMethod", "vip"),
                  ("MinimumProtocolVersion", "TLSv1"), ("CertificateSource", "cloudfront")]
+    elif isinstance(viewer_certificate, str) and viewer_certificate.startswith("arn:"):
+        # an ACM certificate, as CloudFront shows it (CertificateSource acm, Certificate the ARN)
+        items = [("CloudFrontDefaultCertificate", "false"), ("ACMCertificateArn", viewer_certificate),
+                 ("SSLSupportMethod", "sni-only"), ("MinimumProtocolVersion", "TLSv1.2_2021"),
+                 ("Certificate", viewer_certificate), ("CertificateSource", "acm")]
     elif isinstance(viewer_certificate, str):
         items = [("CloudFrontDefaultCertificate", "false"), ("IAMCertificateId", viewer_certificate),
                  ("SSLSupportMethod", "sni-only"), ("MinimumProtocolVersion", "TLSv1.2_2021"),

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """libcert's AWS test emulator: moto, plus AWS's real rules where moto is lenient.
 
-One process, one port on 127.0.0.1, serving IAM (query API), STS, CloudFront and Route 53 (REST) the
-way moto's server does: the service is the SigV4 credential scope's service name, or, for
-unsigned requests, the path (/2020-05-31/... CloudFront, /2013-04-01/... Route 53) or the query
-API's Version. The IAM server-certificate actions and the CloudFront distribution actions are
-answered by this package's own state (emu_iam.py, emu_cloudfront.py), Route 53's reads by
+One process, one port on 127.0.0.1, serving IAM (query API), STS, CloudFront and Route 53 (REST)
+and ACM (JSON) the way moto's server does: the service is the SigV4 credential scope's service
+name, or, for unsigned requests, the path (/2020-05-31/... CloudFront, /2013-04-01/... Route 53),
+X-Amz-Target (CertificateManager.* ACM) or the query API's Version. The IAM server-certificate
+actions, the CloudFront distribution actions and ACM's certificate actions are answered by this
+package's own state (emu_iam.py, emu_cloudfront.py, emu_acm.py), Route 53's reads by
 emu_route53.py on moto's Route 53 state; everything else goes to moto unchanged. On top sit a fault
 injector, added latency, a request log and a JSON control API under /_emu/ (see README.md).
 
@@ -61,7 +62,7 @@ FAULT_CODES = {
     504: ("GatewayTimeout", "Gateway Timeout"),
 }
 FAULT_KINDS = ("status", "reset", "stall", "truncate", "after")
-SERVICES = ("iam", "cloudfront", "sts", "route53", "*")
+SERVICES = ("iam", "cloudfront", "sts", "route53", "acm", "*")
 
 
 class FaultRule:
@@ -159,10 +160,12 @@ _CRED_RE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\s]+)/aws4
 
 class Emulator:
     def __init__(self, knobs, auth_count=None, tls=False):
+        import emu_acm
         import emu_cloudfront
         import emu_iam
         import emu_route53
 
+        self._acm_mod = emu_acm
         self._iam_mod = emu_iam
         self._cf_mod = emu_cloudfront
         self._r53_mod = emu_route53
@@ -172,9 +175,11 @@ class Emulator:
         self.port = 0
         self.iam_state = emu_iam.IamState(knobs["quota"])
         self.cf_state = emu_cloudfront.CloudFrontState()
+        self.acm_state = emu_acm.AcmState()
         self.iam = emu_iam.IamHandlers(self.iam_state, self)
         self.cloudfront = emu_cloudfront.CloudFrontHandlers(self.cf_state, self)
         self.route53 = emu_route53.Route53Handlers(self)
+        self.acm = emu_acm.AcmHandlers(self.acm_state, self)
         self.rules = []
         self.rules_lock = threading.Lock()
         self.log = []
@@ -321,6 +326,9 @@ class Emulator:
             m = _CRED_RE.search("Credential=" + (parse_qs(req.query).get("X-Amz-Credential") or [""])[0])
         if m:
             scope = m.group(4).lower()
+        target = req.headers.get("X-Amz-Target") or ""
+        if scope is None and target.startswith("CertificateManager."):
+            scope = "acm"  # an unsigned JSON-protocol request to ACM
         form = {}
         ctype = (req.headers.get("Content-Type") or "").lower()
         if req.method == "POST" and ctype.startswith("application/x-www-form-urlencoded"):
@@ -344,7 +352,17 @@ class Emulator:
             action = self._cf_mod.operation_name(req.method, req.path, req.query)
         elif service == "route53":
             action = self._r53_mod.operation_name(req.method, req.path, req.query)
+        elif service == "acm":
+            # The JSON protocol: the action is X-Amz-Target's suffix (botocore model acm,
+            # metadata.targetPrefix CertificateManager).
+            action = target.partition(".")[2] or None
         return service, action, form
+
+    @staticmethod
+    def region_of(req):
+        """The region a request was signed for (its SigV4 credential scope); us-east-1 unsigned."""
+        m = _CRED_RE.search(req.headers.get("Authorization") or "")
+        return m.group(3) if m else "us-east-1"
 
     def dispatch(self, req, service, action, form):
         if service == "iam" and action in self._iam_mod.HANDLED_ACTIONS:
@@ -355,6 +373,15 @@ class Emulator:
                 return self.iam.handle(action, form)
             except AwsError as e:
                 return error_for_service("iam", e)
+        if service == "acm" and action in self._acm_mod.HANDLED_ACTIONS:
+            denied = self.check_auth(req, service, action)
+            if denied is not None:
+                return denied
+            try:
+                with STATE_LOCK:
+                    return self.acm.handle(action, self.region_of(req), req.body)
+            except AwsError as e:
+                return error_for_service("acm", e)
         if service == "cloudfront" and action in (
             "CreateDistribution",
             "CreateDistributionWithTags",
@@ -491,6 +518,7 @@ class Emulator:
             self.iam_state.reset()
             self.cf_state.reset()
             self.route53.reset()
+            self.acm_state.reset()
             self.knobs = dict(self.start_knobs)
             self.iam_state.quota = self.knobs["quota"]
         with self.rules_lock:
@@ -514,6 +542,21 @@ class Emulator:
                 return self._json(404, {"error": f"no server certificate named {name}"})
             c.upload_date = dt
         return self._json(200, {"ServerCertificateName": c.name, "UploadDate": iso_ms(dt)})
+
+    def set_acm_in_use(self, obj):
+        """Say that resources other than the emulator's distributions (an ALB listener, an API
+        Gateway domain) use an ACM certificate: they join its InUseBy (ACM API Reference,
+        CertificateDetail.InUseBy) and DeleteCertificate refuses it. {"CertificateArn",
+        "InUseBy": [ARN, ...]} ([] forgets them)."""
+        arn, users = obj.get("CertificateArn"), obj.get("InUseBy")
+        if not isinstance(arn, str) or not isinstance(users, list) or \
+                not all(isinstance(u, str) for u in users):
+            raise ValueError('give {"CertificateArn": ARN, "InUseBy": [ARN, ...]}')
+        with STATE_LOCK:
+            if self.acm_state.find(arn) is None:
+                return self._json(404, {"error": f"no ACM certificate {arn}"})
+            self.acm_state.extra_users[arn] = list(users)
+        return self._json(200, {"CertificateArn": arn, "InUseBy": users})
 
     def control(self, req):
         path = req.path.rstrip("/")
@@ -558,6 +601,8 @@ class Emulator:
                 return self.set_upload_date(obj)
             if path == "/_emu/health-check-status" and req.method == "POST":
                 return self._json(200, self.route53.set_health(obj))
+            if path == "/_emu/acm-in-use" and req.method == "POST":
+                return self.set_acm_in_use(obj)
             if path == "/_emu/state" and req.method == "GET":
                 with STATE_LOCK:
                     certs = [
@@ -569,7 +614,12 @@ class Emulator:
                          "IAMCertificateId": d.config.cert_id}
                         for d in self.cf_state.dists.values()
                     ]
-                return self._json(200, {"server_certificates": certs, "distributions": dists})
+                    acm = [
+                        {"CertificateArn": c.arn, "Type": c.type, "DomainName": c.domain}
+                        for region in self.acm_state.regions.values() for c in region.values()
+                    ]
+                return self._json(200, {"server_certificates": certs, "distributions": dists,
+                                        "acm_certificates": acm})
         except ValueError as e:
             return self._json(400, {"error": str(e)})
         return self._json(404, {"error": f"no control endpoint {req.method} {req.path}"})

@@ -595,6 +595,208 @@ class TestRoute53(EmulatorCase):
         self.assertEqual((code, status), ("ServiceUnavailable", 503))
 
 
+def acm_leaf(names, eku=("server",), key_kind="ec", key_encipherment=False, days=90, key=None):
+    """A leaf under the test PKI with chosen extended key usages (server, client) and key usage."""
+    from cryptography import x509 as _x509
+    from cryptography.hazmat.primitives import hashes as _hashes
+    from cryptography.x509.oid import ExtendedKeyUsageOID as _E
+
+    from emu_certs import Issued, _name
+
+    key = key or new_key(key_kind, cache=False)
+    nb = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+    oids = {"server": _E.SERVER_AUTH, "client": _E.CLIENT_AUTH, "code": _E.CODE_SIGNING}
+    b = (_x509.CertificateBuilder().subject_name(_name(names[0])).issuer_name(pki().inter.cert.subject)
+         .public_key(key.public_key()).serial_number(_x509.random_serial_number())
+         .not_valid_before(nb).not_valid_after(nb + datetime.timedelta(days=days))
+         .add_extension(_x509.SubjectAlternativeName([_x509.DNSName(n) for n in names]), critical=False)
+         .add_extension(_x509.KeyUsage(True, False, key_encipherment, False, False, False, False, False, False),
+                        critical=True))
+    if eku:
+        b = b.add_extension(_x509.ExtendedKeyUsage([oids[e] for e in eku]), critical=False)
+    return Issued(b.sign(pki().inter.key, _hashes.SHA256()), key)
+
+
+class TestAcm(EmulatorCase):
+    """ACM: import and re-import rules, listing, InUseBy, deletes, tags, regions, and CloudFront's
+    rules for ACM certificates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.acm = cls.emu.client("acm")
+
+    def imp(self, leaf, chain=True, **kw):
+        args = dict(Certificate=leaf.cert_pem.encode(), PrivateKey=leaf.key_pem.encode())
+        if chain:
+            args["CertificateChain"] = pki().chain.encode()
+        args.update(kw)
+        return self.acm.import_certificate(**args)["CertificateArn"]
+
+    def test_acm_import_describe_get(self):
+        leaf = acm_leaf(["www.example.com", "example.com"], eku=("server", "client"))
+        arn = self.imp(leaf, Tags=[{"Key": "team", "Value": "web"}])
+        self.assertRegex(arn, r"^arn:aws:acm:us-east-1:123456789012:certificate/[0-9a-f-]{36}$")
+        d = self.acm.describe_certificate(CertificateArn=arn)["Certificate"]
+        self.assertEqual((d["Type"], d["Status"], d["KeyAlgorithm"]), ("IMPORTED", "ISSUED", "EC_prime256v1"))
+        self.assertEqual(d["SubjectAlternativeNames"], ["www.example.com", "example.com"])
+        self.assertEqual([k["Name"] for k in d["KeyUsages"]], ["DIGITAL_SIGNATURE"])
+        self.assertEqual([e["Name"] for e in d["ExtendedKeyUsages"]],
+                         ["TLS_WEB_SERVER_AUTHENTICATION", "TLS_WEB_CLIENT_AUTHENTICATION"])
+        self.assertEqual(d["InUseBy"], [])
+        self.assertIn("ImportedAt", d)
+        got = self.acm.get_certificate(CertificateArn=arn)
+        self.assertEqual(got["Certificate"], leaf.cert_pem)
+        self.assertEqual(got["CertificateChain"], pki().chain)  # as imported: no root added (moto adds one)
+        self.assertEqual(self.acm.list_tags_for_certificate(CertificateArn=arn)["Tags"],
+                         [{"Key": "team", "Value": "web"}])
+        # another region is another store
+        self.assertEqual(error_of(self.emu.client("acm", region_name="eu-west-1").describe_certificate,
+                                  CertificateArn=arn)[0], "ResourceNotFoundException")
+
+    def test_acm_import_refusals(self):
+        leaf = acm_leaf(["www.example.com"])
+        other = acm_leaf(["www.example.com"])
+        code, msg, _ = error_of(self.acm.import_certificate, Certificate=leaf.cert_pem.encode(),
+                                PrivateKey=other.key_pem.encode())
+        self.assertEqual((code, msg), ("ValidationException",
+                                       "The private key does not match the public key in the certificate."))
+        code, msg, _ = error_of(self.acm.import_certificate, Certificate=leaf.cert_pem.encode(),
+                                PrivateKey=leaf.encrypted_key_pem().encode())
+        self.assertEqual(code, "ValidationException")
+        code, msg, _ = error_of(self.acm.import_certificate, Certificate=(leaf.cert_pem + leaf.cert_pem).encode(),
+                                PrivateKey=leaf.key_pem.encode())
+        self.assertIn("more than one certificate", msg)
+        code, msg, _ = error_of(self.imp, leaf, chain=False, CertificateChain=chain_pem(pki().root, pki().inter).encode())
+        self.assertEqual(msg, "Could not validate the certificate with the certificate chain.")
+        old = acm_leaf(["old.example.com"], days=1)
+        self.emu.set_config(cert_clock=(datetime.datetime.now(datetime.timezone.utc)
+                                        + datetime.timedelta(days=3)).isoformat())
+        self.assertIn("expired", error_of(self.imp, old)[1])
+        self.emu.set_config(cert_clock=None)
+        # ACM imports P-384 (CloudFront does not serve it: test_acm_cloudfront_rules)
+        self.assertIn(":certificate/", self.imp(make_leaf(["p384.example.com"], pki().inter, key_kind="ec384")))
+
+    def test_acm_reimport_rules(self):
+        first = acm_leaf(["www.example.com"], eku=("server", "client"))
+        arn = self.imp(first, Tags=[{"Key": "libcert:uploaded", "Value": "certup"}])
+        # tags on a re-import
+        code, msg, _ = error_of(self.imp, acm_leaf(["www.example.com"]), CertificateArn=arn,
+                                Tags=[{"Key": "a", "Value": "b"}])
+        self.assertEqual((code, msg), ("ValidationException", "You cannot apply tags when reimporting a certificate."))
+        # another key algorithm
+        code, msg, _ = error_of(self.imp, acm_leaf(["www.example.com"], eku=("server", "client"), key_kind="rsa"),
+                                CertificateArn=arn)
+        self.assertIn("key algorithm (RSA_2048) must match", msg)
+        # an extended key usage dropped that is not clientAuth
+        code, msg, _ = error_of(self.imp, acm_leaf(["www.example.com"], eku=("client",)), CertificateArn=arn)
+        self.assertIn("lacks TLS_WEB_SERVER_AUTHENTICATION", msg)
+        # clientAuth dropped: allowed; the ARN, tags and names change as imported
+        self.assertEqual(self.imp(acm_leaf(["www.example.com", "api.example.com"]), CertificateArn=arn), arn)
+        d = self.acm.describe_certificate(CertificateArn=arn)["Certificate"]
+        self.assertEqual(d["SubjectAlternativeNames"], ["www.example.com", "api.example.com"])
+        self.assertEqual([e["Name"] for e in d["ExtendedKeyUsages"]], ["TLS_WEB_SERVER_AUTHENTICATION"])
+        self.assertEqual(self.acm.list_tags_for_certificate(CertificateArn=arn)["Tags"],
+                         [{"Key": "libcert:uploaded", "Value": "certup"}])
+        # keyEncipherment may be dropped on ECDSA, not on RSA
+        rsa_arn = self.imp(acm_leaf(["rsa.example.com"], key_kind="rsa", key_encipherment=True))
+        code, msg, _ = error_of(self.imp, acm_leaf(["rsa.example.com"], key_kind="rsa"), CertificateArn=rsa_arn)
+        self.assertIn("lacks KEY_ENCIPHERMENT", msg)
+        ec_arn = self.imp(acm_leaf(["ec.example.com"], key_encipherment=True))
+        self.assertEqual(self.imp(acm_leaf(["ec.example.com"]), CertificateArn=ec_arn), ec_arn)
+        # an ACM-issued certificate is never re-imported; an unknown ARN is not found
+        issued = self.emu.request_certificate("www.example.com")
+        self.assertIn("not an imported certificate", error_of(self.imp, acm_leaf(["www.example.com"]),
+                                                               CertificateArn=issued)[1])
+        self.assertEqual(error_of(self.imp, first, CertificateArn=arn[:-4] + "0000")[0], "ResourceNotFoundException")
+
+    def test_acm_list_key_types_and_pages(self):
+        rsa_arn = self.imp(acm_leaf(["rsa.example.com"], key_kind="rsa"))
+        ec_arn = self.imp(acm_leaf(["ec.example.com"]))
+        issued = self.emu.request_certificate("issued.example.com")
+        default = [c["CertificateArn"] for c in self.acm.list_certificates()["CertificateSummaryList"]]
+        self.assertEqual(default, [rsa_arn, issued])  # RSA_1024 and RSA_2048 only without keyTypes
+        every = self.acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]})
+        self.assertEqual([c["CertificateArn"] for c in every["CertificateSummaryList"]], [rsa_arn, ec_arn, issued])
+        s = every["CertificateSummaryList"][1]
+        self.assertEqual((s["Type"], s["KeyAlgorithm"], s["InUse"]), ("IMPORTED", "EC_prime256v1", False))
+        self.assertEqual(s["ExtendedKeyUsages"], ["TLS_WEB_SERVER_AUTHENTICATION"])
+        page = self.acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]}, MaxItems=2)
+        self.assertEqual(len(page["CertificateSummaryList"]), 2)
+        rest = self.acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]}, MaxItems=2,
+                                          NextToken=page["NextToken"])
+        self.assertEqual([c["CertificateArn"] for c in rest["CertificateSummaryList"]], [issued])
+        self.assertNotIn("NextToken", rest)
+        self.assertEqual(error_of(self.acm.list_certificates, NextToken="garbage")[0], "InvalidArgsException")
+        expired = self.acm.list_certificates(CertificateStatuses=["EXPIRED"], Includes={"keyTypes": ["EC_prime256v1"]})
+        self.assertEqual(expired["CertificateSummaryList"], [])
+
+    def test_acm_in_use_by_cloudfront_and_delete(self):
+        leaf = acm_leaf(["www.example.com"])
+        arn = self.imp(leaf)
+        d = self.emu.create_distribution(aliases=["www.example.com"], viewer_certificate=arn)
+        dist_arn = f"arn:aws:cloudfront::123456789012:distribution/{d['Id']}"
+        self.assertEqual(self.acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"], [dist_arn])
+        self.assertTrue(self.acm.list_certificates(Includes={"keyTypes": ["EC_prime256v1"]})
+                        ["CertificateSummaryList"][0]["InUse"])
+        code, msg, _ = error_of(self.acm.delete_certificate, CertificateArn=arn)
+        self.assertEqual(code, "ResourceInUseException")
+        self.assertIn(dist_arn, msg)
+        # CloudFront answers ViewerCertificate for ACM with CertificateSource acm and Certificate the ARN
+        vc = self.cf.get_distribution_config(Id=d["Id"])["DistributionConfig"]["ViewerCertificate"]
+        self.assertEqual((vc["ACMCertificateArn"], vc["Certificate"], vc["CertificateSource"]), (arn, arn, "acm"))
+        # another resource (an ALB) uses a second one
+        other = self.imp(acm_leaf(["alb.example.com"]))
+        self.emu.set_acm_in_use(other, ["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1"])
+        self.assertEqual(error_of(self.acm.delete_certificate, CertificateArn=other)[0], "ResourceInUseException")
+        self.emu.set_acm_in_use(other, [])
+        self.acm.delete_certificate(CertificateArn=other)
+        self.assertEqual(error_of(self.acm.describe_certificate, CertificateArn=other)[0], "ResourceNotFoundException")
+
+    def test_acm_cloudfront_rules(self):
+        def create(aliases, arn, extra=None):
+            vc = {"ACMCertificateArn": arn, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"}
+            vc.update(extra or {})
+            st, _, body = self.emu.signed_request("POST", "/2020-05-31/distribution",
+                                                  distribution_config_xml(aliases=aliases, viewer_certificate=vc)
+                                                  .encode())
+            m = re.search(rb"<Code>(.*?)</Code><Message>(.*?)</Message>", body)
+            return (st, m.group(1).decode(), m.group(2).decode()) if m else (st, None, None)
+
+        leaf = acm_leaf(["www.example.com"])
+        arn = self.imp(leaf)
+        eu = self.emu.client("acm", region_name="eu-west-1").import_certificate(
+            Certificate=leaf.cert_pem.encode(), PrivateKey=leaf.key_pem.encode())["CertificateArn"]
+        self.assertIn(":acm:eu-west-1:", eu)
+        self.assertEqual(create(["www.example.com"], eu)[1], "InvalidViewerCertificate")  # us-east-1 only
+        self.assertEqual(create(["www.example.com"], arn.replace(arn[-4:], "ffff"))[1], "InvalidViewerCertificate")
+        st, code, msg = create(["api.example.com"], arn)
+        self.assertEqual(code, "InvalidViewerCertificate")
+        self.assertIn("doesn't cover the alternate domain name", msg)
+        p384 = self.imp(make_leaf(["p384.example.com"], pki().inter, key_kind="ec384"))
+        self.assertEqual(create(["p384.example.com"], p384)[1], "InvalidViewerCertificate")  # ACM has it, CloudFront not
+        self.assertEqual(create(["www.example.com"], arn, {"CertificateSource": "iam"})[1], "InvalidViewerCertificate")
+        self.assertEqual(create(["www.example.com"], arn)[0], 201)
+
+    def test_acm_cli(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        leaf = acm_leaf(["cli.example.com"])
+        for name, text in (("cert.pem", leaf.cert_pem), ("key.pem", leaf.key_pem), ("chain.pem", pki().chain)):
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(text)
+        r = subprocess.run(["aws", "--endpoint-url", self.emu.endpoint, "--output", "json", "acm",
+                            "import-certificate", "--certificate", f"fileb://{tmp}/cert.pem",
+                            "--private-key", f"fileb://{tmp}/key.pem", "--certificate-chain",
+                            f"fileb://{tmp}/chain.pem"], env=self.emu.env(), capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        arn = json.loads(r.stdout)["CertificateArn"]
+        r = subprocess.run(["aws", "--endpoint-url", self.emu.endpoint, "--output", "json", "acm", "get-certificate",
+                            "--certificate-arn", arn], env=self.emu.env(), capture_output=True, text=True, timeout=60)
+        self.assertEqual(json.loads(r.stdout)["Certificate"], leaf.cert_pem)
+
+
 class TestFaultsAndKnobs(EmulatorCase):
     def test_status_fault_count_and_skip(self):
         self.emu.add_fault(service="iam", action="ListServerCertificates", fault="status", status=503, count=1, skip=1)
