@@ -82,6 +82,24 @@ CERT_EXTERN cert_err cert_cf_config_set_iam(cert_cf_config *cfg, const cert_cf_a
                                             char **change_out, bool *changed_out);
 
 /**
+ * cert_cf_config_set_iam() for an ACM certificate: ACMCertificateArn set,
+ * CloudFrontDefaultCertificate and IAMCertificateId removed, the deprecated Certificate /
+ * CertificateSource made consistent (the ARN, "acm") when present; SSLSupportMethod and
+ * MinimumProtocolVersion as attach says (its iam_certificate_id is ignored); everything else left
+ * as it was.
+ * @param arn         the ACM certificate's ARN (us-east-1, for CloudFront)
+ * @param attach      borrowed; NULL keeps the method and version (the defaults when leaving the
+ *                    default certificate)
+ * @param change_out  one line ("ACMCertificateArn IAMCertificateId A -> B; ..."), new string;
+ *                    may be NULL
+ * @param changed_out false when the distribution already used exactly this
+ * @return CERT_OK; CERT_E_INVALID (not an ACM ARN); CERT_E_NOMEM
+ */
+CERT_EXTERN cert_err cert_cf_config_set_acm(cert_cf_config *cfg, const char *arn,
+                                            const cert_cf_attach *attach, char **change_out,
+                                            bool *changed_out);
+
+/**
  * The ViewerCertificate element as XML (to put it back later: cert_cf_config_set_viewer_xml()).
  * @param out new string owned by the caller (free())
  */

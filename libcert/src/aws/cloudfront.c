@@ -418,9 +418,10 @@ static void describe(char *buf, size_t size, const char *was, const char *now)
         snprintf(buf, size, "%s (was %s)", now, was ? was : "unset");
 }
 
-/* What an attachment makes of ViewerCertificate: the method and minimum version, and whether
- * anything changes. */
+/* What an attachment makes of ViewerCertificate: the certificate (one of IAM's id and ACM's
+ * ARN), the method and minimum version, and whether anything changes. */
 typedef struct viewer_plan {
+    const char *iam, *acm;
     const char *method, *minv;
     bool changed;
 } viewer_plan;
@@ -428,6 +429,8 @@ typedef struct viewer_plan {
 static void plan_viewer(const cert_cf_viewer *old, bool has_element, const cert_cf_attach *a,
                         viewer_plan *p)
 {
+    const char *id = p->iam ? p->iam : p->acm, *source = p->iam ? "iam" : "acm";
+
     bool leaving_default = !has_element || old->default_certificate ||
                            (old->iam_certificate_id == NULL && old->acm_certificate_arn == NULL);
 
@@ -443,29 +446,35 @@ static void plan_viewer(const cert_cf_viewer *old, bool has_element, const cert_
      * ViewerCertificate, MinimumProtocolVersion; cloudtools/troposphere#218). */
     if (strcmp(p->method, "sni-only") == 0 && strcmp(p->minv, "SSLv3") == 0)
         p->minv = "TLSv1";
-    p->changed = !streq(old->iam_certificate_id, a->iam_certificate_id) ||
-                 old->default_certificate || old->acm_certificate_arn != NULL ||
-                 !streq(old->ssl_support_method, p->method) ||
-                 !streq(old->minimum_protocol_version, p->minv) ||
-                 (old->certificate != NULL && !streq(old->certificate, a->iam_certificate_id)) ||
-                 (old->certificate_source != NULL && !streq(old->certificate_source, "iam"));
+    p->changed =
+        (p->iam != NULL
+             ? !streq(old->iam_certificate_id, p->iam) || old->acm_certificate_arn != NULL
+             : !streq(old->acm_certificate_arn, p->acm) || old->iam_certificate_id != NULL) ||
+        old->default_certificate || !streq(old->ssl_support_method, p->method) ||
+        !streq(old->minimum_protocol_version, p->minv) ||
+        (old->certificate != NULL && !streq(old->certificate, id)) ||
+        (old->certificate_source != NULL && !streq(old->certificate_source, source));
 }
 
-/* "IAMCertificateId A -> B; SSLSupportMethod ...; MinimumProtocolVersion ..." (new string). */
-static cert_err describe_change(const cert_cf_viewer *old, const cert_cf_attach *a,
-                                const viewer_plan *p, char **out)
+/* "IAMCertificateId A -> B; SSLSupportMethod ...; MinimumProtocolVersion ..." (new string); a
+ * change of store names both members ("IAMCertificateId A -> ACMCertificateArn B"). */
+static cert_err describe_change(const cert_cf_viewer *old, const viewer_plan *p, char **out)
 {
+    const char *to_member = p->iam ? "IAMCertificateId" : "ACMCertificateArn";
+    const char *from_member = old->iam_certificate_id    ? "IAMCertificateId"
+                              : old->acm_certificate_arn ? "ACMCertificateArn"
+                                                         : to_member;
+    const char *from = old->iam_certificate_id    ? old->iam_certificate_id
+                       : old->acm_certificate_arn ? old->acm_certificate_arn
+                                                  : "(CloudFront default certificate)";
+    bool cross = strcmp(from_member, to_member) != 0;
     char m[96], v[96];
 
     describe(m, sizeof(m), old->ssl_support_method, p->method);
     describe(v, sizeof(v), old->minimum_protocol_version, p->minv);
-    if (asprintf(out,
-                 "IAMCertificateId %s -> %s; SSLSupportMethod %s; "
-                 "MinimumProtocolVersion %s",
-                 old->iam_certificate_id    ? old->iam_certificate_id
-                 : old->acm_certificate_arn ? "(ACM certificate)"
-                                            : "(CloudFront default certificate)",
-                 a->iam_certificate_id, m, v) < 0) {
+    if (asprintf(out, "%s %s -> %s%s%s; SSLSupportMethod %s; MinimumProtocolVersion %s",
+                 from_member, from, cross ? to_member : "", cross ? " " : "",
+                 p->iam ? p->iam : p->acm, m, v) < 0) {
         *out = NULL;
         return cert__error_nomem();
     }
@@ -497,13 +506,16 @@ static cert_err rewrite_viewer(cert_cf_config *c, xmlNode *vc, const cert_cf_vie
             first_unknown = n;
         }
     }
-    values[0] = NULL; /* CloudFrontDefaultCertificate: removed */
-    values[1] = a->iam_certificate_id;
-    values[2] = NULL; /* ACMCertificateArn: removed (one of ACM or IAM) */
+    (void)a;
+    values[0] = NULL;   /* CloudFrontDefaultCertificate: removed */
+    values[1] = p->iam; /* one of IAM's id and ACM's ARN, never both (ViewerCertificate) */
+    values[2] = p->acm;
     values[3] = p->method;
     values[4] = p->minv;
-    values[5] = old->certificate ? a->iam_certificate_id : NULL;
-    values[6] = old->certificate_source ? "iam" : NULL;
+    /* the deprecated members, when there, agree (CloudFront echoes them: the id or ARN, and
+     * iam or acm) */
+    values[5] = old->certificate ? (p->iam ? p->iam : p->acm) : NULL;
+    values[6] = old->certificate_source ? (p->iam ? "iam" : "acm") : NULL;
     for (size_t i = 0; i < NVIEWER; i++) {
         xmlNode *el;
 
@@ -521,8 +533,9 @@ static cert_err rewrite_viewer(cert_cf_config *c, xmlNode *vc, const cert_cf_vie
     return CERT_OK;
 }
 
-cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
-                                bool *changed_out)
+/* Set ViewerCertificate to one certificate: iam (an IAMCertificateId) or acm (an ARN). */
+static cert_err set_certificate(cert_cf_config *c, const char *iam, const char *acm,
+                                const cert_cf_attach *a, char **change_out, bool *changed_out)
 {
     cert_err err = CERT_OK;
     cert_cf_viewer old;
@@ -531,20 +544,14 @@ cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char
     char *change = NULL;
 
     memset(&old, 0, sizeof(old));
-    if (change_out)
-        *change_out = NULL;
-    if (changed_out)
-        *changed_out = false;
-    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
-        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
-        return cert__error_set(CERT_E_INVALID,
-                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
-                               "API Reference, ViewerCertificate)");
+    memset(&p, 0, sizeof(p));
+    p.iam = iam;
+    p.acm = acm;
     vc = viewer_node(c);
     CERT_TRY(cert_cf_config_viewer(c, &old));
     plan_viewer(&old, vc != NULL, a, &p);
     if (change_out != NULL)
-        CERT_TRY(describe_change(&old, a, &p, &change));
+        CERT_TRY(describe_change(&old, &p, &change));
     if (changed_out)
         *changed_out = p.changed;
     if (p.changed)
@@ -558,6 +565,41 @@ done:
     free(change);
     cert_cf_viewer_clear(&old);
     return err;
+}
+
+cert_err cert_cf_config_set_iam(cert_cf_config *c, const cert_cf_attach *a, char **change_out,
+                                bool *changed_out)
+{
+    if (change_out)
+        *change_out = NULL;
+    if (changed_out)
+        *changed_out = false;
+    if (c == NULL || a == NULL || a->iam_certificate_id == NULL ||
+        a->iam_certificate_id[0] == '\0' || strlen(a->iam_certificate_id) > 32)
+        return cert__error_set(CERT_E_INVALID,
+                               "an IAMCertificateId of 1 to 32 characters is needed (CloudFront "
+                               "API Reference, ViewerCertificate)");
+    return set_certificate(c, a->iam_certificate_id, NULL, a, change_out, changed_out);
+}
+
+cert_err cert_cf_config_set_acm(cert_cf_config *c, const char *arn, const cert_cf_attach *a,
+                                char **change_out, bool *changed_out)
+{
+    static const cert_cf_attach keep = {NULL, NULL, NULL};
+    size_t n = arn ? strlen(arn) : 0;
+
+    if (change_out)
+        *change_out = NULL;
+    if (changed_out)
+        *changed_out = false;
+    /* CloudFront API Reference, ViewerCertificate: ACMCertificateArn, an ACM certificate ARN
+     * (ACM API Reference, Arn: 20 to 2,048 characters). */
+    if (c == NULL || n < 20 || n > 2048 || strncmp(arn, "arn:", 4) != 0 ||
+        strstr(arn, ":acm:") == NULL)
+        return cert__error_set(CERT_E_INVALID,
+                               "an ACM certificate ARN is needed for ACMCertificateArn (CloudFront "
+                               "API Reference, ViewerCertificate)");
+    return set_certificate(c, NULL, arn, a ? a : &keep, change_out, changed_out);
 }
 
 cert_err cert_cf_config_viewer_xml(const cert_cf_config *c, char **out)
