@@ -22,7 +22,9 @@ enum {
 };
 
 static const cli_opt tool_opts[] = {
-    {"cert", 0, CLI_ARG, OPT_CERT, "CERT", "the IAM certificate: NAME, ARN or ServerCertificateId"},
+    {"cert", 0, CLI_ARG, OPT_CERT, "CERT",
+     "the certificate: an IAM NAME, ARN or ServerCertificateId, or an ACM certificate ARN "
+     "(us-east-1)"},
     {"replace", 0, CLI_ARG, OPT_REPLACE, "OLD",
      "every distribution that uses the certificate OLD (NAME, ARN or id) now"},
     {"alias", 0, CLI_ARG, OPT_ALIAS, "NAME",
@@ -120,10 +122,11 @@ int main(int argc, char **argv)
     cli_init_aws(
         &c, "certattach",
         "--cert CERT (DIST_ID | --distribution ID | --alias NAME | --replace OLD)... [options]",
-        "Put an IAM server certificate on CloudFront distributions. Only ViewerCertificate "
-        "changes;\neverything else in each DistributionConfig goes back as it was. Every "
-        "distribution is\nchecked first (path under /cloudfront/, expiry, key, aliases "
-        "covered), and every handle must\nmatch one; an error changes nothing.",
+        "Put an IAM server certificate or an ACM certificate on CloudFront distributions. Only\n"
+        "ViewerCertificate changes; everything else in each DistributionConfig goes back as it "
+        "was.\nEvery distribution is checked first (IAM path under /cloudfront/ or ACM in "
+        "us-east-1 and ISSUED,\nexpiry, key, aliases covered), and every handle must match one; "
+        "an error changes nothing.",
         tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
     if (st.o.cert == NULL)
@@ -140,6 +143,8 @@ int main(int argc, char **argv)
     st.o.alias_count = st.naliases;
     cli_aws_session_opts(&c, &ao);
     st.o.aws = &ao;
+    if (cert_store_of(st.o.cert) == CERT_STORE_ACM)
+        cli_acm_region_note_opts(&c, &ao);
     st.o.progress = cli_progress;
     st.o.progress_ud = &c;
     if (!c.quiet) {

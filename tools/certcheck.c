@@ -11,6 +11,7 @@ enum {
     OPT_JOBS,
     OPT_REQUIRE_KEY,
     OPT_IAM,
+    OPT_ACM,
     OPT_EXPECT,
     OPT_DIST,
     OPT_PROMETHEUS,
@@ -30,6 +31,8 @@ static const cli_opt tool_opts[] = {
     {"iam", 0, CLI_ARG, OPT_IAM, "NAME",
      "check the IAM server certificate NAME (fetched from IAM) instead of local files, plus "
      "CloudFront eligibility"},
+    {"acm", 0, CLI_ARG, OPT_ACM, "ARN",
+     "check the ACM certificate ARN (us-east-1, fetched from ACM) instead of local files"},
     {"distribution", 0, CLI_ARG, OPT_DIST, "ID",
      "check the certificate CloudFront distribution ID serves, against every alias it has and "
      "each --host (repeatable: one report each)"},
@@ -37,12 +40,12 @@ static const cli_opt tool_opts[] = {
      "with --each: also write each bundle's expiry and pass/fail for node_exporter's textfile "
      "collector to FILE (atomically)"},
     {"expect", 0, CLI_ARG, OPT_EXPECT, "FILE",
-     "with --iam: say whether IAM holds exactly this bundle's leaf and chain; with --connect: "
-     "the server must serve this bundle's leaf (repeatable: one bundle)"},
+     "with --iam or --acm: say whether the store holds exactly this bundle's leaf and chain; "
+     "with --connect: the server must serve this bundle's leaf (repeatable: one bundle)"},
     {"connect", 0, CLI_ARG, OPT_CONNECT, "HOST[:PORT]",
      "check what a TLS server serves (port 443 by default; repeatable): the chain it sends "
-     "through every check, protocol, cipher, OCSP stapling; with --expect or --iam, whether it "
-     "serves that leaf"},
+     "through every check, protocol, cipher, OCSP stapling; with --expect, --iam or --acm, "
+     "whether it serves that leaf"},
     {"servername", 0, CLI_ARG, OPT_SERVERNAME, "NAME",
      "with --connect: the SNI to send and the name the leaf must cover (default: HOST; an "
      "address as HOST needs it)"},
@@ -60,6 +63,7 @@ typedef struct state {
     unsigned int jobs;
     bool require_key;
     const char *iam;
+    const char *acm;
     const char **dists;
     size_t ndist;
     const char **expect;
@@ -100,6 +104,11 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         if (!cert_iam_name_valid(arg))
             cli_usage_error(c, "--iam %s: not a certificate name IAM takes", arg);
         st->iam = arg;
+        return true;
+    case OPT_ACM:
+        if (!cert_acm_arn_parse(arg, NULL))
+            cli_usage_error(c, "--acm %s: not an ACM certificate ARN", arg);
+        st->acm = arg;
         return true;
     case OPT_DIST:
         push(c, &st->dists, &st->ndist, arg);
@@ -161,8 +170,9 @@ static void check_connect(cli *c, const state *st, bool operands)
     if (operands || st->ndist > 0 || st->each)
         cli_usage_error(c, "--connect checks what a server serves: give no INPUT, --distribution "
                            "or --each (compare with a bundle: --expect FILE)");
-    if (st->iam != NULL && st->nexpect > 0)
-        cli_usage_error(c, "--connect compares with --expect FILE or --iam NAME: give one");
+    if ((st->iam != NULL) + (st->acm != NULL) + (st->nexpect > 0) > 1)
+        cli_usage_error(c, "--connect compares with --expect FILE, --iam NAME or --acm ARN: give "
+                           "one");
     if (st->prometheus != NULL)
         cli_usage_error(c, "--prometheus goes with --each and local bundles");
     for (size_t i = 0; i < st->nconnect; i++) {
@@ -192,8 +202,11 @@ static void check_usage(cli *c, const state *st, bool operands)
         check_connect(c, st, operands);
         return;
     }
-    if (st->iam != NULL && st->ndist > 0)
-        cli_usage_error(c, "--iam and --distribution: give one");
+    if ((st->iam != NULL) + (st->acm != NULL) + (st->ndist > 0) > 1)
+        cli_usage_error(c, "--iam, --acm and --distribution: give one");
+    if (st->acm != NULL && (operands || st->each))
+        cli_usage_error(c, "--acm checks the certificate in ACM: give no INPUT (use --expect "
+                           "FILE to compare with a local bundle)");
     if (st->ndist > 0 && (operands || st->nexpect > 0))
         cli_usage_error(c, "--distribution checks what CloudFront uses: give no INPUT");
     if (st->iam != NULL && (operands || st->each))
@@ -201,9 +214,9 @@ static void check_usage(cli *c, const state *st, bool operands)
                            "FILE to compare with a local bundle)");
     if (st->prometheus != NULL && (!st->each || st->ndist > 0))
         cli_usage_error(c, "--prometheus goes with --each and local bundles");
-    if (st->iam == NULL && st->nexpect > 0)
-        cli_usage_error(c, "--expect goes with --iam or --connect");
-    if (st->iam == NULL && st->ndist == 0 && !operands)
+    if (st->iam == NULL && st->acm == NULL && st->nexpect > 0)
+        cli_usage_error(c, "--expect goes with --iam, --acm or --connect");
+    if (st->iam == NULL && st->acm == NULL && st->ndist == 0 && !operands)
         cli_usage_error(c, "no input given");
 }
 
@@ -255,9 +268,9 @@ done:
     return rc;
 }
 
-/* What --connect's servers must serve: the leaf of --expect FILE... or of IAM's --iam NAME (a
- * report either way; ACM's --acm ARN will be one more source of that report). 0 and *out NULL
- * when nothing is expected; else the exit code of the failure. */
+/* What --connect's servers must serve: the leaf of --expect FILE..., of IAM's --iam NAME or of
+ * ACM's --acm ARN (a report either way). 0 and *out NULL when nothing is expected; else the exit
+ * code of the failure. */
 static int expected(cli *c, const state *st, cert_report_opts *o, cert_report **out)
 {
     cert_aws *aws = NULL;
@@ -268,10 +281,15 @@ static int expected(cli *c, const state *st, cert_report_opts *o, cert_report **
     if (st->nexpect > 0) {
         if (cert_report_build(st->expect, st->nexpect, o, out) < 0)
             return cli_fail(c);
-    } else if (st->iam != NULL) {
+    } else if (st->iam != NULL || st->acm != NULL) {
         if ((rc = cli_aws_new(c, &aws)) != 0)
             return rc;
-        rc = cert_remote_report_iam(aws, st->iam, o, out) < 0 ? cli_fail(c) : 0;
+        if (st->acm != NULL)
+            cli_acm_region_note(c, aws);
+        rc = (st->acm != NULL ? cert_remote_report_acm(aws, st->acm, o, out)
+                              : cert_remote_report_iam(aws, st->iam, o, out)) < 0
+                 ? cli_fail(c)
+                 : 0;
         cert_aws_free(aws);
         if (rc != 0)
             return rc;
@@ -280,7 +298,7 @@ static int expected(cli *c, const state *st, cert_report_opts *o, cert_report **
     }
     if (cert_report_chain(*out) == NULL) {
         rc = (int)cert_exit_for_err(cert_report_error(*out, &msg));
-        cli_err(c, "%s: %s", st->iam ? "--iam" : "--expect", msg);
+        cli_err(c, "%s: %s", st->iam ? "--iam" : st->acm ? "--acm" : "--expect", msg);
         return rc;
     }
     return 0;
@@ -324,7 +342,7 @@ done:
     return rc;
 }
 
-/* --iam NAME [--expect FILE...]: the report on what IAM holds. */
+/* --iam NAME or --acm ARN [--expect FILE...]: the report on what the store holds. */
 static int remote(cli *c, const state *st, cert_report_opts *o, cert_output fmt, cert_report **r,
                   cert_report **expect)
 {
@@ -345,8 +363,11 @@ static int remote(cli *c, const state *st, cert_report_opts *o, cert_output fmt,
     }
     if ((rc = cli_aws_new(c, &aws)) != 0)
         return rc;
-    if (cert_remote_report_iam(aws, st->iam, o, r) < 0)
-        rc = aws_failure(c, aws, st->iam, fmt);
+    if (st->acm != NULL)
+        cli_acm_region_note(c, aws);
+    if ((st->acm != NULL ? cert_remote_report_acm(aws, st->acm, o, r)
+                         : cert_remote_report_iam(aws, st->iam, o, r)) < 0)
+        rc = aws_failure(c, aws, st->acm != NULL ? st->acm : st->iam, fmt);
     cert_aws_free(aws);
     return rc;
 }
@@ -366,15 +387,16 @@ int main(int argc, char **argv)
     memset(&st, 0, sizeof(st));
     cli_init_aws(
         &c, "certcheck",
-        "[options] INPUT...  |  certcheck --iam NAME [options]  |  certcheck --distribution ID... "
-        "[--dns] [--live] [options]  |  certcheck --connect HOST[:PORT]... [options]",
+        "[options] INPUT...  |  certcheck --iam NAME | --acm ARN [options]  |  certcheck "
+        "--distribution ID... [--dns] [--live] [options]  |  certcheck --connect HOST[:PORT]... "
+        "[options]",
         "Check a certificate bundle before IAM and CloudFront see it: chain order and "
         "completeness,\nkey match, expiry, key type and size, signatures, host names, IAM "
         "limits.\nINPUT is a file (PEM, DER, PKCS#12, PKCS#7), a directory or - for stdin; "
         "inputs named\ntogether form one bundle. With --iam, the certificate IAM holds "
-        "under NAME; with\n--distribution, the one a CloudFront distribution serves, against "
-        "its aliases (--dns:\nwhere Route 53 points each; --live: what each address serves); "
-        "with --connect, what a\nTLS server really serves.",
+        "under NAME; with --acm, the\none ACM holds; with --distribution, the one a CloudFront "
+        "distribution serves, against its\naliases (--dns: where Route 53 points each; --live: "
+        "what each address serves); with\n--connect, what a TLS server really serves.",
         tool_opts, true);
     cli_add_table(&c, cli_live_opts);
     first = cli_parse(&c, argc, argv, handle, &st);
@@ -407,7 +429,7 @@ int main(int argc, char **argv)
                                                                                   : (int)worst;
         goto done;
     }
-    if (st.iam != NULL)
+    if (st.iam != NULL || st.acm != NULL)
         rc = remote(&c, &st, &o, fmt, &r, &expect);
     else if (cert_report_build(inputs, ninputs, &o, &r) < 0)
         rc = cli_fail(&c);

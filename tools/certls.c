@@ -13,9 +13,12 @@ enum {
     OPT_FIX_PATH,
     OPT_PAGE_SIZE,
     OPT_PROMETHEUS,
+    OPT_STORE,
 };
 
 static const cli_opt tool_opts[] = {
+    {"store", 0, CLI_ARG, OPT_STORE, "STORE",
+     "iam (default), acm (ACM in us-east-1) or all (both, listed side by side)"},
     {"path-prefix", 0, CLI_ARG, OPT_PATH_PREFIX, "PREFIX", "only certificates under PREFIX"},
     {"cloudfront", 0, CLI_NOARG, OPT_CLOUDFRONT, NULL, "only certificates under /cloudfront/"},
     {"in-use", 0, CLI_NOARG, OPT_IN_USE, NULL,
@@ -33,6 +36,7 @@ static const cli_opt tool_opts[] = {
 
 typedef struct state {
     cert_inventory_opts inv;
+    bool iam_only_option; /* --path-prefix, --cloudfront, --fix-path, --page-size */
     int expiring;
     const char *fix;
     const char *prometheus;
@@ -44,13 +48,25 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     unsigned int v;
 
     switch (id) {
+    case OPT_STORE:
+        if (strcmp(arg, "iam") == 0)
+            st->inv.stores = CERT_INVENTORY_IAM;
+        else if (strcmp(arg, "acm") == 0)
+            st->inv.stores = CERT_INVENTORY_ACM;
+        else if (strcmp(arg, "all") == 0)
+            st->inv.stores = CERT_INVENTORY_IAM | CERT_INVENTORY_ACM;
+        else
+            cli_usage_error(c, "--store %s: give iam, acm or all", arg);
+        return true;
     case OPT_PATH_PREFIX:
         if (arg[0] != '/')
             cli_usage_error(c, "--path-prefix %s: a path prefix begins with /", arg);
         st->inv.path_prefix = arg;
+        st->iam_only_option = true;
         return true;
     case OPT_CLOUDFRONT:
         st->inv.path_prefix = "/cloudfront/";
+        st->iam_only_option = true;
         return true;
     case OPT_IN_USE:
         st->inv.in_use = true;
@@ -63,6 +79,7 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         if (!cert_iam_name_valid(arg))
             cli_usage_error(c, "--fix-path %s: not a certificate name IAM takes", arg);
         st->fix = arg;
+        st->iam_only_option = true;
         return true;
     case OPT_PROMETHEUS:
         if (arg[0] == '\0')
@@ -79,24 +96,30 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     return false;
 }
 
+static const char *list_key(const state *st)
+{
+    return st->inv.stores == CERT_INVENTORY_ACM ? "CertificateSummaryList"
+                                                : "ServerCertificateMetadataList";
+}
+
 /* The message on stderr and, with --json, one document all the same. */
-static int fail(cli *c, const cert_aws *aws)
+static int fail(cli *c, const cert_aws *aws, const state *st)
 {
     int rc = cli_fail(c);
 
     if (c->json)
-        cli_json_failure(c, aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTLS);
+        cli_json_failure(c, aws, list_key(st), CERT_SCHEMA_CERTLS);
     return rc;
 }
 
 /* --fix-path NAME: move it under /cloudfront/; with --json, the listing that follows shows it. */
-static int fix_path(cli *c, cert_aws *aws, const char *name)
+static int fix_path(cli *c, cert_aws *aws, const state *st)
 {
     cert_path_fix p;
     int rc = 0;
 
-    if (cert_iam_fix_path(aws, name, &p) < 0)
-        rc = fail(c, aws);
+    if (cert_iam_fix_path(aws, st->fix, &p) < 0)
+        rc = fail(c, aws, st);
     else if (!c->quiet && !c->json)
         cert_path_fix_write(&p, stdout);
     cert_path_fix_clear(&p);
@@ -120,20 +143,26 @@ int main(int argc, char **argv)
     cli_init_aws(&c, "certls", "[options]",
                  "List every IAM server certificate (all pages), soonest expiry first, marking "
                  "those CloudFront\ncannot use (not under /cloudfront/), with the account's "
-                 "quota.",
+                 "quota; --store acm lists ACM's\ncertificates in us-east-1, --store all both, "
+                 "side by side.",
                  tool_opts, false);
     first = cli_parse(&c, argc, argv, handle, &st);
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
     if (st.fix != NULL && st.prometheus != NULL)
         cli_usage_error(&c, "--fix-path and --prometheus: run them one at a time");
-    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTLS);
+    if (st.iam_only_option && st.inv.stores == CERT_INVENTORY_ACM)
+        cli_usage_error(&c, "--path-prefix, --cloudfront, --fix-path and --page-size are IAM's: "
+                            "give --store iam or all");
+    rc = cli_aws_new_json(&c, &aws, list_key(&st), CERT_SCHEMA_CERTLS);
     if (rc != 0)
         goto done;
-    if (st.fix != NULL && ((rc = fix_path(&c, aws, st.fix)) != 0 || !c.json))
+    if (st.inv.stores & CERT_INVENTORY_ACM)
+        cli_acm_region_note(&c, aws);
+    if (st.fix != NULL && ((rc = fix_path(&c, aws, &st)) != 0 || !c.json))
         goto done;
     if (cert_inventory_build(aws, &st.inv, &inv) < 0) {
-        rc = fail(&c, aws);
+        rc = fail(&c, aws, &st);
         goto done;
     }
     wo.fmt = c.json ? CERT_OUTPUT_JSON : c.quiet ? CERT_OUTPUT_QUIET : CERT_OUTPUT_TEXT;

@@ -6,10 +6,12 @@
 
 #include "common/cli.h"
 
-enum { OPT_YES = CLI_TOOL_ID, OPT_AT, OPT_UNUSED, OPT_MIN_AGE };
+enum { OPT_YES = CLI_TOOL_ID, OPT_AT, OPT_UNUSED, OPT_MIN_AGE, OPT_STORE };
 
 static const cli_opt tool_opts[] = {
     {"yes", 'y', CLI_NOARG, OPT_YES, NULL, "delete them (without it, only list them)"},
+    {"store", 0, CLI_ARG, OPT_STORE, "STORE",
+     "iam (default) or acm: ACM's imported certificates that expired and that nothing uses"},
     {"at", 0, CLI_ARG, OPT_AT, "TIME", "preview as of TIME (RFC 3339 or @EPOCH); never with --yes"},
     {"unused", 0, CLI_NOARG, OPT_UNUSED, NULL,
      "also unexpired ones libcert uploaded, unused, replaced by a newer one (needs --min-age)"},
@@ -38,6 +40,10 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     case OPT_UNUSED:
         st->o.unused = true;
         return true;
+    case OPT_STORE:
+        if (!cert_store_parse(arg, &st->o.store))
+            cli_usage_error(c, "--store %s: give iam or acm", arg);
+        return true;
     case OPT_MIN_AGE:
         cli_uint(c, "min-age", arg, 36500, &st->o.min_age_days);
         if (st->o.min_age_days < 1)
@@ -58,6 +64,8 @@ static void check_usage(cli *c, const state *st)
         cli_usage_error(c, "--unused needs --min-age DAYS (e.g. --min-age 30)");
     if (st->min_age_set && !st->o.unused)
         cli_usage_error(c, "--min-age goes with --unused");
+    if (st->o.unused && st->o.store == CERT_STORE_ACM)
+        cli_usage_error(c, "--unused is IAM's: ACM's InUse says what is unused (give --store iam)");
 }
 
 static bool would_go(const cert_prune_result *r)
@@ -76,11 +84,12 @@ int main(int argc, char **argv)
     state st;
     cert_aws *aws = NULL;
     cert_prune_result *res = NULL;
+    const char *key;
     int first, rc;
 
     memset(&st, 0, sizeof(st));
     st.o = init;
-    cli_init_aws(&c, "certprune", "[--yes] [--unused --min-age DAYS] [options]",
+    cli_init_aws(&c, "certprune", "[--yes] [--unused --min-age DAYS] [--store acm] [options]",
                  "List the IAM server certificates under /cloudfront/ that have expired and that "
                  "no CloudFront\ndistribution uses (with --unused, also those libcert uploaded "
                  "that a newer one replaces);\nwith --yes delete them, checking again right "
@@ -92,13 +101,16 @@ int main(int argc, char **argv)
     if (first < argc)
         cli_usage_error(&c, "unexpected argument %s", argv[first]);
     check_usage(&c, &st);
-    rc = cli_aws_new_json(&c, &aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTPRUNE);
+    key = st.o.store == CERT_STORE_ACM ? "CertificateSummaryList" : "ServerCertificateMetadataList";
+    rc = cli_aws_new_json(&c, &aws, key, CERT_SCHEMA_CERTPRUNE);
     if (rc != 0)
         goto done;
+    if (st.o.store == CERT_STORE_ACM)
+        cli_acm_region_note(&c, aws);
     if (cert_prune_run(aws, &st.o, &res) < 0) {
         rc = cli_fail(&c);
         if (c.json)
-            cli_json_failure(&c, aws, "ServerCertificateMetadataList", CERT_SCHEMA_CERTPRUNE);
+            cli_json_failure(&c, aws, key, CERT_SCHEMA_CERTPRUNE);
         goto done;
     }
     cert_prune_write(res,

@@ -25,6 +25,7 @@ enum {
     OPT_SSL_METHOD,
     OPT_MIN_TLS,
     OPT_KEY_FORMAT,
+    OPT_STORE,
 };
 
 static const cli_opt tool_opts[] = {
@@ -34,6 +35,9 @@ static const cli_opt tool_opts[] = {
      "rotate every distribution that has the alternate domain name NAME (repeatable; the "
      "handle that stays true across renewals)"},
     {"distribution", 0, CLI_ARG, OPT_DIST, "ID", "rotate this distribution (repeatable)"},
+    {"store", 0, CLI_ARG, OPT_STORE, "STORE",
+     "iam or acm: where the new certificate goes, moving distributions there (default: the store "
+     "each distribution serves from now)"},
     {"name", 0, CLI_ARG, OPT_NAME, "NAME", "IAM name of the new certificate (default: derived)"},
     {"path", 0, CLI_ARG, OPT_PATH, "PATH", "IAM path (default /cloudfront/)"},
     {"tag", 0, CLI_ARG, OPT_TAG, "KEY=VALUE", "tag the new certificate (repeatable)"},
@@ -139,6 +143,11 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
     case OPT_KEY_FORMAT:
         cli_key_format(c, arg, &st->o.put.key_format);
         return true;
+    case OPT_STORE:
+        if (!cert_store_parse(arg, &st->o.put.store))
+            cli_usage_error(c, "--store %s: give iam or acm", arg);
+        st->o.store_set = true;
+        return true;
     }
     return cli_live_option(c, &st->lv, id, arg);
 }
@@ -158,10 +167,11 @@ int main(int argc, char **argv)
     cli_init_aws(&c, "certrotate",
                  "INPUT... (--alias NAME | --distribution ID | --replace OLD)... [options]",
                  "Renew: check the new bundle and every distribution the handles match (before "
-                 "any change),\nupload it with the record of what it replaces, attach it, "
-                 "confirm, and with --delete-old\ndelete what this job replaced once nothing "
-                 "uses it. Run it again after any interruption:\nit finishes the job; after a "
-                 "finished job it changes nothing.",
+                 "any change),\nput it in the store they serve from (IAM: upload with the record "
+                 "of what it replaces; ACM:\nre-import into the ARN they serve when ACM's rules "
+                 "allow, else import and attach), attach it,\nconfirm, and with --delete-old "
+                 "delete what this job replaced once nothing uses it. Run it again\nafter any "
+                 "interruption: it finishes the job; after a finished job it changes nothing.",
                  tool_opts, true);
     cli_add_table(&c, cli_live_opts);
     first = cli_parse(&c, argc, argv, handle, &st);
@@ -179,11 +189,16 @@ int main(int argc, char **argv)
     if (st.o.connect != NULL)
         cli_err(&c, "--connect is deprecated and goes in the next release; say --resolve "
                     "'*:PORT:ADDRESS' --port PORT instead");
+    if (st.o.store_set && st.o.put.store == CERT_STORE_ACM &&
+        (st.o.put.name != NULL || st.o.put.path != NULL))
+        cli_usage_error(&c, "--name and --path are IAM's; ACM names a certificate by its ARN");
     rc = cli_report_opts(&c, &st.o.report);
     if (rc != 0)
         goto done;
     cli_aws_session_opts(&c, &ao);
     st.o.aws = &ao;
+    if (st.o.store_set && st.o.put.store == CERT_STORE_ACM)
+        cli_acm_region_note_opts(&c, &ao);
     st.o.inputs = (const char *const *)argv + first;
     st.o.input_count = (size_t)(argc - first);
     st.o.distributions = st.dists;

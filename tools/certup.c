@@ -14,9 +14,15 @@ enum {
     OPT_CERT,
     OPT_CHAIN,
     OPT_KEY,
+    OPT_STORE,
+    OPT_REIMPORT,
 };
 
 static const cli_opt tool_opts[] = {
+    {"store", 0, CLI_ARG, OPT_STORE, "STORE",
+     "iam (default: IAM server certificates under /cloudfront/) or acm (ACM in us-east-1)"},
+    {"reimport", 0, CLI_ARG, OPT_REIMPORT, "ARN",
+     "ACM: re-import into this certificate, keeping its ARN and users (after ACM's rules)"},
     {"name", 0, CLI_ARG, OPT_NAME, "NAME",
      "IAM certificate name (default: first DNS name, notAfter date, SHA-256 prefix)"},
     {"path", 0, CLI_ARG, OPT_PATH, "PATH",
@@ -35,6 +41,7 @@ static const cli_opt tool_opts[] = {
 
 typedef struct state {
     cert_put_opts put;
+    bool store_set;
     cert_aws_tag *tags;
     size_t ntags;
     const char **inputs;
@@ -75,6 +82,19 @@ static bool handle(cli *c, int id, const char *arg, void *ud)
         return true;
     case OPT_DRY_RUN:
         st->put.dry_run = true;
+        return true;
+    case OPT_STORE:
+        if (!cert_store_parse(arg, &st->put.store))
+            cli_usage_error(c, "--store %s: give iam or acm", arg);
+        st->store_set = true;
+        return true;
+    case OPT_REIMPORT:
+        if (!cert_acm_arn_parse(arg, NULL))
+            cli_usage_error(c,
+                            "--reimport %s: not an ACM certificate ARN "
+                            "(arn:aws:acm:us-east-1:ACCOUNT:certificate/ID)",
+                            arg);
+        st->put.reimport = arg;
         return true;
     case OPT_KEY_FORMAT:
         cli_key_format(c, arg, &st->put.key_format);
@@ -133,6 +153,20 @@ static void exists_warning(cli *c, const cert_put_result *res)
                 res->name, res->meta.path, res->name);
 }
 
+/* The options that do not go together, as usage errors before anything is read or sent. */
+static void check_usage(cli *c, state *st)
+{
+    if (st->put.reimport != NULL && st->store_set && st->put.store != CERT_STORE_ACM)
+        cli_usage_error(c, "--reimport is ACM's: give --store acm (or no --store)");
+    if (st->put.reimport != NULL)
+        st->put.store = CERT_STORE_ACM;
+    /* ACM API Reference, ImportCertificate, Tags: "You cannot apply tags when reimporting". */
+    if (st->put.reimport != NULL && st->ntags > 0)
+        cli_usage_error(c, "--tag with --reimport: ACM takes no tags on a re-import");
+    if (st->put.store == CERT_STORE_ACM && (st->put.name != NULL || st->put.path != NULL))
+        cli_usage_error(c, "--name and --path are IAM's; ACM names a certificate by its ARN");
+}
+
 static int upload(cli *c, state *st, cert_report *r)
 {
     cert_aws *aws = NULL;
@@ -140,10 +174,13 @@ static int upload(cli *c, state *st, cert_report *r)
     int rc;
 
     memset(&res, 0, sizeof(res));
-    path_warning(c, st->put.path);
+    if (st->put.store == CERT_STORE_IAM)
+        path_warning(c, st->put.path);
     if (!st->put.dry_run && (rc = cli_aws_new(c, &aws)) != 0)
         return rc;
-    if (cert_iam_put(aws, cert_report_chain(r), &st->put, &res) == CERT_E_NOMEM) {
+    if (st->put.store == CERT_STORE_ACM)
+        cli_acm_region_note(c, aws);
+    if (cert_store_put(aws, cert_report_chain(r), &st->put, &res) == CERT_E_NOMEM) {
         rc = cli_fail(c);
         goto done;
     }
@@ -177,11 +214,12 @@ int main(int argc, char **argv)
     st.put = put_init;
     cli_init_aws(&c, "certup", "[options] INPUT...",
                  "Check a certificate bundle, then upload it to IAM as a server certificate under "
-                 "/cloudfront/,\nin one request. An existing certificate with the same name and "
-                 "the same leaf and chain\nis success (nothing to do). Runs every certcheck check "
-                 "first; any error stops it before\nanything is sent.",
+                 "/cloudfront/,\nin one request (--store acm: import it into ACM in us-east-1). "
+                 "The same leaf and chain\nalready there is success (nothing to do). Runs every "
+                 "certcheck check first; any error\nstops it before anything is sent.",
                  tool_opts, true);
     first = cli_parse(&c, argc, argv, handle, &st);
+    check_usage(&c, &st);
     for (int i = first; i < argc; i++) {
         if (!push_input(&st, argv[i]))
             cli_usage_error(&c, "out of memory");
@@ -193,6 +231,7 @@ int main(int argc, char **argv)
     o.check.key_required = true;
     st.put.tags = st.tags;
     st.put.tag_count = st.ntags;
+    st.put.allow = &o.check;
     if (cert_report_build(st.inputs, st.ninputs, &o, &r) < 0)
         rc = cli_fail(&c);
     else if ((rc = gate(&c, r)) == 0)

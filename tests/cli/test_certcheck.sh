@@ -202,11 +202,12 @@ nlisted=0
 while read -r code sv _; do
     nlisted=$((nlisted + 1))
     case $code in
-    iam.* | handle.* | rotate.* | served.* | live.* | dns.*)
-        # Comparisons with what IAM holds, the workflows' own rules (certattach, certrotate) and
-        # what is really served (a TLS server, Route 53): the integration tests' business
-        # (test_live.py produces every served.*, live.* and dns.* code).
-        skip "$code ($sv): needs IAM, CloudFront, Route 53 or a server, not a local input"
+    iam.* | handle.* | rotate.* | served.* | live.* | dns.* | acm.*)
+        # Comparisons with what IAM or ACM holds, the workflows' own rules (certattach,
+        # certrotate) and what is really served (a TLS server, Route 53): the integration tests'
+        # business (test_live.py produces every served.*, live.* and dns.* code, test_acm.py every
+        # acm.* code).
+        skip "$code ($sv): needs IAM, ACM, CloudFront, Route 53 or a server, not a local input"
         continue
         ;;
     esac

@@ -223,7 +223,9 @@ class CertattachEdit(AttachCase):
         self.assertIn(vc.get("CertificateSource", "iam"), ["iam"])
 
     def test_acm_certificate_replaced(self):
-        arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+        leaf, key, chain = make_bundle(os.path.join(self.tmp, "acm.pem"), ["www.example.com"],
+                                       not_after=datetime.datetime(2026, 5, 1, tzinfo=UTC))
+        arn = self.emu.import_certificate(leaf, key, chain)
         vc = {"ACMCertificateArn": arn, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2019",
               "Certificate": arn, "CertificateSource": "acm"}
         d = self.emu.create_distribution(aliases=["www.example.com"], viewer_certificate=vc)

@@ -197,15 +197,19 @@ class Refusals(RenewalCase):
         self.assertEqual(r.rc, 0, r)
         self.assertNotEqual(self.iam_id(d2), later["ServerCertificateId"])
 
-    def test_acm_distribution_is_refused(self):
-        arn = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"
-        d2 = self.emu.create_distribution(aliases=["example.com"], viewer_certificate={
-            "ACMCertificateArn": arn, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"})["Id"]
+    def test_distributions_on_iam_and_acm_are_refused_without_store(self):
+        # Since #13 a distribution on ACM rotates in ACM; one on IAM and one on ACM matched by
+        # the same run, without --store, are refused (rotate.store): neither moves silently.
+        leaf, key, chain = make_bundle(os.path.join(self.tmp, "acm.pem"), ["example.com"],
+                                       not_after=T0 + datetime.timedelta(days=30),
+                                       not_before=T0 - datetime.timedelta(days=10))
+        arn = self.emu.import_certificate(leaf, key, chain)
+        d2 = self.emu.create_distribution(aliases=["example.com"], viewer_certificate=arn)["Id"]
         before = self.account()
-        r = self.rotate(*self.CHECK, "--json", "--alias", "example.com", self.live)
+        r = self.rotate(*self.CHECK, "--json", "--alias", "www.example.com", "--alias", "example.com", self.live)
         self.assertRefused(r, 1, "rotate.store", before)
-        self.assertIn(arn, r.err + r.out)
-        self.assertEqual(r.json()["Distributions"][0]["guard"], "rotate.store")
+        by_id = {x["Id"]: x for x in r.json()["Distributions"]}
+        self.assertEqual({by_id[d]["guard"] for d in by_id}, {"rotate.store"})
         self.assertIn(d2, r.out)
 
     def test_tagging_denied_with_delete_old(self):

@@ -156,7 +156,10 @@ static const char *const made_here[] = {
     /* what is really served: tests/integration/test_live.py */
     "served.differs", "served.same", "served.ocsp", "live.differs", "live.unresolved",
     "live.unreachable", "live.unrouted", "live.chain", "dns.other_distribution", "dns.missing",
-    "dns.elsewhere", "dns.routing", "dns.ambiguous", "dns.no_zone"};
+    "dns.elsewhere", "dns.routing", "dns.ambiguous", "dns.no_zone",
+    /* ACM's rules: tests/integration/test_acm.py */
+    "acm.managed", "acm.shared", "acm.reimport.key", "acm.reimport.key_usage", "acm.reimport.eku",
+    "acm.region", "acm.status"};
 
 static void test_checks__every_catalogue_code_is_covered(void **state)
 {
@@ -213,6 +216,13 @@ static void test_checks__catalogue(void **state)
         {"live.unreachable", CERT_SEV_ERROR},
         {"dns.other_distribution", CERT_SEV_ERROR},
         {"dns.missing", CERT_SEV_ERROR},
+        {"acm.managed", CERT_SEV_ERROR},
+        {"acm.shared", CERT_SEV_ERROR},
+        {"acm.reimport.key", CERT_SEV_ERROR},
+        {"acm.reimport.key_usage", CERT_SEV_ERROR},
+        {"acm.reimport.eku", CERT_SEV_ERROR},
+        {"acm.region", CERT_SEV_ERROR},
+        {"acm.status", CERT_SEV_ERROR},
         {"cert.expires_soon", CERT_SEV_WARNING},
         {"chain.expires_first", CERT_SEV_WARNING},
         {"chain.cross_expired", CERT_SEV_WARNING},

@@ -177,6 +177,31 @@ void cli_tag(cli *c, const char *arg, cert_aws_tag **tags, size_t *count)
     (*count)++;
 }
 
+void cli_acm_region_note(const cli *c, const cert_aws *aws)
+{
+    const char *region = cert_aws_region(aws);
+    const char *acm = cert_partition_cloudfront_acm_region(cert_aws_partition(aws));
+
+    if (aws == NULL || c->quiet || region == NULL || acm == NULL || strcmp(region, acm) == 0)
+        return;
+    cli_err(c,
+            "note: ACM certificates for CloudFront live in %s; using ACM there, not in %s "
+            "(the configured region)",
+            acm, region);
+}
+
+void cli_acm_region_note_opts(const cli *c, const cert_aws_opts *o)
+{
+    cert_aws *aws = NULL;
+
+    if (c->quiet || cert_aws_new(o, &aws) < 0) { /* the workflow says what is wrong */
+        cert_error_clear();
+        return;
+    }
+    cli_acm_region_note(c, aws);
+    cert_aws_free(aws);
+}
+
 int cli_aws_fail(const cli *c)
 {
     return cli_fail(c);

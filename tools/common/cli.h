@@ -134,6 +134,13 @@ void cli_key_format(cli *c, const char *arg, cert_key_format *out);
 /* --tag KEY=VALUE appended to *tags (a usage error when it is not KEY=VALUE). */
 void cli_tag(cli *c, const char *arg, cert_aws_tag **tags, size_t *count);
 
+/* ACM certificates for CloudFront live in us-east-1 whatever region the session has: say so on
+ * stderr (not with -q) when the session's region is another one. aws may be NULL (nothing). */
+void cli_acm_region_note(const cli *c, const cert_aws *aws);
+
+/* The same for a tool whose workflow makes its own session from these options. */
+void cli_acm_region_note_opts(const cli *c, const cert_aws_opts *o);
+
 /* Report a failed AWS call: the library's message, and the exit code (4 rejected, 5 retries
  * exhausted). */
 int cli_aws_fail(const cli *c);

@@ -1,6 +1,8 @@
 /*
- * Inventory: the account's IAM server certificates, every page, sorted by expiration, with the
- * CloudFront distributions that use each and the account's quota. What certls shows, and what
+ * Inventory: the account's IAM server certificates and/or its ACM certificates (us-east-1),
+ * every page, sorted by expiration, with the CloudFront distributions that use each and the
+ * account's IAM quota. The two stores are listed side by side (concurrently), beside the
+ * distributions and the quota. What certls shows, and what
  * certup and certprune consult when the quota is full or certificates have expired. The
  * inventory itself is read with the accessors in results.h.
  */
@@ -22,12 +24,19 @@ typedef struct cert_inventory_opts {
     bool quota;              /**< also GetAccountSummary */
     int64_t now;             /**< for days left and expiry; CERT_TIME_NOW */
     unsigned int page_size;  /**< MaxItems per ListServerCertificates page; 0: 1000 */
+    unsigned int stores;     /**< CERT_INVENTORY_IAM and/or CERT_INVENTORY_ACM; 0: IAM only */
 } cert_inventory_opts;
 
-#define CERT_INVENTORY_OPTS_VERSION 1
+/** cert_inventory_opts.stores: IAM's server certificates (path_prefix, quota apply to them). */
+#define CERT_INVENTORY_IAM 1u
+/** cert_inventory_opts.stores: ACM's certificates in the region CloudFront takes them from
+ * (ListCertificates with every key type, 1,000 a page), listed beside IAM's. */
+#define CERT_INVENTORY_ACM 2u
+
+#define CERT_INVENTORY_OPTS_VERSION 2
 #define CERT_INVENTORY_OPTS_INIT                                                                   \
     {                                                                                              \
-        CERT_INVENTORY_OPTS_VERSION, NULL, false, false, CERT_TIME_NOW, 0                          \
+        CERT_INVENTORY_OPTS_VERSION, NULL, false, false, CERT_TIME_NOW, 0, 0                       \
     }
 
 /**

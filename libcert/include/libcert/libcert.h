@@ -27,6 +27,7 @@
 #include "rotate.h"
 #include "route53.h"
 #include "split.h"
+#include "store.h"
 #include "upload.h"
 
 #endif

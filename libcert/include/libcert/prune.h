@@ -22,12 +22,16 @@ typedef struct cert_prune_opts {
                       that no distribution uses, uploaded more than min_age_days ago, except the
                       newest (latest notAfter) for each set of DNS names */
     unsigned int min_age_days; /**< with unused: at least 1 */
+    cert_store_kind store;     /**< CERT_STORE_ACM: ACM's imported certificates that have expired
+                                    and that nothing uses (InUse, and InUseBy right before each
+                                    delete: distributions, load balancers, API Gateway alike);
+                                    never an ACM-issued one; unused is IAM's */
 } cert_prune_opts;
 
-#define CERT_PRUNE_OPTS_VERSION 1
+#define CERT_PRUNE_OPTS_VERSION 2
 #define CERT_PRUNE_OPTS_INIT                                                                       \
     {                                                                                              \
-        CERT_PRUNE_OPTS_VERSION, false, CERT_TIME_NOW, false, 0                                    \
+        CERT_PRUNE_OPTS_VERSION, false, CERT_TIME_NOW, false, 0, CERT_STORE_IAM                    \
     }
 
 /**

@@ -25,12 +25,25 @@ extern "C" {
 
 /* ---- upload (certup, certrotate) ---- */
 
-/** What cert_iam_put() did. */
+/** What cert_iam_put() or cert_store_put() did. */
 typedef enum cert_put_status {
-    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate succeeded */
-    CERT_PUT_EXISTS,       /**< IAM already held exactly this leaf and chain under the name */
+    CERT_PUT_UPLOADED = 0, /**< UploadServerCertificate (ACM: ImportCertificate) succeeded */
+    CERT_PUT_EXISTS,       /**< the store already held exactly this leaf and chain (IAM: under
+                                the name) */
     CERT_PUT_DRY_RUN,      /**< nothing sent */
+    CERT_PUT_REIMPORTED,   /**< ACM: re-imported into an existing ARN, which kept its users */
 } cert_put_status;
+
+/** A workflow's rule that refused an action (acm.reimport.key, acm.shared, ...): a code of the
+ * catalogue (certcheck --list-codes) and what it found. */
+typedef struct cert_refusal {
+    const char *code; /**< static */
+    char *message;    /**< owned */
+    bool allowed;     /**< --allow named the code: said, not refused */
+} cert_refusal;
+
+/** Free an array of refusals. NULL is a no-op. */
+CERT_EXTERN void cert_refusals_free(cert_refusal *v, size_t n);
 
 /** The outcome of an upload; clear with cert_put_result_clear(). */
 typedef struct cert_put_result {
@@ -47,13 +60,20 @@ typedef struct cert_put_result {
     /** On LimitExceeded: expired certificates under /cloudfront/ that no distribution uses. */
     cert_iam_cert *removable;
     size_t removable_count;
-    cert_failure failure; /**< why the upload failed; err CERT_OK when it did not */
+    cert_failure failure;   /**< why the upload failed; err CERT_OK when it did not */
+    cert_store_kind store;  /**< where it went (ACM: meta.id and meta.arn are the ARN) */
+    cert_acm_cert acm;      /**< ACM: the certificate's record (ARN; names and InUseBy when it was
+                                 found or described) */
+    cert_refusal *refusals; /**< the rules that refused a re-import (failure.err CERT_E_REFUSED)
+                                 or that --allow let pass */
+    size_t refusal_count;
 } cert_put_result;
 
 /** Free what a result holds and zero it. NULL is a no-op. */
 CERT_EXTERN void cert_put_result_clear(cert_put_result *r);
 
-/** "uploaded", "exists", "dry-run", or "error" when it failed. */
+/** "uploaded" (ACM: "imported"), "reimported", "exists", "dry-run", or "error" when it
+ * failed. */
 CERT_EXTERN const char *cert_put_status_name(const cert_put_result *r);
 
 /** The exit code of an upload: its failure's, else CERT_EXIT_OK. */
@@ -106,11 +126,40 @@ CERT_EXTERN void cert_inventory_quota(const cert_inventory *inv, long *used_out,
 /** The clock the inventory was built with. */
 CERT_EXTERN int64_t cert_inventory_now(const cert_inventory *inv);
 
-/** How many certificates expire within `days` days; every one when days is negative. */
+/** How many certificates (of both stores) expire within `days` days; every one when days is
+ * negative. */
 CERT_EXTERN size_t cert_inventory_shown(const cert_inventory *inv, int days);
 
-/** certls's exit code: CERT_EXIT_CHECK when `days` is not negative and a certificate expires
- * within it, else CERT_EXIT_OK. */
+/** Whether a store was listed (cert_inventory_opts.stores). */
+CERT_EXTERN bool cert_inventory_has_store(const cert_inventory *inv, cert_store_kind store);
+
+/** Number of ACM certificates. */
+CERT_EXTERN size_t cert_inventory_acm_count(const cert_inventory *inv);
+
+/** The i-th ACM certificate by NotAfter (soonest first), borrowed; NULL when out of range. */
+CERT_EXTERN const cert_acm_cert *cert_inventory_acm_at(const cert_inventory *inv, size_t i);
+
+/** The distributions that serve the i-th ACM certificate (ACMCertificateArn), borrowed ids. */
+CERT_EXTERN size_t cert_inventory_acm_users(const cert_inventory *inv, size_t i,
+                                            const char *const **ids_out);
+
+/** Whether CloudFront can serve the i-th ACM certificate: in its region, ISSUED, a key it
+ * serves (RSA 1024-4096, ECDSA P-256). */
+CERT_EXTERN bool cert_inventory_acm_usable(const cert_inventory *inv, size_t i);
+
+/** Whether the i-th ACM certificate could go: imported, expired, used by nothing (InUse false
+ * and no distribution; false when usage is unknown). */
+CERT_EXTERN bool cert_inventory_acm_removable(const cert_inventory *inv, size_t i);
+
+/** Whether the i-th ACM certificate expires within `days` days (expired ones included). */
+CERT_EXTERN bool cert_inventory_acm_expiring(const cert_inventory *inv, size_t i,
+                                             unsigned int days);
+
+/** Whole days left on the i-th ACM certificate, as cert_inventory_days_left(). */
+CERT_EXTERN int64_t cert_inventory_acm_days_left(const cert_inventory *inv, size_t i);
+
+/** certls's exit code: CERT_EXIT_CHECK when `days` is not negative and a certificate (of either
+ * store) expires within it, else CERT_EXIT_OK. */
 CERT_EXTERN cert_exit cert_inventory_exit(const cert_inventory *inv, int days);
 
 /** What moving a certificate under /cloudfront/ did (cert_iam_fix_path(), certls --fix-path).
@@ -156,6 +205,7 @@ typedef struct cert_prune_item {
     char *names;         /**< with CERT_PRUNE_UNUSED: its DNS names, ", " between them */
     char *superseded_by; /**< with CERT_PRUNE_UNUSED and not kept-newest: the newest certificate
                               for the same names (ServerCertificateName) */
+    cert_acm_cert acm;   /**< ACM: the certificate's record (cert: id, name and arn the ARN) */
 } cert_prune_item;
 
 /** The whole run. Free with cert_prune_result_free(). */
@@ -167,6 +217,7 @@ typedef struct cert_prune_result {
     bool unused;               /**< unused certificates were looked for too (--unused) */
     unsigned int min_age_days; /**< with unused: --min-age */
     int64_t now;               /**< the clock expiry and age were judged by */
+    cert_store_kind store;     /**< the store pruned */
 } cert_prune_result;
 
 /** Free a result. NULL is a no-op. */
@@ -225,13 +276,16 @@ CERT_EXTERN const char *cert_handle_kind_name(cert_handle_kind k);
 
 /** What happened to one distribution. */
 typedef enum cert_attach_state {
-    CERT_ATTACH_PENDING = 0,  /**< not reached (an earlier failure stopped the run) */
-    CERT_ATTACH_UNCHANGED,    /**< it already used the certificate: nothing to do */
-    CERT_ATTACH_UPDATED,      /**< UpdateDistribution accepted the change */
-    CERT_ATTACH_WOULD_UPDATE, /**< dry run: this change would be sent */
-    CERT_ATTACH_REFUSED,      /**< the pre-flight found an error: nothing changed anywhere */
-    CERT_ATTACH_FAILED,       /**< AWS refused the change or it could not be sent */
-    CERT_ATTACH_ROLLED_BACK,  /**< updated, then put back after another failed */
+    CERT_ATTACH_PENDING = 0,    /**< not reached (an earlier failure stopped the run) */
+    CERT_ATTACH_UNCHANGED,      /**< it already used the certificate: nothing to do */
+    CERT_ATTACH_UPDATED,        /**< UpdateDistribution accepted the change */
+    CERT_ATTACH_WOULD_UPDATE,   /**< dry run: this change would be sent */
+    CERT_ATTACH_REFUSED,        /**< the pre-flight found an error: nothing changed anywhere */
+    CERT_ATTACH_FAILED,         /**< AWS refused the change or it could not be sent */
+    CERT_ATTACH_ROLLED_BACK,    /**< updated, then put back after another failed */
+    CERT_ATTACH_REIMPORTED,     /**< certrotate: the ACM certificate it serves was re-imported in
+                                     place; no UpdateDistribution */
+    CERT_ATTACH_WOULD_REIMPORT, /**< dry run: its ACM certificate would be re-imported */
 } cert_attach_state;
 
 /** One distribution's outcome. */
@@ -249,11 +303,15 @@ typedef struct cert_attach_dist {
                                       static; NULL otherwise */
     int64_t previous_expiration; /**< the notAfter of the IAM certificate it served before
                                       (IAM's Expiration); INT64_MIN when unknown */
-    char *replaced_id;   /**< certrotate: the IAM certificate this job moved it from (this run's
-                              read, or the record on the new certificate); NULL for none */
-    bool deployed;       /**< seen Deployed (with wait) */
-    int attempts;        /**< updates sent (412 and eventual-consistency retries) */
-    cert_report *report; /**< the pre-flight report (checks with the aliases as hosts) */
+    char *replaced_id;      /**< certrotate: the IAM certificate this job moved it from (this run's
+                                 read, or the record on the new certificate); NULL for none */
+    bool deployed;          /**< seen Deployed (with wait) */
+    int attempts;           /**< updates sent (412 and eventual-consistency retries) */
+    cert_report *report;    /**< the pre-flight report (checks with the aliases as hosts) */
+    char *note;             /**< why its ACM certificate is not re-imported and a new one is
+                                 attached instead; NULL otherwise */
+    cert_refusal *refusals; /**< the re-import rules its ACM certificate broke */
+    size_t refusal_count;
 } cert_attach_dist;
 
 /** The whole run. Free with cert_attach_result_free(). */
@@ -267,8 +325,11 @@ typedef struct cert_attach_result {
     size_t count;
     cert_handle *handles; /**< every handle given, in order */
     size_t handle_count;
-    cert_failure failure; /**< a failure before any distribution (CERT_E_REFUSED with
-                               handle.unmatched: a handle matched nothing); else CERT_OK */
+    cert_failure failure;  /**< a failure before any distribution (CERT_E_REFUSED with
+                                handle.unmatched: a handle matched nothing); else CERT_OK */
+    cert_store_kind store; /**< the store of the certificate attached (ACM: cert.id and cert.arn
+                                are its ARN) */
+    cert_acm_cert acm;     /**< ACM: the attached certificate's record */
 } cert_attach_result;
 
 /** Free a result. NULL is a no-op. */
@@ -314,8 +375,10 @@ typedef struct cert_delete_item {
     char *name;              /**< ServerCertificateName; NULL when unknown */
     cert_delete_state state; /**< DELETED, ALREADY_GONE, WOULD_DELETE, KEPT or FAILED */
     char *reason;            /**< why it was kept, or what failed; NULL when deleted */
-    char **users;            /**< with a kept certificate: the distributions that use it */
+    char **users;            /**< with a kept certificate: the distributions (ACM: the resources)
+                                  that use it */
     size_t user_count;
+    cert_store_kind store; /**< ACM: id and name are the ARN */
 } cert_delete_item;
 
 /* ---- live checks (certcheck --connect, --distribution --dns / --live; certrotate --verify-live)
@@ -507,6 +570,14 @@ CERT_EXTERN cert_err cert_report_set_live(cert_report *report, cert_live_result 
 /** The live result of a distribution's report, borrowed; NULL when none was recorded. */
 CERT_EXTERN const cert_live_result *cert_report_live(const cert_report *report);
 
+/** An ACM certificate certrotate re-imported in place, keeping its ARN and every user. */
+typedef struct cert_reimport {
+    char *arn;
+    const char *status;   /**< "reimported", "unchanged" (it holds the new certificate already),
+                               "would-reimport", "failed" (static) */
+    cert_failure failure; /**< why it failed */
+} cert_reimport;
+
 /** The whole run. Free with cert_rotate_result_free(). */
 typedef struct cert_rotate_result {
     unsigned int version;
@@ -529,7 +600,9 @@ typedef struct cert_rotate_result {
     /** verify-live's detail: live_detail[i] is what resolution and each address said for
      * live[i] (the same check as certcheck --distribution --live); NULL before verify-live. */
     cert_live_name **live_detail;
-    char *live_resolver; /**< the resolver verify-live asked; NULL */
+    char *live_resolver;      /**< the resolver verify-live asked; NULL */
+    cert_reimport *reimports; /**< ACM: the certificates re-imported in place */
+    size_t reimport_count;
 } cert_rotate_result;
 
 /** Free a result. NULL is a no-op. */

@@ -1,12 +1,14 @@
 /*
  * Rotate: the renewal pipeline as one idempotent, resumable command. Check the new bundle;
  * resolve every handle and read and check every distribution it matches (nothing matched, a
- * downgrade, a distribution on ACM or CloudFront's default certificate: refused before any
- * change); upload it with the record of what it replaces (an identical certificate already in
- * IAM is success); attach it; wait and confirm each references it; optionally verify what the
- * edge serves; and with --delete-old delete what this job provably replaced once nothing uses
- * it. Run again after any interruption, it finishes the job; run again after a finished job, it
- * sends no write request at all.
+ * downgrade, a distribution on CloudFront's default certificate without --store, an ACM-issued
+ * certificate: refused before any change); put it in the store (IAM: an upload with the record
+ * of what it replaces; ACM: a re-import into the ARN a distribution serves when ACM's rules and
+ * libcert's allow it, with no UpdateDistribution at all, else a new import with the record);
+ * attach it; wait and confirm each references it; optionally verify what the edge serves; and
+ * with --delete-old delete what this job provably replaced once nothing uses it. Run again after
+ * any interruption, it finishes the job; run again after a finished job, it sends no write
+ * request at all.
  */
 #ifndef LIBCERT_ROTATE_H
 #define LIBCERT_ROTATE_H
@@ -55,14 +57,19 @@ typedef struct cert_rotate_opts {
     size_t resolve_count;
     const char *dns_server; /**< --dns-server ADDRESS[:PORT]; NULL: /etc/resolv.conf's */
     unsigned int port;      /**< the port each alias is checked on; 0: 443 */
+    /* version 4: */
+    bool store_set; /**< --store: move every matched distribution to put.store; without
+                         it each rotates in the store it serves from now (all the same,
+                         else rotate.store), and one on CloudFront's default certificate
+                         is refused */
 } cert_rotate_opts;
 
-#define CERT_ROTATE_OPTS_VERSION 3
+#define CERT_ROTATE_OPTS_VERSION 4
 #define CERT_ROTATE_OPTS_INIT                                                                      \
     {                                                                                              \
         CERT_ROTATE_OPTS_VERSION, NULL, NULL, 0, CERT_REPORT_OPTS_INIT, CERT_PUT_OPTS_INIT, NULL,  \
             NULL, 0, NULL, 0, false, false, false, false, NULL, 0, 0, false, NULL, NULL, NULL,     \
-            NULL, NULL, NULL, NULL, 0, NULL, 0                                                     \
+            NULL, NULL, NULL, NULL, 0, NULL, 0, false                                              \
     }
 
 /**

@@ -33,15 +33,19 @@ typedef struct cert_put_opts {
     const cert_aws_tag *tags;   /**< the caller's tags, at most CERT_PUT_TAGS_MAX, none with the
                                      key CERT_TAG_UPLOADED (compared without case, as IAM does) */
     size_t tag_count;
-    bool dry_run;         /**< render and check the request, send nothing */
-    const char *uploader; /**< CERT_TAG_UPLOADED's value; NULL: the tool's name the session was
-                               made with (cert_aws_opts.user_agent), else "libcert" */
+    bool dry_run;          /**< render and check the request, send nothing */
+    const char *uploader;  /**< CERT_TAG_UPLOADED's value; NULL: the tool's name the session was
+                                made with (cert_aws_opts.user_agent), else "libcert" */
+    cert_store_kind store; /**< cert_store_put(): IAM (default) or ACM; name and path are IAM's */
+    const char *reimport;  /**< ACM: re-import into this ARN (certup --reimport); no tags */
+    const cert_check_opts *allow; /**< --allow (acm.shared, ...); NULL for none */
 } cert_put_opts;
 
-#define CERT_PUT_OPTS_VERSION 2
+#define CERT_PUT_OPTS_VERSION 3
 #define CERT_PUT_OPTS_INIT                                                                         \
     {                                                                                              \
-        CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false, NULL                    \
+        CERT_PUT_OPTS_VERSION, NULL, NULL, CERT_KEY_PKCS8, NULL, 0, false, NULL, CERT_STORE_IAM,   \
+            NULL, NULL                                                                             \
     }
 
 /**

@@ -278,6 +278,7 @@ cert_err cert_acm__parse_detail(const char *body, size_t len, cert_acm_cert *out
     json_t *j = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, NULL);
     cert_err err;
 
+    memset(out, 0, sizeof(*out));
     cert_acm_cert_clear(out);
     if (!json_is_object(json_object_get(j, "Certificate")))
         err = cert__error_set(CERT_E_NET, "ACM answered DescribeCertificate without Certificate");
@@ -429,6 +430,7 @@ cert_err cert_acm_describe(cert_aws *aws, const char *arn, cert_acm_cert *out)
     json_t *body, *answer = NULL;
     cert_err err;
 
+    memset(out, 0, sizeof(*out));
     cert_acm_cert_clear(out);
     if ((err = check_arn(arn)) < 0)
         return err;

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "aws/aws_int.h"
+#include "libcert/partition.h"
 #include "ops/attach_int.h"
 #include "report/results_int.h"
 #include "util/error_int.h"
@@ -35,6 +36,7 @@ cert_err cert_attach__init(attach_run *rn, const cert_attach_opts *o)
     rn->r->version = CERT_RESULTS_VERSION;
     rn->r->cert.upload_date = rn->r->cert.expiration = INT64_MIN;
     rn->r->replaced.upload_date = rn->r->replaced.expiration = INT64_MIN;
+    cert_acm_cert_clear(&rn->r->acm);
     return CERT_OK;
 }
 
@@ -44,6 +46,17 @@ void cert_attach__fini(attach_run *rn)
         cert_cf_config_free(rn->cfgs ? rn->cfgs[i] : NULL);
         free(rn->prev_xml ? rn->prev_xml[i] : NULL);
     }
+    for (size_t i = 0; rn->expect != NULL && i < rn->nexpect; i++)
+        free(rn->expect[i]);
+    free(rn->expect);
+    for (size_t i = 0; i < rn->nacm; i++) {
+        free(rn->acm[i].arn);
+        cert_acm_cert_clear(&rn->acm[i].cert);
+        free(rn->acm[i].body);
+        free(rn->acm[i].chain);
+        cert_failure_clear(&rn->acm[i].failure);
+    }
+    free(rn->acm);
     free(rn->cfgs);
     free(rn->prev_xml);
     free(rn->body);
@@ -71,11 +84,13 @@ static cert_err base_report(attach_run *rn)
 
     ro.check.key_not_expected = true;
     ro.check.key_required = false;
-    if ((rn->iam_path = strdup(rn->r->cert.path ? rn->r->cert.path : "/")) == NULL)
+    /* CloudFront's /cloudfront/ path rule is IAM's; an ACM certificate has no path. */
+    if (rn->store == CERT_STORE_IAM &&
+        (rn->iam_path = strdup(rn->r->cert.path ? rn->r->cert.path : "/")) == NULL)
         return cert__error_nomem();
     ro.check.iam_path = rn->iam_path;
     rn->check = ro.check;
-    snprintf(label, sizeof(label), "iam:%s", rn->r->cert.name);
+    snprintf(label, sizeof(label), "%s:%s", cert_store_name(rn->store), rn->r->cert.name);
     if ((err = cert_report_build_pem(label, rn->body, rn->chain, &ro, &rn->base)) < 0)
         return err;
     c = cert_report_chain(rn->base);
@@ -84,16 +99,96 @@ static cert_err base_report(attach_run *rn)
     return CERT_OK;
 }
 
-cert_err cert_attach__cert_iam(attach_run *rn, cert_aws *aws)
+/* CloudFront takes ACM certificates from one region of its partition (us-east-1), and only
+ * ISSUED ones (CloudFront Developer Guide, SSL/TLS certificate requirements): refused before
+ * anything else, unless --allow names the code. false with r->failure set when refused. */
+static cert_err acm_usable(attach_run *rn, const cert_aws *aws, bool *ok)
+{
+    const cert_check_opts *allow = &rn->o->report.check;
+    const char *part = cert_aws_partition(aws), *want = cert_partition_cloudfront_acm_region(part);
+    cert_acm_arn a;
+    char msg[900] = "";
+
+    *ok = true;
+    if (!cert_acm_arn_parse(rn->o->cert, &a))
+        return cert__error_set(CERT_E_INVALID, "--cert %s: not an ACM certificate ARN",
+                               rn->o->cert);
+    if ((strcmp(a.partition, part) != 0 || want == NULL || strcmp(a.region, want) != 0) &&
+        !cert_check_allowed(allow, "acm.region"))
+        snprintf(msg, sizeof(msg),
+                 "acm.region: %s is in partition %s, region %s; CloudFront takes ACM certificates "
+                 "from partition %s, region %s only; import it there (certup --store acm)",
+                 rn->o->cert, a.partition, a.region[0] ? a.region : "(none)", part,
+                 want ? want : "(none: IAM only)");
+    if (msg[0] == '\0')
+        return CERT_OK;
+    *ok = false;
+    return cert_failure_set(&rn->r->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
+}
+
+cert_err cert_attach__cert_store(attach_run *rn, cert_aws *aws)
 {
     cert_attach_result *r = rn->r;
-    cert_err err = cert_ops__resolve(aws, rn->o->cert, &r->cert, &rn->body, &rn->chain);
+    cert_store_cert sc;
+    bool ok = true;
+    cert_err err;
 
+    memset(&sc, 0, sizeof(sc));
+    cert_store_cert_clear(&sc);
+    rn->store = r->store = cert_store_of(rn->o->cert);
+    if (rn->store == CERT_STORE_ACM) {
+        if ((err = cert_store_check(aws, CERT_STORE_ACM)) < 0 ||
+            (err = acm_usable(rn, aws, &ok)) < 0 || !ok)
+            return err;
+    }
+    err = cert_store_get(aws, rn->store, rn->o->cert, &sc, &rn->body, &rn->chain);
     if (err < 0)
         return err;
+    r->cert = sc.meta;
+    r->acm = sc.acm;
+    memset(&sc, 0, sizeof(sc));
+    if (rn->store == CERT_STORE_ACM && !cert_check_allowed(&rn->o->report.check, "acm.status") &&
+        (r->acm.status == NULL || strcmp(r->acm.status, "ISSUED") != 0)) {
+        char msg[700];
+
+        snprintf(msg, sizeof(msg),
+                 "acm.status: %s is %s; CloudFront serves only an ISSUED certificate", r->acm.arn,
+                 r->acm.status ? r->acm.status : "of unknown status");
+        return cert_failure_set(&r->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
+    }
     rn->fresh = rn->o->fresh || (r->cert.upload_date != INT64_MIN &&
                                  cert_aws__now() - r->cert.upload_date < ATTACH_FRESH_UPLOAD_S);
     return base_report(rn);
+}
+
+cert_err cert_attach__set_cert(attach_run *rn, cert_store_kind store, const cert_iam_cert *meta,
+                               const cert_acm_cert *acm)
+{
+    cert_attach_result *r = rn->r;
+
+    rn->store = r->store = store;
+    cert_iam_cert_clear(&r->cert);
+    cert_acm_cert_clear(&r->acm);
+    if (cert_iam_cert_copy(&r->cert, meta) < 0 ||
+        (acm != NULL && cert_acm_cert_copy(&r->acm, acm) < 0))
+        return CERT_E_NOMEM;
+    return CERT_OK;
+}
+
+const char *cert_attach__expect(const attach_run *rn, size_t i)
+{
+    if (rn->expect != NULL && rn->expect[i] != NULL)
+        return rn->expect[i];
+    return rn->r->cert.id;
+}
+
+const acm_prev *cert_attach__acm_prev(const attach_run *rn, const char *arn)
+{
+    for (size_t i = 0; arn != NULL && i < rn->nacm; i++) {
+        if (strcmp(rn->acm[i].arn, arn) == 0)
+            return &rn->acm[i];
+    }
+    return NULL;
 }
 
 cert_err cert_attach__cert_local(attach_run *rn, const char *name, const char *path,
@@ -196,16 +291,27 @@ static cert_err replaced_id(attach_run *rn, cert_aws *aws, cert_handle *h, const
         *id = old;
         return (r->replaced.id = strdup(old)) ? CERT_OK : cert__error_nomem();
     }
-    err = cert_ops__resolve(aws, old, &r->replaced, NULL, NULL);
-    if (err == CERT_E_AWS && strcmp(cert_aws_last_error(aws)->code, "NoSuchEntity") == 0) {
+    if (cert_store_of(old) == CERT_STORE_ACM) {
+        cert_store_cert sc;
+
+        err = cert_store_get(aws, CERT_STORE_ACM, old, &sc, NULL, NULL);
+        if (err == CERT_OK) {
+            r->replaced = sc.meta;
+            memset(&sc.meta, 0, sizeof(sc.meta));
+        }
+        cert_store_cert_clear(&sc);
+    } else {
+        err = cert_ops__resolve(aws, old, &r->replaced, NULL, NULL);
+    }
+    if (err == CERT_E_AWS && cert_store_gone_error(aws)) {
         r->replaced_gone = true;
         if ((r->replaced.name = strdup(old)) == NULL)
             return cert__error_nomem();
         if (rn->recorded != NULL)
             return note(h, "%s is gone; recorded on %s as replaced", old, r->cert.name);
         cert_error_clear();
-        return note(h, "%s does not exist in IAM and is not recorded as replaced on %s", old,
-                    r->cert.name);
+        return note(h, "%s does not exist in %s and is not recorded as replaced on %s", old,
+                    cert_store_of(old) == CERT_STORE_ACM ? "ACM" : "IAM", r->cert.name);
     }
     *id = r->replaced.id;
     return err;
@@ -229,7 +335,8 @@ static cert_err match_listed(attach_run *rn, cert_aws *aws, size_t first_alias, 
     }
     CERT_TRY(cert_cf_list(aws, &v, &n));
     for (size_t i = 0; i < n; i++) {
-        const char *uses = v[i].iam_certificate_id;
+        const char *uses =
+            v[i].iam_certificate_id ? v[i].iam_certificate_id : v[i].acm_certificate_arn;
 
         for (size_t a = 0; a < o->alias_count; a++) {
             if (has_alias(&v[i], o->aliases[a])) {
@@ -367,6 +474,13 @@ static void give(void *state, void *ud)
 
 cert_err cert_attach__plan(attach_run *rn, cert_aws *aws)
 {
+    cert_err err = cert_attach__plan_read(rn, aws);
+
+    return err < 0 ? err : cert_attach__plan_finish(rn, aws);
+}
+
+cert_err cert_attach__plan_read(attach_run *rn, cert_aws *aws)
+{
     cert_err err = CERT_OK;
     size_t n, width;
     unsigned int jobs = rn->o->jobs ? rn->o->jobs : 4;
@@ -388,6 +502,19 @@ cert_err cert_attach__plan(attach_run *rn, cert_aws *aws)
     rn->phase = PHASE_PREFLIGHT;
     cert__pool_run(n, (unsigned int)(width > jobs ? width : jobs), &ops, rn);
     CERT_TRY(drop_missing(rn));
+    if ((rn->expect = calloc(rn->r->count ? rn->r->count : 1, sizeof(*rn->expect))) == NULL)
+        CERT_NOMEM();
+    rn->nexpect = rn->r->count;
+
+done:
+    return err;
+}
+
+cert_err cert_attach__plan_finish(attach_run *rn, cert_aws *aws)
+{
+    cert_err err = CERT_OK;
+
+    CERT_TRY(cert_attach__acm_previous(rn, aws));
     if (rn->guards)
         CERT_TRY(cert_attach__guards(rn, aws));
     CERT_TRY(check_handles(rn));
@@ -479,8 +606,8 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
     if (err == CERT_OK) /* CloudFront exists only in aws and aws-cn */
         err = cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT);
     if (err == CERT_OK)
-        err = cert_attach__cert_iam(&rn, aws);
-    if (err == CERT_OK)
+        err = cert_attach__cert_store(&rn, aws);
+    if (err == CERT_OK && rn.r->failure.err == CERT_OK)
         err = cert_attach__plan(&rn, aws);
     if (err == CERT_OK && cert_attach__plan_ok(&rn))
         err = cert_attach__apply(&rn, aws, o->jobs ? o->jobs : 4);

@@ -59,7 +59,8 @@ static cert_err preflight_check(attach_run *rn, cert_attach_dist *d, cert_cf_con
 
     k.hosts = aliases;
     k.host_count = na;
-    snprintf(label, sizeof(label), "iam:%s for %s", rn->r->cert.name, d->id);
+    snprintf(label, sizeof(label), "%s:%s for %s", cert_store_name(rn->store), rn->r->cert.name,
+             d->id);
     cert_report_free(d->report);
     d->report = NULL;
     if ((err = keep_aliases(d, aliases, na)) < 0)
@@ -105,21 +106,24 @@ static void refuse(cert_attach_dist *d, const char *guard, const char *msg)
     cert_failure_set(&d->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
 }
 
-/* The notAfter of the IAM certificates the distributions serve now (IAM's Expiration), from one
- * listing of the account. */
-static cert_err previous_expirations(attach_run *rn, cert_aws *aws)
+/* The notAfter of the certificates the distributions serve now: IAM's Expiration from one
+ * listing of the account, ACM's NotAfter from the descriptions cert_attach__acm_previous() made. */
+static cert_err previous_expirations(attach_run *rn, cert_aws *aws, bool list)
 {
     cert_iam_cert *v = NULL;
     size_t n = 0;
-    cert_err err = cert_iam_list(aws, NULL, 0, &v, &n);
+    cert_err err = list ? cert_iam_list(aws, NULL, 0, &v, &n) : CERT_OK;
 
     for (size_t i = 0; err == CERT_OK && i < rn->r->count; i++) {
         cert_attach_dist *d = &rn->r->dists[i];
+        const acm_prev *a = cert_attach__acm_prev(rn, d->previous.acm_certificate_arn);
 
         for (size_t k = 0; d->previous.iam_certificate_id != NULL && k < n; k++) {
             if (strcmp(v[k].id, d->previous.iam_certificate_id) == 0)
                 d->previous_expiration = v[k].expiration;
         }
+        if (a != NULL && a->cert.not_after != INT64_MIN)
+            d->previous_expiration = a->cert.not_after;
     }
     cert_iam_certs_free(v, n);
     return err;
@@ -139,35 +143,99 @@ cert_err cert_attach__guards(attach_run *rn, cert_aws *aws)
                (rn->r->dists[i].state == CERT_ATTACH_PENDING && v->iam_certificate_id != NULL &&
                 strcmp(v->iam_certificate_id, rn->r->cert.id) != 0);
     }
-    if (list && (err = previous_expirations(rn, aws)) < 0)
+    if ((err = previous_expirations(rn, aws, list)) < 0)
         return err;
     for (size_t i = 0; i < rn->r->count; i++) {
         cert_attach_dist *d = &rn->r->dists[i];
         const cert_cf_viewer *v = &d->previous;
-        char msg[700];
+        const char *serves = v->iam_certificate_id ? v->iam_certificate_id : v->acm_certificate_arn;
+        char msg[900];
 
         if (d->state != CERT_ATTACH_PENDING)
             continue;
-        /* Never moved to IAM silently: certattach, which names its certificate, is the way. */
-        if (v->iam_certificate_id == NULL && !cert_check_allowed(allow, "rotate.store")) {
+        /* Never moved off CloudFront's default certificate silently: --store (or certattach
+         * --cert) says where to. */
+        if (serves == NULL && !rn->store_explicit && !cert_check_allowed(allow, "rotate.store")) {
             snprintf(msg, sizeof(msg),
-                     "rotate.store: %s serves %s, not an IAM certificate; certrotate does not "
-                     "move it to IAM (certattach --cert does, or --allow rotate.store)",
-                     d->id,
-                     v->acm_certificate_arn ? v->acm_certificate_arn
-                                            : "CloudFront's default certificate");
+                     "rotate.store: %s serves CloudFront's default certificate; give --store iam "
+                     "or --store acm to put a certificate on it (or certattach --cert)",
+                     d->id);
             refuse(d, "rotate.store", msg);
-        } else if (v->iam_certificate_id != NULL && d->previous_expiration != INT64_MIN &&
+        } else if (serves != NULL && d->previous_expiration != INT64_MIN &&
                    rn->not_after != INT64_MIN && d->previous_expiration > rn->not_after &&
-                   strcmp(v->iam_certificate_id, rn->r->cert.id) != 0 &&
+                   strcmp(serves, rn->r->cert.id) != 0 &&
                    !cert_check_allowed(allow, "rotate.downgrade")) {
             cert__time_format(d->previous_expiration, when[0], sizeof(when[0]));
             cert__time_format(rn->not_after, when[1], sizeof(when[1]));
             snprintf(msg, sizeof(msg),
                      "rotate.downgrade: %s serves %s (expires %s), later than %s (expires %s); "
                      "--allow rotate.downgrade to replace it anyway",
-                     d->id, v->iam_certificate_id, when[0], rn->r->cert.name, when[1]);
+                     d->id, serves, when[0], rn->r->cert.name, when[1]);
             refuse(d, "rotate.downgrade", msg);
+        }
+    }
+    return CERT_OK;
+}
+
+/* Describe one ACM certificate a distribution serves (once). */
+static cert_err describe_prev(attach_run *rn, cert_aws *aws, const char *arn)
+{
+    acm_prev *a, *nv;
+    cert_err err;
+
+    if (cert_attach__acm_prev(rn, arn) != NULL)
+        return CERT_OK;
+    if ((nv = realloc(rn->acm, (rn->nacm + 1) * sizeof(*nv))) == NULL)
+        return cert__error_nomem();
+    rn->acm = nv;
+    a = &nv[rn->nacm++];
+    memset(a, 0, sizeof(*a));
+    cert_acm_cert_clear(&a->cert);
+    if ((a->arn = strdup(arn)) == NULL)
+        return cert__error_nomem();
+    err = cert_acm_describe(aws, arn, &a->cert);
+    if (err == CERT_OK)
+        err = cert_acm_get(aws, arn, &a->body, &a->chain);
+    if (err == CERT_E_NOMEM)
+        return err;
+    if (err < 0) /* kept with the distributions that serve it */
+        return cert_aws_failure(aws, err, &a->failure);
+    return CERT_OK;
+}
+
+cert_err cert_attach__acm_previous(attach_run *rn, cert_aws *aws)
+{
+    const cert_check_opts *allow = &rn->o->report.check;
+    cert_err err;
+
+    for (size_t i = 0; i < rn->r->count; i++) {
+        cert_attach_dist *d = &rn->r->dists[i];
+        const char *arn = d->previous.acm_certificate_arn;
+        const acm_prev *a;
+        char msg[900];
+
+        if (d->state != CERT_ATTACH_PENDING || arn == NULL ||
+            (rn->r->cert.id != NULL && strcmp(arn, rn->r->cert.id) == 0))
+            continue;
+        if ((err = describe_prev(rn, aws, arn)) < 0)
+            return err;
+        a = cert_attach__acm_prev(rn, arn);
+        if (a->failure.err < 0) {
+            d->state = CERT_ATTACH_FAILED;
+            if (cert_failure_set(&d->failure, a->failure.err, a->failure.message,
+                                 a->failure.aws_code, a->failure.request_id,
+                                 a->failure.http_status) < 0)
+                return CERT_E_NOMEM;
+            continue;
+        }
+        /* An ACM-issued certificate is ACM's to renew: never replaced (nor re-imported). */
+        if (a->cert.type != NULL && strcmp(a->cert.type, "IMPORTED") != 0 &&
+            !cert_check_allowed(allow, "acm.managed")) {
+            snprintf(msg, sizeof(msg),
+                     "acm.managed: %s serves %s, a certificate ACM issued (%s) and renews; libcert "
+                     "never replaces it (--allow acm.managed to move it anyway)",
+                     d->id, arn, a->cert.type);
+            refuse(d, "acm.managed", msg);
         }
     }
     return CERT_OK;
@@ -336,7 +404,10 @@ static bool edit(change *c, const cert_cf_attach *a)
     cert_attach_dist *d = c->d;
     bool changed = false;
     char *desc = NULL;
-    cert_err err = cert_cf_config_set_iam(c->rn->cfgs[c->i], a, &desc, &changed);
+    cert_err err =
+        c->rn->store == CERT_STORE_ACM
+            ? cert_cf_config_set_acm(c->rn->cfgs[c->i], c->rn->r->cert.id, a, &desc, &changed)
+            : cert_cf_config_set_iam(c->rn->cfgs[c->i], a, &desc, &changed);
 
     if (err < 0) {
         fail_dist(d, c->aws, err, CERT_ATTACH_FAILED);
@@ -357,7 +428,8 @@ void cert_attach__update_item(size_t i, void *state, void *ud)
 {
     attach_run *rn = ud;
     change c = {rn, state, i, &rn->r->dists[i], cert_ops__mono(), 1.0, 0};
-    cert_cf_attach a = {rn->r->cert.id, rn->o->ssl_support_method, rn->o->min_tls};
+    cert_cf_attach a = {rn->store == CERT_STORE_IAM ? rn->r->cert.id : NULL,
+                        rn->o->ssl_support_method, rn->o->min_tls};
     answer next = EDIT_AGAIN;
 
     if (c.d->state != CERT_ATTACH_PENDING)
@@ -428,9 +500,12 @@ void cert_attach__rollback_item(size_t i, void *state, void *ud)
             break;
         }
     }
-    snprintf(msg, sizeof(msg), "rollback failed: %s; its previous IAMCertificateId was %s",
+    snprintf(msg, sizeof(msg), "rollback failed: %s; its previous %s was %s",
              cert_error_last()->message,
-             d->previous.iam_certificate_id ? d->previous.iam_certificate_id : "(none)");
+             d->previous.acm_certificate_arn ? "ACMCertificateArn" : "IAMCertificateId",
+             d->previous.iam_certificate_id    ? d->previous.iam_certificate_id
+             : d->previous.acm_certificate_arn ? d->previous.acm_certificate_arn
+                                               : "(none)");
     cert__error_set(err < 0 ? err : CERT_E_AWS, "%s", msg);
     cert_aws_failure(aws, err < 0 ? err : CERT_E_AWS, &d->rollback);
 }

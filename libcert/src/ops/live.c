@@ -687,6 +687,7 @@ cert_err cert_live_distributions(cert_aws *aws, const char *const *ids, size_t c
     ro = ro ? ro : &default_report_opts;
     memset(&dc, 0, sizeof(dc));
     memset(&dist, 0, sizeof(dist));
+    CERT_TRY(cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT));
     CERT_TRY(cert_live__engine_init(&e, o, ro));
     engine = true;
     if ((v = calloc(count, sizeof(*v))) == NULL)

@@ -99,4 +99,41 @@ cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char
 cert_err cert_remote__failure_report(const cert_aws *aws, cert_err err, const char *id,
                                      cert_failure *f, cert_report **out);
 
+/* ---- uploads (upload.c, store_acm.c) ---- */
+
+struct cert_put_opts;
+struct cert_chain;
+
+/* The request's name, path and texts (body, chain, key as PEM), checked as IAM checks them;
+ * *key is secret (cert_secret_free()). Nothing is sent. */
+cert_err cert_ops__put_prepare(const struct cert_chain *c, const struct cert_put_opts *o,
+                               cert_put_result *out, char **key, size_t *key_len);
+
+/* CERT_TAG_UPLOADED's value: the option, the session's tool, else "libcert". */
+const char *cert_ops__uploader(const cert_aws *aws, const struct cert_put_opts *o);
+
+/* ACM (store_acm.c): the imported certificate holding this leaf, found as certup finds it (a
+ * listing with every key type, then GetCertificate on the candidates with the leaf's names,
+ * key and notAfter): *found filled (ARN, record) and *identical when it holds this chain too;
+ * found->arn NULL when none does. */
+struct x509_st;
+
+/* ACM: a new import of the chain (no search first: the caller searched), tagged with opts' tags
+ * and CERT_TAG_UPLOADED; out as cert_store_put() fills it. */
+cert_err cert_ops__acm_import_new(cert_aws *aws, const struct cert_chain *c,
+                                  const struct cert_put_opts *o, cert_put_result *out);
+
+/* ACM: re-import the chain into arn, without the rules (the caller applied them); out->acm the
+ * certificate as described after. */
+cert_err cert_ops__acm_reimport(cert_aws *aws, const struct cert_chain *c, const char *arn,
+                                cert_put_result *out);
+
+/* ACM's names of a leaf's key usages (at most 9) and extended key usages (at most max), as
+ * DescribeCertificate shows them (store.c); static strings into out; how many. */
+size_t cert_store__key_usages(const struct x509_st *leaf, const char **out);
+size_t cert_store__extended_key_usages(const struct x509_st *leaf, const char **out, size_t max);
+
+cert_err cert_ops__acm_find(cert_aws *aws, const struct x509_st *leaf, const char *body,
+                            const char *chain, cert_acm_cert *found, bool *identical);
+
 #endif

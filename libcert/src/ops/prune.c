@@ -13,6 +13,7 @@
 #include "libcert/checks.h"
 #include "libcert/cloudfront.h"
 #include "libcert/inventory.h"
+#include "libcert/store.h"
 #include "libcert/upload.h"
 #include "ops/prune_int.h"
 #include "util/error_int.h"
@@ -329,6 +330,21 @@ static cert_err set_message(cert_prune_item *it, const char *msg)
     return it->message ? CERT_OK : cert__error_nomem();
 }
 
+/* A delete that failed: "in use" (IAM's DeleteConflict, ACM's ResourceInUseException: something
+took it up since the listing) means kept, anything else failed. */
+static cert_err delete_failed(cert_aws *aws, cert_prune_item *it, cert_err err)
+{
+    if (err == CERT_E_NOMEM)
+        return err;
+    it->state = err == CERT_E_AWS && cert_store_in_use_error(aws) ? CERT_PRUNE_IN_USE_NOW
+                                                                  : CERT_PRUNE_FAILED;
+    if (set_message(it, cert_error_last()->message) < 0)
+        return CERT_E_NOMEM;
+    if (it->state == CERT_PRUNE_FAILED)
+        return cert_aws_failure(aws, err, &it->failure);
+    return CERT_OK;
+}
+
 /* Right before the delete, a distribution may have taken it up since the listing. */
 static cert_err delete_one(cert_aws *aws, cert_prune_item *it)
 {
@@ -345,16 +361,81 @@ static cert_err delete_one(cert_aws *aws, cert_prune_item *it)
         it->state = CERT_PRUNE_DELETED;
         return CERT_OK;
     }
-    if (err == CERT_E_NOMEM)
+    return delete_failed(aws, it, err);
+}
+
+/* ---- ACM ---- */
+
+/* ACM's candidates: imported (never an ACM-issued one: ACM renews those), expired by the run's
+ * clock, and used by nothing (the listing's InUse: CloudFront, load balancers and API Gateway
+ * alike). One listing with every key type. */
+static cert_err acm_candidates(cert_aws *aws, cert_prune_result *r)
+{
+    cert_acm_cert *v = NULL;
+    size_t n = 0;
+    cert_err err = cert_acm_list(aws, 0, &v, &n);
+
+    if (err < 0)
         return err;
-    it->state = err == CERT_E_AWS && strcmp(cert_aws_last_error(aws)->code, "DeleteConflict") == 0
-                    ? CERT_PRUNE_IN_USE_NOW
-                    : CERT_PRUNE_FAILED;
-    if (set_message(it, cert_error_last()->message) < 0)
-        return CERT_E_NOMEM;
-    if (it->state == CERT_PRUNE_FAILED)
-        return cert_aws_failure(aws, err, &it->failure);
-    return CERT_OK;
+    if ((r->items = calloc(n ? n : 1, sizeof(*r->items))) == NULL)
+        CERT_NOMEM();
+    for (size_t i = 0; i < n; i++) {
+        const cert_acm_cert *c = &v[i];
+        cert_prune_item *it;
+
+        if (c->type == NULL || strcmp(c->type, "IMPORTED") != 0 || c->not_after == INT64_MIN ||
+            c->not_after >= r->now || c->in_use)
+            continue;
+        it = &r->items[r->count++];
+        memset(it, 0, sizeof(*it));
+        it->state = CERT_PRUNE_CANDIDATE;
+        it->reason = CERT_PRUNE_EXPIRED;
+        it->acm = v[i];
+        memset(&v[i], 0, sizeof(v[i]));
+        it->cert.id = strdup(it->acm.arn);
+        it->cert.name = strdup(it->acm.arn);
+        it->cert.arn = strdup(it->acm.arn);
+        it->cert.expiration = it->acm.not_after;
+        it->cert.upload_date = it->acm.imported_at;
+        if (!it->cert.id || !it->cert.name || !it->cert.arn)
+            CERT_NOMEM();
+    }
+
+done:
+    cert_acm_certs_free(v, n);
+    return err;
+}
+
+/* Right before the delete: DescribeCertificate's InUseBy must be empty; ResourceInUseException
+ * (something took it up since) means kept, not failed. */
+static cert_err acm_delete_one(cert_aws *aws, cert_prune_item *it)
+{
+    cert_acm_cert now;
+    cert_err err;
+
+    memset(&now, 0, sizeof(now));
+    err = cert_acm_describe(aws, it->acm.arn, &now);
+    if (err == CERT_OK && now.in_use_by_count > 0) {
+        char msg[600];
+
+        snprintf(msg, sizeof(msg), "%s uses it now; kept", now.in_use_by[0]);
+        cert_acm_cert_clear(&now);
+        it->state = CERT_PRUNE_IN_USE_NOW;
+        return set_message(it, msg);
+    }
+    cert_acm_cert_clear(&now);
+    if (err == CERT_OK)
+        err = cert_acm_delete(aws, it->acm.arn);
+    if (err == CERT_OK) {
+        it->state = CERT_PRUNE_DELETED;
+        return CERT_OK;
+    }
+    if (err == CERT_E_AWS && cert_store_gone_error(aws)) {
+        it->state = CERT_PRUNE_DELETED;
+        cert_error_clear();
+        return set_message(it, "already gone");
+    }
+    return delete_failed(aws, it, err);
 }
 
 cert_err cert_prune_run(cert_aws *aws, const cert_prune_opts *o, cert_prune_result **out)
@@ -374,6 +455,9 @@ cert_err cert_prune_run(cert_aws *aws, const cert_prune_opts *o, cert_prune_resu
     if (o->unused && o->min_age_days < 1)
         return cert__error_set(CERT_E_INVALID, "unused certificates need a minimum age of at "
                                                "least 1 day (--min-age DAYS)");
+    if (o->version >= 2 && o->store == CERT_STORE_ACM && o->unused)
+        return cert__error_set(CERT_E_INVALID, "unused certificates are IAM's rule (--unused "
+                                               "with --store iam)");
     if ((r = calloc(1, sizeof(*r))) == NULL)
         return cert__error_nomem();
     r->version = CERT_RESULTS_VERSION;
@@ -381,10 +465,17 @@ cert_err cert_prune_run(cert_aws *aws, const cert_prune_opts *o, cert_prune_resu
     r->unused = o->unused;
     r->min_age_days = o->unused ? o->min_age_days : 0;
     r->now = cert__time_resolve(o->now);
-    CERT_TRY(candidates(aws, o, r));
+    r->store = o->version >= 2 ? o->store : CERT_STORE_IAM;
+    if (r->store == CERT_STORE_ACM) {
+        CERT_TRY(cert_store_check(aws, CERT_STORE_ACM));
+        CERT_TRY(acm_candidates(aws, r));
+    } else {
+        CERT_TRY(candidates(aws, o, r));
+    }
     for (size_t i = 0; o->yes && i < r->count; i++) {
         if (r->items[i].state == CERT_PRUNE_CANDIDATE)
-            CERT_TRY(delete_one(aws, &r->items[i]));
+            CERT_TRY(r->store == CERT_STORE_ACM ? acm_delete_one(aws, &r->items[i])
+                                                : delete_one(aws, &r->items[i]));
     }
     *out = r;
     r = NULL;

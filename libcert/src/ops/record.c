@@ -35,6 +35,10 @@ const replaced *cert_ops__record_find(const replaced *v, size_t n, const char *s
 {
     const char *slash = strncmp(s, "arn:", 4) == 0 ? strrchr(s, '/') : NULL;
 
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].id, s) == 0) /* an id, or an ACM certificate's ARN */
+            return &v[i];
+    }
     if (slash != NULL)
         s = slash + 1; /* an ARN ends in the name */
     for (size_t i = 0; i < n; i++) {
@@ -90,11 +94,26 @@ cert_err cert_ops__record_add(replaced **v, size_t *n, size_t *cap, const char *
     return add_dist(r, dist);
 }
 
+/* The continuation suffix of a record tag's key (":2", ":3", ...): where it starts, or NULL. An
+ * ACM ARN holds colons too, but never ends in ":<digits>" (its resource is certificate/ID). */
+static const char *continuation(const char *rest)
+{
+    const char *colon = strrchr(rest, ':');
+
+    if (colon == NULL || colon[1] == '\0')
+        return NULL;
+    for (const char *p = colon + 1; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return NULL;
+    }
+    return colon;
+}
+
 /* One tag: its key, and the words of its value. */
 static cert_err parse_one(replaced **v, size_t *n, size_t *cap, const cert_aws_tag *t)
 {
     char id[129], *words = NULL, *save = NULL, *w;
-    const char *rest = t->key + strlen(RECORD_TAG_PREFIX), *colon = strchr(rest, ':');
+    const char *rest = t->key + strlen(RECORD_TAG_PREFIX), *colon = continuation(rest);
     size_t idlen = colon ? (size_t)(colon - rest) : strlen(rest);
     bool first = colon == NULL; /* the base tag starts with the name */
     replaced *r;

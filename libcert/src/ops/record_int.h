@@ -6,15 +6,16 @@
 
 #include "libcert/records.h"
 
-/* IAM tags on the new certificate, one per replaced certificate:
- *   libcert:replaces:<ServerCertificateId> = "<ServerCertificateName> <dist id> <dist id> ..."
+/* Tags on the new certificate (IAM tags, or ACM tags sent with ImportCertificate), one per
+ * replaced certificate:
+ *   libcert:replaces:<ServerCertificateId or ACM ARN> = "<ServerCertificateName> <dist id> ..."
  * with more distributions in libcert:replaces:<id>:2, :3, ... when the value (at most 256
  * characters of [\p{L}\p{Z}\p{N}_.:/=+\-@]) is full; a name a tag cannot hold (a comma) is "-".
  * (IAM API Reference, Tag: Key 1-128, Value 0-256 characters, that class.) */
 #define RECORD_TAG_PREFIX "libcert:replaces:"
 
 typedef struct replaced {
-    char *id;   /* ServerCertificateId */
+    char *id;   /* ServerCertificateId, or an ACM certificate's ARN */
     char *name; /* ServerCertificateName; NULL when not recorded */
     char **dists;
     size_t ndists;

@@ -10,39 +10,87 @@
 
 #include "libcert/cloudfront.h"
 #include "libcert/iam.h"
+#include "libcert/partition.h"
+#include "libcert/store.h"
 #include "ops/ops_int.h"
 #include "util/error_int.h"
 
 static const cert_report_opts default_opts = CERT_REPORT_OPTS_INIT;
+
+/* The pipeline on what a store holds: no key expected; IAM's path rule when iam_path is given;
+ * the input labelled "STORE:ID". */
+static cert_err stored_report(const char *store, const char *id, const char *body,
+                              const char *chain, const char *iam_path, const cert_report_opts *o,
+                              cert_report **out)
+{
+    cert_report_opts ro = o ? *o : default_opts;
+    char *label = NULL;
+    cert_err err;
+
+    ro.check.key_not_expected = true;
+    ro.check.key_required = false;
+    ro.check.iam_path = iam_path;
+    if (asprintf(&label, "%s:%s", store, id) < 0)
+        return cert__error_nomem();
+    err = cert_report_build_pem(label, body, chain, &ro, out);
+    free(label);
+    return err;
+}
 
 cert_err cert_remote_report_iam(cert_aws *aws, const char *name, const cert_report_opts *o,
                                 cert_report **out)
 {
     cert_err err = CERT_OK;
     cert_iam_cert meta;
-    char *body = NULL, *chain = NULL, *label = NULL;
-    cert_report_opts ro;
+    char *body = NULL, *chain = NULL;
 
     memset(&meta, 0, sizeof(meta));
     if (out == NULL || aws == NULL || name == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_remote_report_iam: NULL argument");
     *out = NULL;
-    ro = o ? *o : default_opts;
     CERT_TRY(cert_iam_get(aws, name, &meta, &body, &chain));
-    ro.check.key_not_expected = true;
-    ro.check.key_required = false;
-    ro.check.iam_path = meta.path;
-    if (asprintf(&label, "iam:%s", name) < 0) {
-        label = NULL;
-        CERT_NOMEM();
-    }
-    err = cert_report_build_pem(label, body, chain, &ro, out);
+    err = stored_report("iam", name, body, chain, meta.path, o, out);
 
 done:
-    free(label);
     free(body);
     free(chain);
     cert_iam_cert_clear(&meta);
+    return err;
+}
+
+cert_err cert_remote_report_acm(cert_aws *aws, const char *arn, const cert_report_opts *o,
+                                cert_report **out)
+{
+    cert_err err = CERT_OK;
+    cert_store_cert sc;
+    char *body = NULL, *chain = NULL;
+    const char *want;
+    cert_acm_arn a;
+
+    memset(&sc, 0, sizeof(sc));
+    cert_store_cert_clear(&sc);
+    if (out == NULL || aws == NULL || arn == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_remote_report_acm: NULL argument");
+    *out = NULL;
+    if (!cert_acm_arn_parse(arn, &a))
+        return cert__error_set(CERT_E_INVALID,
+                               "%s is not an ACM certificate ARN "
+                               "(arn:aws:acm:us-east-1:ACCOUNT:certificate/ID)",
+                               arn);
+    CERT_TRY(cert_store_check(aws, CERT_STORE_ACM));
+    want = cert_partition_cloudfront_acm_region(cert_aws_partition(aws));
+    if (strcmp(a.partition, cert_aws_partition(aws)) != 0 || strcmp(a.region, want) != 0)
+        CERT_FAIL(CERT_E_INPUT,
+                  "%s is in %s, region %s; libcert's ACM store is ACM in %s, region %s, where "
+                  "CloudFront takes certificates from",
+                  arn, a.partition, a.region, cert_aws_partition(aws), want);
+    CERT_TRY(cert_store_get(aws, CERT_STORE_ACM, arn, &sc, &body, &chain));
+    err = stored_report("acm", arn, body, chain, NULL, o, out);
+
+done:
+    free(body);
+    free(chain);
+    cert_store_cert_clear(&sc);
     return err;
 }
 
@@ -102,7 +150,7 @@ cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char
     cert_err err = CERT_OK;
     cert_cf_config *cfg = NULL;
     cert_cf_viewer v;
-    const char *name;
+    const char *name = NULL;
     const char *const *aliases;
     const char **hosts = NULL;
     size_t na, nh;
@@ -116,7 +164,7 @@ cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char
         if (dist->iam_certificate_id != NULL &&
             (v.iam_certificate_id = strdup(dist->iam_certificate_id)) == NULL)
             CERT_NOMEM();
-        v.acm_certificate_arn = dist->acm_certificate_arn; /* borrowed: only tested below */
+        v.acm_certificate_arn = dist->acm_certificate_arn; /* borrowed */
         aliases = (const char *const *)dist->aliases;
         na = dist->alias_count;
     } else {
@@ -124,24 +172,26 @@ cert_err cert_remote__dist_report(cert_aws *aws, remote_names *names, const char
         CERT_TRY(cert_cf_config_viewer(cfg, &v));
         na = cert_cf_config_aliases(cfg, &aliases);
     }
-    if (v.iam_certificate_id == NULL)
+    if (v.iam_certificate_id == NULL && v.acm_certificate_arn == NULL)
         CERT_FAIL(CERT_E_INPUT,
-                  "distribution %s uses %s, not an IAM certificate; nothing for "
-                  "libcert to check",
-                  id,
-                  v.acm_certificate_arn ? "an ACM certificate"
-                                        : "CloudFront's default "
-                                          "certificate");
-    CERT_TRY(name_of_id(aws, names, v.iam_certificate_id, &name));
-    if (name == NULL)
-        CERT_FAIL(CERT_E_AWS,
-                  "distribution %s uses IAM certificate %s, which is not in IAM "
-                  "(NoSuchEntity)",
-                  id, v.iam_certificate_id);
+                  "distribution %s uses CloudFront's default certificate; nothing for libcert to "
+                  "check",
+                  id);
+    if (v.iam_certificate_id != NULL) {
+        CERT_TRY(name_of_id(aws, names, v.iam_certificate_id, &name));
+        if (name == NULL)
+            CERT_FAIL(CERT_E_AWS,
+                      "distribution %s uses IAM certificate %s, which is not in IAM "
+                      "(NoSuchEntity)",
+                      id, v.iam_certificate_id);
+    }
     CERT_TRY(join_hosts(aliases, na, &o->check, &hosts, &nh));
     ro.check.hosts = hosts;
     ro.check.host_count = nh;
-    CERT_TRY(cert_remote_report_iam(aws, name, &ro, out));
+    if (v.iam_certificate_id != NULL)
+        CERT_TRY(cert_remote_report_iam(aws, name, &ro, out));
+    else
+        CERT_TRY(cert_remote_report_acm(aws, v.acm_certificate_arn, &ro, out));
     CERT_TRY(
         cert_report_set_distribution(*out, id, aliases, na, o->check.hosts, o->check.host_count));
 
@@ -166,6 +216,8 @@ cert_err cert_remote_report_distribution(cert_aws *aws, const char *id, const ce
 
     if (out == NULL || aws == NULL || id == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_remote_report_distribution: NULL argument");
+    if ((err = cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT)) < 0)
+        return err;
     err = cert_remote__dist_report(aws, &names, id, o ? o : &default_opts, NULL, out);
     cert_remote__names_free(&names);
     return err;

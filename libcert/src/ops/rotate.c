@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "libcert/gate.h"
+#include "libcert/store.h"
 #include "ops/attach_int.h"
 #include "ops/record_int.h"
 #include "ops/rotate_int.h"
@@ -15,6 +16,12 @@
 #include "util/pool.h"
 
 /* Why the run stopped: the first reason is kept. */
+/* --store was given (cert_rotate_opts version 4). */
+static bool store_set(const cert_rotate_opts *o)
+{
+    return o->version >= 4 && o->store_set;
+}
+
 static cert_err stop(rotate_run *rn, cert_err err, const char *message)
 {
     if (rn->r->failure.err < 0)
@@ -54,19 +61,43 @@ static bool stage_check(rotate_run *rn, cert_err *err)
     return true;
 }
 
-/* The new certificate as it would go to IAM (name, path, body, chain), and whether IAM holds it
- * already: then its id, and the record on it. */
-static bool the_new_certificate(rotate_run *rn, cert_err *err)
+/* The new certificate as it would go to the store (IAM: name, path; body, chain), without a
+ * request. */
+static bool preview(rotate_run *rn, cert_err *err)
 {
     cert_put_opts po = rn->o->put;
-    cert_put_result *p = &rn->preview;
-    char *body = NULL, *chain = NULL;
 
     po.dry_run = true;
-    if ((*err = cert_iam_put(NULL, cert_report_chain(rn->r->report), &po, p)) < 0) {
-        *err = stop_copy(rn, &p->failure);
+    po.store = CERT_STORE_IAM;
+    if ((*err = cert_iam_put(NULL, cert_report_chain(rn->r->report), &po, &rn->preview)) < 0) {
+        *err = stop_copy(rn, &rn->preview.failure);
         return false;
     }
+    return true;
+}
+
+/* The record on the certificate found (its tags), when there is one. */
+static bool read_record(rotate_run *rn, const cert_store_cert *sc, cert_err *err)
+{
+    *err = cert_store_tags(rn->aws, sc, &rn->tags, &rn->ntags);
+    if (*err == CERT_OK)
+        *err = cert_ops__record_parse(rn->tags, rn->ntags, &rn->record, &rn->nrecord);
+    rn->record_cap = rn->nrecord;
+    if (*err < 0) {
+        *err = cert_rotate__stop_aws(rn, *err);
+        return false;
+    }
+    return true;
+}
+
+/* IAM: whether IAM holds the new certificate already under its name (then its id, and the
+ * record on it). */
+static bool iam_new_certificate(rotate_run *rn, cert_err *err)
+{
+    cert_put_result *p = &rn->preview;
+    cert_store_cert sc;
+    char *body = NULL, *chain = NULL;
+
     *err = cert_iam_get(rn->aws, p->name, &rn->existing, &body, &chain);
     if (*err == CERT_E_AWS && strcmp(cert_aws_last_error(rn->aws)->code, "NoSuchEntity") == 0) {
         cert_error_clear();
@@ -87,15 +118,59 @@ static bool the_new_certificate(rotate_run *rn, cert_err *err)
         return false;
     }
     rn->exists = true;
-    *err = cert_iam_list_tags(rn->aws, p->name, &rn->tags, &rn->ntags);
-    if (*err == CERT_OK)
-        *err = cert_ops__record_parse(rn->tags, rn->ntags, &rn->record, &rn->nrecord);
-    rn->record_cap = rn->nrecord;
+    memset(&sc, 0, sizeof(sc));
+    sc.store = CERT_STORE_IAM;
+    sc.meta = rn->existing;
+    return read_record(rn, &sc, err);
+}
+
+/* ACM: whether an import holds the new leaf and chain already (a listing, then the candidates:
+ * cert_ops__acm_find()), then the record on it. An import of the same leaf with another chain
+ * is not taken: the new one is imported. */
+static bool acm_new_certificate(rotate_run *rn, cert_err *err)
+{
+    cert_store_cert sc;
+    bool identical = false;
+
+    *err = cert_ops__acm_find(rn->aws, cert_chain_leaf(cert_report_chain(rn->r->report)),
+                              rn->preview.body, rn->preview.chain, &rn->existing_acm, &identical);
     if (*err < 0) {
         *err = cert_rotate__stop_aws(rn, *err);
         return false;
     }
-    return true;
+    if (rn->existing_acm.arn == NULL || !identical)
+        return true;
+    rn->exists = true;
+    cert_iam_cert_clear(&rn->existing);
+    rn->existing.id = strdup(rn->existing_acm.arn);
+    rn->existing.name = strdup(rn->existing_acm.arn);
+    rn->existing.arn = strdup(rn->existing_acm.arn);
+    rn->existing.expiration = rn->existing_acm.not_after;
+    rn->existing.upload_date = rn->existing_acm.imported_at;
+    if (!rn->existing.id || !rn->existing.name || !rn->existing.arn) {
+        *err = cert__error_nomem();
+        return false;
+    }
+    memset(&sc, 0, sizeof(sc));
+    sc.store = CERT_STORE_ACM;
+    sc.meta = rn->existing;
+    return read_record(rn, &sc, err);
+}
+
+static bool the_new_certificate(rotate_run *rn, cert_err *err)
+{
+    rn->searched = true;
+    if ((*err = cert_store_check(rn->aws, rn->store)) < 0) {
+        *err = cert_rotate__stop_aws(rn, *err);
+        return false;
+    }
+    if (rn->store == CERT_STORE_ACM && (rn->o->put.name != NULL || rn->o->put.path != NULL)) {
+        *err = stop(rn, CERT_E_INVALID,
+                    "--name and --path are IAM's; ACM names a certificate by its ARN");
+        return false;
+    }
+    return rn->store == CERT_STORE_ACM ? acm_new_certificate(rn, err)
+                                       : iam_new_certificate(rn, err);
 }
 
 static void attach_opts(const rotate_run *rn, cert_attach_opts *ao)
@@ -123,8 +198,165 @@ static void attach_opts(const rotate_run *rn, cert_attach_opts *ao)
     ao->wait_ud = o->wait_ud;
 }
 
+/* The certificate the plan attaches: the one the store holds already, or a placeholder until
+ * the upload or import makes it. */
+static cert_err plan_cert(rotate_run *rn)
+{
+    cert_iam_cert placeholder;
+    cert_err err;
+
+    if (rn->exists)
+        return cert_attach__set_cert(&rn->ar, rn->store, &rn->existing,
+                                     rn->store == CERT_STORE_ACM ? &rn->existing_acm : NULL);
+    memset(&placeholder, 0, sizeof(placeholder));
+    placeholder.name = rn->store == CERT_STORE_ACM ? (char *)"(new ACM import)" : rn->preview.name;
+    placeholder.id = (char *)"(new)";
+    placeholder.path = rn->store == CERT_STORE_IAM ? (char *)rn->preview.path : NULL;
+    placeholder.arn = (char *)"";
+    placeholder.upload_date = placeholder.expiration = INT64_MIN;
+    err = cert_attach__set_cert(&rn->ar, rn->store, &placeholder, NULL);
+    return err;
+}
+
+static void refuse_dist(cert_attach_dist *d, const char *guard, const char *msg)
+{
+    d->state = CERT_ATTACH_REFUSED;
+    d->guard = guard;
+    cert_failure_set(&d->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
+}
+
+/* Without --store, each distribution rotates in the store it serves from now: every planned one
+ * must serve from the same (the one --replace named, when it named one); a distribution that
+ * serves from the other is refused, never moved silently (rotate.store). */
+static void decide_store(rotate_run *rn)
+{
+    cert_attach_result *a = rn->ar.r;
+    bool seen[2] = {false, false};
+
+    if (store_set(rn->o))
+        return;
+    for (size_t i = 0; i < a->count; i++) {
+        cert_store_kind k;
+
+        if (a->dists[i].state == CERT_ATTACH_PENDING &&
+            cert_store_of_viewer(&a->dists[i].previous, &k))
+            seen[k] = true;
+    }
+    if (!rn->store_known) {
+        rn->store = seen[CERT_STORE_ACM] && !seen[CERT_STORE_IAM] ? CERT_STORE_ACM : CERT_STORE_IAM;
+        rn->store_known = !(seen[CERT_STORE_ACM] && seen[CERT_STORE_IAM]);
+    }
+    for (size_t i = 0; i < a->count; i++) {
+        cert_attach_dist *d = &a->dists[i];
+        cert_store_kind k;
+        char msg[900];
+
+        if (d->state != CERT_ATTACH_PENDING || !cert_store_of_viewer(&d->previous, &k) ||
+            (rn->store_known && k == rn->store) ||
+            cert_check_allowed(&rn->o->report.check, "rotate.store"))
+            continue;
+        snprintf(msg, sizeof(msg),
+                 "rotate.store: %s serves %s from %s, %s; certrotate moves a distribution to "
+                 "another store only when --store names it (give --store iam or --store acm)",
+                 d->id,
+                 d->previous.iam_certificate_id ? d->previous.iam_certificate_id
+                                                : d->previous.acm_certificate_arn,
+                 k == CERT_STORE_ACM ? "ACM" : "IAM",
+                 rn->store_known ? "not the store this run uses"
+                                 : "and the matched distributions serve from both IAM and ACM");
+        refuse_dist(d, "rotate.store", msg);
+    }
+}
+
+static bool in_list(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i], s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ACM: what becomes of each planned distribution. One that serves an imported certificate whose
+ * ARN may take the new one (ACM's re-import rules and libcert's: cert_store_reimport_rules(),
+ * with this run's distributions as the matched ones) gets it re-imported in place, with no
+ * UpdateDistribution; one whose ARN holds it already is unchanged; every other one gets the new
+ * import attached (the refusals say why not in place). */
+static cert_err acm_plan(rotate_run *rn)
+{
+    attach_run *ar = &rn->ar;
+    cert_attach_result *a = ar->r;
+    const X509 *leaf = cert_chain_leaf(cert_report_chain(rn->r->report));
+    const char **matched = calloc(a->count ? a->count : 1, sizeof(*matched));
+    size_t nm = 0;
+    cert_err err = CERT_OK;
+
+    if (matched == NULL)
+        return cert__error_nomem();
+    for (size_t i = 0; i < a->count; i++) {
+        if (a->dists[i].state != CERT_ATTACH_REFUSED && a->dists[i].state != CERT_ATTACH_FAILED)
+            matched[nm++] = a->dists[i].id;
+    }
+    rn->need_new = false;
+    for (size_t i = 0; i < a->count; i++) {
+        cert_attach_dist *d = &a->dists[i];
+        const char *arn = d->previous.acm_certificate_arn;
+        const acm_prev *p = cert_attach__acm_prev(ar, arn);
+
+        if (d->state != CERT_ATTACH_PENDING)
+            continue;
+        if (arn != NULL && rn->exists && strcmp(arn, rn->existing.id) == 0)
+            continue; /* serves the new certificate's import already: unchanged at attach */
+        if (p == NULL || p->failure.err < 0) {
+            rn->need_new = true;
+            continue;
+        }
+        if (cert_bundle_same_certs(rn->preview.body, p->body) &&
+            cert_bundle_same_certs(rn->preview.chain, p->chain ? p->chain : "")) {
+            d->state = CERT_ATTACH_UNCHANGED; /* its ARN holds the new certificate: a rerun */
+            CERT_TRY((ar->expect[i] = strdup(arn)) ? CERT_OK : cert__error_nomem());
+            continue;
+        }
+        CERT_TRY(cert_store_reimport_rules(&p->cert, p->body, leaf, matched, nm,
+                                           &rn->o->report.check, &d->refusals, &d->refusal_count));
+        if (cert_refusals_block(d->refusals, d->refusal_count)) {
+            rn->need_new = true;
+            if (asprintf(&d->note,
+                         "not re-imported into %s (%s): the new certificate is imported "
+                         "and attached instead",
+                         arn, d->refusals[0].code) < 0) {
+                d->note = NULL;
+                CERT_NOMEM();
+            }
+            continue;
+        }
+        d->state = CERT_ATTACH_WOULD_REIMPORT;
+        CERT_TRY((ar->expect[i] = strdup(arn)) ? CERT_OK : cert__error_nomem());
+        if (!in_list(rn->reimport, rn->nreimport, arn)) {
+            char **nv = realloc(rn->reimport, (rn->nreimport + 1) * sizeof(*nv));
+
+            if (nv == NULL)
+                CERT_NOMEM();
+            rn->reimport = nv;
+            if ((nv[rn->nreimport] = strdup(arn)) == NULL)
+                CERT_NOMEM();
+            rn->nreimport++;
+        }
+    }
+    if (!rn->need_new) {
+        /* Nothing to attach: the ones that serve the new import already are unchanged too. */
+        for (size_t i = 0; i < a->count; i++)
+            rn->need_new = rn->need_new || a->dists[i].state == CERT_ATTACH_PENDING;
+    }
+
+done:
+    free(matched);
+    return err;
+}
+
 /* 2. The plan: every handle resolved, every distribution read and checked against the new
- * certificate, the guards applied; nothing is uploaded when any of it fails. */
+ * certificate, the store decided, the guards applied; nothing is put in a store when any of it
+ * fails. */
 static bool stage_plan(rotate_run *rn, cert_err *err)
 {
     cert_rotate_result *r = rn->r;
@@ -140,17 +372,29 @@ static bool stage_plan(rotate_run *rn, cert_err *err)
         return false;
     ar->include_current = true;
     ar->guards = true;
+    ar->store_explicit = store_set(rn->o);
+    ar->store = rn->store;
     if (rn->o->replace != NULL)
         old = cert_ops__record_find(rn->record, rn->nrecord, rn->o->replace);
     if (old != NULL) {
         ar->recorded = (const char *const *)old->dists;
         ar->recorded_count = old->ndists;
     }
-    /* When IAM holds it already, the distributions that use it are unchanged, not moved. */
+    /* When the store holds it already, the distributions that use it are unchanged, not moved. */
     *err = cert_attach__cert_local(ar, rn->preview.name, rn->preview.path, rn->preview.body,
                                    rn->preview.chain, rn->exists ? &rn->existing : NULL);
     if (*err == CERT_OK)
-        *err = cert_attach__plan(ar, rn->aws);
+        *err = cert_attach__plan_read(ar, rn->aws);
+    if (*err == CERT_OK)
+        decide_store(rn);
+    if (*err == CERT_OK && !rn->searched && !the_new_certificate(rn, err))
+        return false;
+    if (*err == CERT_OK)
+        *err = plan_cert(rn);
+    if (*err == CERT_OK)
+        *err = cert_attach__plan_finish(ar, rn->aws);
+    if (*err == CERT_OK && rn->store == CERT_STORE_ACM)
+        *err = acm_plan(rn);
     if (*err < 0) {
         *err = cert_rotate__stop_aws(rn, *err);
         return false;
@@ -166,8 +410,23 @@ static bool stage_plan(rotate_run *rn, cert_err *err)
     return true;
 }
 
-/* What this job replaces: the IAM certificate each planned distribution serves now, when it is
- * not the new one. Recorded on the new certificate before any distribution moves. */
+/* The certificate distribution d served before this job moved it (an IAM id or an ACM ARN);
+ * NULL when it serves the new one, is re-imported in place, or served the default one. */
+static const char *served_before(const rotate_run *rn, const cert_attach_dist *d)
+{
+    const char *prev = d->previous.iam_certificate_id ? d->previous.iam_certificate_id
+                                                      : d->previous.acm_certificate_arn;
+
+    if (d->state == CERT_ATTACH_WOULD_REIMPORT || d->state == CERT_ATTACH_REIMPORTED ||
+        (d->state == CERT_ATTACH_UNCHANGED && rn->store == CERT_STORE_ACM &&
+         d->previous.acm_certificate_arn != NULL))
+        return NULL;
+    return prev;
+}
+
+/* What this job replaces: the certificate each planned distribution serves now, when it is not
+ * the new one (nor re-imported in place). Recorded on the new certificate before any
+ * distribution moves. */
 static cert_err record_plan(rotate_run *rn)
 {
     const cert_attach_result *a = rn->ar.r;
@@ -175,7 +434,7 @@ static cert_err record_plan(rotate_run *rn)
 
     for (size_t i = 0; i < a->count && err == CERT_OK; i++) {
         const cert_attach_dist *d = &a->dists[i];
-        const char *prev = d->previous.iam_certificate_id;
+        const char *prev = served_before(rn, d);
 
         if (prev == NULL || (rn->exists && strcmp(prev, rn->existing.id) == 0))
             continue;
@@ -194,7 +453,7 @@ static cert_err previous_ids(rotate_run *rn)
 
     for (size_t i = 0; i < a->count; i++) {
         cert_attach_dist *d = &a->dists[i];
-        const char *prev = d->previous.iam_certificate_id;
+        const char *prev = served_before(rn, d);
 
         if (prev != NULL && rn->exists && strcmp(prev, rn->existing.id) == 0) {
             prev = NULL;
@@ -236,55 +495,64 @@ static cert_err upload_tags(rotate_run *rn, cert_aws_tag **out, size_t *n)
     return CERT_OK;
 }
 
-/* 3. Upload, with the record in the request; or, when IAM holds the certificate already, add
- * what the record lacks (TagServerCertificate) before any distribution moves. */
-static bool stage_upload(rotate_run *rn, cert_err *err)
+/* The store already holds the new certificate: add what the record lacks (TagServerCertificate,
+ * AddTagsToCertificate) before any distribution moves. */
+static bool tag_existing(rotate_run *rn, cert_err *err)
+{
+    cert_rotate_result *r = rn->r;
+    cert_aws_tag *fresh = NULL;
+    size_t nfresh = 0;
+    cert_store_cert sc;
+
+    r->put.status = CERT_PUT_EXISTS;
+    r->put.store = rn->store;
+    snprintf(r->put.name, sizeof(r->put.name), "%s", rn->preview.name);
+    r->put.path = rn->store == CERT_STORE_IAM ? rn->preview.path : NULL;
+    if ((*err = cert_iam_cert_copy(&r->put.meta, &rn->existing)) < 0 ||
+        (rn->store == CERT_STORE_ACM &&
+         (*err = cert_acm_cert_copy(&r->put.acm, &rn->existing_acm)) < 0))
+        return false;
+    if ((*err = cert_ops__record_tags(rn->record, rn->nrecord, true, &fresh, &nfresh)) < 0)
+        return false;
+    memset(&sc, 0, sizeof(sc));
+    sc.store = rn->store;
+    sc.meta = rn->existing;
+    if (nfresh > 0)
+        *err = cert_store_tag(rn->aws, &sc, fresh, nfresh);
+    cert_iam_tags_free(fresh, nfresh);
+    if (*err < 0) {
+        /* Without the record a rerun cannot know what this job replaced: --delete-old refuses
+         * before any change; without it the record is only lost. */
+        if (rn->o->delete_old) {
+            *err = cert_rotate__stop_aws(rn, *err);
+            return false;
+        }
+        cert_ops__say(&rn->ar.progress,
+                      "warning: cannot record the replaced certificates on %s (%s); nothing "
+                      "depends on it without --delete-old",
+                      rn->existing.name, cert_error_last()->message);
+        *err = CERT_OK;
+    }
+    return true;
+}
+
+/* Upload (IAM) or import (ACM) the new certificate with the record in the request. */
+static bool put_new(rotate_run *rn, cert_err *err)
 {
     cert_rotate_result *r = rn->r;
     cert_put_opts po = rn->o->put;
-    cert_aws_tag *tags = NULL, *fresh = NULL;
-    size_t ntags = 0, nfresh = 0;
+    cert_aws_tag *tags = NULL;
+    size_t ntags = 0;
 
-    r->stage = "upload";
-    if ((*err = record_plan(rn)) < 0 || (*err = previous_ids(rn)) < 0)
-        return false;
-    if (rn->o->dry_run) {
-        cert_put_result_clear(&r->put);
-        r->put = rn->preview;
-        memset(&rn->preview, 0, sizeof(rn->preview));
-        return true;
-    }
-    if (rn->exists) {
-        r->put.status = CERT_PUT_EXISTS;
-        snprintf(r->put.name, sizeof(r->put.name), "%s", rn->preview.name);
-        r->put.path = rn->preview.path;
-        if ((*err = cert_iam_cert_copy(&r->put.meta, &rn->existing)) < 0)
-            return false;
-        if ((*err = cert_ops__record_tags(rn->record, rn->nrecord, true, &fresh, &nfresh)) < 0)
-            return false;
-        if (nfresh > 0)
-            *err = cert_iam_tag(rn->aws, rn->preview.name, fresh, nfresh);
-        cert_iam_tags_free(fresh, nfresh);
-        if (*err < 0) {
-            /* Without the record a rerun cannot know what this job replaced: --delete-old
-             * refuses before any change; without it the record is only lost. */
-            if (rn->o->delete_old) {
-                *err = cert_rotate__stop_aws(rn, *err);
-                return false;
-            }
-            cert_ops__say(&rn->ar.progress,
-                          "warning: cannot record the replaced certificates on "
-                          "%s (%s); nothing depends on it without --delete-old",
-                          rn->preview.name, cert_error_last()->message);
-            *err = CERT_OK;
-        }
-        return true;
-    }
     if ((*err = upload_tags(rn, &tags, &ntags)) < 0)
         return false;
     po.tags = tags;
     po.tag_count = ntags;
-    *err = cert_iam_put(rn->aws, cert_report_chain(r->report), &po, &r->put);
+    po.store = rn->store;
+    if (rn->store == CERT_STORE_ACM)
+        *err = cert_ops__acm_import_new(rn->aws, cert_report_chain(r->report), &po, &r->put);
+    else
+        *err = cert_iam_put(rn->aws, cert_report_chain(r->report), &po, &r->put);
     for (size_t i = rn->o->put.tag_count; i < ntags; i++) {
         free(tags[i].key);
         free(tags[i].value);
@@ -296,14 +564,102 @@ static bool stage_upload(rotate_run *rn, cert_err *err)
     }
     rn->uploaded = r->put.status == CERT_PUT_UPLOADED;
     cert_ops__say(&rn->ar.progress, "%s %s (%s)",
-                  rn->uploaded ? "uploaded" : "already in IAM:", r->put.name, r->put.meta.id);
+                  !rn->uploaded                 ? "already there:"
+                  : rn->store == CERT_STORE_ACM ? "imported into ACM"
+                                                : "uploaded",
+                  rn->store == CERT_STORE_ACM ? r->put.meta.arn : r->put.name, r->put.meta.id);
     return true;
+}
+
+/* ACM: re-import into each ARN the plan chose, after the new import (which can be undone: a
+ * re-import cannot). */
+static bool reimport_all(rotate_run *rn, cert_err *err)
+{
+    cert_rotate_result *r = rn->r;
+    attach_run *ar = &rn->ar;
+
+    r->reimports = calloc(rn->nreimport ? rn->nreimport : 1, sizeof(*r->reimports));
+    if (r->reimports == NULL) {
+        *err = cert__error_nomem();
+        return false;
+    }
+    for (size_t k = 0; k < rn->nreimport; k++) {
+        cert_reimport *ri = &r->reimports[r->reimport_count++];
+        cert_put_result tmp;
+
+        if ((ri->arn = strdup(rn->reimport[k])) == NULL) {
+            *err = cert__error_nomem();
+            return false;
+        }
+        ri->status = "would-reimport";
+        if (rn->o->dry_run)
+            continue;
+        *err = cert_ops__acm_reimport(rn->aws, cert_report_chain(r->report), ri->arn, &tmp);
+        ri->status = *err == CERT_OK ? "reimported" : "failed";
+        if (*err < 0 && *err != CERT_E_NOMEM)
+            cert_failure_set(&ri->failure, tmp.failure.err, tmp.failure.message,
+                             tmp.failure.aws_code, tmp.failure.request_id, tmp.failure.http_status);
+        cert_put_result_clear(&tmp);
+        for (size_t i = 0; i < ar->r->count; i++) {
+            cert_attach_dist *d = &ar->r->dists[i];
+
+            if (d->state != CERT_ATTACH_WOULD_REIMPORT ||
+                strcmp(cert_attach__expect(ar, i), ri->arn) != 0)
+                continue;
+            d->state = *err == CERT_OK ? CERT_ATTACH_REIMPORTED : CERT_ATTACH_FAILED;
+            if (*err == CERT_OK)
+                cert_ops__say(&ar->progress, "%s: re-imported %s in place (no UpdateDistribution)",
+                              d->id, ri->arn);
+            else if (*err != CERT_E_NOMEM)
+                cert_failure_set(&d->failure, ri->failure.err, ri->failure.message,
+                                 ri->failure.aws_code, ri->failure.request_id,
+                                 ri->failure.http_status);
+        }
+        if (*err < 0) {
+            *err = *err == CERT_E_NOMEM ? *err : stop_copy(rn, &ri->failure);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* 3. Put it in the store, with the record in the request; or, when the store holds the
+ * certificate already, add what the record lacks before any distribution moves. ACM: then the
+ * re-imports in place. */
+static bool stage_upload(rotate_run *rn, cert_err *err)
+{
+    cert_rotate_result *r = rn->r;
+    bool need = rn->store == CERT_STORE_IAM || rn->need_new;
+
+    r->stage = "upload";
+    if ((*err = record_plan(rn)) < 0 || (*err = previous_ids(rn)) < 0)
+        return false;
+    if (rn->o->dry_run) {
+        cert_put_result_clear(&r->put);
+        if (need) {
+            r->put = rn->preview;
+            memset(&rn->preview, 0, sizeof(rn->preview));
+            r->put.store = rn->store;
+        }
+        return rn->store == CERT_STORE_IAM || reimport_all(rn, err);
+    }
+    if (need && !(rn->exists ? tag_existing(rn, err) : put_new(rn, err)))
+        return false;
+    if (need && rn->store == CERT_STORE_ACM &&
+        (*err = cert_attach__set_cert(&rn->ar, CERT_STORE_ACM, &r->put.meta, &r->put.acm)) < 0)
+        return false;
+    return rn->store == CERT_STORE_IAM || reimport_all(rn, err);
+}
+
+static bool settled(cert_attach_state s)
+{
+    return s == CERT_ATTACH_UPDATED || s == CERT_ATTACH_UNCHANGED || s == CERT_ATTACH_REIMPORTED;
 }
 
 static bool every_changed(const cert_attach_result *a)
 {
     for (size_t i = 0; i < a->count; i++) {
-        if (a->dists[i].state != CERT_ATTACH_UPDATED && a->dists[i].state != CERT_ATTACH_UNCHANGED)
+        if (!settled(a->dists[i].state))
             return false;
     }
     return true;
@@ -318,12 +674,13 @@ static bool stage_attach(rotate_run *rn, cert_err *err)
     cert_exit e = CERT_EXIT_OK;
 
     r->stage = "attach";
-    if (!rn->o->dry_run) {
+    if (!rn->o->dry_run && rn->store == CERT_STORE_IAM) {
         cert_iam_cert_clear(&ar->r->cert);
         if ((*err = cert_iam_cert_copy(&ar->r->cert, &r->put.meta)) < 0)
             return false;
-        ar->fresh = rn->uploaded;
     }
+    if (!rn->o->dry_run)
+        ar->fresh = rn->uploaded;
     if ((*err = cert_attach__apply(ar, rn->aws, rn->o->jobs ? rn->o->jobs : 4)) < 0)
         return false;
     for (size_t i = 0; i < ar->r->count; i++) {
@@ -345,6 +702,7 @@ static bool stage_attach(rotate_run *rn, cert_err *err)
 typedef struct confirm_ctx {
     ops_workers *workers;
     cert_rotate_result *r;
+    const attach_run *ar;
 } confirm_ctx;
 
 static void *take(void *ud)
@@ -365,12 +723,11 @@ static void confirm_item(size_t i, void *state, void *ud)
     cert_cf_viewer v;
 
     memset(&v, 0, sizeof(v));
-    if (state == NULL || (d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED))
+    if (state == NULL || !settled(d->state))
         return;
     if (cert_cf_config_get(state, d->id, &cfg) == CERT_OK &&
         cert_cf_config_viewer(cfg, &v) == CERT_OK)
-        c->r->confirmed[i] = v.iam_certificate_id != NULL &&
-                             strcmp(v.iam_certificate_id, c->r->attach->cert.id) == 0;
+        c->r->confirmed[i] = cert_store_viewer_uses(&v, cert_attach__expect(c->ar, i));
     cert_cf_viewer_clear(&v);
     cert_cf_config_free(cfg);
 }
@@ -379,7 +736,7 @@ static void confirm_item(size_t i, void *state, void *ud)
 static bool stage_confirm(rotate_run *rn, cert_err *err)
 {
     cert_rotate_result *r = rn->r;
-    confirm_ctx cc = {&rn->ar.workers, r};
+    confirm_ctx cc = {&rn->ar.workers, r, &rn->ar};
     cert_pool_ops ops = {take, give, confirm_item};
 
     r->stage = "confirm";
@@ -445,6 +802,21 @@ static cert_err after_upload(rotate_run *rn)
     return CERT_OK;
 }
 
+/* The store, when it is known before the plan: --store, or the store of --replace's certificate
+ * (its distributions serve from it). */
+static void early_store(rotate_run *rn)
+{
+    if (store_set(rn->o)) {
+        rn->store = rn->o->put.store;
+        rn->store_known = true;
+    } else if (rn->o->replace != NULL) {
+        rn->store = cert_store_of(rn->o->replace);
+        rn->store_known = true;
+    } else {
+        rn->store = CERT_STORE_IAM;
+    }
+}
+
 static cert_err run(rotate_run *rn)
 {
     static const cert_aws_opts aws_defaults = CERT_AWS_OPTS_INIT;
@@ -455,7 +827,14 @@ static cert_err run(rotate_run *rn)
     if ((err = cert_aws_new(rn->o->aws ? rn->o->aws : &aws_defaults, &rn->aws)) < 0 ||
         (err = cert_aws_service_check(rn->aws, CERT_AWS_CLOUDFRONT)) < 0)
         return cert_rotate__stop_aws(rn, err);
-    if (!the_new_certificate(rn, &err) || !stage_plan(rn, &err) || !stage_upload(rn, &err))
+    early_store(rn);
+    if (!preview(rn, &err))
+        return err;
+    /* With --replace the new certificate must be known before the handles are resolved: the
+     * distributions that serve it already (a rerun) match too. */
+    if (rn->store_known && rn->o->replace != NULL && !the_new_certificate(rn, &err))
+        return err;
+    if (!stage_plan(rn, &err) || !stage_upload(rn, &err))
         return err;
     return after_upload(rn);
 }
@@ -492,11 +871,13 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
     memset(&rn, 0, sizeof(rn));
     rn.o = o;
     rn.existing.upload_date = rn.existing.expiration = INT64_MIN;
+    cert_acm_cert_clear(&rn.existing_acm);
     if ((rn.r = calloc(1, sizeof(*rn.r))) == NULL)
         return cert__error_nomem();
     rn.r->version = CERT_RESULTS_VERSION;
     rn.r->put.version = CERT_RESULTS_VERSION;
     rn.r->put.meta.upload_date = rn.r->put.meta.expiration = INT64_MIN;
+    cert_acm_cert_clear(&rn.r->put.acm);
     err = run(&rn);
     if (rn.ar_ready) {
         /* The result keeps r->attach; the configurations read for it go (cert_attach__fini()
@@ -510,6 +891,10 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
     }
     cert_put_result_clear(&rn.preview);
     cert_iam_cert_clear(&rn.existing);
+    cert_acm_cert_clear(&rn.existing_acm);
+    for (size_t i = 0; i < rn.nreimport; i++)
+        free(rn.reimport[i]);
+    free(rn.reimport);
     cert_iam_tags_free(rn.tags, rn.ntags);
     cert_ops__record_free(rn.record, rn.nrecord);
     cert_aws_free(rn.aws);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "libcert/checks.h"
+#include "libcert/store.h"
 #include "ops/rotate_int.h"
 #include "util/error_int.h"
 #include "x509/x509_int.h"
@@ -36,6 +37,8 @@ static bool matched(const cert_attach_result *a, const char *dist)
 
 static cert_err add_item(cert_rotate_result *r, const char *id, const char *name)
 {
+    cert_store_kind store = cert_store_of(id);
+
     cert_delete_item *n;
 
     for (size_t i = 0; i < r->delete_count; i++) {
@@ -48,8 +51,9 @@ static cert_err add_item(cert_rotate_result *r, const char *id, const char *name
     r->deletes = n;
     n = &r->deletes[r->delete_count++];
     memset(n, 0, sizeof(*n));
+    n->store = store;
     n->id = strdup(id);
-    n->name = name ? strdup(name) : NULL;
+    n->name = name ? strdup(name) : store == CERT_STORE_ACM ? strdup(id) : NULL;
     return n->id && (name == NULL || n->name) ? CERT_OK : cert__error_nomem();
 }
 
@@ -80,7 +84,8 @@ static bool all_served(const cert_rotate_result *r)
     for (size_t i = 0; i < r->attach->count; i++) {
         const cert_attach_dist *d = &r->attach->dists[i];
 
-        if ((d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED) ||
+        if ((d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNCHANGED &&
+             d->state != CERT_ATTACH_REIMPORTED) ||
             !d->deployed || r->confirmed == NULL || !r->confirmed[i])
             return false;
     }
@@ -113,7 +118,10 @@ static cert_err users(cert_delete_item *it, const cert_cf_dist *v, size_t n,
     for (size_t i = 0; i < n; i++) {
         char **u;
 
-        if (v[i].iam_certificate_id == NULL || strcmp(v[i].iam_certificate_id, it->id) != 0 ||
+        const char *uses =
+            it->store == CERT_STORE_ACM ? v[i].acm_certificate_arn : v[i].iam_certificate_id;
+
+        if (uses == NULL || strcmp(uses, it->id) != 0 ||
             (moving != NULL && matched(moving, v[i].id)))
             continue;
         u = realloc(it->users, (it->user_count + 1) * sizeof(*u));
@@ -142,21 +150,23 @@ static void covers_name(const char *name, void *ud)
     }
 }
 
-/* (d), the names: N covers every name of P (read from IAM). */
+/* (d), the names: N covers every name of P (read from its store). */
 static cert_err names_covered(rotate_run *rn, const cert_iam_cert *p, cert_delete_item *it)
 {
     char *body = NULL;
     BIO *bio = NULL;
     X509 *x = NULL;
     cover c = {cert_chain_leaf(cert_report_chain(rn->r->report)), NULL, ""};
-    cert_err err = cert_iam_get(rn->aws, p->name, NULL, &body, NULL);
+    cert_err err = it->store == CERT_STORE_ACM ? cert_acm_get(rn->aws, p->arn, &body, NULL)
+                                               : cert_iam_get(rn->aws, p->name, NULL, &body, NULL);
 
     if (err < 0)
         return err;
     bio = BIO_new_mem_buf(body, -1);
     x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
     if (x == NULL)
-        err = keep(it, "IAM's copy of %s cannot be read; kept", p->name);
+        err = keep(it, "%s's copy of %s cannot be read; kept",
+                   it->store == CERT_STORE_ACM ? "ACM" : "IAM", p->name);
     else
         cert__x509_names(x, covers_name, &c);
     if (err == CERT_OK && c.missing != NULL)
@@ -173,7 +183,7 @@ static cert_err rules(rotate_run *rn, const cert_iam_cert *p, cert_delete_item *
 {
     const cert_iam_cert *n = &rn->r->put.meta;
 
-    if (!cert_iam_path_cloudfront(p->path))
+    if (it->store == CERT_STORE_IAM && !cert_iam_path_cloudfront(p->path))
         return keep(it, "%s is under %s, not /cloudfront/; kept", p->name, p->path);
     if (n->id != NULL && strcmp(p->id, n->id) == 0)
         return keep(it, "%s is the new certificate; kept", p->name);
@@ -189,8 +199,8 @@ static cert_err delete_retrying(rotate_run *rn, cert_delete_item *it)
     double backoff = 2 * cert_ops__wait_scale();
 
     for (;;) {
-        cert_err err = cert_iam_delete(rn->aws, it->name);
-        const char *code = cert_aws_last_error(rn->aws)->code;
+        cert_err err = it->store == CERT_STORE_ACM ? cert_acm_delete(rn->aws, it->id)
+                                                   : cert_iam_delete(rn->aws, it->name);
 
         if (err == CERT_OK) {
             it->state = CERT_DELETE_DELETED;
@@ -198,11 +208,13 @@ static cert_err delete_retrying(rotate_run *rn, cert_delete_item *it)
                           it->id);
             return CERT_OK;
         }
-        if (err == CERT_E_AWS && strcmp(code, "NoSuchEntity") == 0) {
+        if (err == CERT_E_AWS && cert_store_gone_error(rn->aws)) {
             it->state = CERT_DELETE_ALREADY_GONE;
             return CERT_OK;
         }
-        if (err == CERT_E_AWS && strcmp(code, "DeleteConflict") == 0 &&
+        /* DeleteConflict / ResourceInUseException: a distribution that used it is still
+         * settling. */
+        if (err == CERT_E_AWS && cert_store_in_use_error(rn->aws) &&
             cert_ops__mono() + backoff < deadline) {
             cert_ops__say(&rn->ar.progress,
                           "%s is still in use (DeleteConflict); retrying in %.0f s", it->name,
@@ -218,27 +230,95 @@ static cert_err delete_retrying(rotate_run *rn, cert_delete_item *it)
     }
 }
 
+/* ACM: P as DescribeCertificate shows it (meta: the generic fields); *gone when it is not there.
+ * Its InUseBy beyond the distributions (an ALB) keeps it, as do ACM-issued ones. */
+static cert_err acm_candidate(rotate_run *rn, cert_delete_item *it, cert_store_cert *sc, bool *gone)
+{
+    cert_err err = cert_store_get(rn->aws, CERT_STORE_ACM, it->id, sc, NULL, NULL);
+
+    *gone = false;
+    if (err == CERT_E_AWS && cert_store_gone_error(rn->aws)) {
+        cert_error_clear();
+        *gone = true;
+        return CERT_OK;
+    }
+    return err;
+}
+
+/* (c) for ACM: every resource in InUseBy (ALBs and API Gateway as well as distributions; in a
+ * dry run, but the distributions this job would move). */
+static cert_err acm_users(rotate_run *rn, cert_delete_item *it, const cert_acm_cert *a)
+{
+    for (size_t i = 0; i < a->in_use_by_count; i++) {
+        const char *u = a->in_use_by[i], *slash = strrchr(u, '/');
+        char **nv;
+
+        if (rn->o->dry_run && slash != NULL && strstr(u, ":cloudfront::") != NULL &&
+            matched(rn->r->attach, slash + 1))
+            continue;
+        if ((nv = realloc(it->users, (it->user_count + 1) * sizeof(*nv))) == NULL)
+            return cert__error_nomem();
+        it->users = nv;
+        if ((nv[it->user_count++] = strdup(u)) == NULL)
+            return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
+static cert_err one_found(rotate_run *rn, cert_delete_item *it, const cert_iam_cert *p,
+                          const cert_store_cert *sc, const cert_cf_dist *dists, size_t nd,
+                          bool served);
+
 static cert_err one(rotate_run *rn, cert_delete_item *it, const cert_iam_cert *certs, size_t nc,
                     const cert_cf_dist *dists, size_t nd, bool served)
 {
     const cert_iam_cert *p = NULL;
+    cert_store_cert sc;
+    bool gone = false;
     cert_err err;
 
-    for (size_t i = 0; i < nc && p == NULL; i++)
+    memset(&sc, 0, sizeof(sc));
+    cert_store_cert_clear(&sc);
+    if (it->store == CERT_STORE_ACM) {
+        if ((err = acm_candidate(rn, it, &sc, &gone)) < 0)
+            return err;
+        p = gone ? NULL : &sc.meta;
+    }
+    for (size_t i = 0; it->store == CERT_STORE_IAM && i < nc && p == NULL; i++)
         p = strcmp(certs[i].id, it->id) == 0 ? &certs[i] : NULL;
     if (p == NULL) {
         it->state = CERT_DELETE_ALREADY_GONE;
         return CERT_OK;
     }
+    err = one_found(rn, it, p, &sc, dists, nd, served);
+    cert_store_cert_clear(&sc);
+    return err;
+}
+
+static cert_err one_found(rotate_run *rn, cert_delete_item *it, const cert_iam_cert *p,
+                          const cert_store_cert *sc, const cert_cf_dist *dists, size_t nd,
+                          bool served)
+{
+    cert_err err;
+
     if (it->name == NULL && (it->name = strdup(p->name)) == NULL)
         return cert__error_nomem();
     if (!served && !rn->o->dry_run)
         return keep(it, "not every matched distribution serves %s and is Deployed yet; %s kept",
-                    rn->r->put.name, p->name);
+                    rn->r->put.store == CERT_STORE_ACM && rn->r->put.meta.arn ? rn->r->put.meta.arn
+                                                                              : rn->r->put.name,
+                    p->name);
     if ((err = users(it, dists, nd, rn->o->dry_run ? rn->r->attach : NULL)) < 0)
+        return err;
+    if (it->store == CERT_STORE_ACM && it->user_count == 0 &&
+        (err = acm_users(rn, it, &sc->acm)) < 0)
         return err;
     if (it->user_count > 0)
         return keep(it, "%s is still used by %s (see users); kept", p->name, it->users[0]);
+    if (it->store == CERT_STORE_ACM && sc->acm.type != NULL &&
+        strcmp(sc->acm.type, "IMPORTED") != 0)
+        return keep(it, "%s is ACM-issued (%s): ACM's to renew, never deleted by libcert; kept",
+                    p->name, sc->acm.type);
     if ((err = rules(rn, p, it)) < 0 || it->state == CERT_DELETE_KEPT)
         return err;
     if (rn->o->dry_run) {
@@ -272,14 +352,18 @@ cert_err cert_rotate__delete_old(rotate_run *rn)
     cert_iam_cert *certs = NULL;
     cert_cf_dist *dists = NULL;
     size_t nc = 0, nd = 0;
-    bool served = all_served(r);
+    bool served = all_served(r), listed = false;
     cert_err err = CERT_OK;
 
     CERT_TRY(candidates(rn));
-    if (r->delete_count > 0) {
-        CERT_TRY(cert_iam_list(rn->aws, NULL, 0, &certs, &nc));
-        CERT_TRY(cert_cf_list(rn->aws, &dists, &nd));
+    for (size_t i = 0; i < r->delete_count && !listed; i++) {
+        if (r->deletes[i].store == CERT_STORE_IAM) {
+            CERT_TRY(cert_iam_list(rn->aws, NULL, 0, &certs, &nc));
+            listed = true;
+        }
     }
+    if (r->delete_count > 0)
+        CERT_TRY(cert_cf_list(rn->aws, &dists, &nd));
     for (size_t i = 0; i < r->delete_count; i++)
         CERT_TRY(one(rn, &r->deletes[i], certs, nc, dists, nd, served));
     overall(r);

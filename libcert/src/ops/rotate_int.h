@@ -22,6 +22,15 @@ typedef struct rotate_run {
     cert_attach_opts ao;
     attach_run ar; /* the plan and its application */
     bool ar_ready;
+    /* the store */
+    cert_store_kind store;
+    bool store_known;           /* --store, or --replace's certificate, said it before the plan */
+    bool searched;              /* the_new_certificate() ran for the store */
+    cert_acm_cert existing_acm; /* ACM: the import that holds the new certificate already */
+    bool need_new;              /* ACM: a distribution gets the new import attached (not all are
+                                   re-imported in place) */
+    char **reimport;            /* ACM: the ARNs re-imported in place, each once */
+    size_t nreimport;
 } rotate_run;
 
 /* Record why the run stopped, with AWS's detail (the first reason is kept). */

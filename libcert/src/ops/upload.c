@@ -12,6 +12,7 @@
 #include "libcert/inventory.h"
 #include "libcert/results.h"
 #include "libcert/split.h"
+#include "ops/ops_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
 
@@ -62,7 +63,7 @@ bool cert_upload_tag_present(const cert_aws_tag *tags, size_t count)
 
 /* The tool named in the upload tag: the option, else the session's tool, else "libcert"; only
  * when it fits IAM's tag value pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]* (IAM API Reference, Tag). */
-static const char *uploader(const cert_aws *aws, const cert_put_opts *o)
+const char *cert_ops__uploader(const cert_aws *aws, const cert_put_opts *o)
 {
     const char *u = o->uploader ? o->uploader : cert_aws__tool(aws);
     size_t n = u ? strlen(u) : 0;
@@ -77,8 +78,8 @@ static const char *uploader(const cert_aws *aws, const cert_put_opts *o)
 }
 
 /* The request's name, path and texts, checked as IAM would check them; nothing is sent. */
-static cert_err prepare(const cert_chain *c, const cert_put_opts *o, cert_put_result *out,
-                        char **key, size_t *key_len)
+cert_err cert_ops__put_prepare(const cert_chain *c, const cert_put_opts *o, cert_put_result *out,
+                               char **key, size_t *key_len)
 {
     cert_err err = CERT_OK;
     size_t len;
@@ -191,7 +192,7 @@ static cert_err upload(cert_aws *aws, const cert_put_opts *o, const char *key, c
     for (size_t i = 0; i < o->tag_count; i++)
         tags[i] = o->tags[i];
     tags[o->tag_count].key = (char *)CERT_TAG_UPLOADED;
-    tags[o->tag_count].value = (char *)uploader(aws, o);
+    tags[o->tag_count].value = (char *)cert_ops__uploader(aws, o);
     memset(&req, 0, sizeof(req));
     req.name = out->name;
     req.path = out->path;
@@ -224,10 +225,11 @@ cert_err cert_iam_put(cert_aws *aws, const cert_chain *c, const cert_put_opts *o
     memset(out, 0, sizeof(*out));
     out->version = CERT_RESULTS_VERSION;
     out->meta.upload_date = out->meta.expiration = INT64_MIN;
+    cert_acm_cert_clear(&out->acm);
     if (c == NULL)
         err = cert__error_set(CERT_E_INVALID, "cert_iam_put: NULL chain");
     else
-        err = prepare(c, o ? o : &default_opts, out, &key, &key_len);
+        err = cert_ops__put_prepare(c, o ? o : &default_opts, out, &key, &key_len);
     if (err == CERT_OK && (o == NULL || !o->dry_run))
         err = upload(aws, o ? o : &default_opts, key, out);
     else if (err == CERT_OK)

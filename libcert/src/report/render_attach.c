@@ -77,6 +77,10 @@ static json_t *dist_json(const cert_attach_dist *d)
         json_object_set_new(dj, "guard", json_string(d->guard));
     if (d->report != NULL && cert_report_findings(d->report) != NULL)
         json_object_set_new(dj, "findings", findings_json(cert_report_findings(d->report)));
+    if (d->note != NULL)
+        json_object_set_new(dj, "note", json_string(d->note));
+    if (d->refusal_count > 0)
+        json_object_set_new(dj, "refusals", cert__refusals_json(d->refusals, d->refusal_count));
     return dj;
 }
 
@@ -84,12 +88,18 @@ static cert_err attach_json(const cert_attach_result *r, FILE *f)
 {
     json_t *o = json_object(), *dists = json_array(), *lc = json_object();
 
-    if (r->cert.name != NULL)
+    if (r->store == CERT_STORE_ACM && r->acm.arn != NULL) {
+        /* as aws acm describe-certificate prints it */
+        json_object_set_new(o, "CertificateArn", json_string(r->acm.arn));
+        json_object_set_new(o, "Certificate", cert__acm_json(&r->acm, false));
+    } else if (r->cert.name != NULL) {
         json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->cert));
+    }
     for (size_t i = 0; i < r->count; i++)
         json_array_append_new(dists, dist_json(&r->dists[i]));
     json_object_set_new(o, "Distributions", dists);
     cert__envelope_set(lc, CERT_SCHEMA_CERTATTACH, cert_attach_exit(r), &r->failure);
+    json_object_set_new(lc, "store", json_string(r->store == CERT_STORE_ACM ? "acm" : "iam"));
     if (r->replaced.id != NULL)
         json_object_set_new(lc, "replaced", json_string(r->replaced.id));
     json_object_set_new(lc, "handles", cert__handles_json(r));
@@ -113,6 +123,8 @@ static void dist_text(const cert_attach_result *r, const cert_attach_dist *d, FI
     if (d->deployed)
         fprintf(f, " (Deployed)");
     fputc('\n', f);
+    if (d->note != NULL)
+        fprintf(f, "  %s\n", d->note);
 }
 
 /* Whether finding k of distribution d was said already for an earlier distribution. */

@@ -21,6 +21,17 @@ json_t *cert__meta_json(const cert_iam_cert *m);
 /* The same members written straight into a sink (the inside of an object). */
 void cert__meta_members(cert_json_sink *s, const cert_iam_cert *m);
 
+/* An ACM certificate with the ACM API's members and order: CertificateSummary's (summary: a
+ * listing's, with InUse) or CertificateDetail's (with InUseBy when it was described). New
+ * reference; times as the AWS CLI prints them. */
+json_t *cert__acm_json(const cert_acm_cert *c, bool summary);
+
+/* The same members written straight into a sink (the inside of an object, 2 levels deep). */
+void cert__acm_members(cert_json_sink *s, const cert_acm_cert *c, bool summary);
+
+/* Refusals as [{"code", "message", "allowed"}] (new reference). */
+json_t *cert__refusals_json(const cert_refusal *v, size_t n);
+
 /* Write a document and drop the reference; CERT_E_IO naming what was written when f fails. */
 cert_err cert__json_emit(json_t *doc, FILE *f);
 

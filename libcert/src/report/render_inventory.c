@@ -12,6 +12,42 @@ static bool shown(const cert_inventory *inv, size_t i, int days)
     return days < 0 || cert_inventory_expiring(inv, i, (unsigned int)days);
 }
 
+static bool acm_shown(const cert_inventory *inv, size_t i, int days)
+{
+    return days < 0 || cert_inventory_acm_expiring(inv, i, (unsigned int)days);
+}
+
+static void item_libcert(cert_json_sink *s, const cert_inventory *inv, int64_t days, bool usable,
+                         const char *const *users, size_t nusers, bool removable);
+
+/* One ACM item's "libcert" member. */
+static void acm_item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
+{
+    item_libcert(s, inv, cert_inventory_acm_days_left(inv, i), cert_inventory_acm_usable(inv, i),
+                 (const char *const *)inv->acm_users[i], inv->nacm_users[i],
+                 cert_inventory_acm_removable(inv, i));
+}
+
+/* ACM's list, as aws acm list-certificates prints it: {"CertificateSummaryList": [...]}. */
+static size_t acm_list_json(cert_json_sink *s, const cert_inventory *inv, int days, bool first)
+{
+    size_t count = 0;
+
+    cert__json_sink_text(s, first ? "{\n  \"CertificateSummaryList\": ["
+                                  : ",\n  \"CertificateSummaryList\": [");
+    for (size_t i = 0; i < inv->nacm; i++) {
+        if (!acm_shown(inv, i, days))
+            continue;
+        cert__json_sink_text(s, count++ ? ",\n    " : "\n    ");
+        cert__json_sink_open(s, '{', 2);
+        cert__acm_members(s, &inv->acm[i], true);
+        acm_item_members(s, inv, i);
+        cert__json_sink_close(s);
+    }
+    cert__json_sink_text(s, count ? "\n  ]" : "]");
+    return count;
+}
+
 /* The exit code the listing shows: certls's, or higher when the metrics file failed. */
 static cert_exit listing_exit(const cert_inventory *inv, int days, const cert_failure *failure)
 {
@@ -21,12 +57,11 @@ static cert_exit listing_exit(const cert_inventory *inv, int days, const cert_fa
                                                                    : e;
 }
 
-/* One item's "libcert" member, straight into the sink. */
-static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
+/* An item's "libcert" member, straight into the sink: days left, whether CloudFront can use it
+ * and, when distributions were listed, which use it and whether it could go. */
+static void item_libcert(cert_json_sink *s, const cert_inventory *inv, int64_t days, bool usable,
+                         const char *const *users, size_t nusers, bool removable)
 {
-    const cert_iam_cert *c = &inv->certs[i];
-    int64_t days = cert_inventory_days_left(inv, i);
-
     cert__json_sink_key(s, "libcert");
     cert__json_sink_open(s, '{', 3);
     cert__json_sink_key(s, "days_left");
@@ -35,19 +70,27 @@ static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
     else
         cert__json_sink_int(s, days);
     cert__json_sink_key(s, "cloudfront_usable");
-    cert__json_sink_literal(s, cert_iam_path_cloudfront(c->path) ? "true" : "false");
+    cert__json_sink_literal(s, usable ? "true" : "false");
     if (inv->usage_known) {
         cert__json_sink_key(s, "in_use");
         cert__json_sink_open(s, '[', 3);
-        for (size_t k = 0; k < inv->nusers[i]; k++) {
+        for (size_t k = 0; k < nusers; k++) {
             cert__json_sink_item(s);
-            cert__json_sink_string(s, inv->users[i][k]);
+            cert__json_sink_string(s, users[k]);
         }
         cert__json_sink_close(s);
         cert__json_sink_key(s, "removable");
-        cert__json_sink_literal(s, cert_inventory_removable(inv, i) ? "true" : "false");
+        cert__json_sink_literal(s, removable ? "true" : "false");
     }
     cert__json_sink_close(s);
+}
+
+/* One item's "libcert" member. */
+static void item_members(cert_json_sink *s, const cert_inventory *inv, size_t i)
+{
+    item_libcert(s, inv, cert_inventory_days_left(inv, i),
+                 cert_iam_path_cloudfront(inv->certs[i].path), (const char *const *)inv->users[i],
+                 inv->nusers[i], cert_inventory_removable(inv, i));
 }
 
 /* {"ServerCertificateMetadataList": [...], "SummaryMap": {...}, "libcert": {...}}, each item
@@ -62,17 +105,21 @@ static cert_err inventory_json(const cert_inventory *inv, int days, const cert_f
     char now[32];
 
     cert__json_sink_init(&s, f);
-    cert__json_sink_text(&s, "{\n  \"ServerCertificateMetadataList\": [");
-    for (size_t i = 0; i < inv->n; i++) {
-        if (!shown(inv, i, days))
-            continue;
-        cert__json_sink_text(&s, count++ ? ",\n    " : "\n    ");
-        cert__json_sink_open(&s, '{', 2);
-        cert__meta_members(&s, &inv->certs[i]);
-        item_members(&s, inv, i);
-        cert__json_sink_close(&s);
+    if (inv->has_iam) {
+        cert__json_sink_text(&s, "{\n  \"ServerCertificateMetadataList\": [");
+        for (size_t i = 0; i < inv->n; i++) {
+            if (!shown(inv, i, days))
+                continue;
+            cert__json_sink_text(&s, count++ ? ",\n    " : "\n    ");
+            cert__json_sink_open(&s, '{', 2);
+            cert__meta_members(&s, &inv->certs[i]);
+            item_members(&s, inv, i);
+            cert__json_sink_close(&s);
+        }
+        cert__json_sink_text(&s, count ? "\n  ]" : "]");
     }
-    cert__json_sink_text(&s, count ? "\n  ]" : "]");
+    if (inv->has_acm)
+        count += acm_list_json(&s, inv, days, !inv->has_iam);
     if (inv->quota >= 0 || inv->used >= 0) {
         q = json_object();
         json_object_set_new(q, "ServerCertificates", json_integer(inv->used));
@@ -84,6 +131,15 @@ static cert_err inventory_json(const cert_inventory *inv, int days, const cert_f
     lc = json_object();
     cert__envelope_set(lc, CERT_SCHEMA_CERTLS, listing_exit(inv, days, failure), failure);
     json_object_set_new(lc, "count", json_integer((json_int_t)count));
+    {
+        json_t *st = json_array();
+
+        if (inv->has_iam)
+            json_array_append_new(st, json_string("iam"));
+        if (inv->has_acm)
+            json_array_append_new(st, json_string("acm"));
+        json_object_set_new(lc, "stores", st);
+    }
     json_object_set_new(lc, "now", json_string(cert_aws_time_format(inv->now, now, sizeof(now))));
     cert__json_sink_text(&s, ",\n  \"libcert\": ");
     cert__json_sink_value(&s, lc, 2);
@@ -94,8 +150,8 @@ static cert_err inventory_json(const cert_inventory *inv, int days, const cert_f
     return err;
 }
 
-/* The widths of the name, id and path columns: the longest shown (the table keeps its shape
- * with long names), at least the header's. */
+/* The widths of the first three columns (IAM: name, id, path; ACM: domain, certificate id,
+ * type): the longest shown (the table keeps its shape with long names), at least the header's. */
 typedef struct widths {
     int name, id, path;
 } widths;
@@ -121,27 +177,57 @@ static widths column_widths(const cert_inventory *inv, int days)
     return w;
 }
 
+/* The certificate id of an ACM ARN (what follows "certificate/"), or the whole text. */
+static const char *acm_id(const cert_acm_cert *c)
+{
+    const char *slash = c->arn ? strrchr(c->arn, '/') : NULL;
+
+    return slash ? slash + 1 : (c->arn ? c->arn : "");
+}
+
+static widths acm_widths(const cert_inventory *inv, int days)
+{
+    widths w = {6, 11, 4};
+
+    for (size_t i = 0; i < inv->nacm; i++) {
+        const cert_acm_cert *c = &inv->acm[i];
+
+        if (!acm_shown(inv, i, days))
+            continue;
+        w.name = at_least(strlen(c->domain_name ? c->domain_name : ""), w.name);
+        w.id = at_least(strlen(acm_id(c)), w.id);
+        w.path = at_least(strlen(c->type ? c->type : "?"), w.path);
+    }
+    return w;
+}
+
+/* A row's days left, then (when usage is known) the distributions that use it, or none_text. */
+static void days_users(const cert_inventory *inv, int64_t days, const char *const *users,
+                       size_t nusers, const char *none_text, FILE *f)
+{
+    if (days != INT64_MIN)
+        fprintf(f, "%6lld", (long long)days);
+    else
+        fprintf(f, "%6s", "?");
+    if (!inv->usage_known)
+        return;
+    fprintf(f, "  ");
+    for (size_t k = 0; k < nusers; k++)
+        fprintf(f, "%s%s", k ? "," : "", users[k]);
+    if (nusers == 0)
+        fputs(none_text, f);
+}
+
 static void inventory_row(const cert_inventory *inv, size_t i, const widths *w, bool color, FILE *f)
 {
     const cert_iam_cert *c = &inv->certs[i];
     char exp[32] = "unknown";
-    int64_t days = cert_inventory_days_left(inv, i);
 
     if (c->expiration != INT64_MIN)
         cert__time_format(c->expiration, exp, sizeof(exp));
     exp[10] = '\0';
     fprintf(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path, c->path, exp);
-    if (days != INT64_MIN)
-        fprintf(f, "%6lld", (long long)days);
-    else
-        fprintf(f, "%6s", "?");
-    if (inv->usage_known) {
-        fprintf(f, "  ");
-        for (size_t k = 0; k < inv->nusers[i]; k++)
-            fprintf(f, "%s%s", k ? "," : "", inv->users[i][k]);
-        if (inv->nusers[i] == 0)
-            fprintf(f, "-");
-    }
+    days_users(inv, cert_inventory_days_left(inv, i), inv->users[i], inv->nusers[i], "-", f);
     if (!cert_iam_path_cloudfront(c->path))
         fprintf(f, "  %s(not under /cloudfront/: CloudFront cannot use it)%s",
                 color ? "\033[33m" : "", color ? "\033[0m" : "");
@@ -150,19 +236,65 @@ static void inventory_row(const cert_inventory *inv, size_t i, const widths *w, 
     fputc('\n', f);
 }
 
+/* An ACM row: its domain, the ARN's certificate id, type, status, expiry, days, users. */
+static void acm_row(const cert_inventory *inv, size_t i, const widths *w, bool color, FILE *f)
+{
+    const cert_acm_cert *c = &inv->acm[i];
+    char exp[32] = "unknown";
+
+    if (c->not_after != INT64_MIN)
+        cert__time_format(c->not_after, exp, sizeof(exp));
+    exp[10] = '\0';
+    fprintf(f, "%-*s  %-*s  %-*s  %-10s %-10s ", w->name, c->domain_name ? c->domain_name : "",
+            w->id, acm_id(c), w->path, c->type ? c->type : "?", c->status ? c->status : "?", exp);
+    days_users(inv, cert_inventory_acm_days_left(inv, i), inv->acm_users[i], inv->nacm_users[i],
+               c->in_use ? "(other AWS resources)" : "-", f);
+    if (c->type != NULL && strcmp(c->type, "IMPORTED") != 0)
+        fprintf(f, "  (issued by ACM: ACM renews it)");
+    else if (c->not_after != INT64_MIN && c->not_after < inv->now)
+        fprintf(f, "  %s(expired)%s", color ? "\033[31m" : "", color ? "\033[0m" : "");
+    else if (!cert_inventory_acm_usable(inv, i))
+        fprintf(f, "  %s(CloudFront cannot use it)%s", color ? "\033[33m" : "",
+                color ? "\033[0m" : "");
+    fputc('\n', f);
+}
+
+static void acm_text(const cert_inventory *inv, const cert_inventory_write_opts *wo, FILE *f)
+{
+    widths w = acm_widths(inv, wo->expiring_days);
+
+    fprintf(f, "%-*s  %-*s  %-*s  %-10s %-10s %6s%s\n", w.name, "DOMAIN", w.id, "CERTIFICATE",
+            w.path, "TYPE", "STATUS", "EXPIRES", "DAYS", inv->usage_known ? "  IN USE BY" : "");
+    for (size_t i = 0; i < inv->nacm; i++) {
+        if (acm_shown(inv, i, wo->expiring_days))
+            acm_row(inv, i, &w, wo->color, f);
+    }
+}
+
 static cert_err inventory_text(const cert_inventory *inv, const cert_inventory_write_opts *wo,
                                FILE *f)
 {
-    widths w = column_widths(inv, wo->expiring_days);
+    bool both = inv->has_iam && inv->has_acm;
 
-    fprintf(f, "%-*s  %-*s  %-*s  %-10s %6s%s\n", w.name, "NAME", w.id, "ID", w.path, "PATH",
-            "EXPIRES", "DAYS", inv->usage_known ? "  IN USE BY" : "");
-    for (size_t i = 0; i < inv->n; i++) {
-        if (shown(inv, i, wo->expiring_days))
-            inventory_row(inv, i, &w, wo->color, f);
+    if (inv->has_iam) {
+        widths w = column_widths(inv, wo->expiring_days);
+
+        if (both)
+            fprintf(f, "IAM server certificates\n");
+        fprintf(f, "%-*s  %-*s  %-*s  %-10s %6s%s\n", w.name, "NAME", w.id, "ID", w.path, "PATH",
+                "EXPIRES", "DAYS", inv->usage_known ? "  IN USE BY" : "");
+        for (size_t i = 0; i < inv->n; i++) {
+            if (shown(inv, i, wo->expiring_days))
+                inventory_row(inv, i, &w, wo->color, f);
+        }
+        if (inv->used >= 0 || inv->quota >= 0)
+            fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
     }
-    if (inv->used >= 0 || inv->quota >= 0)
-        fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
+    if (inv->has_acm) {
+        if (both)
+            fprintf(f, "\nACM certificates\n");
+        acm_text(inv, wo, f);
+    }
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
 }
 

@@ -162,6 +162,8 @@ cert_err cert__prom_write_inventory(const cert_inventory *inv, const char *path)
 
     if (err < 0)
         return err;
+    /* Each family once, its samples together (the text format has one HELP/TYPE per family):
+     * IAM's certificates, then ACM's. */
     for (size_t m = 0; m < sizeof(per_cert) / sizeof(per_cert[0]); m++) {
         if (m >= 2 && !inv->usage_known)
             break;
@@ -177,6 +179,21 @@ cert_err cert__prom_write_inventory(const cert_inventory *inv, const char *path)
 
             if ((m == 0 || m == 1) && v == INT64_MIN)
                 continue; /* not known: no sample rather than a wrong one */
+            sample(&p, per_cert[m].name, labels, v);
+        }
+        for (size_t i = 0; i < inv->nacm; i++) {
+            const cert_acm_cert *c = &inv->acm[i];
+            const char *labels[] = {"store", "acm",  "name", c->domain_name ? c->domain_name : "",
+                                    "id",    c->arn, "path", "",
+                                    NULL};
+            int64_t up = c->imported_at != INT64_MIN ? c->imported_at : c->created_at;
+            long long v = m == 0   ? c->not_after
+                          : m == 1 ? up
+                          : m == 2 ? inv->nacm_users[i] > 0
+                                   : (long long)inv->nacm_users[i];
+
+            if ((m == 0 || m == 1) && v == INT64_MIN)
+                continue;
             sample(&p, per_cert[m].name, labels, v);
         }
     }

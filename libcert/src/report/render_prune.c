@@ -9,13 +9,20 @@
 static const char elb_note[] = "Elastic Load Balancer listeners are not checked: IAM deletes a "
                                "certificate a load balancer uses, and certprune cannot see them";
 
+/* ACM's InUseBy names every AWS service that uses a certificate (ACM API Reference,
+ * CertificateDetail). */
+static const char acm_note[] = "InUse / InUseBy cover every AWS resource that uses an ACM "
+                               "certificate (CloudFront, load balancers, API Gateway)";
+
 static cert_err prune_json(const cert_prune_result *r, FILE *f)
 {
     json_t *o = json_object(), *list = json_array(), *lc = json_object();
+    bool acm = r->store == CERT_STORE_ACM;
 
     for (size_t i = 0; i < r->count; i++) {
         const cert_prune_item *it = &r->items[i];
-        json_t *m = cert__meta_json(&it->cert), *x = json_object();
+        json_t *m = acm ? cert__acm_json(&it->acm, true) : cert__meta_json(&it->cert),
+               *x = json_object();
 
         json_object_set_new(x, "status",
                             json_string(cert_prune_state_name(it->state, r->deleting)));
@@ -31,7 +38,7 @@ static cert_err prune_json(const cert_prune_result *r, FILE *f)
         json_object_set_new(m, "libcert", x);
         json_array_append_new(list, m);
     }
-    json_object_set_new(o, "ServerCertificateMetadataList", list);
+    json_object_set_new(o, acm ? "CertificateSummaryList" : "ServerCertificateMetadataList", list);
     cert__envelope_set(lc, CERT_SCHEMA_CERTPRUNE, cert_prune_exit(r), NULL);
     json_object_set_new(lc, "deleted", json_boolean(r->deleting));
     json_object_set_new(lc, "unused", json_boolean(r->unused));
@@ -42,7 +49,8 @@ static cert_err prune_json(const cert_prune_result *r, FILE *f)
 
         json_object_set_new(lc, "now", json_string(cert_aws_time_format(r->now, now, sizeof(now))));
     }
-    json_object_set_new(lc, "note", json_string(elb_note));
+    json_object_set_new(lc, "note", json_string(acm ? acm_note : elb_note));
+    json_object_set_new(lc, "store", json_string(acm ? "acm" : "iam"));
     json_object_set_new(o, "libcert", lc);
     return cert__json_emit(o, f);
 }
@@ -73,6 +81,25 @@ cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f)
         return prune_json(r, f);
     if (fmt == CERT_OUTPUT_QUIET)
         return CERT_OK;
+    if (r->store == CERT_STORE_ACM) {
+        if (r->count == 0)
+            fprintf(f, "no expired ACM certificate that was imported and that nothing uses\n");
+        for (size_t i = 0; i < r->count; i++) {
+            const cert_prune_item *it = &r->items[i];
+            char exp[32] = "?";
+
+            if (it->acm.not_after != INT64_MIN)
+                cert__time_format(it->acm.not_after, exp, sizeof(exp));
+            exp[10] = '\0';
+            fprintf(f, "%-13s %s (%s, expired %s)%s%s\n",
+                    cert_prune_state_name(it->state, r->deleting),
+                    it->acm.domain_name ? it->acm.domain_name : "", it->acm.arn, exp,
+                    it->message ? ": " : "", it->message ? it->message : "");
+        }
+        if (r->count > 0)
+            fprintf(f, "note: %s\n", acm_note);
+        return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+    }
     if (r->count == 0 && r->unused)
         fprintf(f,
                 "nothing to prune under /cloudfront/: no expired certificate and no unused one "

@@ -1,4 +1,6 @@
 /* A rotation as certrotate shows it (render.h). */
+#include <string.h>
+
 #include "report/render_int.h"
 #include "report/report_int.h"
 #include "util/error_int.h"
@@ -10,10 +12,19 @@ static const char *put_name(const cert_rotate_result *r)
     return cert_put_status_name(&r->put);
 }
 
-/* The id a distribution had before this job moved it: this run's read, or the record. */
+/* The id a distribution had before this job moved it: this run's read, or the record (an IAM
+ * id or an ACM ARN). */
 static const char *previous_id(const cert_attach_dist *d)
 {
-    return d->replaced_id ? d->replaced_id : d->previous.iam_certificate_id;
+    if (d->replaced_id != NULL)
+        return d->replaced_id;
+    return d->previous.iam_certificate_id ? d->previous.iam_certificate_id
+                                          : d->previous.acm_certificate_arn;
+}
+
+static bool is_arn(const char *id)
+{
+    return id != NULL && strncmp(id, "arn:", 4) == 0;
 }
 
 static json_t *dist_json(const cert_rotate_result *r, size_t i)
@@ -28,7 +39,10 @@ static json_t *dist_json(const cert_rotate_result *r, size_t i)
         json_array_append_new(al, json_string(d->aliases[k]));
     json_object_set_new(dj, "Aliases", al);
     json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
-    json_object_set_new(dj, "PreviousIAMCertificateId", cert__str_or_null(prev));
+    json_object_set_new(dj, "PreviousIAMCertificateId",
+                        cert__str_or_null(is_arn(prev) ? NULL : prev));
+    json_object_set_new(dj, "PreviousACMCertificateArn",
+                        cert__str_or_null(is_arn(prev) ? prev : NULL));
     json_object_set_new(dj, "confirmed", json_boolean(r->confirmed != NULL && r->confirmed[i]));
     json_object_set_new(dj, "deployed", json_boolean(d->deployed));
     json_object_set_new(dj, "change", cert__str_or_null(d->change));
@@ -37,7 +51,27 @@ static json_t *dist_json(const cert_rotate_result *r, size_t i)
         json_object_set_new(dj, "error", cert__failure_json(why));
     if (d->guard != NULL)
         json_object_set_new(dj, "guard", json_string(d->guard));
+    if (d->note != NULL)
+        json_object_set_new(dj, "note", json_string(d->note));
+    if (d->refusal_count > 0)
+        json_object_set_new(dj, "refusals", cert__refusals_json(d->refusals, d->refusal_count));
     return dj;
+}
+
+static json_t *reimports_json(const cert_rotate_result *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->reimport_count; i++) {
+        json_t *x = json_object();
+
+        json_object_set_new(x, "CertificateArn", json_string(r->reimports[i].arn));
+        json_object_set_new(x, "status", json_string(r->reimports[i].status));
+        if (r->reimports[i].failure.err < 0)
+            json_object_set_new(x, "error", cert__failure_json(&r->reimports[i].failure));
+        json_array_append_new(a, x);
+    }
+    return a;
 }
 
 static json_t *live_json(const cert_rotate_result *r)
@@ -71,8 +105,13 @@ static json_t *delete_item_json(const cert_delete_item *it)
 {
     json_t *x = json_object(), *u = json_array();
 
-    json_object_set_new(x, "ServerCertificateId", json_string(it->id));
-    json_object_set_new(x, "ServerCertificateName", cert__str_or_null(it->name));
+    if (it->store == CERT_STORE_ACM) {
+        json_object_set_new(x, "CertificateArn", json_string(it->id));
+    } else {
+        json_object_set_new(x, "ServerCertificateId", json_string(it->id));
+        json_object_set_new(x, "ServerCertificateName", cert__str_or_null(it->name));
+    }
+    json_object_set_new(x, "store", json_string(it->store == CERT_STORE_ACM ? "acm" : "iam"));
     json_object_set_new(x, "status", json_string(cert_delete_state_name(it->state)));
     if (it->reason != NULL)
         json_object_set_new(x, "reason", json_string(it->reason));
@@ -97,11 +136,18 @@ static cert_err rotate_json(const cert_rotate_result *r, FILE *f)
 {
     json_t *o = json_object(), *lc = json_object(), *up = json_object(), *dists = json_array();
 
-    if (r->put.meta.name != NULL)
+    if (r->put.store == CERT_STORE_ACM && r->put.acm.arn != NULL) {
+        json_object_set_new(o, "CertificateArn", json_string(r->put.acm.arn));
+        json_object_set_new(o, "Certificate", cert__acm_json(&r->put.acm, false));
+    } else if (r->put.store == CERT_STORE_IAM && r->put.meta.name != NULL) {
         json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->put.meta));
+    }
     json_object_set_new(up, "status", json_string(put_name(r)));
     json_object_set_new(up, "name", json_string(r->put.name));
+    json_object_set_new(up, "store", json_string(r->put.store == CERT_STORE_ACM ? "acm" : "iam"));
     json_object_set_new(o, "upload", up);
+    if (r->reimport_count > 0)
+        json_object_set_new(o, "reimports", reimports_json(r));
     for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++)
         json_array_append_new(dists, dist_json(r, i));
     json_object_set_new(o, "Distributions", dists);
@@ -123,12 +169,17 @@ static void dist_text(const cert_rotate_result *r, size_t i, FILE *f)
     const cert_failure *why = cert_attach_dist_failure(d);
     const char *prev = previous_id(d);
 
-    fprintf(f, "distribution %s: %s (previous IAMCertificateId %s)%s%s%s%s\n", d->id,
-            cert_attach_state_name(d->state), prev ? prev : "none",
+    fprintf(f, "distribution %s: %s (previous %s %s)%s%s%s%s\n", d->id,
+            cert_attach_state_name(d->state),
+            is_arn(prev) ? "ACMCertificateArn" : "IAMCertificateId", prev ? prev : "none",
             r->confirmed && r->confirmed[i] ? ", confirmed" : "", d->deployed ? ", Deployed" : "",
             why && why->message ? ": " : "", why && why->message ? why->message : "");
     if (d->change != NULL && d->state != CERT_ATTACH_UNCHANGED)
         fprintf(f, "  %s\n", d->change);
+    if (d->note != NULL)
+        fprintf(f, "  %s\n", d->note);
+    for (size_t k = 0; k < d->refusal_count; k++)
+        fprintf(f, "  %s\n", d->refusals[k].message);
 }
 
 static void delete_text(const cert_rotate_result *r, FILE *f)
@@ -150,9 +201,16 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
 {
     cert_exit exit = cert_rotate_exit(r);
 
-    if (r->put.name[0] != '\0')
+    if (r->put.name[0] != '\0' && r->put.store == CERT_STORE_ACM)
+        fprintf(f, "import: %s %s\n", put_name(r),
+                r->put.meta.arn && r->put.meta.arn[0] ? r->put.meta.arn : "(new ACM import)");
+    else if (r->put.name[0] != '\0')
         fprintf(f, "upload: %s %s%s%s\n", put_name(r), r->put.name, r->put.meta.id ? " " : "",
                 r->put.meta.id ? r->put.meta.id : "");
+    for (size_t i = 0; i < r->reimport_count; i++)
+        fprintf(f, "re-import: %s %s%s%s\n", r->reimports[i].status, r->reimports[i].arn,
+                r->reimports[i].failure.message ? ": " : "",
+                r->reimports[i].failure.message ? r->reimports[i].failure.message : "");
     for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++)
         dist_text(r, i, f);
     for (size_t i = 0; i < r->live_count; i++)
@@ -165,8 +223,8 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
         fprintf(f, "dry run: nothing changed (stage %s)\n", r->stage ? r->stage : "");
     else
         fprintf(f, "stopped (stage %s, exit %d)%s\n", r->stage ? r->stage : "", (int)exit,
-                r->put.status == CERT_PUT_UPLOADED && !r->finished
-                    ? "; the new certificate is uploaded: run again to finish the job"
+                (r->put.status == CERT_PUT_UPLOADED || r->reimport_count > 0) && !r->finished
+                    ? "; the new certificate is in the store: run again to finish the job"
                     : "");
 }
 

@@ -11,6 +11,14 @@ static json_t *request_json(const cert_put_result *r)
 
     snprintf(red, sizeof(red), "(redacted: %s private key, %zu characters)", r->key_type,
              r->key_len);
+    if (r->store == CERT_STORE_ACM) { /* ImportCertificate's members */
+        if (r->acm.arn != NULL)
+            json_object_set_new(q, "CertificateArn", json_string(r->acm.arn));
+        json_object_set_new(q, "Certificate", json_string(r->body ? r->body : ""));
+        json_object_set_new(q, "CertificateChain", json_string(r->chain ? r->chain : ""));
+        json_object_set_new(q, "PrivateKey", json_string(red));
+        return q;
+    }
     json_object_set_new(q, "ServerCertificateName", json_string(r->name));
     json_object_set_new(q, "Path", json_string(r->path));
     json_object_set_new(q, "CertificateBody", json_string(r->body ? r->body : ""));
@@ -19,22 +27,40 @@ static json_t *request_json(const cert_put_result *r)
     return q;
 }
 
+/* ACM: {"CertificateArn" (as aws acm import-certificate prints it), "Certificate": the record,
+ * "libcert": {...}}. */
+static void acm_members(const cert_put_result *r, json_t *o, json_t *lc)
+{
+    if (r->acm.arn != NULL) {
+        json_object_set_new(o, "CertificateArn", json_string(r->acm.arn));
+        json_object_set_new(o, "Certificate", cert__acm_json(&r->acm, false));
+    }
+    json_object_set_new(lc, "store", json_string("acm"));
+}
+
 static cert_err put_json(const cert_put_result *r, FILE *f)
 {
     json_t *o = json_object(), *lc = json_object();
     bool failed = r->failure.err < 0;
 
-    if (r->meta.name != NULL)
+    if (r->store != CERT_STORE_ACM && r->meta.name != NULL)
         json_object_set_new(o, "ServerCertificateMetadata", cert__meta_json(&r->meta));
     cert__envelope_set(lc, CERT_SCHEMA_CERTUP, cert_put_exit(r), &r->failure);
     json_object_set_new(lc, "status", json_string(cert_put_status_name(r)));
-    json_object_set_new(lc, "name", json_string(r->name));
-    json_object_set_new(lc, "path", json_string(r->path ? r->path : ""));
-    /* Where the certificate is, not where it was asked to go: an identical one already in IAM
-     * may sit under another path. */
-    json_object_set_new(
-        lc, "cloudfront_usable",
-        json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path : r->path)));
+    if (r->store == CERT_STORE_ACM) {
+        acm_members(r, o, lc);
+    } else {
+        json_object_set_new(lc, "store", json_string("iam"));
+        json_object_set_new(lc, "name", json_string(r->name));
+        json_object_set_new(lc, "path", json_string(r->path ? r->path : ""));
+        /* Where the certificate is, not where it was asked to go: an identical one already in
+         * IAM may sit under another path. */
+        json_object_set_new(
+            lc, "cloudfront_usable",
+            json_boolean(cert_iam_path_cloudfront(r->meta.path ? r->meta.path : r->path)));
+    }
+    if (r->refusal_count > 0)
+        json_object_set_new(lc, "refusals", cert__refusals_json(r->refusals, r->refusal_count));
     json_object_set_new(lc, "attempts", json_integer(r->attempts));
     if (r->status == CERT_PUT_DRY_RUN && !failed)
         json_object_set_new(lc, "request", request_json(r));
@@ -49,10 +75,61 @@ static cert_err put_json(const cert_put_result *r, FILE *f)
     return cert__json_emit(o, f);
 }
 
+/* The certificate's expiry and upload (ACM: import) time as text; "" when unknown. */
+static void meta_times(const cert_put_result *r, char exp[32], char up[32])
+{
+    if (r->meta.expiration != INT64_MIN)
+        cert__time_format(r->meta.expiration, exp, 32);
+    if (r->meta.upload_date != INT64_MIN)
+        cert__time_format(r->meta.upload_date, up, 32);
+}
+
+static void acm_text(const cert_put_result *r, FILE *f)
+{
+    char exp[32] = "", up[32] = "";
+    const char *arn = r->acm.arn ? r->acm.arn : "";
+
+    meta_times(r, exp, up);
+    switch (r->status) {
+    case CERT_PUT_UPLOADED:
+        fprintf(f, "imported into ACM\n  arn %s\n  key %s\n  expires %s\n", arn,
+                r->acm.key_algorithm ? r->acm.key_algorithm : r->key_type, exp);
+        break;
+    case CERT_PUT_REIMPORTED:
+        fprintf(f,
+                "re-imported into %s (same ARN: its %zu user%s serve the new certificate)\n"
+                "  expires %s\n",
+                arn, r->acm.in_use_by_count, r->acm.in_use_by_count == 1 ? "" : "s", exp);
+        break;
+    case CERT_PUT_EXISTS:
+        fprintf(f,
+                "ACM already holds this certificate and chain as %s (imported %s); nothing to "
+                "do\n",
+                arn, up[0] ? up : "unknown");
+        break;
+    case CERT_PUT_DRY_RUN:
+        fprintf(f,
+                "would %s (dry run, nothing sent):\n  PrivateKey (redacted: %s, %zu characters)\n"
+                "  Certificate:\n%s  CertificateChain:\n%s",
+                r->acm.arn ? "re-import into ACM" : "import into ACM", r->key_type, r->key_len,
+                r->body, r->chain[0] ? r->chain : "  (none)\n");
+        if (r->acm.arn)
+            fprintf(f, "  CertificateArn %s\n", r->acm.arn);
+        break;
+    }
+}
+
 static void put_text(const cert_put_result *r, FILE *f)
 {
     char exp[32] = "", up[32] = "";
 
+    for (size_t i = 0; i < r->refusal_count; i++)
+        fprintf(f, "  %s: %s\n", r->refusals[i].allowed ? "allowed" : "refused",
+                r->refusals[i].message);
+    if (r->failure.err >= 0 && r->store == CERT_STORE_ACM) {
+        acm_text(r, f);
+        return;
+    }
     if (r->failure.err < 0) {
         for (size_t i = 0; i < r->removable_count; i++) {
             if (r->removable[i].expiration != INT64_MIN)
@@ -62,10 +139,7 @@ static void put_text(const cert_put_result *r, FILE *f)
         }
         return;
     }
-    if (r->meta.expiration != INT64_MIN)
-        cert__time_format(r->meta.expiration, exp, sizeof(exp));
-    if (r->meta.upload_date != INT64_MIN)
-        cert__time_format(r->meta.upload_date, up, sizeof(up));
+    meta_times(r, exp, up);
     switch (r->status) {
     case CERT_PUT_UPLOADED:
         fprintf(f, "uploaded %s to IAM (path %s)\n  id %s\n  arn %s\n  expires %s\n", r->name,
@@ -76,6 +150,8 @@ static void put_text(const cert_put_result *r, FILE *f)
                 "IAM already holds this certificate and chain as %s (id %s, uploaded %s); "
                 "nothing to do\n",
                 r->name, r->meta.id, up);
+        break;
+    case CERT_PUT_REIMPORTED: /* ACM only */
         break;
     case CERT_PUT_DRY_RUN:
         fprintf(f,

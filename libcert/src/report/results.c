@@ -20,6 +20,13 @@ static cert_exit failure_exit(const cert_failure *f)
 
 /* ---- upload ---- */
 
+void cert_refusals_free(cert_refusal *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        free(v[i].message);
+    free(v);
+}
+
 void cert_put_result_clear(cert_put_result *r)
 {
     if (r == NULL)
@@ -29,9 +36,12 @@ void cert_put_result_clear(cert_put_result *r)
     free(r->chain);
     cert_iam_certs_free(r->removable, r->removable_count);
     cert_failure_clear(&r->failure);
+    cert_acm_cert_clear(&r->acm);
+    cert_refusals_free(r->refusals, r->refusal_count);
     memset(r, 0, sizeof(*r));
     r->version = CERT_RESULTS_VERSION;
     r->meta.upload_date = r->meta.expiration = INT64_MIN;
+    cert_acm_cert_clear(&r->acm);
 }
 
 const char *cert_put_status_name(const cert_put_result *r)
@@ -40,7 +50,9 @@ const char *cert_put_status_name(const cert_put_result *r)
         return "error";
     switch (r->status) {
     case CERT_PUT_UPLOADED:
-        return "uploaded";
+        return r->store == CERT_STORE_ACM ? "imported" : "uploaded";
+    case CERT_PUT_REIMPORTED:
+        return "reimported";
     case CERT_PUT_EXISTS:
         return "exists";
     case CERT_PUT_DRY_RUN:
@@ -66,7 +78,84 @@ void cert_inventory_free(cert_inventory *inv)
     free(inv->nusers);
     cert_iam_certs_free(inv->certs, inv->n);
     cert_cf_dists_free(inv->dists, inv->nd);
+    for (size_t i = 0; inv->acm_users != NULL && i < inv->nacm; i++)
+        free((void *)inv->acm_users[i]);
+    free((void *)inv->acm_users);
+    free(inv->nacm_users);
+    free(inv->acm_usable);
+    cert_acm_certs_free(inv->acm, inv->nacm);
     free(inv);
+}
+
+bool cert_inventory_has_store(const cert_inventory *inv, cert_store_kind k)
+{
+    return k == CERT_STORE_ACM ? inv->has_acm : inv->has_iam;
+}
+
+size_t cert_inventory_acm_count(const cert_inventory *inv)
+{
+    return inv ? inv->nacm : 0;
+}
+
+const cert_acm_cert *cert_inventory_acm_at(const cert_inventory *inv, size_t i)
+{
+    return inv && i < inv->nacm ? &inv->acm[i] : NULL;
+}
+
+size_t cert_inventory_acm_users(const cert_inventory *inv, size_t i, const char *const **ids_out)
+{
+    if (i >= inv->nacm || inv->acm_users == NULL) {
+        *ids_out = NULL;
+        return 0;
+    }
+    *ids_out = (const char *const *)inv->acm_users[i];
+    return inv->nacm_users[i];
+}
+
+bool cert_inventory_acm_usable(const cert_inventory *inv, size_t i)
+{
+    return i < inv->nacm && inv->acm_usable != NULL && inv->acm_usable[i];
+}
+
+bool cert_inventory_acm_removable(const cert_inventory *inv, size_t i)
+{
+    const cert_acm_cert *c = cert_inventory_acm_at(inv, i);
+
+    return c != NULL && inv->usage_known && c->type != NULL && strcmp(c->type, "IMPORTED") == 0 &&
+           c->not_after != INT64_MIN && c->not_after < inv->now && !c->in_use &&
+           inv->nacm_users[i] == 0;
+}
+
+/* A notAfter (INT64_MIN unknown) within `days` days of now, expired ones included. */
+static bool expiring(int64_t not_after, int64_t now, unsigned int days)
+{
+    return not_after != INT64_MIN && not_after - now < (int64_t)days * 86400;
+}
+
+/* Whole days from now to a notAfter, rounded down; INT64_MIN when unknown. */
+static int64_t days_left(int64_t not_after, int64_t now)
+{
+    int64_t d;
+
+    if (not_after == INT64_MIN)
+        return INT64_MIN;
+    d = not_after - now;
+    /* Floor division: a certificate that expired an hour ago has -1 days, not 0. */
+    return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
+}
+
+bool cert_inventory_acm_expiring(const cert_inventory *inv, size_t i, unsigned int days)
+{
+    const cert_acm_cert *c = cert_inventory_acm_at(inv, i);
+
+    return c != NULL && expiring(c->not_after, inv->now, days);
+}
+
+int64_t cert_inventory_acm_days_left(const cert_inventory *inv, size_t i)
+{
+    const cert_acm_cert *c = cert_inventory_acm_at(inv, i);
+
+    return c != NULL ? days_left(c->not_after, inv->now) : INT64_MIN;
 }
 
 size_t cert_inventory_count(const cert_inventory *inv)
@@ -112,20 +201,14 @@ bool cert_inventory_expiring(const cert_inventory *inv, size_t i, unsigned int d
 {
     const cert_iam_cert *c = cert_inventory_at(inv, i);
 
-    return c != NULL && c->expiration != INT64_MIN &&
-           c->expiration - inv->now < (int64_t)days * 86400;
+    return c != NULL && expiring(c->expiration, inv->now, days);
 }
 
 int64_t cert_inventory_days_left(const cert_inventory *inv, size_t i)
 {
     const cert_iam_cert *c = cert_inventory_at(inv, i);
-    int64_t d;
 
-    if (c == NULL || c->expiration == INT64_MIN)
-        return INT64_MIN;
-    d = c->expiration - inv->now;
-    /* Floor division: a certificate that expired an hour ago has -1 days, not 0. */
-    return d >= 0 ? d / 86400 : -((-d + 86399) / 86400);
+    return c != NULL ? days_left(c->expiration, inv->now) : INT64_MIN;
 }
 
 void cert_inventory_quota(const cert_inventory *inv, long *used_out, long *quota_out)
@@ -145,6 +228,8 @@ size_t cert_inventory_shown(const cert_inventory *inv, int days)
 
     for (size_t i = 0; i < cert_inventory_count(inv); i++)
         n += days < 0 || cert_inventory_expiring(inv, i, (unsigned int)days);
+    for (size_t i = 0; i < cert_inventory_acm_count(inv); i++)
+        n += days < 0 || cert_inventory_acm_expiring(inv, i, (unsigned int)days);
     return n;
 }
 
@@ -177,6 +262,7 @@ void cert_prune_result_free(cert_prune_result *r)
         free(r->items[i].names);
         free(r->items[i].superseded_by);
         cert_failure_clear(&r->items[i].failure);
+        cert_acm_cert_clear(&r->items[i].acm);
     }
     free(r->items);
     free(r);
@@ -228,6 +314,8 @@ void cert__attach_dist_clear(cert_attach_dist *d)
     cert_failure_clear(&d->wait);
     cert_report_free(d->report);
     free(d->replaced_id);
+    free(d->note);
+    cert_refusals_free(d->refusals, d->refusal_count);
     memset(d, 0, sizeof(*d));
 }
 
@@ -246,6 +334,7 @@ void cert_attach_result_free(cert_attach_result *r)
     cert_iam_cert_clear(&r->cert);
     cert_iam_cert_clear(&r->replaced);
     cert_failure_clear(&r->failure);
+    cert_acm_cert_clear(&r->acm);
     free(r);
 }
 
@@ -279,6 +368,10 @@ const char *cert_attach_state_name(cert_attach_state s)
         return "failed";
     case CERT_ATTACH_ROLLED_BACK:
         return "rolled-back";
+    case CERT_ATTACH_REIMPORTED:
+        return "reimported";
+    case CERT_ATTACH_WOULD_REIMPORT:
+        return "would-reimport";
     }
     return "unknown";
 }
@@ -481,6 +574,11 @@ void cert_rotate_result_free(cert_rotate_result *r)
         free(d->users);
     }
     free(r->deletes);
+    for (size_t i = 0; i < r->reimport_count; i++) {
+        free(r->reimports[i].arn);
+        cert_failure_clear(&r->reimports[i].failure);
+    }
+    free(r->reimports);
     cert_failure_clear(&r->failure);
     free(r);
 }
@@ -508,6 +606,8 @@ cert_exit cert_rotate_exit(const cert_rotate_result *r)
 {
     cert_exit e = failure_exit(&r->failure);
 
+    for (size_t i = 0; i < r->reimport_count; i++)
+        e = higher(e, failure_exit(&r->reimports[i].failure));
     if (r->attach != NULL)
         e = higher(e, cert_attach_exit(r->attach));
     return e;

@@ -14,6 +14,12 @@ struct cert_inventory {
     size_t *nusers;
     long used, quota;
     int64_t now;
+    bool has_iam, has_acm; /* which stores were listed */
+    cert_acm_cert *acm;    /* ACM's, by NotAfter, soonest first */
+    size_t nacm;
+    const char ***acm_users; /* per ACM certificate: the distributions that serve it */
+    size_t *nacm_users;
+    bool *acm_usable; /* per ACM certificate: CloudFront can serve it (its region, ISSUED, key) */
 };
 
 /* Free one distribution's strings and report, and zero it. */
