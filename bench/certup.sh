@@ -8,7 +8,13 @@
 #      lists the account to upload one);
 #   4. certls over 1,000 certificates against the emulator's own time for the fewest requests
 #      that fetch them (one ListServerCertificates of 1,000, one GetAccountSummary) and against
-#      aws iam list-server-certificates.
+#      aws iam list-server-certificates;
+#   5. certup --store acm against its floor (the empty program, plus the emulator's own time for
+#      the fewest requests of an idempotent ACM import: ListCertificates naming every key type,
+#      ImportCertificate), beside the IAM upload's ratio over its own floor;
+#   6. certls --store all over 1,000 IAM and 1,000 ACM certificates: the requests it makes (the
+#      fewest: one ListServerCertificates, one GetAccountSummary, one ListCertificates) and its
+#      time against the raw requests one after the other and side by side.
 #   bench/certup.sh [N] [BUILD_DIR]
 set -eu
 n=${1:-20}
@@ -76,6 +82,60 @@ t0=$(now)
 aws iam list-server-certificates >/dev/null
 t1=$(now)
 awsls_ms=$(ms "$t0" "$t1")
+
+# 5. certup --store acm against its floor, beside certup (IAM) against its own, bundle by bundle
+#    under the same load (an emptied account)
+reset
+set -- $("$python" "$top/bench/certup_runs.py" upload-acm "$endpoint" "$build" "$fx/root.pem" \
+    "$work"/bundles/bundle-*.pem "$work"/raw/bundle-*.pem)
+iam2_ms=$1
+acm_ms=$2
+acm_empty_ms=$3
+iam_raw2_ms=$4
+acm_raw_ms=$5
+iam_cpu_ms=$6
+acm_cpu_ms=$7
+imports=$(curl -s "$endpoint/_emu/log" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin)["requests"] if r["action"]=="ImportCertificate" and r["status"]==200))')
+[ "$imports" -eq $((2 * n)) ] || { echo "expected $((2 * n)) imports, saw $imports" >&2; exit 1; }
+
+# 6. certls --store all over 1,000 + 1,000
+reset
+"$python" "$top/bench/raw_iam.py" "$endpoint" fill 1000 "$work/raw/bundle-00000.pem"
+"$python" "$top/bench/raw_acm.py" "$endpoint" fill 1000 "$work/raw/bundle-00001.pem"
+curl -s -X DELETE "$endpoint/_emu/log" >/dev/null
+"$build/tools/certls" --store all --json > "$work/certls-all.json"
+all_requests=$(curl -s "$endpoint/_emu/log" | python3 -c 'import json,sys; print(" ".join(sorted(r["action"] for r in json.load(sys.stdin)["requests"])))')
+all_listed=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["ServerCertificateMetadataList"]), len(d["CertificateSummaryList"]))' "$work/certls-all.json")
+set -- $("$python" "$top/bench/certup_runs.py" list-all "$endpoint" "$build" "$work/certls-all.json" 11)
+all_ms=$1
+all_empty_ms=$2
+all_seq_ms=$3
+all_side_ms=$4
+all_ratio=$5
+python3 - "$n" "$iam2_ms" "$acm_empty_ms" "$iam_raw2_ms" "$acm_ms" "$acm_raw_ms" \
+    "$all_ms" "$all_empty_ms" "$all_seq_ms" "$all_side_ms" "$all_ratio" "$all_requests" "$all_listed" \
+    "$iam_cpu_ms" "$acm_cpu_ms" <<'PY'
+import sys
+n = int(sys.argv[1])
+certup, empty, raw, acm, acm_raw = (float(x) for x in sys.argv[2:7])
+all_ms, all_empty, all_seq, all_side, all_ratio = (float(x) for x in sys.argv[7:12])
+per = lambda t: t / n
+iam_floor = per(empty + raw)
+acm_floor = per(empty + acm_raw)
+print(f"certup (IAM), same rounds              {per(certup):8.1f} ms/certificate; floor {per(empty):.1f} ms "
+      f"empty program + {per(raw):.1f} ms raw UploadServerCertificate")
+print(f"certup --store acm                     {per(acm):8.1f} ms/certificate; floor {per(empty):.1f} ms "
+      f"empty program + {per(acm_raw):.1f} ms raw ListCertificates + ImportCertificate")
+print(f"  ratio certup --store acm / its floor: {per(acm) / acm_floor:6.2f}   (IAM, interleaved with it: "
+      f"{per(certup) / iam_floor:.2f}; target: no more)")
+print(f"  beyond the floor: ACM {per(acm) - acm_floor:.1f} ms, IAM {per(certup) - iam_floor:.1f} ms; "
+      f"CPU (user + system, median): ACM {float(sys.argv[15]):.1f} ms, IAM {float(sys.argv[14]):.1f} ms")
+print(f"certls --store all over {sys.argv[13].replace(' ', ' IAM + ')} ACM certificates: {all_ms:.1f} ms (median of 11)")
+print(f"  requests: {sys.argv[12]}")
+print(f"  raw requests one after the other {all_seq:.1f} ms, IAM's and ACM's side by side at best "
+      f"{all_side:.1f} ms; empty program {all_empty:.1f} ms")
+print(f"  ratio certls / (sequential raw + start-up): {all_ratio:6.2f}   (below 1: the two listings overlap)")
+PY
 
 python3 - "$n" "$seed_ms" "$certup_ms" "$empty_ms" "$raw_ms" "$certup900_ms" "$count" "$certls_ms" "$rawlist_ms" "$awsls_ms" "$empty_ls_ms" "$ls_ratio" <<'PY'
 import sys

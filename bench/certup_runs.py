@@ -10,16 +10,27 @@ alike, where timing one loop after another let it decide the ratio.
   certup_runs.py list ENDPOINT BUILD OUT_JSON RUNS
       per round: certls --json, empty program, raw ListServerCertificates + GetAccountSummary;
       prints the medians of each, and the median of the rounds' ratios
-      certls / (raw + empty)"""
+      certls / (raw + empty)
+  certup_runs.py upload-acm ENDPOINT BUILD ROOT_PEM BUNDLE... RAW_BUNDLE...
+      per bundle: certup, certup --store acm, empty program, the raw floor requests of each
+      store (ms); prints the five medians, times the number of bundles, then the median CPU
+      ms (user + system) of one certup and of one certup --store acm
+  certup_runs.py list-all ENDPOINT BUILD OUT_JSON RUNS
+      per round: certls --store all --json, empty program, the raw requests one after the other
+      (ListServerCertificates of 1,000, GetAccountSummary, ListCertificates of 1,000) and the
+      longer of IAM's and ACM's raw listings (what running them side by side costs at best);
+      prints the medians of each and of the rounds' ratios certls / (sequential raw + empty)"""
 import http.client
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 
-import raw_iam  # the same minimal client, beside this file
+import raw_acm  # the same minimal clients, beside this file
+import raw_iam
 
 SEED = r"""
 set -e
@@ -36,10 +47,16 @@ aws iam upload-server-certificate --server-certificate-name "seed-$i" --path /cl
 """
 
 
-def timed(argv, out=subprocess.DEVNULL):
+def timed(argv, out=subprocess.DEVNULL, cpu=None):
+    """Wall ms of one run; its CPU ms (user + system) appended to cpu when given."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(argv, stdout=out, check=True)
-    return (time.perf_counter() - t) * 1000
+    wall = (time.perf_counter() - t) * 1000
+    if cpu is not None:
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((r1.ru_utime - r.ru_utime + r1.ru_stime - r.ru_stime) * 1000)
+    return wall
 
 
 def upload(endpoint, build, root, seed_dir, bundles):
@@ -79,8 +96,69 @@ def listing(endpoint, build, out_json, runs):
     print("%.3f %.3f %.3f %.4f" % (med(a), med(e), med(r), med(ratios)))
 
 
+def upload_acm(endpoint, build, root, bundles, raw_bundles):
+    """Per bundle, interleaved: certup (IAM), certup --store acm, the empty program, and the raw
+    requests of each store's floor (one UploadServerCertificate; ListCertificates naming every key
+    type and ImportCertificate), so that both ratios are taken under the same load."""
+    certup = os.path.join(build, "tools", "certup")
+    empty = os.path.join(build, "bench", "bench_empty")
+    url = urllib.parse.urlsplit(endpoint)
+    conn = http.client.HTTPConnection(url.hostname, url.port)
+    raw_acm.list_all(conn)  # the raw client's connection is open before it is timed
+    iam, acm, empty_ms, raw_iam_ms, raw_acm_ms, iam_cpu, acm_cpu = [], [], [], [], [], [], []
+    for i, (b, rb) in enumerate(zip(bundles, raw_bundles)):
+        leaf, chain, key = raw_iam.split(rb)
+        iam.append(timed([certup, "-q", "--ca-file", root, b], cpu=iam_cpu))
+        acm.append(timed([certup, "-q", "--store", "acm", "--ca-file", root, b], cpu=acm_cpu))
+        empty_ms.append(timed([empty]))
+        t = time.perf_counter()
+        raw_iam.post(conn, {"Version": "2010-05-08", "Action": "UploadServerCertificate",
+                            "ServerCertificateName": f"raw-acm-bench-{i}", "Path": "/cloudfront/",
+                            "CertificateBody": leaf, "CertificateChain": chain, "PrivateKey": key})
+        raw_iam_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        raw_acm.list_all(conn)
+        raw_acm.import_one(conn, leaf, chain, key)
+        raw_acm_ms.append((time.perf_counter() - t) * 1000)
+    # medians, scaled back to sums over the bundles: one slow start-up on a shared machine (the
+    # sums' noise, ±5 ms a bundle here) weighs on neither side
+    n = len(iam)
+    med = statistics.median
+    print(" ".join("%.3f" % (med(v) * n) for v in (iam, acm, empty_ms, raw_iam_ms, raw_acm_ms)),
+          "%.3f %.3f" % (med(iam_cpu), med(acm_cpu)))
+
+
+def list_all(endpoint, build, out_json, runs):
+    certls = os.path.join(build, "tools", "certls")
+    empty = os.path.join(build, "bench", "bench_empty")
+    url = urllib.parse.urlsplit(endpoint)
+    conn = http.client.HTTPConnection(url.hostname, url.port)
+    raw_list(conn)
+    raw_acm.list_all(conn)
+    a, e, seq, side, ratios = [], [], [], [], []
+    for _ in range(runs):
+        with open(out_json, "w") as f:
+            a.append(timed([certls, "--store", "all", "--json"], f))
+        e.append(timed([empty]))
+        iam_ms = raw_list(conn)
+        t = time.perf_counter()
+        raw_acm.list_all(conn)
+        acm_ms = (time.perf_counter() - t) * 1000
+        seq.append(iam_ms + acm_ms)
+        side.append(max(iam_ms, acm_ms))
+        ratios.append(a[-1] / (e[-1] + seq[-1]))
+    med = statistics.median
+    print("%.3f %.3f %.3f %.3f %.4f" % (med(a), med(e), med(seq), med(side), med(ratios)))
+
+
 def main():
     cmd = sys.argv[1]
+    if cmd == "upload-acm":
+        files = sys.argv[5:]
+        half = len(files) // 2
+        return upload_acm(sys.argv[2], sys.argv[3], sys.argv[4], files[:half], files[half:])
+    if cmd == "list-all":
+        return list_all(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     if cmd == "upload":
         upload(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:])
     elif cmd == "list":

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""The emulator's own time for ACM requests, from a minimal raw HTTP client: one keep-alive
+connection, JSON bodies built by hand (the JSON protocol: X-Amz-Target CertificateManager.*,
+blobs base64), no SDK, no signing (the emulator, started without --auth, routes unsigned requests
+by X-Amz-Target). The network-and-server part of the floor bench/certup.sh compares certup
+--store acm and certls --store acm|all against.
+
+  raw_acm.py ENDPOINT upload BUNDLE...        per bundle: the fewest requests of an idempotent
+                                              import (ListCertificates naming every key type,
+                                              ImportCertificate); the mean ms per bundle
+  raw_acm.py ENDPOINT fill N BUNDLE           N imports of one bundle"""
+import base64
+import http.client
+import json
+import sys
+import time
+import urllib.parse
+
+from raw_iam import split
+
+KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
+
+
+def call(conn, action, params):
+    body = json.dumps(params)
+    conn.request("POST", "/", body, {"Content-Type": "application/x-amz-json-1.1",
+                                     "X-Amz-Target": f"CertificateManager.{action}"})
+    resp = conn.getresponse()
+    data = resp.read()
+    if resp.status != 200:
+        raise SystemExit(f"raw_acm: HTTP {resp.status}: {data[:300]!r}")
+    return data
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def list_all(conn):
+    return call(conn, "ListCertificates", {"Includes": {"keyTypes": KEY_TYPES}, "MaxItems": 1000})
+
+
+def import_one(conn, leaf, chain, key):
+    call(conn, "ImportCertificate", {"Certificate": b64(leaf), "PrivateKey": b64(key),
+                                     "CertificateChain": b64(chain),
+                                     "Tags": [{"Key": "libcert:uploaded", "Value": "raw"}]})
+
+
+def main():
+    url = urllib.parse.urlsplit(sys.argv[1])
+    conn = http.client.HTTPConnection(url.hostname, url.port)
+    cmd = sys.argv[2]
+    if cmd == "upload":
+        bodies = [split(p) for p in sys.argv[3:]]
+        t0 = time.perf_counter()
+        for leaf, chain, key in bodies:
+            list_all(conn)
+            import_one(conn, leaf, chain, key)
+        print("%.3f" % ((time.perf_counter() - t0) * 1000 / len(bodies)))
+    elif cmd == "fill":
+        leaf, chain, key = split(sys.argv[4])
+        for _ in range(int(sys.argv[3])):
+            import_one(conn, leaf, chain, key)
+    else:
+        raise SystemExit("raw_acm: unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()
