@@ -81,6 +81,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cert_cf_config_viewer_xml(cfg, &xml) == CERT_OK &&
             cert_cf_config_set_iam(cfg, &a, &change, &changed) == CERT_OK)
             cert_cf_config_set_viewer_xml(cfg, xml);
+        free(change);
+        change = NULL;
+        /* the same document moved to an ACM certificate, and back */
+        if (xml != NULL && cert_cf_config_set_acm(cfg,
+                                                  "arn:aws:acm:us-east-1:123456789012:certificate/"
+                                                  "0a1b2c3d-1111-2222-3333-444455556666",
+                                                  NULL, &change, &changed) == CERT_OK)
+            cert_cf_config_set_viewer_xml(cfg, xml);
         free(xml);
         free(change);
         cert_cf_config_free(cfg);
