@@ -40,12 +40,23 @@ cert_err cert_attach__init(attach_run *rn, const cert_attach_opts *o)
     return CERT_OK;
 }
 
-void cert_attach__fini(attach_run *rn)
+void cert_attach__free_configs(attach_run *rn)
 {
     for (size_t i = 0; rn->r != NULL && i < rn->r->count; i++) {
-        cert_cf_config_free(rn->cfgs ? rn->cfgs[i] : NULL);
-        free(rn->prev_xml ? rn->prev_xml[i] : NULL);
+        if (rn->cfgs != NULL) {
+            cert_cf_config_free(rn->cfgs[i]);
+            rn->cfgs[i] = NULL;
+        }
+        if (rn->prev_xml != NULL) {
+            free(rn->prev_xml[i]);
+            rn->prev_xml[i] = NULL;
+        }
     }
+}
+
+void cert_attach__fini(attach_run *rn)
+{
+    cert_attach__free_configs(rn);
     for (size_t i = 0; rn->expect != NULL && i < rn->nexpect; i++)
         free(rn->expect[i]);
     free(rn->expect);
@@ -617,6 +628,7 @@ cert_err cert_attach_run(const cert_attach_opts *o, cert_attach_result **out)
         err = cert_aws_failure(aws, err, &rn.r->failure);
     cert_aws_free(aws);
     if (err == CERT_OK) {
+        cert_attach__free_configs(&rn);
         *out = rn.r;
         rn.r = NULL;
     }

@@ -69,6 +69,11 @@ typedef struct attach_run {
 cert_err cert_attach__init(attach_run *rn, const cert_attach_opts *o);
 void cert_attach__fini(attach_run *rn);
 
+/* Free the DistributionConfigs read for the result's distributions (and their saved
+ * ViewerCertificates), by the result's count: before the result is handed out, since
+ * cert_attach__fini() no longer sees that count then. */
+void cert_attach__free_configs(attach_run *rn);
+
 /* The certificate: the one its store holds under opts->cert (an IAM name, ARN or id; an ACM
  * ARN), or (certrotate, before its upload) the local one, by the name it will get (and, when
  * the store holds it already, as it is there). A refusal (acm.region, acm.status) is recorded

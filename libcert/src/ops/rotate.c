@@ -880,12 +880,8 @@ cert_err cert_rotate_run(const cert_rotate_opts *o, cert_rotate_result **out)
     cert_acm_cert_clear(&rn.r->put.acm);
     err = run(&rn);
     if (rn.ar_ready) {
-        /* The result keeps r->attach; the configurations read for it go (cert_attach__fini()
-         * frees them by the result's count, so before the result is taken away). */
-        for (size_t i = 0; rn.ar.r != NULL && i < rn.ar.r->count; i++) {
-            cert_cf_config_free(rn.ar.cfgs ? rn.ar.cfgs[i] : NULL);
-            free(rn.ar.prev_xml ? rn.ar.prev_xml[i] : NULL);
-        }
+        /* The result keeps r->attach; the configurations read for it go first. */
+        cert_attach__free_configs(&rn.ar);
         rn.ar.r = NULL; /* the result owns it (r->attach) */
         cert_attach__fini(&rn.ar);
     }
