@@ -439,6 +439,63 @@ static void test_aws_creds__route53_endpoint(void **state)
     cert_aws_free(aws);
 }
 
+/* A line past the parser's limit whose tail spells aws_access_key_id must not set it: the
+ * file is refused, naming itself and the line (issue #11). */
+static void test_aws_creds__long_line_is_refused_not_split(void **state)
+{
+    static const char head[] = "[default]\n"
+                               "aws_access_key_id = AKIDGOOD\n"
+                               "aws_secret_access_key = good" MARK "\n"
+                               "note = ";
+    static const char tail[] = "aws_access_key_id = AKIDEVIL\n";
+    /* inih's reader takes 65,535 characters of a line at a time here (ini_max_line 65,536):
+     * the tail begins right after them */
+    size_t fill = 65535 - (sizeof("note = ") - 1), len = sizeof(head) - 1 + fill + sizeof(tail);
+    char *text = malloc(len), *path = h_path(home, "credentials");
+    cert_aws *aws = (cert_aws *)1;
+
+    (void)state;
+    assert_non_null(text);
+    memcpy(text, head, sizeof(head) - 1);
+    memset(text + sizeof(head) - 1, 'x', fill);
+    memcpy(text + sizeof(head) - 1 + fill, tail, sizeof(tail));
+    put_credentials(text);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "line 4", "longer than");
+    assert_null(aws);
+    /* the same file with the line within the limit: read, and the tail is part of the note */
+    memmove(text + sizeof(head) - 1 + 1000, text + sizeof(head) - 1 + fill, sizeof(tail));
+    put_credentials(text);
+    expect_creds(NULL, "shared credentials file", "AKIDGOOD");
+    /* a NUL inside a line would end it early for the parser */
+    memcpy(text, "[default]\naws_access_key_id = AKIDGOOD\0", 40);
+    h_write_file(path, text, 60, 0600);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "line 2", "NUL");
+    assert_null(aws);
+    free(text);
+    free(path);
+}
+
+/* A config or credentials file over 1 MiB is refused before it is parsed (a 200 MB file took
+ * 800 MB of memory). */
+static void test_aws_creds__huge_file_is_refused(void **state)
+{
+    size_t len = (1u << 20) + 1;
+    char *text = malloc(len + 1), *path = h_path(home, "config");
+    cert_aws *aws = (cert_aws *)1;
+
+    (void)state;
+    assert_non_null(text);
+    memset(text, '#', len);
+    for (size_t i = 80; i < len; i += 81)
+        text[i] = '\n';
+    text[len] = '\0';
+    put_config(text);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "larger than");
+    assert_null(aws);
+    free(text);
+    free(path);
+}
+
 static void test_aws_creds__half_set_keys(void **state)
 {
     (void)state;
@@ -1012,6 +1069,8 @@ int main(void)
         T(test_aws_creds__role_arn_beats_static_keys),
         T(test_aws_creds__missing_profile),
         T(test_aws_creds__route53_endpoint),
+        T(test_aws_creds__long_line_is_refused_not_split),
+        T(test_aws_creds__huge_file_is_refused),
         T(test_aws_creds__half_set_keys),
         T(test_aws_creds__none_anywhere),
         T(test_aws_creds__assume_role_sends_settings),
