@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -839,6 +840,96 @@ static void test_aws_creds__process_failures(void **state)
     assert_true(h_now_seconds() - t0 < 3);
 }
 
+/* The pid a helper wrote to HOME/name. */
+static long read_pid(const char *name)
+{
+    char *p = h_path(home, name), buf[32] = "";
+    FILE *f = fopen(p, "r");
+    long pid = -1;
+
+    if (f != NULL) {
+        if (fgets(buf, sizeof(buf), f) != NULL)
+            pid = strtol(buf, NULL, 10);
+        fclose(f);
+    }
+    free(p);
+    return pid;
+}
+
+/* Whether a process is gone (no such process, or a zombie waiting for a parent's reaping):
+ * waits up to 2 s. */
+static bool process_gone(long pid)
+{
+    double t0 = h_now_seconds();
+
+    for (;;) {
+        char path[64], stat[256] = "";
+        FILE *f;
+        const char *rp;
+
+        snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+        if ((f = fopen(path, "r")) == NULL)
+            return true;
+        if (fgets(stat, sizeof(stat), f) == NULL)
+            stat[0] = '\0';
+        fclose(f);
+        rp = strrchr(stat, ')');
+        if (rp != NULL && rp[1] == ' ' && rp[2] == 'Z')
+            return true;
+        if (h_now_seconds() - t0 > 2)
+            return false;
+        {
+            struct timespec ts = {0, 20000000};
+
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* Issue #11: a helper's descendants. One that exited 0 with its JSON while a background child
+ * still holds its stdout is done: no wait for an EOF that comes only when that child ends. One
+ * that hangs is stopped with its whole process group, children included. */
+static void test_aws_creds__process_descendants(void **state)
+{
+    char *script = NULL, *pidfile = h_path(home, "grandchild.pid");
+    long gc;
+    double t0;
+
+    (void)state;
+    h_setenv("LIBCERT_CREDENTIAL_PROCESS_TIMEOUT_MS", "5000");
+    assert_true(asprintf(&script,
+                         "#!/bin/sh\nsleep 30 &\necho $! > '%s'\n"
+                         "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+                         "\"SecretAccessKey\": \"proc" MARK "\"}'\nexit 0\n",
+                         pidfile) > 0);
+    process_profile(script);
+    free(script);
+    t0 = h_now_seconds();
+    expect_creds("p", "credential_process", "AKIDPROC");
+    assert_true(h_now_seconds() - t0 < 2.5);
+    gc = read_pid("grandchild.pid");
+    assert_true(gc > 0);
+    kill((pid_t)gc, SIGKILL); /* not ours to stop: the helper exited 0 */
+
+    h_setenv("LIBCERT_CREDENTIAL_PROCESS_TIMEOUT_MS", "300");
+    assert_true(asprintf(&script, "#!/bin/sh\nsleep 30 &\necho $! > '%s'\nsleep 30\n", pidfile) >
+                0);
+    process_profile(script);
+    free(script);
+    unlink(pidfile);
+    t0 = h_now_seconds();
+    expect_error("p", CERT_E_AWS, "profile p", "did not finish");
+    assert_true(h_now_seconds() - t0 < 3);
+    gc = read_pid("grandchild.pid");
+    assert_true(gc > 0);
+    if (!process_gone(gc)) {
+        kill((pid_t)gc, SIGKILL);
+        print_error("the helper's child %ld outlived the timeout\n", gc);
+        _fail(__FILE__, __LINE__);
+    }
+    free(pidfile);
+}
+
 /* ---- container ---- */
 
 static void test_aws_creds__container(void **state)
@@ -1082,6 +1173,7 @@ int main(void)
         T(test_aws_creds__sso),
         T(test_aws_creds__process_splits_like_shlex),
         T(test_aws_creds__process_failures),
+        T(test_aws_creds__process_descendants),
         T(test_aws_creds__container),
         T(test_aws_creds__imds_v2),
         T(test_aws_creds__imds_disabled),
