@@ -56,6 +56,8 @@ const cli_opt cli_aws_opts[] = {
     {"timeout", 0, CLI_ARG, CLI_TIMEOUT, "SECONDS", "per request attempt (default 60)"},
     {"max-attempts", 0, CLI_ARG, CLI_MAX_ATTEMPTS, "N",
      "attempts per request (default: AWS_MAX_ATTEMPTS, max_attempts, 3)"},
+    {"allow-insecure-endpoint", 0, CLI_NOARG, CLI_ALLOW_INSECURE_ENDPOINT, NULL,
+     "allow a plain http:// endpoint that is not loopback (everything sent is readable)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -98,6 +100,36 @@ static void aws_log(const char *line, void *ud)
     fprintf(stderr, "%s: %s\n", ((const cli *)ud)->tool, line);
 }
 
+/* --allow-insecure-endpoint lets plain HTTP leave the machine: say so, and what travels in
+ * cleartext, for every endpoint it concerns (the library decides which: one session made for
+ * the question, with the same options). */
+static void warn_cleartext(cli *c, const cert_aws_opts *o)
+{
+    static const cert_aws_service svc[] = {CERT_AWS_IAM, CERT_AWS_CLOUDFRONT, CERT_AWS_STS,
+                                           CERT_AWS_SSO, CERT_AWS_ROUTE53};
+    static const char *const names[] = {"IAM", "CloudFront", "STS", "SSO", "Route 53"};
+    cert_aws_opts q = *o;
+    cert_aws *a = NULL;
+
+    if (!o->allow_insecure_endpoint || c->cleartext_warned)
+        return;
+    c->cleartext_warned = true;
+    q.log = NULL;
+    if (cert_aws_new(&q, &a) < 0) {
+        cert_error_clear(); /* the run itself meets the same error and reports it */
+        return;
+    }
+    for (size_t i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
+        if (cert_aws_endpoint_cleartext(a, svc[i]))
+            cli_err(c,
+                    "warning: --allow-insecure-endpoint: %s requests go to %s in cleartext: "
+                    "their SigV4 signatures, the session token and what they carry (a private "
+                    "key for an upload) can be read and replayed on the way",
+                    names[i], cert_aws_endpoint(a, svc[i]));
+    }
+    cert_aws_free(a);
+}
+
 void cli_aws_session_opts(cli *c, cert_aws_opts *o)
 {
     static const cert_aws_opts init = CERT_AWS_OPTS_INIT;
@@ -109,10 +141,12 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o)
     o->timeout_ms = (long)c->timeout_s * 1000;
     o->max_attempts = (int)c->max_attempts;
     o->user_agent = c->tool;
+    o->allow_insecure_endpoint = c->allow_insecure_endpoint;
     if (c->verbose > 0) {
         o->log = aws_log;
         o->log_ud = c;
     }
+    warn_cleartext(c, o);
 }
 
 int cli_aws_new(cli *c, cert_aws **out)
@@ -462,6 +496,9 @@ static bool aws_option(cli *c, int id, const char *arg)
         cli_uint(c, "max-attempts", arg, 100, &c->max_attempts);
         if (c->max_attempts == 0)
             cli_usage_error(c, "--max-attempts 0: give at least 1");
+        return true;
+    case CLI_ALLOW_INSECURE_ENDPOINT:
+        c->allow_insecure_endpoint = true;
         return true;
     }
     return false;

@@ -52,6 +52,7 @@ enum {
     CLI_COMPLETION,
     CLI_HELP_SCDOC,
     CLI_HELP_SCDOC_ENV,
+    CLI_ALLOW_INSECURE_ENDPOINT,
     CLI_TOOL_ID = 512,
 };
 
@@ -91,6 +92,8 @@ typedef struct cli {
     const char *ca_bundle;
     unsigned int timeout_s;
     unsigned int max_attempts;
+    bool allow_insecure_endpoint;
+    bool cleartext_warned; /* the --allow-insecure-endpoint warning was given */
     /* the wait for Deployed, as shown (cli_wait_progress()) */
     cert_wait_view wait_view;
     bool wait_view_ready;
@@ -110,7 +113,8 @@ void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summa
 void cli_add_table(cli *c, const cli_opt *table);
 
 /* The AWS session options from the parsed AWS options (-v lines go to stderr); the strings are
- * borrowed from argv. */
+ * borrowed from argv. With --allow-insecure-endpoint, a warning on stderr for each endpoint that
+ * is plain HTTP to a host that is not loopback (once). */
 void cli_aws_session_opts(cli *c, cert_aws_opts *o);
 
 /* Make the AWS session from the parsed AWS options (-v lines go to stderr). On failure prints

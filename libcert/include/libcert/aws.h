@@ -50,12 +50,17 @@ typedef struct cert_aws_opts {
     const char *user_agent;  /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
     cert_aws_log_fn log;     /**< -v output; NULL for none */
     void *log_ud;
+    /** --allow-insecure-endpoint (version 2): let a service endpoint be plain HTTP to a host
+     * that is not a loopback literal or localhost. Without it such an endpoint is refused by
+     * cert_aws_new(), before any request: signatures, session tokens and what the requests
+     * carry (an uploaded private key) would travel in cleartext. */
+    bool allow_insecure_endpoint;
 } cert_aws_opts;
 
-#define CERT_AWS_OPTS_VERSION 1
+#define CERT_AWS_OPTS_VERSION 2
 #define CERT_AWS_OPTS_INIT                                                                         \
     {                                                                                              \
-        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL                         \
+        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, false                  \
     }
 
 /**
@@ -71,7 +76,9 @@ CERT_EXTERN const char *cert_aws_library_versions(void);
  * @param opts borrowed; NULL means CERT_AWS_OPTS_INIT
  * @param out  new session owned by the caller (cert_aws_free()); NULL on failure
  * @return CERT_OK; CERT_E_INVALID (the profile does not exist, a malformed setting: the message
- *         names the file and setting); CERT_E_NOMEM
+ *         names the file and setting); CERT_E_INPUT (a service endpoint is plain HTTP to a host
+ *         that is not loopback, and allow_insecure_endpoint is not set: the message names the
+ *         endpoint and where it was configured); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_aws_new(const cert_aws_opts *opts, cert_aws **out);
 
@@ -84,6 +91,14 @@ CERT_EXTERN void cert_aws_free(cert_aws *aws);
  * @return borrowed, valid as long as the session ("https://iam.amazonaws.com")
  */
 CERT_EXTERN const char *cert_aws_endpoint(const cert_aws *aws, cert_aws_service service);
+
+/**
+ * Whether a service's endpoint is plain HTTP to a host that is not a loopback literal
+ * (127.0.0.0/8, ::1) or localhost, which only allow_insecure_endpoint lets through: its
+ * requests, their signatures, any session token and what they carry travel in cleartext. A
+ * tool warns about it.
+ */
+CERT_EXTERN bool cert_aws_endpoint_cleartext(const cert_aws *aws, cert_aws_service service);
 
 /**
  * Resolve credentials now (as the first request would) and say where they came from.

@@ -1,5 +1,7 @@
 /* The session: settings from options, environment and profile; endpoints; the HTTP handle. */
+#include <arpa/inet.h>
 #include <libxml/xmlversion.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -47,8 +49,9 @@ static bool truthy(const char *v)
 /* The endpoint order of the AWS CLI ("Service-specific endpoints", AWS SDKs and Tools
  * reference guide): --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
  * services section, the profile's endpoint_url, then AWS's own. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
- * leaves only --endpoint-url. */
-static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cert_aws_service s)
+ * leaves only --endpoint-url. *from says where it came from, for messages. */
+static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cert_aws_service s,
+                              const char **from)
 {
     const char *v = NULL;
     bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
@@ -56,16 +59,23 @@ static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cer
 
     /* --endpoint-url is the endpoint of the service the tool talks to (IAM, CloudFront), as the
      * AWS CLI's is; the credential services (STS, the SSO portal) keep their own. */
-    if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO)
+    *from = "AWS's default";
+    if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO) {
         v = o->endpoint_url;
-    else if (!ignore && set(getenv(services[s].env)))
+        *from = "--endpoint-url";
+    } else if (!ignore && set(getenv(services[s].env))) {
         v = getenv(services[s].env);
-    else if (!ignore && set(getenv("AWS_ENDPOINT_URL")))
+        *from = services[s].env;
+    } else if (!ignore && set(getenv("AWS_ENDPOINT_URL"))) {
         v = getenv("AWS_ENDPOINT_URL");
-    else if (!ignore && set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url")))
+        *from = "AWS_ENDPOINT_URL";
+    } else if (!ignore && set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url"))) {
         v = cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url");
-    else if (!ignore && set(cert_aws__config_get(cfg, NULL, "endpoint_url")))
+        *from = "the profile's services section";
+    } else if (!ignore && set(cert_aws__config_get(cfg, NULL, "endpoint_url"))) {
         v = cert_aws__config_get(cfg, NULL, "endpoint_url");
+        *from = "the profile's endpoint_url";
+    }
     if (v != NULL)
         return strdup(v);
     if (s == CERT_AWS_SSO) {
@@ -88,6 +98,70 @@ static char *resolve_endpoint(const cert_aws_opts *o, const aws_config *cfg, cer
     return strdup(services[s].default_url);
 }
 
+/* A host that never leaves the machine: a loopback literal (127.0.0.0/8, ::1, ::ffff:127.x)
+ * or localhost. Any other name could resolve anywhere. */
+static bool loopback_host(const char *host)
+{
+    char buf[64];
+    size_t n = strlen(host);
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (OPENSSL_strcasecmp(host, "localhost") == 0 || OPENSSL_strcasecmp(host, "localhost.") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (n < 2 || host[0] != '[' || host[n - 1] != ']' || n - 2 >= sizeof(buf))
+        return false;
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+    if (inet_pton(AF_INET6, buf, &a6) != 1)
+        return false;
+    if (IN6_IS_ADDR_LOOPBACK(&a6))
+        return true;
+    return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+}
+
+/* Whether a URL is plain HTTP to a host that is not loopback. A URL curl cannot parse is left
+ * to the request, which names it. */
+static bool cleartext_far(const char *url)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL;
+    bool far = false;
+
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+        far = OPENSSL_strcasecmp(scheme, "http") == 0 && !loopback_host(host);
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return far;
+}
+
+/* Plain HTTP leaves the machine only when asked for (issue #11): the private key of an upload,
+ * every SigV4 Authorization and the session token would be readable on the way. The
+ * credential endpoints (IMDS, containers) keep the SDKs' own rules (creds_imds.c,
+ * creds_container.c). */
+static cert_err check_cleartext(cert_aws *a, const cert_aws_opts *o, cert_aws_service s,
+                                const char *from)
+{
+    bool allowed = o->version >= 2 && o->allow_insecure_endpoint;
+
+    if (!cleartext_far(a->endpoint[s]))
+        return CERT_OK;
+    if (!allowed)
+        return cert__error_set(CERT_E_INPUT,
+                               "%s (%s, for %s): plain HTTP to a host that is not loopback would "
+                               "send the request signatures, the session token and what the "
+                               "requests carry (an uploaded private key) in cleartext; use "
+                               "https://, or --allow-insecure-endpoint on a network you trust",
+                               a->endpoint[s], from, cert_aws__service_name(s));
+    a->cleartext[s] = true;
+    return CERT_OK;
+}
+
 cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
 {
     static const cert_aws_opts defaults = CERT_AWS_OPTS_INIT;
@@ -108,10 +182,17 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
         CERT_NOMEM();
     a->explicit_profile = set(o->profile);
     CERT_TRY(cert_aws__config_load(o->profile, a->explicit_profile, &a->cfg));
+    if (o->version > CERT_AWS_OPTS_VERSION)
+        CERT_FAIL(CERT_E_INVALID,
+                  "cert_aws_new: options version %u is newer than this libcert's (%u)", o->version,
+                  CERT_AWS_OPTS_VERSION);
     for (int s = 0; s < CERT_AWS__SERVICES; s++) {
-        a->endpoint[s] = resolve_endpoint(o, a->cfg, (cert_aws_service)s);
+        const char *from;
+
+        a->endpoint[s] = resolve_endpoint(o, a->cfg, (cert_aws_service)s, &from);
         if (a->endpoint[s] == NULL)
             CERT_NOMEM();
+        CERT_TRY(check_cleartext(a, o, (cert_aws_service)s, from));
     }
     /* CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle. */
     v = set(o->ca_bundle)              ? o->ca_bundle
@@ -182,6 +263,7 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
     for (int s = 0; s < CERT_AWS__SERVICES; s++) {
         if ((a->endpoint[s] = strdup(p->endpoint[s])) == NULL)
             CERT_NOMEM();
+        a->cleartext[s] = p->cleartext[s];
     }
     if ((p->ca_bundle != NULL && (a->ca_bundle = strdup(p->ca_bundle)) == NULL) ||
         (a->user_agent = strdup(p->user_agent)) == NULL)
@@ -235,6 +317,11 @@ const char *cert_aws_endpoint(const cert_aws *a, cert_aws_service s)
     if (a == NULL || (int)s < 0 || (int)s >= CERT_AWS__SERVICES)
         return "";
     return a->endpoint[s];
+}
+
+bool cert_aws_endpoint_cleartext(const cert_aws *a, cert_aws_service s)
+{
+    return a != NULL && (int)s >= 0 && (int)s < CERT_AWS__SERVICES && a->cleartext[s];
 }
 
 cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out)

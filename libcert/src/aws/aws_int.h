@@ -270,6 +270,7 @@ struct cert_aws {
     aws_config *cfg;
     bool explicit_profile; /* --profile: the environment's keys are skipped */
     char *endpoint[CERT_AWS__SERVICES];
+    bool cleartext[CERT_AWS__SERVICES]; /* endpoint[s] is plain HTTP off this machine (allowed) */
     char *ca_bundle;
     char *user_agent;
     long connect_timeout_ms, timeout_ms;
