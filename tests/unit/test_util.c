@@ -3,17 +3,21 @@
 #include <errno.h>
 #include <limits.h>
 #include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "libcert/process.h"
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/file.h"
@@ -885,6 +889,37 @@ static void *other_thread(void *arg)
     return NULL;
 }
 
+/* ---- process hardening (process.h) ---- */
+
+static const char *harden_child(void *arg)
+{
+    struct rlimit rl;
+    bool allow = arg != NULL;
+
+    if (allow)
+        setenv(CERT_ALLOW_CORE_ENV, "1", 1);
+    else
+        unsetenv(CERT_ALLOW_CORE_ENV);
+    if (cert_process_harden() != CERT_OK || cert_process_harden() != CERT_OK)
+        return "cert_process_harden failed";
+    if (CRYPTO_secure_malloc_initialized() != 1)
+        return "no secure heap";
+    if (getrlimit(RLIMIT_CORE, &rl) != 0)
+        return "getrlimit";
+    if (allow)
+        return prctl(PR_GET_DUMPABLE) == 1 ? NULL : "LIBCERT_ALLOW_CORE=1: not dumpable";
+    if (rl.rlim_cur != 0 || rl.rlim_max != 0)
+        return "RLIMIT_CORE is not 0";
+    return prctl(PR_GET_DUMPABLE) == 0 ? NULL : "still dumpable";
+}
+
+static void test_util__process_harden(void **state)
+{
+    (void)state;
+    assert_in_child(harden_child, NULL);
+    assert_in_child(harden_child, (void *)1);
+}
+
 static void test_util__error_thread_local(void **state)
 {
     pthread_t th;
@@ -979,6 +1014,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_util__buf_cap),
+        cmocka_unit_test(test_util__process_harden),
         cmocka_unit_test(test_util__buf_cap_in_one_step),
         cmocka_unit_test(test_util__buf_cap_size_max),
         cmocka_unit_test(test_util__buf_grows_and_keeps_content),

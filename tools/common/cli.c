@@ -218,6 +218,10 @@ void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
 {
     memset(c, 0, sizeof(*c));
     c->tool = tool;
+    /* Every tool reads a private key or AWS credentials: no core dump, no ptrace by the same
+     * user, OpenSSL's secure heap, before anything is read (LIBCERT_ALLOW_CORE=1 opts out). */
+    if (cert_process_harden() < 0)
+        cli_err(c, "warning: %s", cert_error_last()->message);
     c->usage = usage;
     c->summary = summary;
     c->color = -1;

@@ -103,7 +103,8 @@ typedef struct cli {
 } cli;
 
 /* Initialise with the tool's name, usage, summary and its own table (may be NULL), and which
- * shared tables it takes. */
+ * shared tables it takes. Hardens the process first (cert_process_harden()): call it first in
+ * main(). */
 void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
               const cli_opt *tool_opts, bool check_opts);
 void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,

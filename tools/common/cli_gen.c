@@ -213,6 +213,12 @@ typedef struct env_doc {
 static const env_doc env_all[] = {
     {"NO\\_COLOR", "when set and not empty, no colour (no-color.org); *--color* overrides it"},
     {"TERM", "*dumb*: no colour, and no redrawn progress block"},
+    {"LIBCERT\\_ALLOW\\_CORE",
+     "*1*: keep core dumps and debugger attachment (*gdb -p*) possible, for debugging only. At "
+     "start every tool turns core dumps off (*RLIMIT\\_CORE* 0) and makes itself undumpable "
+     "(*PR\\_SET\\_DUMPABLE* 0), so that a crash never writes a private key, a passphrase or "
+     "an AWS secret to a core file; OpenSSL's private key components stay in its secure heap, "
+     "which core dumps leave out, either way"},
 };
 
 /* What a tool that reads and checks a bundle reads. */

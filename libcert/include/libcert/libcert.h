@@ -16,6 +16,7 @@
 #include "key.h"
 #include "live.h"
 #include "net.h"
+#include "process.h"
 #include "prune.h"
 #include "records.h"
 #include "remote.h"
