@@ -372,10 +372,17 @@ cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len)
         const char *next = eol ? eol + 1 : end;
         span s = trim(p, eol ? eol : end);
         pem_block blk;
-        const char *q;
+        const char *q, *begin = memmem(s.p, s.len, "-----BEGIN ", 11);
         size_t qline;
         bool found = false;
 
+        /* Text before BEGIN on the same line ("Subject: ... -----BEGIN CERTIFICATE-----", as a
+         * mail or a portal copies it) is text around the block like any other: the block is
+         * read. Skipping it let another certificate of the bundle become the leaf. */
+        if (begin != NULL) {
+            s.len -= (size_t)(begin - s.p);
+            s.p = begin;
+        }
         if (!(starts(s, "-----BEGIN ") && ends(s, "-----") && s.len > 16)) {
             p = next;
             line++;
