@@ -293,4 +293,45 @@ run "$B/certcheck" "${BASE[@]}" --batch --json --passin pass: "$F/bundle-emptypa
 assert_exit 0
 assert_json "codes() == set()"
 
+# Issue #11: a budget of key-derivation work per bundle. Eleven keys at the per-key maximum
+# (1,000,000 PBKDF2 iterations each) in one input pass the default budget of 10,000,000 and
+# are refused (exit 3, naming the input and --max-kdf-work) after ten, in about 3 s instead of
+# every one; --max-kdf-work raises it; --each gives every input a budget of its own.
+case_ "--max-kdf-work: eleven keys at the per-key maximum in one bundle"
+kdf=$T_DIR/kdf11.pem
+cat "$F/leaf-rsa2048.pem" "$F/chain.pem" >"$kdf"
+openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 1000000 -in "$F/leaf-rsa2048.key" \
+    -passout "pass:$PASS" >"$T_DIR/key1m.pem"
+for i in $(seq 11); do cat "$T_DIR/key1m.pem" >>"$kdf"; done # each copy is derived again
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" "$kdf"
+assert_exit 3
+assert_err_contains "kdf11.pem: block 14"
+assert_err_contains "10000000"
+assert_err_contains "--max-kdf-work"
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 4000 \
+    "$F/bundle-good.pem" "$F/key-pkcs8-aes.pem" "$F/key-pkcs8-aes.der"
+assert_exit 3
+assert_err_contains "key-pkcs8-aes.der"
+assert_err_contains "--max-kdf-work"
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 4096 \
+    "$F/bundle-good.pem" "$F/key-pkcs8-aes.pem" "$F/key-pkcs8-aes.der"
+assert_exit 0
+case_ "--max-kdf-work: --each over PKCS#12 files, a budget each"
+p12s=()
+for i in 1 2 3 4 5 6; do
+    cp "$F/bundle-modern.p12" "$T_DIR/site$i.p12"
+    p12s+=("$T_DIR/site$i.p12")
+done
+# each file costs 5 x 2,048 = 10,240; all six together would be 61,440
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 10240 --each \
+    "${p12s[@]}"
+assert_exit 0
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 10239 --each \
+    "${p12s[@]}"
+assert_exit 3
+case_ "--max-kdf-work: not a number"
+run "$B/certcheck" --max-kdf-work lots "$F/bundle-good.pem"
+assert_exit 2
+assert_err_contains "--max-kdf-work lots"
+
 finish

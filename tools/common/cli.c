@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -44,6 +45,8 @@ const cli_opt cli_check_opts[] = {
     {"allow", 0, CLI_ARG, CLI_ALLOW, "CODE",
      "downgrade the error CODE to a warning (repeatable; --list-codes)"},
     {"list-codes", 0, CLI_NOARG, CLI_LIST_CODES, NULL, "print every finding code and exit"},
+    {"max-kdf-work", 0, CLI_ARG, CLI_MAX_KDF_WORK, "N",
+     "key-derivation iterations one bundle may cost in all (default 10000000)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -226,6 +229,7 @@ void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
     c->summary = summary;
     c->color = -1;
     c->days = 30;
+    c->max_kdf_work = CERT_BUNDLE_KDF_WORK_DEFAULT;
     init_tables(c, tool_opts, check_opts, false);
 }
 
@@ -474,6 +478,17 @@ static bool check_option(cli *c, int id, const char *arg)
     case CLI_LIST_CODES:
         print_codes();
         exit(0);
+    case CLI_MAX_KDF_WORK: {
+        char *end;
+        unsigned long long v;
+
+        errno = 0;
+        v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+        if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0)
+            cli_usage_error(c, "--max-kdf-work %s: give a whole number of iterations", arg);
+        c->max_kdf_work = (uint64_t)v;
+        return true;
+    }
     }
     return check_string_option(c, id, arg);
 }
@@ -666,6 +681,7 @@ int cli_report_opts(cli *c, cert_report_opts *o)
             return cli_fail(c);
     }
     o->bundle.passin = c->passin_obj;
+    o->bundle.max_kdf_work = c->max_kdf_work;
     o->chain.leaf = c->leaf;
     o->chain.preferred_chain = c->preferred;
     o->chain.with_root = c->with_root;

@@ -53,6 +53,7 @@ enum {
     CLI_HELP_SCDOC,
     CLI_HELP_SCDOC_ENV,
     CLI_ALLOW_INSECURE_ENDPOINT,
+    CLI_MAX_KDF_WORK,
     CLI_TOOL_ID = 512,
 };
 
@@ -86,6 +87,7 @@ typedef struct cli {
     bool with_root;
     const char **allow;
     size_t nallow;
+    uint64_t max_kdf_work;
     /* AWS options */
     const char *profile;
     const char *endpoint_url;

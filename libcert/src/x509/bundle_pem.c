@@ -245,6 +245,7 @@ static cert_err load_key_pem(load_ctx *ctx, pem_block *blk)
         snprintf(name, sizeof(name), "%.*s", (int)blk->dek_cipher.len, blk->dek_cipher.p);
         snprintf(what, sizeof(what), "%s", where);
         CERT_TRY(cert_pbe__check_cipher_name(name, what));
+        CERT_TRY(cert_bundle__kdf_charge(ctx, 1, what)); /* EVP_BytesToKey, one MD5 round */
     }
     bio = BIO_new_mem_buf(clean.ptr, (int)clean.len);
     if (bio == NULL)
