@@ -98,9 +98,29 @@ void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summa
     init_tables(c, tool_opts, check_opts, true);
 }
 
+/* One diagnostic line on stderr: "tool: message", the message made harmless for a terminal
+ * (it may quote AWS, a certificate or a file name), a line feed in it included. */
+static void err_line(const char *tool, const char *fmt, va_list ap) CERT_PRINTF(2, 0);
+static void err_line(const char *tool, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: ", tool);
+    cert_text_vwritef(stderr, false, fmt, ap);
+    fputc('\n', stderr);
+}
+
+static void err_linef(const char *tool, const char *fmt, ...) CERT_PRINTF(2, 3);
+static void err_linef(const char *tool, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    err_line(tool, fmt, ap);
+    va_end(ap);
+}
+
 static void aws_log(const char *line, void *ud)
 {
-    fprintf(stderr, "%s: %s\n", ((const cli *)ud)->tool, line);
+    err_linef(((const cli *)ud)->tool, "%s", line);
 }
 
 /* --allow-insecure-endpoint lets plain HTTP leave the machine: say so, and what travels in
@@ -237,22 +257,19 @@ void cli_err(const cli *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", c->tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_line(c->tool, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void cli_usage_error(const cli *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", c->tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_line(c->tool, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry '%s --help'\n", c->tool);
+    fprintf(stderr, "try '%s --help'\n", c->tool);
     exit(CERT_EXIT_USAGE);
 }
 
@@ -751,5 +768,5 @@ void cli_progress(const char *line, void *ud)
     const cli *c = ud;
 
     if (c->verbose > 0 || (!c->quiet && isatty(STDERR_FILENO)))
-        fprintf(stderr, "%s: %s\n", c->tool, line);
+        err_linef(c->tool, "%s", line);
 }

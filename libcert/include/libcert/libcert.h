@@ -26,6 +26,7 @@
 #include "rotate.h"
 #include "route53.h"
 #include "split.h"
+#include "text.h"
 #include "upload.h"
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "libcert/checks.h"
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "report/results_int.h"
 #include "util/error_int.h"
@@ -130,18 +131,20 @@ static void inventory_row(const cert_inventory *inv, size_t i, const widths *w, 
     if (c->expiration != INT64_MIN)
         cert__time_format(c->expiration, exp, sizeof(exp));
     exp[10] = '\0';
-    fprintf(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path, c->path, exp);
+    cert_text_writef(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path,
+                     c->path, exp);
     if (days != INT64_MIN)
-        fprintf(f, "%6lld", (long long)days);
+        cert_text_writef(f, "%6lld", (long long)days);
     else
-        fprintf(f, "%6s", "?");
+        cert_text_writef(f, "%6s", "?");
     if (inv->usage_known) {
-        fprintf(f, "  ");
+        cert_text_writef(f, "  ");
         for (size_t k = 0; k < inv->nusers[i]; k++)
-            fprintf(f, "%s%s", k ? "," : "", inv->users[i][k]);
+            cert_text_writef(f, "%s%s", k ? "," : "", inv->users[i][k]);
         if (inv->nusers[i] == 0)
-            fprintf(f, "-");
+            cert_text_writef(f, "-");
     }
+    /* our colour codes as they are, never through cert_text_writef() */
     if (!cert_iam_path_cloudfront(c->path))
         fprintf(f, "  %s(not under /cloudfront/: CloudFront cannot use it)%s",
                 color ? "\033[33m" : "", color ? "\033[0m" : "");
@@ -162,7 +165,7 @@ static cert_err inventory_text(const cert_inventory *inv, const cert_inventory_w
             inventory_row(inv, i, &w, wo->color, f);
     }
     if (inv->used >= 0 || inv->quota >= 0)
-        fprintf(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
+        cert_text_writef(f, "quota: %ld of %ld server certificates used\n", inv->used, inv->quota);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
 }
 
@@ -202,8 +205,8 @@ cert_err cert_path_fix_write(const cert_path_fix *p, FILE *f)
     if (p->failure.err < 0)
         return CERT_OK; /* the tool says why */
     if (p->moved)
-        fprintf(f, "moved %s from %s to %s\n", p->name, p->old_path, p->new_path);
+        cert_text_writef(f, "moved %s from %s to %s\n", p->name, p->old_path, p->new_path);
     else
-        fprintf(f, "%s is already under %s; nothing to do\n", p->name, p->old_path);
+        cert_text_writef(f, "%s is already under %s; nothing to do\n", p->name, p->old_path);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }
