@@ -317,8 +317,8 @@ static void print_help(const cli *c)
                 printf("  %-24s %s\n", left, o->help);
         }
     }
-    printf("\nExit codes: 0 ok, 1 a check failed, 2 usage, 3 input, 4 AWS rejected, 5 retries "
-           "exhausted.\nSee %s(1).\n",
+    printf("\nExit codes: 0 ok, 1 a check failed, 2 usage, 3 input or local configuration, 4 AWS "
+           "answered an error, 5 retries exhausted.\nSee %s(1).\n",
            c->tool);
 }
 

@@ -139,8 +139,8 @@ void cli_key_format(cli *c, const char *arg, cert_key_format *out);
 /* --tag KEY=VALUE appended to *tags (a usage error when it is not KEY=VALUE). */
 void cli_tag(cli *c, const char *arg, cert_aws_tag **tags, size_t *count);
 
-/* Report a failed AWS call: the library's message, and the exit code (4 rejected, 5 retries
- * exhausted). */
+/* Report a failed AWS call: the library's message, and the exit code (3 local configuration,
+ * 4 AWS answered an error, 5 retries exhausted). */
 int cli_aws_fail(const cli *c);
 
 /*

@@ -75,10 +75,11 @@ CERT_EXTERN const char *cert_aws_library_versions(void);
  * profile). Credentials are resolved on the first request, not here, and nothing is sent.
  * @param opts borrowed; NULL means CERT_AWS_OPTS_INIT
  * @param out  new session owned by the caller (cert_aws_free()); NULL on failure
- * @return CERT_OK; CERT_E_INVALID (the profile does not exist, a malformed setting: the message
- *         names the file and setting); CERT_E_INPUT (a service endpoint is plain HTTP to a host
- *         that is not loopback, and allow_insecure_endpoint is not set: the message names the
- *         endpoint and where it was configured); CERT_E_NOMEM
+ * @return CERT_OK; CERT_E_INPUT (local configuration: a config or credentials file that cannot
+ *         be parsed or breaks a limit, a profile that does not exist, a malformed setting, a
+ *         service endpoint that is plain HTTP to a host that is not loopback without
+ *         allow_insecure_endpoint; the message names the file, setting or endpoint);
+ *         CERT_E_INVALID (opts->version is newer than this library's); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_aws_new(const cert_aws_opts *opts, cert_aws **out);
 
@@ -105,8 +106,11 @@ CERT_EXTERN bool cert_aws_endpoint_cleartext(const cert_aws *aws, cert_aws_servi
  * @param source_out a static description ("environment", "shared credentials file",
  *                   "credential_process", "assume role", "web identity", "SSO",
  *                   "container", "instance metadata"); may be NULL
- * @return CERT_OK; CERT_E_AWS (no credentials anywhere, or a provider refused: the message says
- *         which and what to do); CERT_E_NET
+ * @return CERT_OK; CERT_E_INPUT (local configuration: no credentials anywhere, a profile loop,
+ *         a credential_process that failed, a token file or SSO cache that cannot be used: the
+ *         message says which and what to do); CERT_E_AWS (STS or the SSO portal answered with an
+ *         error); CERT_E_NET (a credentials service failing after its attempts, or answering
+ *         something malformed)
  */
 CERT_EXTERN cert_err cert_aws_resolve_credentials(cert_aws *aws, const char **source_out);
 

@@ -212,7 +212,7 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
             long n = strtol(m, &end, 10);
 
             if (*end != '\0' || n < 1 || n > 100)
-                CERT_FAIL(CERT_E_INVALID, "max_attempts %s: give a whole number from 1 to 100", m);
+                CERT_FAIL(CERT_E_INPUT, "max_attempts %s: give a whole number from 1 to 100", m);
             a->max_attempts = (int)n;
         } else {
             a->max_attempts = 3;

@@ -185,10 +185,10 @@ static cert_err file_load(ini_file *f, const char *path, bool secret)
     rc = ini_parse_string(b.ptr, handler, f);
     cert__buf_free(&b); /* wiped: the credentials file holds secrets */
     if (rc > 0)
-        return cert__error_set(CERT_E_INVALID, "%s: line %d cannot be parsed; fix the file", path,
+        return cert__error_set(CERT_E_INPUT, "%s: line %d cannot be parsed; fix the file", path,
                                rc);
     if (rc < 0)
-        return cert__error_set(CERT_E_INVALID, "%s: cannot be read", path);
+        return cert__error_set(CERT_E_INPUT, "%s: cannot be read", path);
     return CERT_OK;
 }
 
@@ -246,9 +246,8 @@ cert_err cert_aws__config_load(const char *profile, bool explicit_profile, aws_c
     if (c->profile == NULL)
         CERT_NOMEM();
     if (explicit_profile && !cert_aws__config_has_profile(c, profile))
-        CERT_FAIL(CERT_E_INVALID,
-                  "the profile %s is not in %s or %s; check --profile / AWS_PROFILE", profile,
-                  cfg_path, creds_path);
+        CERT_FAIL(CERT_E_INPUT, "the profile %s is not in %s or %s; check --profile / AWS_PROFILE",
+                  profile, cfg_path, creds_path);
     *out = c;
     c = NULL;
 

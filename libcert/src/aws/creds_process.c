@@ -98,7 +98,7 @@ static cert_err split_command(const char *cmd, const char *name, char ***argv_ou
     if (nw == 0) {
         free(store);
         free(argv);
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: credential_process is empty; give the "
                                "command that prints credentials",
                                name);
@@ -110,7 +110,7 @@ static cert_err split_command(const char *cmd, const char *name, char ***argv_ou
 unterminated:
     free(store);
     free(argv);
-    return cert__error_set(CERT_E_AWS,
+    return cert__error_set(CERT_E_INPUT,
                            "profile %s: credential_process has an unterminated quote or a "
                            "trailing backslash; fix the command line",
                            name);
@@ -151,10 +151,10 @@ static cert_err spawn(char *const argv[], const char *name, pid_t *pid_out, int 
     /* posix_spawnp() reports a missing program as an error only where it is a real spawn (not
      * a fork + exec, as under valgrind, which exits 127): check a path ourselves. */
     if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0)
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
                   strerror(errno));
     if (pipe2(fds, O_CLOEXEC) != 0)
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot make a pipe: %s", name,
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot make a pipe: %s", name,
                   strerror(errno));
     if (posix_spawn_file_actions_init(&fa) != 0)
         CERT_NOMEM();
@@ -179,7 +179,7 @@ static cert_err spawn(char *const argv[], const char *name, pid_t *pid_out, int 
     rc = posix_spawnp(pid_out, argv[0], &fa, &attr, argv, environ);
     if (rc != 0) {
         *pid_out = -1;
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
                   strerror(rc));
     }
     *fd_out = fds[0];
@@ -230,7 +230,7 @@ static bool exited(helper *h)
 static cert_err add_output(helper *h, cert_buf *out, const char *p, size_t n)
 {
     if (cert__buf_add(out, p, n, NULL) < 0)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: credential_process %s printed more than %u bytes; it "
                                "was stopped",
                                h->name, h->prog, PROCESS_OUTPUT_MAX);
@@ -244,7 +244,7 @@ static cert_err drain(helper *h, cert_buf *out, char *chunk, size_t size)
     int fl = fcntl(h->fd, F_GETFL);
 
     if (fl < 0 || fcntl(h->fd, F_SETFL, fl | O_NONBLOCK) < 0)
-        return cert__error_set(CERT_E_AWS, "profile %s: credential_process: fcntl: %s", h->name,
+        return cert__error_set(CERT_E_INPUT, "profile %s: credential_process: fcntl: %s", h->name,
                                strerror(errno));
     for (;;) {
         ssize_t n = read(h->fd, chunk, size);
@@ -279,13 +279,13 @@ static cert_err read_output(helper *h, const struct timespec *t0, long limit, ce
             goto done;
         }
         if (left <= 0)
-            CERT_FAIL(CERT_E_AWS,
+            CERT_FAIL(CERT_E_INPUT,
                       "profile %s: credential_process %s did not finish within %.1f s; it was "
                       "stopped",
                       h->name, h->prog, (double)limit / 1000.0);
         rc = poll(&pfd, 1, left > POLL_MS ? POLL_MS : (int)left);
         if (rc < 0 && errno != EINTR)
-            CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: poll: %s", h->name,
+            CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: poll: %s", h->name,
                       strerror(errno));
         if (rc <= 0)
             continue;
@@ -293,7 +293,7 @@ static cert_err read_output(helper *h, const struct timespec *t0, long limit, ce
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
-            CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: read: %s", h->name,
+            CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: read: %s", h->name,
                       strerror(errno));
         }
         if (n == 0)
@@ -317,7 +317,7 @@ static cert_err wait_exit(helper *h, const struct timespec *t0, long limit)
             return CERT_OK;
         }
         if (elapsed_since(t0) >= limit)
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "profile %s: credential_process %s did not exit within %.1f "
                                    "s; it was stopped",
                                    h->name, h->prog, (double)limit / 1000.0);
@@ -405,12 +405,12 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     cert_aws__log(aws, "credentials: profile %s runs credential_process %s", name, argv[0]);
     CERT_TRY(run_process(argv, name, &output, &status));
     if (WIFSIGNALED(status))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s was killed by signal %d; run it by hand "
                   "to see why",
                   name, argv[0], WTERMSIG(status));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s exited with status %d%s (its messages are "
                   "on stderr above); fix it or run it by hand",
                   name, argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -418,7 +418,7 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     /* The output is secret: never quoted in a message (jansson's error text quotes it). */
     j = json_loadb(output.ptr ? output.ptr : "", output.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(j))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s printed no JSON object (line %d, column "
                   "%d); it must print {\"Version\": 1, \"AccessKeyId\": ..., "
                   "\"SecretAccessKey\": ...}",
@@ -426,7 +426,7 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     /* "Sourcing credentials with an external process" (IAM User Guide): Version 1 only. */
     version = json_object_get(j, "Version");
     if (!json_is_integer(version) || json_integer_value(version) != 1)
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s printed no \"Version\": 1; only version 1 "
                   "is supported",
                   name, argv[0]);
@@ -435,17 +435,17 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     token = cert_aws__json_str(j, "SessionToken");
     exp = cert_aws__json_str(j, "Expiration");
     if (!cert_aws__given(akid) || !cert_aws__given(secret))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s printed no AccessKeyId or SecretAccessKey",
                   name, argv[0]);
     if (json_object_get(j, "SessionToken") != NULL &&
         !json_is_null(json_object_get(j, "SessionToken")) && token == NULL)
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s printed a SessionToken that "
                   "is not a string",
                   name, argv[0]);
     if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s printed an Expiration that is not an RFC "
                   "3339 time",
                   name, argv[0]);
