@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import EmuTestCase, fixture, upload_fixture  # noqa: E402
 
 SCHEMA = {"certcheck": 1, "certsplit": 1, "certup": 1, "certls": 1, "certprune": 1,
-          "certattach": 2, "certrotate": 2}
+          "certattach": 3, "certrotate": 2}
 
 
 class Envelope(EmuTestCase):

@@ -66,7 +66,11 @@ static json_t *dist_json(const cert_attach_dist *d)
         json_array_append_new(al, json_string(d->aliases[k]));
     json_object_set_new(dj, "Aliases", al);
     json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
-    json_object_set_new(dj, "changed", json_boolean(d->state == CERT_ATTACH_UPDATED));
+    /* null: whether it changed is not known (its answers were lost, reading it back failed) */
+    json_object_set_new(dj, "changed",
+                        d->state == CERT_ATTACH_UNKNOWN
+                            ? json_null()
+                            : json_boolean(d->state == CERT_ATTACH_UPDATED));
     json_object_set_new(dj, "exit_code", json_integer(cert_attach_dist_exit(d)));
     json_object_set_new(dj, "PreviousViewerCertificate", viewer_json(&d->previous));
     json_object_set_new(dj, "change", cert__str_or_null(d->change));
