@@ -538,3 +538,72 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# ---- a stub HTTP(S) server -----------------------------------------------------------------------
+
+
+class StubServer:
+    """An HTTP(S) server on 127.0.0.1 that answers every request with one fixed answer (bytes: a
+    whole HTTP response), for what the emulator cannot answer (TLS, a malformed 200, a proxy).
+    It keeps each request's first line (.lines) and counts the requests whose bytes hold `count`
+    (.requests; None counts every request). tls: a server-side ssl.SSLContext, or None."""
+
+    def __init__(self, answer, tls=None, count=None):
+        import ssl
+
+        self.answer, self.tls, self.count = answer, tls, count
+        self.requests, self.lines = 0, []
+        self._ssl_error = ssl.SSLError
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            if self.tls is not None:
+                c = self.tls.wrap_socket(c, server_side=True)
+            c.settimeout(5)
+            while True:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = c.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, rest = data.partition(b"\r\n\r\n")
+                n = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        n = int(line.split(b":", 1)[1])
+                while len(rest) < n:
+                    rest += c.recv(65536)
+                with self.lock:
+                    self.lines.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+                    if self.count is None or self.count in head + rest:
+                        self.requests += 1
+                c.sendall(self.answer)
+        except (OSError, self._ssl_error):
+            pass
+        finally:
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def http_answer(status, body, ctype="text/xml"):
+    """A whole HTTP/1.1 response: status ("200 OK"), the body (bytes), its type."""
+    return (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+            f"x-amzn-RequestId: stub\r\n\r\n").encode() + body

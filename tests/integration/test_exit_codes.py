@@ -15,79 +15,19 @@ on 127.0.0.1 where the emulator cannot answer the way the row needs (TLS, a malf
 stub counts the requests, so "retried" is seen, not assumed."""
 
 import os
-import socket
 import ssl
 import sys
 import tempfile
-import threading
 import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import CHECK, EmuTestCase, fixture, run, tool_path  # noqa: E402
+from lib import CHECK, EmuTestCase, StubServer, fixture, http_answer, run, tool_path  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator"))
 from emu_certs import Pki  # noqa: E402
 
 ATTEMPTS = "3"
-
-
-class Stub:
-    """An HTTP(S) server on 127.0.0.1 answering every request with one fixed answer; it counts
-    the requests that hold `count` (certls asks GetAccountSummary beside ListServerCertificates)."""
-
-    def __init__(self, answer, tls=None, count=b"Action=ListServerCertificates"):
-        self.answer, self.tls, self.count, self.requests = answer, tls, count, 0
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        try:
-            if self.tls is not None:
-                c = self.tls.wrap_socket(c, server_side=True)
-            c.settimeout(5)
-            while True:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = c.recv(65536)
-                    if not chunk:
-                        return
-                    data += chunk
-                head, _, rest = data.partition(b"\r\n\r\n")
-                n = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        n = int(line.split(b":", 1)[1])
-                while len(rest) < n:
-                    rest += c.recv(65536)
-                if self.count in data + rest:
-                    with self.lock:
-                        self.requests += 1
-                c.sendall(self.answer)
-        except (OSError, ssl.SSLError):
-            pass
-        finally:
-            c.close()
-
-    def close(self):
-        self.sock.close()
-
-
-def answer(status, body, ctype="text/xml"):
-    return (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
-            f"x-amzn-RequestId: stub\r\n\r\n").encode() + body
 
 
 class ExitCodes(EmuTestCase):
@@ -116,7 +56,7 @@ class ExitCodes(EmuTestCase):
         if tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(self.certfile, self.keyfile)
-        s = Stub(answer(status, body), ctx, count)
+        s = StubServer(http_answer(status, body), ctx, count)
         self.addCleanup(s.close)
         return s
 
@@ -216,7 +156,7 @@ class ExitCodes(EmuTestCase):
                 if extra == "sts-deny":
                     self.emu.add_fault(service="sts", action="AssumeRole", fault="status", status=403,
                                        code="AccessDenied", message="not allowed to assume r")
-                before = extra.requests if isinstance(extra, Stub) else 0
+                before = extra.requests if isinstance(extra, StubServer) else 0
                 tool = "certls"
                 if args and args[0] == "certup":
                     tool, args = "certup", args[1:]
@@ -226,7 +166,7 @@ class ExitCodes(EmuTestCase):
                 if r.rc != want or needle not in r.err:
                     failures.append(f"{what}: exit {r.rc}, want {want}; stderr: {r.err.strip()[-300:]}")
                     continue
-                if isinstance(extra, Stub) and want == 5 and extra.requests - before < int(ATTEMPTS):
+                if isinstance(extra, StubServer) and want == 5 and extra.requests - before < int(ATTEMPTS):
                     failures.append(f"{what}: {extra.requests - before} request(s), want {ATTEMPTS} (retried)")
                 if what.startswith("TLS verification") and "--ca-bundle" not in r.err:
                     failures.append(f"{what}: the message does not name --ca-bundle: {r.err.strip()}")

@@ -9,61 +9,25 @@ Whether a connection was attempted is seen, not guessed: http_proxy points at a 
 instead of leaving the machine."""
 
 import os
-import socket
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import CHECK, base_env, fixture, run, tool_path  # noqa: E402
+from lib import CHECK, StubServer, base_env, fixture, http_answer, run, tool_path  # noqa: E402
 
 FAR = "http://192.0.2.1:8080"
-
-
-class Proxy:
-    """A listener that counts connections and reads each request line; it answers 503."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
-        self.lines = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            with c:
-                c.settimeout(5)
-                data = b""
-                try:
-                    while b"\r\n\r\n" not in data:
-                        chunk = c.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                    self.lines.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
-                    c.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                              b"Connection: close\r\n\r\n")
-                except OSError:
-                    pass
-
-    def close(self):
-        self.sock.close()
 
 
 class InsecureEndpoint(unittest.TestCase):
 
     def setUp(self):
         self.home = tempfile.mkdtemp(prefix="libcert-insecure-")
-        self.proxy = Proxy()
+        # a listener that answers 503 to whatever it is sent, as the proxy of every request
+        self.proxy = StubServer(http_answer("503 Service Unavailable", b""))
+        self.proxy.url = f"http://127.0.0.1:{self.proxy.port}"
         self.addCleanup(self.proxy.close)
 
     def env(self, **extra):

@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes) and its code point; 0 when the
- * bytes there are not valid UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
- * U+10FFFF). */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
+#include "util/text_int.h"
+
+size_t cert__utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
     size_t len;
     unsigned long c, min;
@@ -61,8 +60,8 @@ void cert_text_write(FILE *f, const char *s, size_t len, bool lines)
         return;
     for (size_t i = 0; i < len;) {
         unsigned long cp = 0;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        char esc[16];
+        size_t n = cert__utf8_decode(p + i, len - i, &cp);
+        char esc[24];
 
         if (n == 0) {
             snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
