@@ -1,0 +1,27 @@
+"""One way for every Python test file to end, so that ctest can tell passed from skipped.
+
+main() runs the module's unittest cases and exits 0 when they passed, 1 when any failed or
+none ran, and 77 (ctest's SKIP_RETURN_CODE, set on every test in tests/CMakeLists.txt) when
+every case that ran was skipped: a test that cannot run here shows as skipped, never as passed.
+"""
+
+import sys
+import time
+import unittest
+
+SKIPPED = 77
+
+
+def main(argv=None):
+    t0 = time.monotonic()
+    r = unittest.main(argv=argv, exit=False, verbosity=2).result
+    sys.stderr.write(f"{time.monotonic() - t0:.1f} s\n")
+    if not r.wasSuccessful():
+        sys.exit(1)
+    if r.testsRun == 0:
+        sys.stderr.write("no test ran\n")
+        sys.exit(1)
+    if len(r.skipped) == r.testsRun:
+        sys.stderr.write(f"all {r.testsRun} skipped\n")
+        sys.exit(SKIPPED)
+    sys.exit(0)
