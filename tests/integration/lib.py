@@ -42,7 +42,8 @@ if not BIN or not FIXTURES or not os.path.exists(os.path.join(FIXTURES, ".libcer
     sys.exit(1)
 
 sys.path.insert(0, os.path.join(SRC, "tests", "emulator"))
-from emuctl import Emulator  # noqa: E402
+import testmain  # noqa: E402
+from emuctl import Emulator  # noqa: E402  (checks the pinned packages: pins.py)
 
 from cryptography import x509  # noqa: E402  (moto depends on it)
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -407,7 +408,8 @@ def sha256_hex(data):
 
 
 def main():
-    unittest.main(verbosity=2)
+    """Run the calling module's tests: exit 0 passed, 1 failed or none ran, 77 all skipped."""
+    testmain.main()
 
 
 # ---- CloudFront distributions (certattach, certrotate, certprune, certcheck --distribution) ----
