@@ -898,7 +898,9 @@ class TestCredsrv(unittest.TestCase):
     def test_imds_v2(self):
         from botocore.utils import InstanceMetadataFetcher
 
-        creds = InstanceMetadataFetcher(timeout=2, num_attempts=1, base_url=self.base + "/").retrieve_iam_role_credentials()
+        # env={}: ctest's AWS_EC2_METADATA_DISABLED=true would turn the fetcher off
+        creds = InstanceMetadataFetcher(timeout=2, num_attempts=1, base_url=self.base + "/",
+                                        env={}).retrieve_iam_role_credentials()
         self.assertTrue(creds["access_key"].startswith("ASIACREDSRV"))
         self.assertEqual(creds["token"], "emulator-session-token")
         exp = datetime.datetime.strptime(creds["expiry_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
