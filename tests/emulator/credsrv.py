@@ -193,16 +193,21 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         st = self.state
         rule = self._take_fault(url.path)
-        status = self._fault(rule) if rule is not None else self._route(url, body)
+        entry = None
         if not url.path.startswith("/_emu/"):
+            # Logged before a fault acts (a stall: when it begins), so a client that gave up
+            # finds its request in the log; status is filled in once answered (None: no answer).
             with st.lock:
                 st.seq += 1
-                st.log.append({"seq": st.seq, "time": time.time(), "method": self.command, "path": url.path,
-                               "query": url.query, "status": status,
-                               "fault": rule["fault"] if rule else None,
-                               "headers": {k: v for k, v in self.headers.items()
-                                           if k.lower() in ("x-aws-ec2-metadata-token-ttl-seconds",
-                                                            "user-agent")}})
+                entry = {"seq": st.seq, "time": time.time(), "method": self.command, "path": url.path,
+                         "query": url.query, "status": None,
+                         "fault": rule["fault"] if rule else None,
+                         "headers": {k: v for k, v in self.headers.items()
+                                     if k.lower() in ("x-aws-ec2-metadata-token-ttl-seconds", "user-agent")}}
+                st.log.append(entry)
+        status = self._fault(rule) if rule is not None else self._route(url, body)
+        if entry is not None:
+            entry["status"] = status
 
     def _imds_token_ok(self):
         tok = self.headers.get("X-aws-ec2-metadata-token")
