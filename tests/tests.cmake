@@ -52,3 +52,10 @@ libcert_cli_test(man3)
 libcert_integration_test(renewal)
 libcert_integration_test(live)
 libcert_integration_test(fault_matrix)
+# The cases stock moto can serve, against stock moto too (tests/integration/test_moto_parity.py
+# says which and why): the emulator's rules cannot drift from moto unnoticed where both answer.
+libcert_integration_test(moto_parity)
+add_test(NAME integration_moto_parity_stock
+  COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_moto_parity.py)
+set_tests_properties(integration_moto_parity_stock PROPERTIES LABELS integration
+  ENVIRONMENT "${LIBCERT_TEST_ENV};LIBCERT_BACKEND=moto" TIMEOUT 600 SKIP_RETURN_CODE 77)
