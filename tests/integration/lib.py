@@ -200,6 +200,16 @@ def base_env(home):
     return env
 
 
+def overlay(env, extra):
+    """env with extra's variables set, those whose value is None removed; env itself changed."""
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
 def run(argv, env, timeout=60, stdin=None):
     t0 = time.monotonic()
     p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
@@ -256,12 +266,7 @@ class EmuTestCase(unittest.TestCase):
     def env(self, **extra):
         env = base_env(self.home)
         env["AWS_ENDPOINT_URL"] = self.emu.endpoint
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
+        return overlay(env, extra)
 
     def tool(self, name, *args, env=None, timeout=60):
         return run([tool_path(name), *args], env or self.env(), timeout=timeout)

@@ -258,13 +258,7 @@ class FaultMatrix(EmuTestCase):
         self.dist = None
         act.setup(self)
         extra = act.env(self) if act.env else {}
-        env = self.env(AWS_MAX_ATTEMPTS=str(ATTEMPTS), LIBCERT_WAIT_SCALE="0.01")
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
+        return self.env(AWS_MAX_ATTEMPTS=str(ATTEMPTS), LIBCERT_WAIT_SCALE="0.01", **extra)
 
     def state(self):
         """What AWS holds, by name: certificates (name, path) and the distribution's certificate."""

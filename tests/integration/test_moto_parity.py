@@ -46,6 +46,7 @@ from lib import (  # noqa: E402
     base_env,
     fixture,
     main,
+    overlay,
     pem_ders,
     read,
     run,
@@ -114,12 +115,7 @@ class Parity(unittest.TestCase):
     def env(self, **extra):
         env = base_env(self.home)
         env["AWS_ENDPOINT_URL"] = self.server.endpoint
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
+        return overlay(env, extra)
 
     def tool(self, name, *args, env=None):
         return run([tool_path(name), *args], env or self.env())
