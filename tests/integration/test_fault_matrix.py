@@ -119,6 +119,15 @@ class Action:
         self.failed_state = failed_state
 
 
+def last_lines(text, n=3):
+    """The end of a tool's stderr, for a row's problem (a sanitizer's report is longer: its
+    stack is what to read)."""
+    lines = text.strip().splitlines()
+    if any("Sanitizer" in line for line in lines):
+        n = 40
+    return " | ".join(lines[-n:])[:4000]
+
+
 def base_state(case):
     """fm-old in IAM, served by one distribution (aliases www.example.com); fm-new uploaded when
     the action needs it."""
@@ -321,7 +330,7 @@ class FaultMatrix(EmuTestCase):
         r = run(self.argv(act), env, timeout=120)
         problems = []
         if r.rc != want_rc:
-            problems.append(f"exit {r.rc}, want {want_rc}: {(r.err.strip().splitlines() or [''])[-1][:200]}")
+            problems.append(f"exit {r.rc}, want {want_rc}: {last_lines(r.err, 1)}")
         n = self.requested(act)
         if fault in RETRYABLE and n < ATTEMPTS:
             problems.append(f"{act.action} requested {n} time(s), want >= {ATTEMPTS} (retried)")
@@ -335,7 +344,7 @@ class FaultMatrix(EmuTestCase):
         self.emu.clear_faults()
         r2 = run(self.argv(act), env, timeout=120)
         if r2.rc != 0:
-            problems.append(f"rerun exit {r2.rc}: {(r2.err.strip().splitlines() or [''])[-1][:200]}")
+            problems.append(f"rerun exit {r2.rc}: {last_lines(r2.err, 1)}")
         if self.state() != ref_after:
             problems.append(f"rerun end state {self.state()}, want {ref_after}")
         return problems
