@@ -42,7 +42,8 @@ if not BIN or not FIXTURES or not os.path.exists(os.path.join(FIXTURES, ".libcer
     sys.exit(1)
 
 sys.path.insert(0, os.path.join(SRC, "tests", "emulator"))
-from emuctl import Emulator  # noqa: E402
+import testmain  # noqa: E402
+from emuctl import Emulator  # noqa: E402  (checks the pinned packages: pins.py)
 
 from cryptography import x509  # noqa: E402  (moto depends on it)
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -199,6 +200,16 @@ def base_env(home):
     return env
 
 
+def overlay(env, extra):
+    """env with extra's variables set, those whose value is None removed; env itself changed."""
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
 def run(argv, env, timeout=60, stdin=None):
     t0 = time.monotonic()
     p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
@@ -255,12 +266,7 @@ class EmuTestCase(unittest.TestCase):
     def env(self, **extra):
         env = base_env(self.home)
         env["AWS_ENDPOINT_URL"] = self.emu.endpoint
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
+        return overlay(env, extra)
 
     def tool(self, name, *args, env=None, timeout=60):
         return run([tool_path(name), *args], env or self.env(), timeout=timeout)
@@ -407,7 +413,8 @@ def sha256_hex(data):
 
 
 def main():
-    unittest.main(verbosity=2)
+    """Run the calling module's tests: exit 0 passed, 1 failed or none ran, 77 all skipped."""
+    testmain.main()
 
 
 # ---- CloudFront distributions (certattach, certrotate, certprune, certcheck --distribution) ----

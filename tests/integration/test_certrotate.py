@@ -18,6 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     cf_config_raw,
     cf_etag,
@@ -415,4 +416,4 @@ class CertrotateConfirmAndVerify(RotateCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

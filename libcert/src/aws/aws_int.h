@@ -270,6 +270,10 @@ cert_err cert_r53__parse_health(const char *id, const char *body, size_t len,
 cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t len,
                                      struct cert_cf_dist *d);
 
+/* The document as UpdateDistribution sends it (UTF-8): *body_out for xmlFree(), NULL on failure.
+ * For cert_cf_config_put() and the fuzzer. */
+cert_err cert_cf__config_body(const struct cert_cf_config *c, xmlChar **body_out, int *len_out);
+
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
 

@@ -385,6 +385,56 @@ done:
     return err;
 }
 
+cert_err cert_aws__creds_process_parse(const char *text, size_t len, const char *name,
+                                       const char *prog, aws_creds *out)
+{
+    cert_err err = CERT_OK;
+    json_t *j = NULL, *version;
+    json_error_t jerr;
+    int64_t expiration = INT64_MAX;
+    const char *akid, *secret, *token, *exp;
+
+    /* The output is secret: never quoted in a message (jansson's error text quotes it). */
+    j = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(j))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no JSON object (line %d, column "
+                  "%d); it must print {\"Version\": 1, \"AccessKeyId\": ..., "
+                  "\"SecretAccessKey\": ...}",
+                  name, prog, jerr.line, jerr.column);
+    /* "Sourcing credentials with an external process" (IAM User Guide): Version 1 only. */
+    version = json_object_get(j, "Version");
+    if (!json_is_integer(version) || json_integer_value(version) != 1)
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no \"Version\": 1; only version 1 "
+                  "is supported",
+                  name, prog);
+    akid = cert_aws__json_str(j, "AccessKeyId");
+    secret = cert_aws__json_str(j, "SecretAccessKey");
+    token = cert_aws__json_str(j, "SessionToken");
+    exp = cert_aws__json_str(j, "Expiration");
+    if (!cert_aws__given(akid) || !cert_aws__given(secret))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no AccessKeyId or SecretAccessKey",
+                  name, prog);
+    if (json_object_get(j, "SessionToken") != NULL &&
+        !json_is_null(json_object_get(j, "SessionToken")) && token == NULL)
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed a SessionToken that "
+                  "is not a string",
+                  name, prog);
+    if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed an Expiration that is not an RFC "
+                  "3339 time",
+                  name, prog);
+    CERT_TRY(cert_aws__creds_set(out, akid, secret, token, expiration, "credential_process"));
+
+done:
+    cert_aws__json_free_secret(j);
+    return err;
+}
+
 cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *out)
 {
     cert_err err = CERT_OK;
@@ -392,11 +442,7 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     const char *cmd = cert_aws__profile_get(aws, profile, "credential_process");
     char **argv = NULL;
     cert_buf output;
-    json_t *j = NULL, *version;
-    json_error_t jerr;
     int status = -1;
-    int64_t expiration = INT64_MAX;
-    const char *akid, *secret, *token, *exp;
 
     cert__buf_init(&output, PROCESS_OUTPUT_MAX, true);
     if (cmd == NULL)
@@ -415,44 +461,9 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
                   "on stderr above); fix it or run it by hand",
                   name, argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
                   WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not found?)" : "");
-    /* The output is secret: never quoted in a message (jansson's error text quotes it). */
-    j = json_loadb(output.ptr ? output.ptr : "", output.len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(j))
-        CERT_FAIL(CERT_E_INPUT,
-                  "profile %s: credential_process %s printed no JSON object (line %d, column "
-                  "%d); it must print {\"Version\": 1, \"AccessKeyId\": ..., "
-                  "\"SecretAccessKey\": ...}",
-                  name, argv[0], jerr.line, jerr.column);
-    /* "Sourcing credentials with an external process" (IAM User Guide): Version 1 only. */
-    version = json_object_get(j, "Version");
-    if (!json_is_integer(version) || json_integer_value(version) != 1)
-        CERT_FAIL(CERT_E_INPUT,
-                  "profile %s: credential_process %s printed no \"Version\": 1; only version 1 "
-                  "is supported",
-                  name, argv[0]);
-    akid = cert_aws__json_str(j, "AccessKeyId");
-    secret = cert_aws__json_str(j, "SecretAccessKey");
-    token = cert_aws__json_str(j, "SessionToken");
-    exp = cert_aws__json_str(j, "Expiration");
-    if (!cert_aws__given(akid) || !cert_aws__given(secret))
-        CERT_FAIL(CERT_E_INPUT,
-                  "profile %s: credential_process %s printed no AccessKeyId or SecretAccessKey",
-                  name, argv[0]);
-    if (json_object_get(j, "SessionToken") != NULL &&
-        !json_is_null(json_object_get(j, "SessionToken")) && token == NULL)
-        CERT_FAIL(CERT_E_INPUT,
-                  "profile %s: credential_process %s printed a SessionToken that "
-                  "is not a string",
-                  name, argv[0]);
-    if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
-        CERT_FAIL(CERT_E_INPUT,
-                  "profile %s: credential_process %s printed an Expiration that is not an RFC "
-                  "3339 time",
-                  name, argv[0]);
-    CERT_TRY(cert_aws__creds_set(out, akid, secret, token, expiration, "credential_process"));
+    CERT_TRY(cert_aws__creds_process_parse(output.ptr, output.len, name, argv[0], out));
 
 done:
-    cert_aws__json_free_secret(j);
     cert__buf_free(&output);
     if (argv != NULL) {
         free(argv[0]);
