@@ -73,29 +73,11 @@ CRED_FAULTS = {
     "invalid": dict(fault="invalid"),
 }
 
-# Rows where today's libcert breaks the contract, each with the defect of #11 that fixes it. An
-# expected failure until then; a row here that passes fails the test ("remove the mark").
-D12_MALFORMED = "#11 defect 12: a malformed 200 is not retried (requested once)"
-KNOWN = {
-    **{(a, "invalid"): D12_MALFORMED
-       for a in ("GetServerCertificate", "ListServerCertificates", "GetAccountSummary",
-                 "DeleteServerCertificate", "TagServerCertificate", "ListServerCertificateTags",
-                 "GetDistributionConfig",
-                 "UpdateDistribution", "ListDistributions")},
-    ("AssumeRole", "invalid"): D12_MALFORMED + ", and exit 4 though STS answered no error",
-    ("GetRoleCredentials", "invalid"): D12_MALFORMED + ", and exit 4 though the portal answered no error",
-    ("IMDS", "invalid"): D12_MALFORMED + ", and exit 4 though the metadata service answered no error",
-    **{("IMDS", f): "#11 defect 12: exit 4 for the metadata service's 5xx (retried) and 429 (not "
-                    "retried): the metadata service is not AWS rejecting a request" for f in ERRORS},
-    ("UpdateDistribution", "lost"): "#11 defect 1: an update whose answers were lost is reported "
-                                    "failed without reading the distribution back",
-    # Not in #11's list (found by this matrix; reported):
-    ("GetRoleCredentials", "throttling"): "found here: the SSO portal's 429 (TooManyRequestsException) "
-                                          "is exit 4 after one attempt, not retried as throttling",
-    ("DeleteServerCertificate", "lost-once"): "found here: certprune's retried DeleteServerCertificate "
-                                              "meets NoSuchEntity (its own first attempt deleted it) and "
-                                              "exits 4, though the certificate is gone as asked",
-}
+# Rows where today's libcert breaks the contract, each with the defect that fixes it. An expected
+# failure until then; a row here that passes fails the test ("remove the mark"). Empty since #11's
+# fixes landed, with the two rows this matrix found (SSO's 429 not retried; certprune's retried
+# DeleteServerCertificate meeting its own deletion).
+KNOWN: dict = {}
 
 
 class Action:

@@ -345,6 +345,13 @@ static cert_err delete_one(cert_aws *aws, cert_prune_item *it)
         it->state = CERT_PRUNE_DELETED;
         return CERT_OK;
     }
+    /* Gone as asked: a retried delete whose first answer was lost meets its own deletion. */
+    if (no_such_entity(aws, err)) {
+        cert_error_clear();
+        it->state = CERT_PRUNE_DELETED;
+        return set_message(it, "already gone when deleted (an earlier attempt or another job "
+                               "deleted it)");
+    }
     if (err == CERT_E_NOMEM)
         return err;
     it->state = err == CERT_E_AWS && strcmp(cert_aws_last_error(aws)->code, "DeleteConflict") == 0
