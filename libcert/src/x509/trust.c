@@ -12,6 +12,7 @@
 struct cert_trust {
     X509_STORE *store;
     const char *origin; /* static: what the certificates came from, for people */
+    bool system;        /* the system's default store: its roots are public */
 };
 
 const char *cert_trust_origin(const cert_trust *t)
@@ -22,6 +23,11 @@ const char *cert_trust_origin(const cert_trust *t)
 X509_STORE *cert_trust__store(const cert_trust *t)
 {
     return t->store;
+}
+
+bool cert_trust__system(const cert_trust *t)
+{
+    return t != NULL && t->system;
 }
 
 static cert_err add_file(X509_STORE *store, const char *file)
@@ -94,6 +100,7 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
             CERT_TRY(add_file(t->store, X509_get_default_cert_file()));
         if (env_file != NULL && env_dir != NULL && is_dir(env_dir))
             CERT_TRY(add_dir(t->store, env_dir));
+        t->system = true;
     }
     *out = t;
     t = NULL;
