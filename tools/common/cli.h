@@ -52,6 +52,8 @@ enum {
     CLI_COMPLETION,
     CLI_HELP_SCDOC,
     CLI_HELP_SCDOC_ENV,
+    CLI_CRL,
+    CLI_MAX_DEPTH,
     CLI_TOOL_ID = 512,
 };
 
@@ -85,6 +87,9 @@ typedef struct cli {
     bool with_root;
     const char **allow;
     size_t nallow;
+    const char **crls; /* --crl files */
+    size_t ncrls;
+    unsigned int max_depth; /* 0: the library's default */
     /* AWS options */
     const char *profile;
     const char *endpoint_url;
@@ -97,6 +102,7 @@ typedef struct cli {
     /* made by cli_report_opts() */
     cert_passin *passin_obj;
     cert_trust *trust;
+    cert_crls *crls_obj;
 } cli;
 
 /* Initialise with the tool's name, usage, summary and its own table (may be NULL), and which
