@@ -16,6 +16,7 @@ libcert_cli_test(manpages)
 libcert_cli_test(json)
 libcert_cli_test(signals)
 libcert_cli_test(realcerts)
+libcert_cli_test(differential)
 # The AWS layer (credentials, SigV4): the unit tests include libcert/src/aws's internal headers,
 # which need libxml2's include directory.
 pkg_check_modules(LIBCERT_TEST_LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
