@@ -165,7 +165,7 @@ while read -r file codes want opts; do
     case $file in cross-*) trust=(--ca-file "$P/cross-ca.pem") ;; esac
     if [ "${1:-}" = "--system" ]; then
         shift
-        SSL_CERT_FILE=$F/root.pem code_case "${codes//,/ }" "$want" "$@" "$P/$file"
+        SSL_CERT_FILE=$F/root.pem LIBCERT_PUBLIC_STORE=1 code_case "${codes//,/ }" "$want" "$@" "$P/$file"
     else
         code_case "${codes//,/ }" "$want" "${trust[@]}" "$@" "$P/$file"
     fi
@@ -316,11 +316,16 @@ run "$B/certcheck" --at 2026-01-01T00:00:00Z --ca-file "$F/root.pem" "$F/bundle-
 assert_exit 0
 assert_out_contains "(from --ca-file, trusted)"
 newdir emptystore && empty=$NEWDIR
-# A root of the system store is public: the fixture leaf has no SCTs (cert.ct, allowed here).
 run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" "$B/certcheck" --at 2026-01-01T00:00:00Z \
-    --allow cert.ct "$F/bundle-good.pem"
+    "$F/bundle-good.pem"
 assert_exit 0
 assert_out_contains "(from the system store, trusted)"
+# A store SSL_CERT_FILE names is local trust (no CT rule) unless LIBCERT_PUBLIC_STORE says it is
+# public: then the fixture leaf, without SCTs, is refused as a browser would.
+run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" LIBCERT_PUBLIC_STORE=1 "$B/certcheck" \
+    --at 2026-01-01T00:00:00Z "$F/bundle-good.pem"
+assert_exit 1
+assert_out_contains "cert.ct"
 
 # file:// (the AWS CLI's habit) is read as the path; other URLs are refused by name (issue #15).
 case_ "file:// inputs"

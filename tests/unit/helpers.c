@@ -335,10 +335,12 @@ void h_pipeline(h_run *r, const h_opts *o, ...)
         trust_names[ntrust++] = "root.pem";
     if (opts.system_trust) {
         /* The system default store is SSL_CERT_FILE when set (trust.c), read at each
-         * cert_trust_new(NULL, NULL). */
+         * cert_trust_new(NULL, NULL); LIBCERT_PUBLIC_STORE takes its roots as public. */
         assert_int_equal(setenv("SSL_CERT_FILE", fx(trust_names[0]), 1), 0);
+        assert_int_equal(setenv("LIBCERT_PUBLIC_STORE", "1", 1), 0);
         assert_cert_ok(cert_trust_new(NULL, NULL, &r->trust));
         unsetenv("SSL_CERT_FILE");
+        unsetenv("LIBCERT_PUBLIC_STORE");
     } else {
         r->trust = trust_of(trust_names, ntrust);
     }

@@ -30,6 +30,33 @@ bool cert_trust__system(const cert_trust *t)
     return t != NULL && t->system;
 }
 
+/* The same file or directory (symbolic links followed). */
+static bool same_path(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Whether the roots of the default store are public, a root program's: the CT policy and the
+ * validity limit apply under those only, never under an anchor installed locally
+ * (GoogleChrome/CertificateTransparency, enterprises.md: CT "only applies to CAs that are
+ * publicly-trusted", not to "CAs that have been manually installed"). The distribution's store
+ * is public; a store SSL_CERT_FILE or SSL_CERT_DIR names instead is the user's own choice, like
+ * --ca-file, unless it is the distribution's under another name or LIBCERT_PUBLIC_STORE says
+ * so. */
+static bool public_store(const char *env_file, const char *env_dir)
+{
+    const char *v = getenv("LIBCERT_PUBLIC_STORE");
+
+    if (v != NULL && *v != '\0')
+        return strcmp(v, "0") != 0;
+    if (env_file != NULL && !same_path(env_file, X509_get_default_cert_file()))
+        return false;
+    return env_dir == NULL || same_path(env_dir, X509_get_default_cert_dir());
+}
+
 static cert_err add_file(X509_STORE *store, const char *file)
 {
     struct stat st;
@@ -100,7 +127,7 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
             CERT_TRY(add_file(t->store, X509_get_default_cert_file()));
         if (env_file != NULL && env_dir != NULL && is_dir(env_dir))
             CERT_TRY(add_dir(t->store, env_dir));
-        t->system = true;
+        t->system = public_store(env_file, env_dir);
     }
     *out = t;
     t = NULL;
