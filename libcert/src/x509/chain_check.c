@@ -37,18 +37,18 @@
 
 /* ---- problems ---- */
 
-cert_err cert_chain__problem_add(cproblems *p, const char *code, size_t depth, bool leaf_only,
-                                 const char *fmt, ...)
+static cert_err problem_vadd(cproblems *p, const char *code, size_t depth, bool leaf_only,
+                             const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static cert_err problem_vadd(cproblems *p, const char *code, size_t depth, bool leaf_only,
+                             const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
     cert_err err = cert__array_reserve(&p->v, &p->cap, p->n, 4, sizeof(*p->v));
 
     if (err < 0)
         return err;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     p->v[p->n].msg = strdup(msg);
     if (p->v[p->n].msg == NULL)
         return cert__error_nomem();
@@ -57,6 +57,18 @@ cert_err cert_chain__problem_add(cproblems *p, const char *code, size_t depth, b
     p->v[p->n].leaf_only = leaf_only;
     p->n++;
     return CERT_OK;
+}
+
+cert_err cert_chain__problem_add(cproblems *p, const char *code, size_t depth, bool leaf_only,
+                                 const char *fmt, ...)
+{
+    va_list ap;
+    cert_err err;
+
+    va_start(ap, fmt);
+    err = problem_vadd(p, code, depth, leaf_only, fmt, ap);
+    va_end(ap);
+    return err;
 }
 
 void cert_chain__problems_clear(cproblems *p)
@@ -123,18 +135,13 @@ static void problem(pcheck *pc, const char *code, size_t depth, const char *fmt,
 
 static void problem(pcheck *pc, const char *code, size_t depth, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
-    cert_err err;
 
     if (pc->err < 0)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    pc->err = problem_vadd(pc->out, code, depth, depth == 0 && pc->n > 0, fmt, ap);
     va_end(ap);
-    err = cert_chain__problem_add(pc->out, code, depth, depth == 0 && pc->n > 0, "%s", msg);
-    if (err < 0)
-        pc->err = err;
 }
 
 /* ---- OpenSSL's verifier: trust and the CA rules ---- */
@@ -370,15 +377,13 @@ static void rproblem(crule *r, const char *code, const char *fmt, ...)
 
 static void rproblem(crule *r, const char *code, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
 
     if (r->err < 0)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    r->err = problem_vadd(r->out, code, r->depth, r->leaf_only, fmt, ap);
     va_end(ap);
-    r->err = cert_chain__problem_add(r->out, code, r->depth, r->leaf_only, "%s", msg);
 }
 
 /* Validity at the clock of the build; for the anchor too when it is a certificate (mozilla::pkix

@@ -4,7 +4,6 @@
  */
 #include "libcert/checks.h"
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdarg.h>
@@ -520,15 +519,8 @@ static cert_err check_key_type(ctx *c)
         return CERT_OK;
     case EVP_PKEY_EC: {
         char group[64] = "";
-        size_t glen;
-        int expl = 0;
 
-        if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                            &glen))
-            group[0] = '\0';
-        EVP_PKEY_get_int_param(pk, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl);
-        ERR_clear_error();
-        if (strcmp(group, "prime256v1") == 0 && !expl)
+        if (cert__ec_group(pk, group, sizeof(group)) && strcmp(group, "prime256v1") == 0)
             return CERT_OK;
         break;
     }

@@ -29,19 +29,25 @@
 #include "util/time_int.h"
 #include "x509_int.h"
 
-bool cert__ec_named_web_curve(EVP_PKEY *pk)
+bool cert__ec_group(EVP_PKEY *pk, char *group, size_t size)
 {
-    char group[64] = "";
     size_t glen = 0;
     int expl = 0;
 
-    if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                        &glen))
+    if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, size, &glen))
         group[0] = '\0';
     EVP_PKEY_get_int_param(pk, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl);
     ERR_clear_error();
-    return !expl && (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 ||
-                     strcmp(group, "secp521r1") == 0);
+    return !expl;
+}
+
+bool cert__ec_named_web_curve(EVP_PKEY *pk)
+{
+    char group[64] = "";
+
+    return cert__ec_group(pk, group, sizeof(group)) &&
+           (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 ||
+            strcmp(group, "secp521r1") == 0);
 }
 
 /* ---- helpers ---- */

@@ -80,7 +80,11 @@ size_t cert_chain__problem_count(const cert_chain *chain);
 const char *cert_chain__problem_at(const cert_chain *chain, size_t i, size_t *item_out,
                                    const char **msg_out);
 
-/** Whether the chain's anchor came from the system's default store. */
+/** Whether the chain's anchor is a public root: from the system store, see trust.c. */
 bool cert_chain__anchor_public(const cert_chain *chain);
+
+/* The curve of an EC key: its OpenSSL group name in `group` (empty when unknown); false when
+ * the certificate spelled the curve out as explicit parameters instead of naming it. */
+bool cert__ec_group(EVP_PKEY *pk, char *group, size_t size);
 
 #endif
