@@ -129,8 +129,8 @@ static bool email_in(const char *addr, const char *c)
     return strcmp(host, c) == 0;
 }
 
-/* The host of a URI ("scheme://[userinfo@]host[:port]/..."), lower-case, into buf; false when
- * there is none or it is an IP literal. */
+/* The host of a URI ("scheme://[userinfo@]host[:port]/..."), lower-case, into buf (which may
+ * be the URI itself); false when there is none or it is an IP literal. */
 static bool uri_host(const char *uri, char *buf, size_t size)
 {
     const char *p = strstr(uri, "://"), *end, *at;
@@ -150,7 +150,7 @@ static bool uri_host(const char *uri, char *buf, size_t size)
         n = (size_t)(end - p);
     if (n == 0 || n >= size)
         return false;
-    memcpy(buf, p, n);
+    memmove(buf, p, n);
     buf[n] = '\0';
     if (buf[n - 1] == '.')
         buf[--n] = '\0';

@@ -1,5 +1,7 @@
 /* Trust stores: the system default (read lazily), a CA file, a hashed CA directory. */
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -148,16 +150,21 @@ void cert_trust_free(cert_trust *t)
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 static cert_trust *default_trust;
 
-static void default_init(void)
-{
-    if (cert_trust_new(NULL, NULL, &default_trust) < 0)
-        default_trust = NULL;
-}
-
 __attribute__((destructor)) static void default_fini(void)
 {
     cert_trust_free(default_trust);
     default_trust = NULL;
+}
+
+static void default_init(void)
+{
+    if (cert_trust_new(NULL, NULL, &default_trust) < 0)
+        default_trust = NULL;
+    /* Freed in OpenSSL's own exit handler too, before it drops the ex_data callbacks: the
+     * store's certificates carry the path checks' memo (chain_check.c), which a later free
+     * (this file's destructor, after OpenSSL's atexit cleanup) could no longer release. */
+    else if (!OPENSSL_atexit(default_fini))
+        ERR_clear_error();
 }
 
 cert_trust *cert_trust__default(void)
