@@ -228,6 +228,12 @@ CERT_EXTERN bool cert_chain_root_in_bundle(const cert_chain *chain);
 /** Outcome of verification. */
 CERT_EXTERN cert_trust_status cert_chain_trust(const cert_chain *chain);
 
+/**
+ * The name of a trust status as the JSON reports spell it: "trusted", "incomplete",
+ * "untrusted", "too_long", "loop" (static); "unknown" for a value this version does not know.
+ */
+CERT_EXTERN const char *cert_trust_status_name(cert_trust_status s);
+
 /** Why the chain is untrusted (OpenSSL's verify message), borrowed; "" when trusted. */
 CERT_EXTERN const char *cert_chain_trust_reason(const cert_chain *chain);
 

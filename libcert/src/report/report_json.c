@@ -129,7 +129,6 @@ static json_t *error_json(const cert_report *r)
 /* "leaf", "key", "chain", "root", "trust". */
 static void chain_members(json_t *o, const cert_report *r)
 {
-    static const char *trust[] = {"trusted", "incomplete", "untrusted", "too_long", "loop"};
     const cert_chain *c = r->chain;
     const cert_bundle *b = r->bundle;
     X509 *root = cert_chain_root(c);
@@ -165,7 +164,7 @@ static void chain_members(json_t *o, const cert_report *r)
         json_object_set_new(rj, "in_input", json_boolean(cert_chain_root_in_bundle(c)));
         json_object_set_new(o, "root", rj);
     }
-    json_object_set_new(o, "trust", json_string(trust[cert_chain_trust(c)]));
+    json_object_set_new(o, "trust", json_string(cert_trust_status_name(cert_chain_trust(c))));
     /* The better-ranked paths that were tried and failed, each with why. */
     for (size_t i = 0; i < cert_chain_rejected_count(c); i++) {
         json_t *rp = json_object(), *certs = json_array();

@@ -547,6 +547,13 @@ cert_trust_status cert_chain_trust(const cert_chain *c)
     return c->trust;
 }
 
+const char *cert_trust_status_name(cert_trust_status s)
+{
+    static const char *names[] = {"trusted", "incomplete", "untrusted", "too_long", "loop"};
+
+    return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
+}
+
 const char *cert_chain_trust_reason(const cert_chain *c)
 {
     return c->trust_reason ? c->trust_reason : "";
