@@ -42,6 +42,10 @@ const cli_opt cli_check_opts[] = {
     {"preferred-chain", 0, CLI_ARG, CLI_PREFERRED, "CN",
      "prefer the path whose top certificate this issuer CN signed (as certbot)"},
     {"with-root", 0, CLI_NOARG, CLI_WITH_ROOT, NULL, "keep the self-signed root in the chain"},
+    {"crl", 0, CLI_ARG, CLI_CRL, "FILE",
+     "apply this CRL (PEM or DER) to the chain: cert.revoked (repeatable)"},
+    {"max-depth", 0, CLI_ARG, CLI_MAX_DEPTH, "N",
+     "certificates in one path, leaf and root included (default 12, at most 32)"},
     {"allow", 0, CLI_ARG, CLI_ALLOW, "CODE",
      "downgrade the error CODE to a warning (repeatable; --list-codes)"},
     {"list-codes", 0, CLI_NOARG, CLI_LIST_CODES, NULL, "print every finding code and exit"},
@@ -506,6 +510,15 @@ static bool check_option(cli *c, int id, const char *arg)
         c->max_kdf_work = (uint64_t)v;
         return true;
     }
+    case CLI_CRL:
+        if (!push(&c->crls, &c->ncrls, arg))
+            cli_usage_error(c, "out of memory");
+        return true;
+    case CLI_MAX_DEPTH:
+        cli_uint(c, "max-depth", arg, CERT_CHAIN_DEPTH_MAX, &c->max_depth);
+        if (c->max_depth == 0)
+            cli_usage_error(c, "--max-depth 0: give at least 1 (the leaf alone)");
+        return true;
     }
     return check_string_option(c, id, arg);
 }
@@ -697,12 +710,23 @@ int cli_report_opts(cli *c, cert_report_opts *o)
         if (cert_trust_new(c->ca_file, c->ca_path, &c->trust) < 0)
             return cli_fail(c);
     }
+    if (c->ncrls > 0) {
+        if (cert_crls_new(&c->crls_obj) < 0)
+            return cli_fail(c);
+        for (size_t i = 0; i < c->ncrls; i++) {
+            if (cert_crls_load_file(c->crls_obj, c->crls[i]) < 0)
+                return cli_fail(c);
+        }
+    }
     o->bundle.passin = c->passin_obj;
     o->bundle.max_kdf_work = c->max_kdf_work;
     o->chain.leaf = c->leaf;
     o->chain.preferred_chain = c->preferred;
     o->chain.with_root = c->with_root;
     o->chain.trust = c->trust;
+    o->chain.crls = c->crls_obj;
+    if (c->max_depth > 0)
+        o->chain.max_depth = c->max_depth;
     if (c->at_set) {
         o->chain.now = c->at;
         o->check.now = c->at;
@@ -719,10 +743,13 @@ void cli_free(cli *c)
 {
     cert_passin_free(c->passin_obj);
     cert_trust_free(c->trust);
+    cert_crls_free(c->crls_obj);
     free((void *)c->hosts);
     free((void *)c->allow);
+    free((void *)c->crls);
     c->passin_obj = NULL;
     c->trust = NULL;
+    c->crls_obj = NULL;
 }
 
 bool cli_color(const cli *c, FILE *f)

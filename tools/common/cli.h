@@ -54,6 +54,8 @@ enum {
     CLI_HELP_SCDOC_ENV,
     CLI_ALLOW_INSECURE_ENDPOINT,
     CLI_MAX_KDF_WORK,
+    CLI_CRL,
+    CLI_MAX_DEPTH,
     CLI_TOOL_ID = 512,
 };
 
@@ -88,6 +90,9 @@ typedef struct cli {
     const char **allow;
     size_t nallow;
     uint64_t max_kdf_work;
+    const char **crls; /* --crl files */
+    size_t ncrls;
+    unsigned int max_depth; /* 0: the library's default */
     /* AWS options */
     const char *profile;
     const char *endpoint_url;
@@ -102,6 +107,7 @@ typedef struct cli {
     /* made by cli_report_opts() */
     cert_passin *passin_obj;
     cert_trust *trust;
+    cert_crls *crls_obj;
 } cli;
 
 /* Initialise with the tool's name, usage, summary and its own table (may be NULL), and which

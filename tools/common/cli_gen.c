@@ -224,7 +224,12 @@ static const env_doc env_all[] = {
 /* What a tool that reads and checks a bundle reads. */
 static const env_doc env_check[] = {
     {"SSL\\_CERT\\_FILE, SSL\\_CERT\\_DIR",
-     "OpenSSL's system trust store, used when neither *--ca-file* nor *--ca-path* is given"},
+     "OpenSSL's system trust store, used when neither *--ca-file* nor *--ca-path* is given; a "
+     "store they name other than the distribution's is trusted locally, as with *--ca-file*: "
+     "the CT and validity-limit rules of public roots do not apply under it"},
+    {"LIBCERT\\_PUBLIC\\_STORE",
+     "*1*: the roots of the system trust store are public even when *SSL\\_CERT\\_FILE* or "
+     "*SSL\\_CERT\\_DIR* names it (the CT and validity-limit rules apply); *0*: never"},
 };
 
 /* What a tool that talks to AWS reads, as the AWS CLI reads it (README, "Credentials"). */

@@ -361,8 +361,8 @@ typedef struct cert_served {
     int expected;           /**< 1 the expected leaf, 0 another one; -1 nothing was expected */
     char expected_sha256[65]; /**< the expected leaf's SHA-256 in hex; "" when none */
     char *expected_label;     /**< where it came from ("bundle.pem", "iam:NAME"); NULL */
-    const char *trust;        /**< the served chain by libcert's chain code: "trusted",
-                                   "incomplete", "untrusted" (static); NULL without a chain */
+    const char *trust;        /**< the served chain by libcert's chain code:
+                                   cert_trust_status_name() (static); NULL without a chain */
     long elapsed_ms;          /**< connection and handshake */
 } cert_served;
 

@@ -42,7 +42,7 @@ static void names_line(FILE *f, X509 *x)
     if (cert__x509_names(x, put_name, &o) == 0) {
         char cn[256];
 
-        cert_text_writef(f, "(no subjectAltName; CN %s)",
+        cert_text_writef(f, "(no DNS or IP subjectAltName; CN %s)",
                          cert__name_cn(X509_get_subject_name(x), cn, sizeof(cn)));
     }
 }
@@ -73,6 +73,45 @@ static void finding_group(const cert_report *r, const cert_text_opts *t, FILE *f
         if (fi->source != NULL)
             cert_text_writef(f, " [%s]", cert_source_describe(fi->source, src, sizeof(src)));
         fputc('\n', f);
+    }
+}
+
+/* A path as "leaf < issuer < ...", each certificate by its CN (its subject when it has none). */
+static void path_line(FILE *f, X509 *(*at)(const cert_chain *, size_t, size_t), const cert_chain *c,
+                      size_t i, size_t n)
+{
+    char buf[512];
+
+    for (size_t j = 0; j < n; j++) {
+        X509 *x = at(c, i, j);
+
+        if (cert__name_cn(X509_get_subject_name(x), buf, sizeof(buf))[0] == '\0')
+            cert__name_string(X509_get_subject_name(x), buf, sizeof(buf));
+        fprintf(f, "%s%s", j ? " < " : "", buf);
+    }
+}
+
+static X509 *chosen_at(const cert_chain *c, size_t i, size_t j)
+{
+    (void)i;
+    return cert_chain_path_at(c, j);
+}
+
+/* -v: the chosen path, how much the search did, and why each path ranked before it failed. */
+static void path_lines(const cert_chain *c, FILE *f)
+{
+    fprintf(f, "  path   ");
+    path_line(f, chosen_at, c, 0, cert_chain_path_length(c));
+    fprintf(f, " (%zu path%s found, %zu tried, %zu signature check%s)\n",
+            cert_chain_counter(c, CERT_CHAIN_PATHS_FOUND),
+            cert_chain_counter(c, CERT_CHAIN_PATHS_FOUND) == 1 ? "" : "s",
+            cert_chain_counter(c, CERT_CHAIN_PATHS_TRIED),
+            cert_chain_counter(c, CERT_CHAIN_SIG_CHECKS),
+            cert_chain_counter(c, CERT_CHAIN_SIG_CHECKS) == 1 ? "" : "s");
+    for (size_t i = 0; i < cert_chain_rejected_count(c); i++) {
+        fprintf(f, "  rejected ");
+        path_line(f, cert_chain_rejected_cert, c, i, cert_chain_rejected_length(c, i));
+        fprintf(f, "\n           %s\n", cert_chain_rejected_reason(c, i));
     }
 }
 
@@ -125,7 +164,6 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
         X509 *leaf = cert_chain_leaf(c);
         X509 *root = cert_chain_root(c);
         int64_t nb, na;
-        static const char *trust[] = {"trusted", "incomplete", "untrusted"};
 
         cert_text_writef(f, "  leaf   %s\n",
                          cert__name_string(X509_get_subject_name(leaf), buf, sizeof(buf)));
@@ -169,9 +207,11 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
                              cert_chain_root_in_bundle(c)
                                  ? ""
                                  : (r->trust_origin ? r->trust_origin : "the system store"),
-                             trust[cert_chain_trust(c)]);
+                             cert_trust_status_name(cert_chain_trust(c)));
         else
-            fprintf(f, "  trust  %s\n", trust[cert_chain_trust(c)]);
+            fprintf(f, "  trust  %s\n", cert_trust_status_name(cert_chain_trust(c)));
+        if (t->verbosity > 0)
+            path_lines(c, f);
         if (r->live != NULL)
             cert_report__live_text(r->live, t, f);
         finding_group(r, t, f, CERT_SEV_ERROR, "errors", C_RED);
