@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: bundle parsing (PEM, DER, PKCS#12, PKCS#7), then chain building and the
- * checks on whatever parsed. Inputs come from the network and from strangers' e-mails.
+ * checks on whatever parsed (with LIBCERT_FUZZ_CRL, the CRLs too). Inputs come from the network
+ * and from strangers' e-mails.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,16 +12,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static cert_passin *passin;
 static cert_trust *trust;
+static cert_crls *crls;
 
 static void setup(void)
 {
     const char *fx = getenv("LIBCERT_FUZZ_CA");
+    const char *crl = getenv("LIBCERT_FUZZ_CRL");
 
     /* The fixtures' passphrase, so that encrypted seeds reach the decoders behind the KDF. */
     if (cert_passin_new("pass:test-pass", true, &passin) < 0)
         abort();
     if (cert_trust_new(fx, NULL, &trust) < 0 && cert_trust_new(NULL, "/nonexistent", &trust) < 0)
         trust = NULL;
+    /* CRLs of the CA, so that the revocation checks of the path builder run on every path. */
+    if (crl != NULL && (cert_crls_new(&crls) < 0 || cert_crls_load_file(crls, crl) < 0)) {
+        cert_crls_free(crls);
+        crls = NULL;
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bo.max_kdf_iterations = 4096; /* keep each run fast; the cap itself is what is tested */
     bo.max_items = 64;
     co.trust = trust;
+    co.crls = crls;
     co.now = 1767225600;
     ko.now = 1767225600;
     ko.hosts = hosts;

@@ -20,6 +20,9 @@ libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 PKGS="$PKGS faketime"
 # tests/cli/test_manpages.sh loads the generated zsh completions.
 PKGS="$PKGS zsh"
+# .ci/run: the formatting check (Debian 12's clang-format is 14), the static analyser (cppcheck,
+# configured in .cppcheck/), and scripts/netns.sh's loopback-only namespace (unshare, ip).
+PKGS="$PKGS clang-format cppcheck util-linux iproute2"
 
 missing=""
 for p in $PKGS; do

@@ -8,12 +8,15 @@ libcert_unit_test(split)
 libcert_unit_test(util)
 libcert_unit_test(passin)
 libcert_unit_test(prune)
+libcert_unit_test(realcerts)
 libcert_cli_test(certcheck)
 libcert_cli_test(certsplit)
 libcert_cli_test(exitcodes)
 libcert_cli_test(manpages)
 libcert_cli_test(json)
 libcert_cli_test(signals)
+libcert_cli_test(realcerts)
+libcert_cli_test(differential)
 # The AWS layer (credentials, SigV4): the unit tests include libcert/src/aws's internal headers,
 # which need libxml2's include directory.
 pkg_check_modules(LIBCERT_TEST_LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
@@ -49,10 +52,24 @@ libcert_integration_test(prometheus)
 libcert_cli_test(install)
 # The floors of the architecture, from the #include lines (ARCHITECTURE.md).
 add_test(NAME cli_floors COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/layout/floors.py ${PROJECT_SOURCE_DIR})
-set_tests_properties(cli_floors PROPERTIES LABELS cli ENVIRONMENT "${LIBCERT_TEST_ENV}" TIMEOUT 60)
+set_tests_properties(cli_floors PROPERTIES LABELS cli ENVIRONMENT "${LIBCERT_TEST_ENV}" TIMEOUT 60
+  SKIP_RETURN_CODE 77)
 libcert_integration_test(envelope)
 libcert_cli_test(man3)
 libcert_integration_test(renewal)
 libcert_integration_test(live)
 libcert_integration_test(partitions)
 libcert_integration_test(acm)
+libcert_integration_test(insecure_endpoint)
+libcert_integration_test(core_dump)
+libcert_integration_test(terminal_escapes)
+libcert_integration_test(exit_codes)
+libcert_integration_test(lost_answers)
+libcert_integration_test(fault_matrix)
+# The cases stock moto can serve, against stock moto too (tests/integration/test_moto_parity.py
+# says which and why): the emulator's rules cannot drift from moto unnoticed where both answer.
+libcert_integration_test(moto_parity)
+add_test(NAME integration_moto_parity_stock
+  COMMAND ${LIBCERT_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_moto_parity.py)
+set_tests_properties(integration_moto_parity_stock PROPERTIES LABELS integration
+  ENVIRONMENT "${LIBCERT_TEST_ENV};LIBCERT_BACKEND=moto" TIMEOUT 600 SKIP_RETURN_CODE 77)

@@ -161,8 +161,10 @@ static int to_files(cli *c, const state *st, cert_report *r)
             free(path);
             return cli_fail(c);
         }
-        if (!c->json && !c->quiet)
-            printf("%s\n", path);
+        if (!c->json && !c->quiet) {
+            cert_text_write(stdout, path, strlen(path), false);
+            putchar('\n');
+        }
         free(path);
     }
     return finish(r, c->json, CERT_EXIT_OK, NULL);

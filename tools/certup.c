@@ -170,17 +170,26 @@ static void check_usage(cli *c, state *st)
 static int upload(cli *c, state *st, cert_report *r)
 {
     cert_aws *aws = NULL;
+    cert_aws_opts ao;
     cert_put_result res;
     int rc;
 
     memset(&res, 0, sizeof(res));
     if (st->put.store == CERT_STORE_IAM)
         path_warning(c, st->put.path);
-    if (!st->put.dry_run && (rc = cli_aws_new(c, &aws)) != 0)
-        return rc;
-    if (st->put.store == CERT_STORE_ACM)
+    if (!st->put.dry_run) {
+        cli_aws_session_opts(c, &ao);
+        /* no session: the upload failed before it began (with --json, still one document) */
+        if (cert_aws_new(&ao, &aws) < 0 &&
+            cert_failure_from_last(&res.failure, cert_error_last()->code) == CERT_E_NOMEM) {
+            rc = cli_fail(c);
+            goto done;
+        }
+    }
+    if (aws != NULL && st->put.store == CERT_STORE_ACM)
         cli_acm_region_note(c, aws);
-    if (cert_store_put(aws, cert_report_chain(r), &st->put, &res) == CERT_E_NOMEM) {
+    if (res.failure.err == CERT_OK &&
+        cert_store_put(aws, cert_report_chain(r), &st->put, &res) == CERT_E_NOMEM) {
         rc = cli_fail(c);
         goto done;
     }

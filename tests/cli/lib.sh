@@ -21,7 +21,12 @@
 #   assert_same WHAT FILE1 FILE2 (assert_same_text for text files), assert_dir_empty DIR,
 #   assert_absent FILE..., assert_present FILE..., assert_no_tmp DIR, names_in DIR
 #   newdir NAME             makes a fresh empty directory, path in $NEWDIR
-#   finish                  prints the summary line; exit status 1 on any failure
+#   finish                  prints the summary line; exit status 1 on any failure, 77 (ctest's
+#                           SKIP_RETURN_CODE) when nothing was checked and something skipped
+#
+# LIBCERT_TOOL_WRAPPER (e.g. "valgrind --error-exitcode=99 --leak-check=full"): every tool run
+# through $B runs under it, its messages in $T_DIR/wrapper/ (not on the tool's stderr, which the
+# tests read); finish fails the test when any of them is not empty (see .ci/run).
 # Every test gets a private temporary directory $T_DIR, removed by a trap.
 
 set -u
@@ -40,6 +45,7 @@ export LC_ALL=C
 
 B=$LIBCERT_BIN
 F=$LIBCERT_FIXTURES
+CLI_B=$LIBCERT_BIN # the tools themselves, when $B is the wrapper's directory
 CLI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LE=$F/letsencrypt/live/www.example.com
 # Pinned time and the main trust anchor: no test depends on the date or the system store.
@@ -67,6 +73,35 @@ T_CASE=""
 T_CMD=""
 T_FINISHED=0
 T_START=$EPOCHREALTIME
+
+# The tools under LIBCERT_TOOL_WRAPPER: $B becomes a directory of scripts that run each tool
+# through it; "{log}" in it becomes a file per process in $T_DIR/wrapper/.
+if [ -n "${LIBCERT_TOOL_WRAPPER:-}" ]; then
+    mkdir "$T_DIR/wrapped" "$T_DIR/wrapper"
+    for _t in "$CLI_B"/*; do
+        [ -f "$_t" ] && [ -x "$_t" ] || continue
+        printf '#!/bin/sh\nexec %s %q "$@"\n' \
+            "${LIBCERT_TOOL_WRAPPER//\{log\}/$T_DIR/wrapper/${_t##*/}.%p.log}" "$_t" \
+            >"$T_DIR/wrapped/${_t##*/}"
+        chmod +x "$T_DIR/wrapped/${_t##*/}"
+    done
+    B=$T_DIR/wrapped
+fi
+
+# A wrapper's complaints (valgrind's errors and leaks) fail the test.
+_wrapper_check()
+{
+    local f
+
+    [ -d "$T_DIR/wrapper" ] || return 0
+    for f in "$T_DIR/wrapper"/*; do
+        [ -s "$f" ] || continue
+        T_CHECKS=$((T_CHECKS + 1))
+        T_FAILED=$((T_FAILED + 1))
+        echo "FAIL [$LIBCERT_TOOL_WRAPPER] ${f##*/}:"
+        head -n 40 "$f" | sed 's/^/    | /'
+    done
+}
 RC=0 MS=0
 
 _cleanup()
@@ -496,11 +531,16 @@ finish()
     local secs
 
     json_flush
+    _wrapper_check
     secs=$(((${EPOCHREALTIME/./} - ${T_START/./}) / 1000))
     T_FINISHED=1
     printf '%s: %d checks, %d failed, %d skipped (%d.%03d s)\n' "$T_NAME" "$T_CHECKS" \
         "$T_FAILED" "$T_SKIPPED" $((secs / 1000)) $((secs % 1000))
-    if [ "$T_FAILED" -gt 0 ] || [ "$T_CHECKS" = 0 ]; then
+    if [ "$T_FAILED" -gt 0 ]; then
+        exit 1
+    fi
+    if [ "$T_CHECKS" = 0 ]; then
+        [ "$T_SKIPPED" -gt 0 ] && exit 77
         exit 1
     fi
     exit 0

@@ -96,9 +96,8 @@ for k in rsa1536 p384 p521 ed25519 ed448 rsapss dsa; do
     case_ "key.unsupported: $k"
     code_case "key.unsupported:error" 1 "${CAROOT[@]}" "$F/bundle-$k.pem"
 done
-case_ "key.unsupported: explicit EC parameters (untrusted, as openssl verify says too)"
-code_case "key.unsupported:error chain.untrusted:error" 1 "${CAROOT[@]}" \
-    "$F/bundle-ec-explicit.pem"
+case_ "key.unsupported: explicit EC parameters (CloudFront's rule; the path is trusted)"
+code_case "key.unsupported:error" 1 "${CAROOT[@]}" "$F/bundle-ec-explicit.pem"
 case_ "key.weak"
 code_case "key.weak:error" 1 "${CAROOT[@]}" "$F/bundle-rsa1024.pem"
 for k in sha1 md5; do
@@ -147,7 +146,145 @@ case_ "input.ignored: EC PARAMETERS"
 code_case "input.ignored:info" 0 "${CAROOT[@]}" "$F/bundle-ec-params.pem"
 
 # Negative cases: nothing to say about these.
-for k in good rsa2048 rsa3072 rsa4096 p256 wildcard ip cnonly text bag crlf-bom; do
+case_ "name.no_san: a leaf with a CN and no subjectAltName names no host"
+code_case "name.no_san:error" 1 "${CAROOT[@]}" "$F/bundle-cnonly.pem"
+assert_err_empty
+
+# Path validation (tests/fixtures/pki.py): each rule of a certificate's position, backtracking,
+# depth, loops, the bomb, CRLs, and the public-root rules. "FILE CODES EXIT [OPTIONS...]".
+P=$F/pki
+while read -r file codes want opts; do
+    [ -n "$file" ] || continue
+    case $file in '#'*) continue ;; esac
+    [ "$codes" = "-" ] && codes=""
+    # shellcheck disable=SC2086  # the options are words
+    case_ "pki/$file ${opts:-}"
+    eval "set -- ${opts:-}"
+    trust=("${CAROOT[@]}")
+    [ -f "$P/${file%.pem}-ca.pem" ] && trust=(--ca-file "$P/${file%.pem}-ca.pem")
+    case $file in cross-*) trust=(--ca-file "$P/cross-ca.pem") ;; esac
+    if [ "${1:-}" = "--system" ]; then
+        shift
+        SSL_CERT_FILE=$F/root.pem LIBCERT_PUBLIC_STORE=1 code_case "${codes//,/ }" "$want" "$@" "$P/$file"
+    else
+        code_case "${codes//,/ }" "$want" "${trust[@]}" "$@" "$P/$file"
+    fi
+done <<'CASES'
+int-eku-email.pem       chain.eku:error                 1
+int-eku-any.pem         chain.eku:error                 1
+int-eku-server.pem      -                               0
+int-rsa1024.pem         key.weak:error                  1
+int-rsa2052.pem         cert.profile:warning            0
+int-p192.pem            chain.key:error                 1
+int-p521.pem            -                               0
+int-dsa.pem             chain.key:error                 1
+int-ed25519.pem         chain.key:error                 1
+int-ec-explicit.pem     chain.key:error                 1
+int-sha1.pem            sig.weak:error                  1
+int-expired.pem         cert.expired:error              1
+int-notyet.pem          cert.not_yet_valid:error        1
+root-expired.pem        cert.expired:error              1
+root-sha1.pem           chain.root_omitted:info         0
+root-badsig.pem         -                               0
+pathlen.pem             chain.profile:error             1
+int-no-bc.pem           chain.profile:error             1
+int-v1.pem              chain.profile:error             1
+int-no-certsign.pem     chain.profile:error             1
+int-unknown-critical.pem chain.profile:error            1
+leaf-unknown-critical.pem chain.profile:error           1
+leaf-aia-bad.pem        chain.profile:error             1
+leaf-empty-subject.pem  chain.profile:error             1
+int-bc-noncritical.pem  cert.profile:warning            0
+int-no-ski.pem          cert.profile:warning            0
+int-pc-noncritical.pem  cert.profile:warning            0
+leaf-no-aki.pem         cert.profile:warning            0
+leaf-keycertsign.pem    cert.profile:warning            0
+leaf-nc.pem             cert.profile:warning            0
+root-aki-mismatch.pem   cert.profile:warning            0
+leaf-serial-zero.pem    cert.profile:warning            0
+leaf-serial-long.pem    cert.profile:warning            0
+leaf-underscore.pem     name.profile:warning            0
+leaf-cn-not-san.pem     name.profile:warning            0
+leaf-eku-any.pem        cert.not_server:error           1
+leaf-eku-ocsp.pem       cert.not_server:error           1
+nc-dns-ok.pem           -                               0
+nc-dns-outside.pem      name.constraint:error           1
+nc-wildcard-ok.pem      -                               0
+nc-ip-only-san.pem      name.profile:warning            0
+nc-ip-outside.pem       name.constraint:error           1
+nc-cn-ignored.pem       name.profile:warning            0
+nc-wildcard-excluded.pem name.constraint:error          1
+nc-excluded-ok.pem      -                               0
+nc-wildcard-partial.pem name.constraint:error           1
+nc-email.pem            name.constraint:error           1
+nc-uri.pem              name.constraint:error           1
+nc-dirname-ok.pem       -                               0
+nc-dirname.pem          name.constraint:error           1
+cross-short-bad.pem     chain.alt_path:info             0
+cross-long-bad.pem      chain.alt_path:info             0
+cross-long-bad.pem      chain.alt_path:info             0   --preferred-chain 'libcert Test Cross Old Root'
+deep.pem                chain.too_long:error            1
+deep.pem                -                               0   --max-depth 16
+loop.pem                chain.loop:error                1
+ct-none.pem             cert.ct:error                   1   --system
+ct-two.pem              -                               0   --system
+ct-two-long.pem         cert.ct:error                   1   --system
+ct-three.pem            -                               0   --system
+lifetime.pem            cert.lifetime:error             1   --system
+ct-none.pem             -                               0
+lifetime.pem            -                               0
+CASES
+
+case_ "--crl: revoked, current, stale, unrelated, forged; PEM and DER"
+for c in "crl-int2-revokes-leaf.pem cert.revoked:error 1" \
+    "crl-int2-revokes-leaf.der cert.revoked:error 1" \
+    "crl-int1-revokes-int2.pem cert.revoked:error 1" "crl-int2-empty.pem - 0" \
+    "crl-int2-stale.pem crl.stale:warning 0" "crl-other.pem crl.unrelated:warning 0" \
+    "crl-int2-forged.pem crl.unrelated:warning 0"; do
+    set -- $c
+    codes=$2
+    [ "$codes" = "-" ] && codes=""
+    code_case "$codes" "$3" "${CAROOT[@]}" --crl "$P/$1" "$F/bundle-good.pem"
+done
+case_ "--crl is repeatable"
+code_case "cert.revoked:error crl.unrelated:warning" 1 "${CAROOT[@]}" \
+    --crl "$P/crl-int2-empty.pem" --crl "$P/crl-other.der" --crl "$P/crl-int1-revokes-int2.pem" \
+    "$F/bundle-good.pem"
+case_ "--crl of a file that is no CRL: input error naming it"
+run "$B/certcheck" "${BASE[@]}" --crl "$F/bundle-good.pem" "$F/bundle-good.pem"
+assert_exit 3
+assert_err_contains "bundle-good.pem: not a CRL"
+case_ "--max-depth out of range: usage error"
+for d in 0 33 x; do
+    run "$B/certcheck" "${BASE[@]}" --max-depth "$d" "$F/bundle-good.pem"
+    assert_exit 2
+done
+
+case_ "the bomb: bounded, and said so"
+run_timeout 20 "$B/certcheck" "${BASE[@]}" --json "$P/bomb.pem"
+assert_exit 1
+assert_json "sev('chain.bounded') == {'warning'}" "sev('chain.incomplete') == {'error'}"
+COVERED[chain.bounded]+=" warning"
+assert_true "the bomb is checked in under 5 s" test "$MS" -lt 5000
+
+case_ "-v: the chosen path and why a better-ranked one was rejected"
+run "$B/certcheck" "${AT_OPT[@]}" -v --ca-file "$P/cross-ca.pem" "$P/cross-short-bad.pem"
+assert_exit 0
+assert_out_contains "  path   www.example.com < libcert Test Cross CA < libcert Test Cross Mid < libcert Test Cross Old Root"
+assert_out_contains "  rejected www.example.com < libcert Test Cross CA < libcert Test Root CA"
+assert_out_contains "chain.eku: the intermediate CN=libcert Test Cross CA"
+run "$B/certcheck" "${AT_OPT[@]}" --ca-file "$P/cross-ca.pem" "$P/cross-short-bad.pem"
+assert_out_lacks "rejected"
+run "$B/certcheck" "${AT_OPT[@]}" --json --ca-file "$P/cross-ca.pem" "$P/cross-short-bad.pem"
+assert_json "len(d['rejected_paths']) == 1" \
+    "d['rejected_paths'][0]['reason'].startswith('chain.eku: ')" \
+    "len(d['rejected_paths'][0]['path']) == 3" "d['trust'] == 'trusted'"
+run "$B/certcheck" "${BASE[@]}" --json "$P/deep.pem"
+assert_json "d['trust'] == 'too_long'" "d['rejected_paths'] == []"
+run "$B/certcheck" "${BASE[@]}" --json "$P/loop.pem"
+assert_json "d['trust'] == 'loop'"
+
+for k in good rsa2048 rsa3072 rsa4096 p256 wildcard ip text bag crlf-bom; do
     case_ "no finding: bundle-$k.pem"
     exp=""
     [ "$k" = crlf-bom ] && exp="chain.order:info chain.root_omitted:info"
@@ -183,6 +320,12 @@ run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" "$B/certcheck" --at 20
     "$F/bundle-good.pem"
 assert_exit 0
 assert_out_contains "(from the system store, trusted)"
+# A store SSL_CERT_FILE names is local trust (no CT rule) unless LIBCERT_PUBLIC_STORE says it is
+# public: then the fixture leaf, without SCTs, is refused as a browser would.
+run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" LIBCERT_PUBLIC_STORE=1 "$B/certcheck" \
+    --at 2026-01-01T00:00:00Z "$F/bundle-good.pem"
+assert_exit 1
+assert_out_contains "cert.ct"
 
 # file:// (the AWS CLI's habit) is read as the path; other URLs are refused by name (issue #15).
 case_ "file:// inputs"
@@ -293,5 +436,46 @@ case_ "PKCS#12 with the empty password"
 run "$B/certcheck" "${BASE[@]}" --batch --json --passin pass: "$F/bundle-emptypass.p12"
 assert_exit 0
 assert_json "codes() == set()"
+
+# Issue #11: a budget of key-derivation work per bundle. Eleven keys at the per-key maximum
+# (1,000,000 PBKDF2 iterations each) in one input pass the default budget of 10,000,000 and
+# are refused (exit 3, naming the input and --max-kdf-work) after ten, in about 3 s instead of
+# every one; --max-kdf-work raises it; --each gives every input a budget of its own.
+case_ "--max-kdf-work: eleven keys at the per-key maximum in one bundle"
+kdf=$T_DIR/kdf11.pem
+cat "$F/leaf-rsa2048.pem" "$F/chain.pem" >"$kdf"
+openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 1000000 -in "$F/leaf-rsa2048.key" \
+    -passout "pass:$PASS" >"$T_DIR/key1m.pem"
+for i in $(seq 11); do cat "$T_DIR/key1m.pem" >>"$kdf"; done # each copy is derived again
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" "$kdf"
+assert_exit 3
+assert_err_contains "kdf11.pem: block 14"
+assert_err_contains "10000000"
+assert_err_contains "--max-kdf-work"
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 4000 \
+    "$F/bundle-good.pem" "$F/key-pkcs8-aes.pem" "$F/key-pkcs8-aes.der"
+assert_exit 3
+assert_err_contains "key-pkcs8-aes.der"
+assert_err_contains "--max-kdf-work"
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 4096 \
+    "$F/bundle-good.pem" "$F/key-pkcs8-aes.pem" "$F/key-pkcs8-aes.der"
+assert_exit 0
+case_ "--max-kdf-work: --each over PKCS#12 files, a budget each"
+p12s=()
+for i in 1 2 3 4 5 6; do
+    cp "$F/bundle-modern.p12" "$T_DIR/site$i.p12"
+    p12s+=("$T_DIR/site$i.p12")
+done
+# each file costs 5 x 2,048 = 10,240; all six together would be 61,440
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 10240 --each \
+    "${p12s[@]}"
+assert_exit 0
+run "$B/certcheck" "${BASE[@]}" --batch --passin "pass:$PASS" --max-kdf-work 10239 --each \
+    "${p12s[@]}"
+assert_exit 3
+case_ "--max-kdf-work: not a number"
+run "$B/certcheck" --max-kdf-work lots "$F/bundle-good.pem"
+assert_exit 2
+assert_err_contains "--max-kdf-work lots"
 
 finish

@@ -390,6 +390,25 @@ run "$B/certsplit" "${AT_OPT[@]}" --ca-file "$XTRUST" -o "$d" "$F/bundle-cross-e
 assert_exit 0
 assert_err_contains "chain.cross_expired"
 assert_eq "chain.pem" "$(fps "$F/xr3.pem")" "$(fps "$d/chain.pem")"
+case_ "text before BEGIN on the same line: the block is read, cert.pem is the leaf"
+# Issue #11: "Subject: ... -----BEGIN CERTIFICATE-----" (a mail client's or a CA portal's
+# copy) was skipped silently, and another certificate of the bundle became the leaf.
+textbegin=$T_DIR/textbegin.pem
+awk 'NR == 1 { print "Subject: www.example.com -----BEGIN CERTIFICATE-----"; next } 1' \
+    "$F/bundle-good.pem" >"$textbegin"
+newdir textbegin && d=$NEWDIR
+run "$B/certsplit" "${BASE[@]}" -o "$d" "$textbegin"
+assert_exit 0
+assert_eq "cert.pem is the leaf" "$FP_LEAF" "$(fps "$d/cert.pem")"
+assert_eq "chain.pem" "$FP_INT2$FP_INT1" "$(fps "$d/chain.pem")"
+textnokey=$T_DIR/textnokey.pem
+awk 'NR == 1 { print "bag: leaf\t-----BEGIN CERTIFICATE-----"; next } 1' "$F/bundle-nokey.pem" \
+    >"$textnokey"
+newdir textnokey && d=$NEWDIR
+run "$B/certsplit" "${BASE[@]}" --no-key -o "$d" "$textnokey"
+assert_exit 0
+assert_eq "cert.pem is the leaf, not an intermediate" "$FP_LEAF" "$(fps "$d/cert.pem")"
+
 case_ "an intermediate expiring before the leaf: still split, in order"
 newdir longleaf && d=$NEWDIR
 run "$B/certsplit" "${BASE[@]}" -o "$d" "$F/bundle-longleaf.pem"

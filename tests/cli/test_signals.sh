@@ -18,6 +18,8 @@
 # below then misses the window, and the next, longer delay is tried).
 DELAYS_US=(300000 1500000)
 PREPARE=":" # shell code run in a fresh out dir "$d" before each attempt
+REACHED_HOOK=":" # shell code run in "$d" once it is in the state wanted, before the signal
+SYSCALL=fsync # the system call strace delays
 PIDFILE=$T_DIR/certsplit.pid
 
 state_reached()
@@ -27,6 +29,9 @@ state_reached()
     case $state in
     temporaries)
         [ -n "$(find "$d" -maxdepth 1 -name '.key.pem.tmp-*')" ] && [ ! -e "$d/cert.pem" ]
+        ;;
+    renaming) # every temporary written (the key's last), cert.pem's rename delayed
+        [ -n "$(find "$d" -maxdepth 1 -name '.key.pem.tmp-*' -size +0)" ] && [ ! -e "$d/cert.pem" ]
         ;;
     key-temporary) # with old files in place: the key's temporary is being written
         [ -n "$(find "$d" -maxdepth 1 -name '.key.pem.tmp-*')" ]
@@ -49,7 +54,7 @@ interrupt()
         rm -rf "$d" && mkdir "$d" && eval "$PREPARE"
         rm -f "$PIDFILE"
         _next_run "$B/certsplit" "${BASE[@]}" -o "$d" "$@"
-        strace -o /dev/null -e trace=fsync -e "inject=fsync:delay_enter=$delay" \
+        strace -o /dev/null -e "trace=$SYSCALL" -e "inject=$SYSCALL:delay_enter=$delay" \
             bash -c 'echo $$ >"$0" && exec "$@"' "$PIDFILE" \
             "$B/certsplit" "${BASE[@]}" -o "$d" "$@" >"$T_OUT" 2>"$T_ERR" </dev/null &
         spid=$!
@@ -65,6 +70,7 @@ interrupt()
         if [ "$REACHED" = yes ]; then
             TMP_MODE=$(find "$d" -maxdepth 1 -name '.key.pem.tmp-*' -printf '%m\n' | head -n 1)
             BEFORE=$(ls -A "$d" | tr '\n' ' ')
+            eval "$REACHED_HOOK"
             pid=$(cat "$PIDFILE")
             kill "-$sig" "$pid"
         fi
@@ -119,6 +125,22 @@ if [ "$HAVE_STRACE" = yes ]; then
     for p in cert chain key; do
         assert_eq "$p.pem untouched" "old $p" "$(cat "$d/$p.pem" 2>/dev/null)"
     done
+    assert_no_tmp "$d"
+
+    case_ "SIGINT after another process created cert.pem before our rename: its file stays"
+    # Issue #11: the existence check passed, then someone else created cert.pem, then the
+    # interrupt came while our rename was due: the handler removes only what this run created
+    # (device and inode compared), so the other process's cert.pem survives.
+    newdir race && d=$NEWDIR
+    SYSCALL=renameat2
+    REACHED_HOOK='sleep 0.05; echo "not ours" >"$d/cert.pem"'
+    interrupt renaming INT "$d" "$F/bundle-good.pem"
+    SYSCALL=fsync
+    REACHED_HOOK=":"
+    assert_eq "window reached (before: $BEFORE)" yes "$REACHED"
+    assert_exit 130
+    assert_eq "the other process's cert.pem is untouched" "not ours" "$(cat "$d/cert.pem" 2>/dev/null)"
+    assert_absent "$d/chain.pem" "$d/key.pem"
     assert_no_tmp "$d"
 
     case_ "SIGINT after cert.pem is in place and before chain.pem and key.pem are: all or nothing"

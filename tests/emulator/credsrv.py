@@ -13,7 +13,15 @@
         -> {"roleCredentials": {...}}
 
 Control API (unsigned JSON): GET /_emu/log, DELETE /_emu/log, GET|POST /_emu/config,
-GET /_emu/health.
+GET /_emu/health, GET|POST|DELETE /_emu/faults.
+
+Faults (POST /_emu/faults, a rule or {"rules": [...]}): {"endpoint": E, "fault": F, "status": N,
+"ms": N, "count": N, "skip": N}. E is "imds-token" (PUT /latest/api/token), "imds" (the
+/latest/meta-data/ GETs), "container" (/creds), "sso" (/federation/credentials) or "*"; F is
+"status" (an error answer, default 500), "reset" (TCP RST, no answer), "stall" (nothing for ms,
+default 5000, then close), "truncate" (a Content-Length longer than the body sent, then close)
+or "invalid" (a whole 200 answer whose body is not JSON). count: applies N times (default:
+forever); skip: lets the first N matching requests through.
 
 Shapes follow what the SDKs parse: botocore/utils.py (InstanceMetadataFetcher,
 ContainerMetadataFetcher) and botocore/credentials.py (SSOCredentialFetcher), and the AWS
@@ -31,6 +39,8 @@ import json
 import os
 import secrets
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -54,6 +64,7 @@ class State:
             "sso_account": args.sso_account,
         }
         self.tokens = {}  # IMDSv2 token -> monotonic expiry
+        self.faults = []  # rules, in the order added
         self.log = []
         self.seq = 0
         self.issued = 0
@@ -93,20 +104,110 @@ class Handler(BaseHTTPRequestHandler):
     def _json(self, status, obj):
         return self._answer(status, json.dumps(obj, indent=1) + "\n")
 
+    def _take_fault(self, path):
+        endpoint = ("imds-token" if path == "/latest/api/token" else
+                    "imds" if path.startswith("/latest/meta-data/") else
+                    "container" if path == "/creds" else
+                    "sso" if path == "/federation/credentials" else None)
+        if endpoint is None:
+            return None
+        st = self.state
+        with st.lock:
+            for rule in list(st.faults):
+                if rule["endpoint"] not in ("*", endpoint):
+                    continue
+                if rule["skip"] > 0:
+                    rule["skip"] -= 1
+                    continue
+                if rule["count"] is not None:
+                    rule["count"] -= 1
+                    if rule["count"] <= 0:
+                        st.faults.remove(rule)
+                return dict(rule)
+        return None
+
+    def _fault(self, rule):
+        """Misbehave as the rule says; the status logged (None: no answer)."""
+        f = rule["fault"]
+        self.close_connection = True
+        if f == "status":
+            return self._json(rule["status"], {"message": "injected fault"})
+        if f == "invalid":
+            return self._answer(200, '{"Code": "Success", "AccessKeyId": ')
+        if f == "truncate":
+            body = b'{"Code": "Success", "AccessKeyId": "ASIA'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) + 512))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            return None
+        if f == "stall":
+            time.sleep(rule["ms"] / 1000.0)
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return None
+        try:  # reset: SO_LINGER 0, the client gets a TCP RST
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        return None
+
+    def _faults_api(self, body):
+        st = self.state
+        if self.command == "DELETE":
+            with st.lock:
+                n, st.faults = len(st.faults), []
+            return self._json(200, {"cleared": n})
+        if self.command == "POST":
+            try:
+                obj = json.loads(body or b"{}")
+                specs = obj["rules"] if "rules" in obj else [obj]
+                rules = []
+                for spec in specs:
+                    rule = {"endpoint": spec.get("endpoint", "*"), "fault": spec.get("fault"),
+                            "status": int(spec.get("status", 500)), "ms": int(spec.get("ms", 5000)),
+                            "count": None if spec.get("count") is None else int(spec["count"]),
+                            "skip": int(spec.get("skip", 0))}
+                    if rule["endpoint"] not in ("*", "imds-token", "imds", "container", "sso"):
+                        raise ValueError("endpoint must be *, imds-token, imds, container or sso")
+                    if rule["fault"] not in ("status", "reset", "stall", "truncate", "invalid"):
+                        raise ValueError("fault must be status, reset, stall, truncate or invalid")
+                    rules.append(rule)
+            except (ValueError, KeyError, TypeError) as e:
+                return self._json(400, {"error": str(e)})
+            with st.lock:
+                st.faults.extend(rules)
+            return self._json(200, {"added": rules})
+        with st.lock:
+            return self._json(200, {"rules": list(st.faults)})
+
     def _serve(self):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
         url = urlsplit(self.path)
         st = self.state
-        status = self._route(url, body)
+        rule = self._take_fault(url.path)
+        entry = None
         if not url.path.startswith("/_emu/"):
+            # Logged before a fault acts (a stall: when it begins), so a client that gave up
+            # finds its request in the log; status is filled in once answered (None: no answer).
             with st.lock:
                 st.seq += 1
-                st.log.append({"seq": st.seq, "time": time.time(), "method": self.command, "path": url.path,
-                               "query": url.query, "status": status,
-                               "headers": {k: v for k, v in self.headers.items()
-                                           if k.lower() in ("x-aws-ec2-metadata-token-ttl-seconds",
-                                                            "user-agent")}})
+                entry = {"seq": st.seq, "time": time.time(), "method": self.command, "path": url.path,
+                         "query": url.query, "status": None,
+                         "fault": rule["fault"] if rule else None,
+                         "headers": {k: v for k, v in self.headers.items()
+                                     if k.lower() in ("x-aws-ec2-metadata-token-ttl-seconds", "user-agent")}}
+                st.log.append(entry)
+        status = self._fault(rule) if rule is not None else self._route(url, body)
+        if entry is not None:
+            entry["status"] = status
 
     def _imds_token_ok(self):
         tok = self.headers.get("X-aws-ec2-metadata-token")
@@ -121,6 +222,8 @@ class Handler(BaseHTTPRequestHandler):
         # -- control ---------------------------------------------------------------------------
         if path == "/_emu/health":
             return self._json(200, {"ok": True})
+        if path == "/_emu/faults":
+            return self._faults_api(body)
         if path == "/_emu/log":
             if self.command == "DELETE":
                 with st.lock:

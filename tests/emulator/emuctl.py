@@ -24,6 +24,12 @@ import urllib.request
 import uuid
 from xml.sax.saxutils import escape
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pins  # noqa: E402
+
+# A moto or botocore other than the pinned one changes what the tests mean: stop here, saying so.
+pins.check(os.path.basename(sys.argv[0]) or "emuctl")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 EMULATOR = os.path.join(HERE, "emulator.py")
 CF_NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"

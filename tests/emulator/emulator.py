@@ -61,7 +61,7 @@ FAULT_CODES = {
     503: ("ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
     504: ("GatewayTimeout", "Gateway Timeout"),
 }
-FAULT_KINDS = ("status", "reset", "stall", "truncate", "after")
+FAULT_KINDS = ("status", "reset", "stall", "truncate", "invalid", "after")
 SERVICES = ("iam", "cloudfront", "sts", "route53", "acm", "*")
 
 
@@ -86,8 +86,8 @@ class FaultRule:
         self.message = spec.get("message", default_msg)
         self.ms = int(spec.get("ms", 5000))
         self.then = spec.get("then", "reset" if self.fault == "after" else "close")
-        if self.fault == "after" and self.then not in ("reset", "truncate", "status", "stall"):
-            raise ValueError("after: then must be reset, truncate, status or stall")
+        if self.fault == "after" and self.then not in ("reset", "truncate", "status", "stall", "invalid"):
+            raise ValueError("after: then must be reset, truncate, status, stall or invalid")
         if self.fault == "stall" and self.then not in ("close", "answer"):
             raise ValueError("stall: then must be close or answer")
         count = spec.get("count")
@@ -122,6 +122,30 @@ class FaultRule:
         if self.fault in ("after", "stall"):
             d["then"] = self.then
         return d
+
+
+def invalid_answer(service, action):
+    """A whole 200 answer (Content-Length right, connection kept) whose body is not well-formed
+    XML (for ACM, JSON): the action's result element opened, a member opened, and the wrong end tag. Unlike
+    `truncate`, nothing is short: the client has all of it and must still refuse it."""
+    if service == "cloudfront":
+        root = {"GetDistributionConfig": "DistributionConfig", "UpdateDistribution": "Distribution",
+                "GetDistribution": "Distribution", "ListDistributions": "DistributionList"}.get(action, "Result")
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} '
+                f'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>E1<Id></{root}>')
+    else:
+        ns = "https://sts.amazonaws.com/doc/2011-06-15/" if service == "sts" else \
+            "https://iam.amazonaws.com/doc/2010-05-08/"
+        body = (f'<{action}Response xmlns="{ns}"><{action}Result><IsTruncated>false'
+                f'</{action}Result></{action}Response>')
+    content_type = "text/xml"
+    if service == "acm":  # JSON protocol: an object left open, a string unterminated
+        body = '{"CertificateSummaryList": [{"CertificateArn": "arn:aws:acm:us-east-1:1'
+        content_type = "application/x-amz-json-1.1"
+    headers = [("Content-Type", content_type), ("x-amzn-RequestId", "00000000-0000-0000-0000-00000000bad0")]
+    if service == "cloudfront":
+        headers.append(("ETag", "EINVALIDXML"))
+    return Response(200, headers, body.encode())
 
 
 class Request:
@@ -734,6 +758,8 @@ class Handler(BaseHTTPRequestHandler):
             elif then == "stall":
                 time.sleep(out.rule.ms / 1000.0)
                 self._drop()
+            elif then == "invalid":
+                self._send(invalid_answer(out.service, out.action))
             else:
                 self._reset()
         elif fault == "reset":
@@ -744,6 +770,8 @@ class Handler(BaseHTTPRequestHandler):
         elif fault == "truncate":
             partial = b'<?xml version="1.0" encoding="UTF-8"?>\n<'
             self._send(Response(200, [("Content-Type", "text/xml")], partial + b"Response>"), truncate=True)
+        elif fault == "invalid":
+            self._send(invalid_answer(out.service, out.action))
 
     def _send(self, resp, truncate=False):
         body = resp.body if self.command != "HEAD" else b""

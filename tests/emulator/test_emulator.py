@@ -25,6 +25,7 @@ sys.path.insert(0, HERE)
 
 import boto3  # noqa: E402
 import botocore.exceptions  # noqa: E402
+import botocore.parsers  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
 from emu_certs import Pki, chain_pem, make_ca, make_leaf, new_key  # noqa: E402
@@ -867,6 +868,39 @@ class TestFaultsAndKnobs(EmulatorCase):
         self.assertEqual(log["UntagServerCertificate"], (200, "after"))
         self.assertEqual(log["ListServerCertificateTags"], (200, "stall"))
 
+    def test_invalid_xml(self):
+        # a whole 200 answer that is not well-formed XML: botocore cannot parse it, the
+        # connection stays usable, and "after" lets the write happen first
+        one = self.emu.client("iam", config=Config(retries={"total_max_attempts": 1}))
+        cf = self.emu.client("cloudfront", config=Config(retries={"total_max_attempts": 1}))
+        self.emu.add_fault(service="iam", action="ListServerCertificates", fault="invalid", count=1)
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            one.list_server_certificates()
+        one.list_server_certificates()
+        self.emu.add_fault(service="cloudfront", action="GetDistributionConfig", fault="invalid", count=1)
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            cf.get_distribution_config(Id="E2QWRUHAPOMQZL")
+        self.emu.add_fault(service="iam", action="UploadServerCertificate", fault="after", then="invalid",
+                           count=1)
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            self.upload("written")
+        self.iam.get_server_certificate(ServerCertificateName="written")
+        log = [(e["action"], e["status"], e["fault"]) for e in self.emu.log()]
+        self.assertEqual(log, [("ListServerCertificates", None, "invalid"), ("ListServerCertificates", 200, None),
+                               ("GetDistributionConfig", None, "invalid"),
+                               ("UploadServerCertificate", 200, "after"), ("GetServerCertificate", 200, None)])
+        with urllib.request.urlopen(urllib.request.Request(
+                self.emu.endpoint + "/", data=b"Action=ListServerCertificates&Version=2010-05-08")) as r:
+            self.assertEqual(r.status, 200)
+        self.emu.add_fault(service="iam", fault="invalid", count=1)
+        with urllib.request.urlopen(urllib.request.Request(
+                self.emu.endpoint + "/", data=b"Action=ListServerCertificates&Version=2010-05-08")) as r:
+            body = r.read()
+            self.assertEqual((r.status, int(r.headers["Content-Length"])), (200, len(body)))
+        with self.assertRaises(Exception):
+            import xml.dom.minidom
+            xml.dom.minidom.parseString(body)
+
     def test_latency_and_concurrency(self):
         self.emu.set_config(latency_ms=200)
         t0 = time.monotonic()
@@ -1066,7 +1100,9 @@ class TestCredsrv(unittest.TestCase):
     def test_imds_v2(self):
         from botocore.utils import InstanceMetadataFetcher
 
-        creds = InstanceMetadataFetcher(timeout=2, num_attempts=1, base_url=self.base + "/").retrieve_iam_role_credentials()
+        # env={}: ctest's AWS_EC2_METADATA_DISABLED=true would turn the fetcher off
+        creds = InstanceMetadataFetcher(timeout=2, num_attempts=1, base_url=self.base + "/",
+                                        env={}).retrieve_iam_role_credentials()
         self.assertTrue(creds["access_key"].startswith("ASIACREDSRV"))
         self.assertEqual(creds["token"], "emulator-session-token")
         exp = datetime.datetime.strptime(creds["expiry_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
@@ -1109,6 +1145,49 @@ class TestCredsrv(unittest.TestCase):
             log = json.loads(r.read())["requests"]
         self.assertIn("/creds", [e["path"] for e in log])
 
+    def _post(self, path, obj, method="POST"):
+        req = urllib.request.Request(self.base + path, data=json.dumps(obj).encode() if obj is not None else None,
+                                     method=method)
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
+    def test_faults(self):
+        self.addCleanup(self._post, "/_emu/faults", None, "DELETE")
+        creds = urllib.request.Request(self.base + "/creds", headers={"Authorization": "container-auth-token"})
+        self._post("/_emu/faults", {"rules": [
+            {"endpoint": "container", "fault": "status", "status": 503, "count": 1},
+            {"endpoint": "container", "fault": "invalid", "count": 1},
+            {"endpoint": "container", "fault": "truncate", "count": 1},
+            {"endpoint": "container", "fault": "reset", "count": 1},
+            {"endpoint": "container", "fault": "stall", "ms": 600, "count": 1},
+            {"endpoint": "sso", "fault": "status", "status": 500, "skip": 1, "count": 1}]})
+        with self.assertRaises(urllib.error.HTTPError) as ctx:
+            urllib.request.urlopen(creds, timeout=5)
+        self.assertEqual(ctx.exception.code, 503)
+        with urllib.request.urlopen(creds, timeout=5) as r:  # a whole answer, not JSON
+            with self.assertRaises(ValueError):
+                json.loads(r.read())
+        with self.assertRaises(Exception):  # short read
+            with urllib.request.urlopen(creds, timeout=5) as r:
+                r.read()
+        with self.assertRaises(OSError):
+            urllib.request.urlopen(creds, timeout=5).read()
+        with self.assertRaises(OSError):  # the stall outlasts the client's timeout
+            urllib.request.urlopen(creds, timeout=0.3).read()
+        with urllib.request.urlopen(creds, timeout=5) as r:  # the rules are used up
+            self.assertIn("AccessKeyId", json.loads(r.read()))
+        self.assertEqual(self._post("/_emu/faults", None, "GET")["rules"][0]["endpoint"], "sso")
+        with self.assertRaises(ValueError):
+            try:
+                self._post("/_emu/faults", {"endpoint": "nowhere", "fault": "status"})
+            except urllib.error.HTTPError as e:
+                raise ValueError(e.code)
+        log = [e["fault"] or "" for e in self._post("/_emu/log", None, "GET")["requests"]
+               if e["path"] == "/creds"][-6:]
+        self.assertEqual(sorted(log), ["", "invalid", "reset", "stall", "status", "truncate"])
+
 
 if __name__ == "__main__":
-    unittest.main()
+    from testmain import main
+
+    main()

@@ -42,7 +42,8 @@ if not BIN or not FIXTURES or not os.path.exists(os.path.join(FIXTURES, ".libcer
     sys.exit(1)
 
 sys.path.insert(0, os.path.join(SRC, "tests", "emulator"))
-from emuctl import Emulator  # noqa: E402
+import testmain  # noqa: E402
+from emuctl import Emulator  # noqa: E402  (checks the pinned packages: pins.py)
 
 from cryptography import x509  # noqa: E402  (moto depends on it)
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -199,6 +200,16 @@ def base_env(home):
     return env
 
 
+def overlay(env, extra):
+    """env with extra's variables set, those whose value is None removed; env itself changed."""
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
 def run(argv, env, timeout=60, stdin=None):
     t0 = time.monotonic()
     p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
@@ -255,12 +266,7 @@ class EmuTestCase(unittest.TestCase):
     def env(self, **extra):
         env = base_env(self.home)
         env["AWS_ENDPOINT_URL"] = self.emu.endpoint
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
+        return overlay(env, extra)
 
     def tool(self, name, *args, env=None, timeout=60):
         return run([tool_path(name), *args], env or self.env(), timeout=timeout)
@@ -407,7 +413,8 @@ def sha256_hex(data):
 
 
 def main():
-    unittest.main(verbosity=2)
+    """Run the calling module's tests: exit 0 passed, 1 failed or none ran, 77 all skipped."""
+    testmain.main()
 
 
 # ---- CloudFront distributions (certattach, certrotate, certprune, certcheck --distribution) ----
@@ -538,3 +545,72 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# ---- a stub HTTP(S) server -----------------------------------------------------------------------
+
+
+class StubServer:
+    """An HTTP(S) server on 127.0.0.1 that answers every request with one fixed answer (bytes: a
+    whole HTTP response), for what the emulator cannot answer (TLS, a malformed 200, a proxy).
+    It keeps each request's first line (.lines) and counts the requests whose bytes hold `count`
+    (.requests; None counts every request). tls: a server-side ssl.SSLContext, or None."""
+
+    def __init__(self, answer, tls=None, count=None):
+        import ssl
+
+        self.answer, self.tls, self.count = answer, tls, count
+        self.requests, self.lines = 0, []
+        self._ssl_error = ssl.SSLError
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            if self.tls is not None:
+                c = self.tls.wrap_socket(c, server_side=True)
+            c.settimeout(5)
+            while True:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = c.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, rest = data.partition(b"\r\n\r\n")
+                n = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        n = int(line.split(b":", 1)[1])
+                while len(rest) < n:
+                    rest += c.recv(65536)
+                with self.lock:
+                    self.lines.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+                    if self.count is None or self.count in head + rest:
+                        self.requests += 1
+                c.sendall(self.answer)
+        except (OSError, self._ssl_error):
+            pass
+        finally:
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def http_answer(status, body, ctype="text/xml"):
+    """A whole HTTP/1.1 response: status ("200 OK"), the body (bytes), its type."""
+    return (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+            f"x-amzn-RequestId: stub\r\n\r\n").encode() + body

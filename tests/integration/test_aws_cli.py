@@ -11,7 +11,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import EmuTestCase, der_of, fixture, pem_ders, read  # noqa: E402
+from lib import EmuTestCase, main, der_of, fixture, pem_ders, read  # noqa: E402
 
 GOOD = fixture("bundle-good.pem")
 LE = fixture("letsencrypt/live/www.example.com")
@@ -167,4 +167,4 @@ class SignedRequests(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

@@ -16,6 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     cf_config_raw,
     cf_etag,
@@ -593,4 +594,4 @@ class CertattachPreflight(AttachCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

@@ -15,6 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     Relay,
     Result,
@@ -423,4 +424,4 @@ class CertattachMany(AttachCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

@@ -10,7 +10,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import EmuTestCase, fixture, read  # noqa: E402
+from lib import EmuTestCase, main, fixture, read  # noqa: E402
 
 
 def codes(doc):
@@ -116,4 +116,4 @@ class CertcheckIam(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

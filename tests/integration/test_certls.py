@@ -16,6 +16,7 @@ import unittest
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     fixture,
     make_bundle,
@@ -184,29 +185,32 @@ class Certls(EmuTestCase):
         self.assertEqual(names, ["b-imminent", "z-soon", "c-good", "m-mid", "a-late"])
         self.assertEqual(r.json()["libcert"]["count"], 5)
 
-    def test_a_complete_answer_that_is_not_a_list_stops_at_once(self):
+    def test_a_complete_answer_that_is_not_a_list_stops_at_once_and_is_retried(self):
         # A 200 whose body is whole but not well-formed XML: the reader stops the transfer at the
-        # first bad byte (the rest, 300 KB here, is not waited for), says what was wrong, and
-        # it is not retried (it would come back the same).
+        # first bad byte (the rest, 300 KB here, is not waited for) and says what was wrong. It
+        # is a broken body, retried as a truncated one is (issue #11, defect 12: it was exit 5
+        # after one attempt), and exit 5 once the attempts run out (3 by default).
         with ListServer([(200, NOT_A_LIST)]) as server:
             r = self.tool("certls", "--json", env=self.env(AWS_ENDPOINT_URL=server.endpoint))
         self.assertEqual(r.rc, 5, r)
-        m = re.search(r"IAM ListServerCertificates: the answer is not well-formed XML \(HTTP 200, (\d+) bytes\)", r.err)
+        m = re.search(r"IAM ListServerCertificates still failing after 3 attempts: the answer is not "
+                      r"well-formed XML \((\d+) bytes read\) \(HTTP 200\)", r.err)
         self.assertIsNotNone(m, r)
         self.assertLess(int(m.group(1)), len(NOT_A_LIST))  # read up to the error, not to the end
         self.assertIn("not well-formed", str(r.json()))
-        self.assertEqual(server.lists, 1)
+        self.assertEqual(server.lists, 3)
 
     def test_the_last_error_is_the_unreadable_answer_not_the_retried_one(self):
-        # 503 (retried), then a 200 that is not a list: the library's last AWS error describes the
-        # 200, not the 503 before it (aws_send_driver prints cert_aws_last_error()).
+        # 503 (retried), then a 200 that is not a list (retried too, and again): the library's
+        # last AWS error describes the 200, not the 503 before it (aws_send_driver prints
+        # cert_aws_last_error()).
         with ListServer([(503, UNAVAILABLE), (200, NOT_A_LIST)]) as server:
             r = run([DRIVER, "--iam-list", "/"], self.env(AWS_ENDPOINT_URL=server.endpoint))
         self.assertEqual(r.rc, 5, r)
         doc = json.loads(r.out)
         self.assertEqual((doc["result"], doc["status"], doc["code"]), ("network error", 200, ""), doc)
         self.assertIn("not well-formed", doc["message"])
-        self.assertEqual(server.lists, 2)
+        self.assertEqual(server.lists, 3)
 
     # A list that never ends (issue #11, "Pagination without end"): each stop is exit 5 with a
     # message naming the action, after as few requests as the stop needs. Without the stops
@@ -432,4 +436,4 @@ class Certls(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

@@ -18,6 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     AT,
     CF_API,
     EmuTestCase,
@@ -350,4 +351,4 @@ class CertpruneUnused(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

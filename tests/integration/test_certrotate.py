@@ -18,6 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     cf_config_raw,
     cf_etag,
@@ -157,6 +158,26 @@ class CertrotateRun(RotateCase):
         x = r.json()["Distributions"][0]
         self.assertEqual((x["Id"], x["status"], x["deployed"], x["confirmed"]), (self.d2, "updated", True, True))
         self.assertEqual(cf_status(self.emu, self.d2), "Deployed")
+
+    def test_only_the_wait_failed_says_every_distribution_changed(self):
+        # Issue #11, defect 11: every distribution changed and only the wait for Deployed ran
+        # out: the message must not say that a distribution was not changed.
+        self.emu.set_config(deploy_delay=60)
+        r = self.rotate("--json", "--wait", "--wait-timeout", "1", "--replace", "old", GOOD)
+        self.assertEqual(r.rc, 5, r)
+        doc = r.json()
+        new_id = doc["ServerCertificateMetadata"]["ServerCertificateId"]
+        for x in doc["Distributions"]:
+            self.assertEqual((x["status"], x["deployed"]), ("updated", False), doc)
+            self.assertEqual(self.iam_id(x["Id"]), new_id)
+        message = doc["libcert"]["error"]["message"]
+        self.assertIn("every distribution changed", message)
+        self.assertNotIn("not changed", message)
+        self.assertEqual(doc["libcert"]["stage"], "attach")
+        r = self.rotate("--wait", "--wait-timeout", "1", "--replace", "old", GOOD)
+        self.assertEqual(r.rc, 5, r)
+        self.assertIn("every distribution changed", r.err)
+        self.assertNotIn("not changed", r.err)
 
     def test_delete_conflict_is_retried(self):
         self.emu.add_fault(service="iam", action="DeleteServerCertificate", fault="status", status=409,
@@ -395,4 +416,4 @@ class CertrotateConfirmAndVerify(RotateCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

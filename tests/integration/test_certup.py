@@ -12,6 +12,7 @@ import unittest
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     AT,
     EmuTestCase,
     Relay,
@@ -434,4 +435,4 @@ class CertupLimitExceeded(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

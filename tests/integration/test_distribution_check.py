@@ -21,6 +21,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     EmuTestCase,
     fixture,
     upload_fixture,
@@ -258,4 +259,4 @@ class DistributionCheck(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

@@ -10,10 +10,10 @@ import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import EmuTestCase, fixture, upload_fixture  # noqa: E402
+from lib import EmuTestCase, main, fixture, upload_fixture  # noqa: E402
 
 SCHEMA = {"certcheck": 1, "certsplit": 1, "certup": 1, "certls": 1, "certprune": 1,
-          "certattach": 2, "certrotate": 2}
+          "certattach": 3, "certrotate": 2}
 
 
 class Envelope(EmuTestCase):
@@ -117,4 +117,4 @@ class Envelope(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

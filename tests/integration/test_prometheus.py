@@ -17,6 +17,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import prom  # noqa: E402
 from lib import (  # noqa: E402
+    main,
     AT,
     EmuTestCase,
     fixture,
@@ -241,4 +242,4 @@ class StrictReader(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

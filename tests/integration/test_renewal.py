@@ -36,6 +36,7 @@ import unittest
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import (  # noqa: E402
+    main,
     SRC,
     EmuTestCase,
     cf_config_raw,
@@ -391,4 +392,4 @@ class Waiting(RenewalCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

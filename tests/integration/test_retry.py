@@ -12,7 +12,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import EmuTestCase, Relay, der_of, fixture, key_body_lines, read  # noqa: E402
+from lib import EmuTestCase, main, Relay, der_of, fixture, key_body_lines, read  # noqa: E402
 
 GOOD = fixture("bundle-good.pem")
 UPLOAD = "UploadServerCertificate"
@@ -278,4 +278,4 @@ class Verbose(EmuTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

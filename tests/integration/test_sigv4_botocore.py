@@ -40,7 +40,12 @@ import time
 from unittest import mock
 from urllib.parse import quote
 
-import botocore
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator"))
+import pins  # noqa: E402
+
+pins.check("test_sigv4_botocore.py")
+
+import botocore  # noqa: E402
 import botocore.auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials

@@ -310,6 +310,9 @@ int h_teardown(void **state)
         case H_MEM:
             free(p);
             break;
+        case H_CRLS:
+            cert_crls_free(p);
+            break;
         }
     }
     return 0;
@@ -330,7 +333,23 @@ void h_pipeline(h_run *r, const h_opts *o, ...)
         trust_names[ntrust++] = opts.trust[i];
     if (ntrust == 0)
         trust_names[ntrust++] = "root.pem";
-    r->trust = trust_of(trust_names, ntrust);
+    if (opts.system_trust) {
+        /* The system default store is SSL_CERT_FILE when set (trust.c), read at each
+         * cert_trust_new(NULL, NULL); LIBCERT_PUBLIC_STORE takes its roots as public. */
+        assert_int_equal(setenv("SSL_CERT_FILE", fx(trust_names[0]), 1), 0);
+        assert_int_equal(setenv("LIBCERT_PUBLIC_STORE", "1", 1), 0);
+        assert_cert_ok(cert_trust_new(NULL, NULL, &r->trust));
+        unsetenv("SSL_CERT_FILE");
+        unsetenv("LIBCERT_PUBLIC_STORE");
+    } else {
+        r->trust = trust_of(trust_names, ntrust);
+    }
+    for (size_t i = 0; i < 3 && opts.crl[i] != NULL; i++) {
+        if (r->crls == NULL)
+            assert_cert_ok(cert_crls_new(&r->crls));
+        assert_cert_ok(cert_crls_load_file(r->crls, fx(opts.crl[i])));
+    }
+    opts.chain.crls = r->crls;
     assert_cert_ok(cert_bundle_new(&r->bundle));
     va_start(ap, o);
     while ((name = va_arg(ap, const char *)) != NULL) {
@@ -362,6 +381,7 @@ void h_pipeline(h_run *r, const h_opts *o, ...)
         _fail(__FILE__, __LINE__);
     }
     h_defer(H_TRUST, r->trust);
+    h_defer(H_CRLS, r->crls);
     h_defer(H_BUNDLE, r->bundle);
     h_defer(H_CHAIN, r->chain);
     h_defer(H_FINDINGS, r->findings);
@@ -373,10 +393,12 @@ void h_run_free(h_run *r)
     h_undefer(r->chain);
     h_undefer(r->bundle);
     h_undefer(r->trust);
+    h_undefer(r->crls);
     cert_findings_free(r->findings);
     cert_chain_free(r->chain);
     cert_bundle_free(r->bundle);
     cert_trust_free(r->trust);
+    cert_crls_free(r->crls);
     memset(r, 0, sizeof(*r));
 }
 

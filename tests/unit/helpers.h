@@ -82,20 +82,27 @@ cert_trust *h_trust(const char *first, ...);
 /** Options for h_pipeline(). */
 typedef struct h_opts {
     const char *trust[4];  /* fixture names; none means root.pem */
-    cert_chain_opts chain; /* trust and (when CERT_TIME_NOW) now are filled in */
+    cert_chain_opts chain; /* trust, crls and (when CERT_TIME_NOW) now are filled in */
     cert_check_opts check; /* now is filled in when CERT_TIME_NOW */
     cert_bundle_opts bundle;
+    bool system_trust;  /* trust[0] (or root.pem) made the system's default store, through
+                           SSL_CERT_FILE: the public-root rules apply */
+    const char *crl[3]; /* fixture names of CRLs to apply */
 } h_opts;
 
 #define H_OPTS_INIT                                                                                \
     {                                                                                              \
-        {NULL}, CERT_CHAIN_OPTS_INIT, CERT_CHECK_OPTS_INIT, CERT_BUNDLE_OPTS_INIT                  \
+        {NULL}, CERT_CHAIN_OPTS_INIT, CERT_CHECK_OPTS_INIT, CERT_BUNDLE_OPTS_INIT, false,          \
+        {                                                                                          \
+            NULL                                                                                   \
+        }                                                                                          \
     }
 
 /** What h_pipeline() made (registered with h_defer()); free with h_run_free(). */
 typedef struct h_run {
     cert_bundle *bundle;
     cert_trust *trust;
+    cert_crls *crls;
     cert_chain *chain;
     cert_findings *findings;
 } h_run;
@@ -144,7 +151,16 @@ void h_assert_same_cert_(const X509 *a, const X509 *b, const char *file, int lin
  * h_defer() and forget them with h_undefer() when the test frees them itself; h_teardown(), the
  * group teardown of every test binary, frees what is left, newest first.
  */
-typedef enum h_kind { H_BUNDLE, H_TRUST, H_CHAIN, H_FINDINGS, H_X509, H_PKEY, H_MEM } h_kind;
+typedef enum h_kind {
+    H_BUNDLE,
+    H_TRUST,
+    H_CHAIN,
+    H_FINDINGS,
+    H_X509,
+    H_PKEY,
+    H_MEM,
+    H_CRLS
+} h_kind;
 void h_defer(h_kind kind, void *p);
 void h_undefer(const void *p);
 int h_teardown(void **state);

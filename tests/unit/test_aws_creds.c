@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,10 +404,10 @@ static void test_aws_creds__missing_profile(void **state)
     (void)state;
     put_credentials(base_credentials);
     o.profile = "nope";
-    assert_cert_error(cert_aws_new(&o, &aws), CERT_E_INVALID, "nope", "--profile");
+    assert_cert_error(cert_aws_new(&o, &aws), CERT_E_INPUT, "nope", "--profile");
     assert_null(aws);
     h_setenv("AWS_PROFILE", "nope2");
-    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INVALID, "nope2");
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, "nope2");
 }
 
 /* Route 53's endpoint, as the AWS CLI resolves a service's (service id "Route 53"):
@@ -439,20 +440,77 @@ static void test_aws_creds__route53_endpoint(void **state)
     cert_aws_free(aws);
 }
 
+/* A line past the parser's limit whose tail spells aws_access_key_id must not set it: the
+ * file is refused, naming itself and the line (issue #11). */
+static void test_aws_creds__long_line_is_refused_not_split(void **state)
+{
+    static const char head[] = "[default]\n"
+                               "aws_access_key_id = AKIDGOOD\n"
+                               "aws_secret_access_key = good" MARK "\n"
+                               "note = ";
+    static const char tail[] = "aws_access_key_id = AKIDEVIL\n";
+    /* inih's reader takes 65,535 characters of a line at a time here (ini_max_line 65,536):
+     * the tail begins right after them */
+    size_t fill = 65535 - (sizeof("note = ") - 1), len = sizeof(head) - 1 + fill + sizeof(tail);
+    char *text = malloc(len), *path = h_path(home, "credentials");
+    cert_aws *aws = (cert_aws *)1;
+
+    (void)state;
+    assert_non_null(text);
+    memcpy(text, head, sizeof(head) - 1);
+    memset(text + sizeof(head) - 1, 'x', fill);
+    memcpy(text + sizeof(head) - 1 + fill, tail, sizeof(tail));
+    put_credentials(text);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "line 4", "longer than");
+    assert_null(aws);
+    /* the same file with the line within the limit: read, and the tail is part of the note */
+    memmove(text + sizeof(head) - 1 + 1000, text + sizeof(head) - 1 + fill, sizeof(tail));
+    put_credentials(text);
+    expect_creds(NULL, "shared credentials file", "AKIDGOOD");
+    /* a NUL inside a line would end it early for the parser */
+    memcpy(text, "[default]\naws_access_key_id = AKIDGOOD\0", 40);
+    h_write_file(path, text, 60, 0600);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "line 2", "NUL");
+    assert_null(aws);
+    free(text);
+    free(path);
+}
+
+/* A config or credentials file over 1 MiB is refused before it is parsed (a 200 MB file took
+ * 800 MB of memory). */
+static void test_aws_creds__huge_file_is_refused(void **state)
+{
+    size_t len = (1u << 20) + 1;
+    char *text = malloc(len + 1), *path = h_path(home, "config");
+    cert_aws *aws = (cert_aws *)1;
+
+    (void)state;
+    assert_non_null(text);
+    memset(text, '#', len);
+    for (size_t i = 80; i < len; i += 81)
+        text[i] = '\n';
+    text[len] = '\0';
+    put_config(text);
+    assert_cert_error(cert_aws_new(NULL, &aws), CERT_E_INPUT, path, "larger than");
+    assert_null(aws);
+    free(text);
+    free(path);
+}
+
 static void test_aws_creds__half_set_keys(void **state)
 {
     (void)state;
     h_setenv("AWS_ACCESS_KEY_ID", "AKIDENV");
-    expect_error(NULL, CERT_E_AWS, "AWS_SECRET_ACCESS_KEY");
+    expect_error(NULL, CERT_E_INPUT, "AWS_SECRET_ACCESS_KEY");
     h_setenv("AWS_ACCESS_KEY_ID", NULL);
     put_credentials("[half]\naws_access_key_id = AKIDHALF\n");
-    expect_error("half", CERT_E_AWS, "half", "credentials", "aws_secret_access_key");
+    expect_error("half", CERT_E_INPUT, "half", "credentials", "aws_secret_access_key");
 }
 
 static void test_aws_creds__none_anywhere(void **state)
 {
     (void)state;
-    expect_error(NULL, CERT_E_AWS, "no AWS credentials", "default");
+    expect_error(NULL, CERT_E_INPUT, "no AWS credentials", "default");
 }
 
 /* ---- assume role ---- */
@@ -524,7 +582,7 @@ static void test_aws_creds__assume_role_credential_source(void **state)
                "[profile imdsrole]\nrole_arn = " ROLE_ARN "\n"
                "credential_source = Ec2InstanceMetadata\n"
                "[profile bad]\nrole_arn = " ROLE_ARN "\ncredential_source = Floppy\n");
-    expect_error("envrole", CERT_E_AWS, "envrole", "Environment", "found no credentials");
+    expect_error("envrole", CERT_E_INPUT, "envrole", "Environment", "found no credentials");
     /* credential_source = Environment uses the environment even with --profile */
     h_setenv("AWS_ACCESS_KEY_ID", "AKIDENV");
     h_setenv("AWS_SECRET_ACCESS_KEY", "env" MARK);
@@ -535,7 +593,7 @@ static void test_aws_creds__assume_role_credential_source(void **state)
     h_setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", credsrv.url);
     expect_creds("imdsrole", "assume role", "ASIA");
     assert_int_equal(count_requests(&credsrv, "path", "/latest/api/token", 1), 1);
-    expect_error("bad", CERT_E_AWS, "bad", "Floppy", "Environment, Ec2InstanceMetadata");
+    expect_error("bad", CERT_E_INPUT, "bad", "Floppy", "Environment, Ec2InstanceMetadata");
 }
 
 static void test_aws_creds__assume_role_refusals(void **state)
@@ -556,14 +614,14 @@ static void test_aws_creds__assume_role_refusals(void **state)
                "[profile dry]\nrole_arn = " ROLE_ARN "\nsource_profile = empty\n"
                "[profile loop1]\nrole_arn = " ROLE_ARN "\nsource_profile = loop2\n"
                "[profile loop2]\nrole_arn = " ROLE_ARN "\nsource_profile = loop1\n");
-    expect_error("mfa", CERT_E_AWS, "mfa", "mfa_serial", "MFA", "without mfa_serial");
-    expect_error("nosrc", CERT_E_AWS, "nosrc", "source_profile", "credential_source");
-    expect_error("both", CERT_E_AWS, "both", "source_profile and credential_source");
-    expect_error("ghost", CERT_E_AWS, "ghost", "missing", "not in");
-    expect_error("dur", CERT_E_AWS, "dur", "duration_seconds", "12h");
-    expect_error("dry", CERT_E_AWS, "dry", "empty", "no credentials");
+    expect_error("mfa", CERT_E_INPUT, "mfa", "mfa_serial", "MFA", "without mfa_serial");
+    expect_error("nosrc", CERT_E_INPUT, "nosrc", "source_profile", "credential_source");
+    expect_error("both", CERT_E_INPUT, "both", "source_profile and credential_source");
+    expect_error("ghost", CERT_E_INPUT, "ghost", "missing", "not in");
+    expect_error("dur", CERT_E_INPUT, "dur", "duration_seconds", "12h");
+    expect_error("dry", CERT_E_INPUT, "dry", "empty", "no credentials");
     t0 = h_now_seconds();
-    expect_error("loop1", CERT_E_AWS, "loop");
+    expect_error("loop1", CERT_E_INPUT, "loop");
     assert_true(h_now_seconds() - t0 < 2);
     /* none of these reached STS */
     assert_int_equal(count_requests(&emu, "action", "AssumeRole", 0), 0);
@@ -606,11 +664,11 @@ static void test_aws_creds__web_identity(void **state)
     expect_creds("web", "web identity", "ASIA");
     assert_int_equal(count_requests(&emu, "action", "AssumeRoleWithWebIdentity", 1), 1);
     assert_int_equal(count_requests(&emu, "action", "AssumeRole", 0), 0);
-    expect_error("norole", CERT_E_AWS, "norole", "role_arn");
-    expect_error("nofile", CERT_E_AWS, "nofile", "web_identity_token_file", "absent.jwt");
+    expect_error("norole", CERT_E_INPUT, "norole", "role_arn");
+    expect_error("nofile", CERT_E_INPUT, "nofile", "web_identity_token_file", "absent.jwt");
     /* from the environment */
     h_setenv("AWS_WEB_IDENTITY_TOKEN_FILE", token);
-    expect_error(NULL, CERT_E_AWS, "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN");
+    expect_error(NULL, CERT_E_INPUT, "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN");
     h_setenv("AWS_ROLE_ARN", ROLE_ARN);
     h_setenv("AWS_ROLE_SESSION_NAME", "env-session");
     expect_creds(NULL, "web identity", "ASIA");
@@ -666,7 +724,7 @@ static void test_aws_creds__sso(void **state)
 
     (void)state;
     put_config(sso_config);
-    expect_error("sso", CERT_E_AWS, "profile sso", "no SSO token cached", "corp",
+    expect_error("sso", CERT_E_INPUT, "profile sso", "no SSO token cached", "corp",
                  "aws sso login --profile sso");
     put_sso_cache(SSO_SESSION_CACHE, "sso" MARK, "2099-01-01T00:00:00Z");
     assert_cert_ok(resolve("sso", &r));
@@ -677,7 +735,7 @@ static void test_aws_creds__sso(void **state)
     assert_int_equal(count_requests(&credsrv, "path", "/federation/credentials", 1), 1);
     /* legacy profile: the cache is named by the start URL's SHA-1, and expiresAt may end in
      * "UTC" as the AWS CLI v2 once wrote it */
-    expect_error("legacy", CERT_E_AWS, "legacy", "https://corp.awsapps.com/start",
+    expect_error("legacy", CERT_E_INPUT, "legacy", "https://corp.awsapps.com/start",
                  "aws sso login --profile legacy");
     put_sso_cache(SSO_LEGACY_CACHE, "sso" MARK, "2099-01-01T00:00:00UTC");
     expect_creds("legacy", "SSO", "ASIATEST");
@@ -685,14 +743,15 @@ static void test_aws_creds__sso(void **state)
     expect_error("otherrole", CERT_E_AWS, "otherrole", "GetRoleCredentials", "aws sso login");
     /* an expired token is not sent */
     put_sso_cache(SSO_SESSION_CACHE, "sso" MARK, "2020-01-01T00:00:00Z");
-    expect_error("sso", CERT_E_AWS, "expired", "aws sso login --profile sso");
+    expect_error("sso", CERT_E_INPUT, "expired", "aws sso login --profile sso");
     /* a token the portal does not know: 401 */
     put_sso_cache(SSO_SESSION_CACHE, "stale" MARK, "2099-01-01T00:00:00Z");
     expect_error("sso", CERT_E_AWS, "profile sso", "401", "aws sso login --profile sso");
     put_sso_cache(SSO_SESSION_CACHE, "", "2099-01-01T00:00:00Z");
-    expect_error("sso", CERT_E_AWS, "not an SSO token cache");
-    expect_error("partial", CERT_E_AWS, "partial", "sso_start_url", "sso_region", "sso_role_name");
-    expect_error("nosession", CERT_E_AWS, "nowhere", "sso-session");
+    expect_error("sso", CERT_E_INPUT, "not an SSO token cache");
+    expect_error("partial", CERT_E_INPUT, "partial", "sso_start_url", "sso_region",
+                 "sso_role_name");
+    expect_error("nosession", CERT_E_INPUT, "nowhere", "sso-session");
     assert_int_equal(count_requests(&credsrv, "path", "/federation/credentials", 4), 4);
 }
 
@@ -745,41 +804,131 @@ static void test_aws_creds__process_failures(void **state)
 
     (void)state;
     process_profile("#!/bin/sh\necho 'helper: no session (expected by the test)' >&2\nexit 3\n");
-    expect_error("p", CERT_E_AWS, "profile p", "credential_process", "status 3");
+    expect_error("p", CERT_E_INPUT, "profile p", "credential_process", "status 3");
     process_profile("#!/bin/sh\necho 'not json " MARK "'\n");
-    expect_error("p", CERT_E_AWS, "profile p", "no JSON object");
+    expect_error("p", CERT_E_INPUT, "profile p", "no JSON object");
     process_profile("#!/bin/sh\necho '{\"Version\": 2, \"AccessKeyId\": \"A\", "
                     "\"SecretAccessKey\": \"" MARK "\"}'\n");
-    expect_error("p", CERT_E_AWS, "profile p", "Version");
+    expect_error("p", CERT_E_INPUT, "profile p", "Version");
     process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n");
-    expect_error("p", CERT_E_AWS, "profile p", "SecretAccessKey");
+    expect_error("p", CERT_E_INPUT, "profile p", "SecretAccessKey");
     process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\", "
                     "\"SecretAccessKey\": \"" MARK "\", \"Expiration\": \"tomorrow\"}'\n");
-    expect_error("p", CERT_E_AWS, "profile p", "Expiration");
+    expect_error("p", CERT_E_INPUT, "profile p", "Expiration");
     process_profile("#!/bin/sh\nexec head -c 100000 /dev/zero\n");
-    expect_error("p", CERT_E_AWS, "profile p", "more than 65536 bytes");
+    expect_error("p", CERT_E_INPUT, "profile p", "more than 65536 bytes");
     process_profile("#!/bin/sh\nkill -9 $$\n");
-    expect_error("p", CERT_E_AWS, "profile p", "signal 9");
+    expect_error("p", CERT_E_INPUT, "profile p", "signal 9");
     put_config("[profile p]\ncredential_process = /nonexistent/libcert-helper --x\n");
-    expect_error("p", CERT_E_AWS, "profile p", "cannot run /nonexistent/libcert-helper");
+    expect_error("p", CERT_E_INPUT, "profile p", "cannot run /nonexistent/libcert-helper");
     /* searched in PATH: posix_spawnp's error, or exit status 127 where it forks and execs */
     put_config("[profile p]\ncredential_process = libcert-no-such-helper\n");
-    expect_error("p", CERT_E_AWS, "profile p", "libcert-no-such-helper");
+    expect_error("p", CERT_E_INPUT, "profile p", "libcert-no-such-helper");
     put_config("[profile p]\ncredential_process = helper 'unterminated\n");
-    expect_error("p", CERT_E_AWS, "profile p", "unterminated");
+    expect_error("p", CERT_E_INPUT, "profile p", "unterminated");
     put_config("[profile p]\ncredential_process =\n");
-    expect_error("p", CERT_E_AWS, "profile p", "empty");
+    expect_error("p", CERT_E_INPUT, "profile p", "empty");
     /* a helper that hangs is stopped (the limit is 60 s; the test knob makes it 300 ms) */
     h_setenv("LIBCERT_CREDENTIAL_PROCESS_TIMEOUT_MS", "300");
     process_profile("#!/bin/sh\nexec sleep 30\n");
     t0 = h_now_seconds();
-    expect_error("p", CERT_E_AWS, "profile p", "did not finish");
+    expect_error("p", CERT_E_INPUT, "profile p", "did not finish");
     assert_true(h_now_seconds() - t0 < 3);
     /* closes its output but does not exit */
     process_profile("#!/bin/sh\nexec >&-\nexec sleep 30\n");
     t0 = h_now_seconds();
-    expect_error("p", CERT_E_AWS, "profile p", "did not exit");
+    expect_error("p", CERT_E_INPUT, "profile p", "did not exit");
     assert_true(h_now_seconds() - t0 < 3);
+}
+
+/* The pid a helper wrote to HOME/name. */
+static long read_pid(const char *name)
+{
+    char *p = h_path(home, name), buf[32] = "";
+    FILE *f = fopen(p, "r");
+    long pid = -1;
+
+    if (f != NULL) {
+        if (fgets(buf, sizeof(buf), f) != NULL)
+            pid = strtol(buf, NULL, 10);
+        fclose(f);
+    }
+    free(p);
+    return pid;
+}
+
+/* Whether a process is gone (no such process, or a zombie waiting for a parent's reaping):
+ * waits up to 2 s. */
+static bool process_gone(long pid)
+{
+    double t0 = h_now_seconds();
+
+    for (;;) {
+        char path[64], stat[256] = "";
+        FILE *f;
+        const char *rp;
+
+        snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+        if ((f = fopen(path, "r")) == NULL)
+            return true;
+        if (fgets(stat, sizeof(stat), f) == NULL)
+            stat[0] = '\0';
+        fclose(f);
+        rp = strrchr(stat, ')');
+        if (rp != NULL && rp[1] == ' ' && rp[2] == 'Z')
+            return true;
+        if (h_now_seconds() - t0 > 2)
+            return false;
+        {
+            struct timespec ts = {0, 20000000};
+
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* Issue #11: a helper's descendants. One that exited 0 with its JSON while a background child
+ * still holds its stdout is done: no wait for an EOF that comes only when that child ends. One
+ * that hangs is stopped with its whole process group, children included. */
+static void test_aws_creds__process_descendants(void **state)
+{
+    char *script = NULL, *pidfile = h_path(home, "grandchild.pid");
+    long gc;
+    double t0;
+
+    (void)state;
+    h_setenv("LIBCERT_CREDENTIAL_PROCESS_TIMEOUT_MS", "5000");
+    assert_true(asprintf(&script,
+                         "#!/bin/sh\nsleep 30 &\necho $! > '%s'\n"
+                         "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+                         "\"SecretAccessKey\": \"proc" MARK "\"}'\nexit 0\n",
+                         pidfile) > 0);
+    process_profile(script);
+    free(script);
+    t0 = h_now_seconds();
+    expect_creds("p", "credential_process", "AKIDPROC");
+    assert_true(h_now_seconds() - t0 < 2.5);
+    gc = read_pid("grandchild.pid");
+    assert_true(gc > 0);
+    kill((pid_t)gc, SIGKILL); /* not ours to stop: the helper exited 0 */
+
+    h_setenv("LIBCERT_CREDENTIAL_PROCESS_TIMEOUT_MS", "300");
+    assert_true(asprintf(&script, "#!/bin/sh\nsleep 30 &\necho $! > '%s'\nsleep 30\n", pidfile) >
+                0);
+    process_profile(script);
+    free(script);
+    unlink(pidfile);
+    t0 = h_now_seconds();
+    expect_error("p", CERT_E_INPUT, "profile p", "did not finish");
+    assert_true(h_now_seconds() - t0 < 3);
+    gc = read_pid("grandchild.pid");
+    assert_true(gc > 0);
+    if (!process_gone(gc)) {
+        kill((pid_t)gc, SIGKILL);
+        print_error("the helper's child %ld outlived the timeout\n", gc);
+        _fail(__FILE__, __LINE__);
+    }
+    free(pidfile);
 }
 
 /* ---- container ---- */
@@ -792,7 +941,7 @@ static void test_aws_creds__container(void **state)
     (void)state;
     assert_true(asprintf(&url, "%s/creds", credsrv.url) > 0);
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
-    expect_error(NULL, CERT_E_AWS, "container credentials", "HTTP 401",
+    expect_error(NULL, CERT_E_INPUT, "container credentials", "HTTP 401",
                  "AWS_CONTAINER_AUTHORIZATION_TOKEN");
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container" MARK);
     assert_cert_ok(resolve(NULL, &r));
@@ -806,9 +955,9 @@ static void test_aws_creds__container(void **state)
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokfile);
     expect_creds(NULL, "container", "ASIATEST");
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", NULL);
-    expect_error(NULL, CERT_E_AWS, "HTTP 401");
+    expect_error(NULL, CERT_E_INPUT, "HTTP 401");
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container" MARK "\r\nX-Evil: 1");
-    expect_error(NULL, CERT_E_AWS, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "line break");
+    expect_error(NULL, CERT_E_INPUT, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "line break");
     assert_int_equal(count_requests(&credsrv, "path", "/creds", 4), 4);
     /* environment keys win over the container */
     h_setenv("AWS_ACCESS_KEY_ID", "AKIDENV");
@@ -819,11 +968,12 @@ static void test_aws_creds__container(void **state)
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container" MARK);
     /* plain http only to loopback and the ECS / EKS agents: refused before any connection */
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.10/creds");
-    expect_error(NULL, CERT_E_AWS, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "192.0.2.10", "loopback");
+    expect_error(NULL, CERT_E_INPUT, "AWS_CONTAINER_CREDENTIALS_FULL_URI", "192.0.2.10",
+                 "loopback");
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.99/creds");
-    expect_error(NULL, CERT_E_AWS, "loopback");
+    expect_error(NULL, CERT_E_INPUT, "loopback");
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://[fd00:ec2::24]/creds");
-    expect_error(NULL, CERT_E_AWS, "loopback");
+    expect_error(NULL, CERT_E_INPUT, "loopback");
     /* https may name any host (a closed local port here: a network error, not a refusal) */
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "https://127.0.0.1:1/creds");
     expect_error(NULL, CERT_E_NET, "container credentials", "did not answer");
@@ -883,7 +1033,7 @@ static void test_aws_creds__imds_disabled(void **state)
     (void)state;
     h_setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", credsrv.url);
     h_setenv("AWS_EC2_METADATA_DISABLED", "TRUE");
-    expect_error(NULL, CERT_E_AWS, "no AWS credentials");
+    expect_error(NULL, CERT_E_INPUT, "no AWS credentials");
     assert_int_equal(count_requests(&credsrv, "method", "PUT", 0), 0);
     assert_int_equal(count_requests(&credsrv, "method", "GET", 0), 0);
 }
@@ -943,7 +1093,8 @@ static void test_aws_creds__refresh_before_expiry(void **state)
     assert_true(asprintf(&url, "%s/creds", credsrv.url) > 0);
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container" MARK);
-    h_setenv("AWS_ENDPOINT_URL_IAM", credsrv.url); /* a signed request to credsrv's health */
+    /* a signed request to credsrv's health, which answers a JSON object: sent as the SSO
+     * portal's (the setup points AWS_ENDPOINT_URL_SSO at credsrv), whose 2xx answers are JSON */
     /* Credentials that expire in 302 s are fresh for ~2 s, then within the 5-minute margin. */
     http_ok(&credsrv, "POST", "/_emu/config", "{\"expires_in\": 302}");
     memset(&r, 0, sizeof(r));
@@ -954,7 +1105,7 @@ static void test_aws_creds__refresh_before_expiry(void **state)
     assert_string_equal(aws->creds.access_key_id, first);
     assert_int_equal(count_requests(&credsrv, "path", "/creds", 1), 1);
     memset(&req, 0, sizeof(req));
-    req.service = CERT_AWS_IAM;
+    req.service = CERT_AWS_SSO;
     req.action = "Health";
     req.method = "GET";
     req.path = "/_emu/health";
@@ -988,14 +1139,14 @@ static void test_aws_creds__secrets_stay_out_of_logs_and_errors(void **state)
     assert_true(asprintf(&url, "%s/creds", credsrv.url) > 0);
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "bad" MARK);
-    assert_int_equal(resolve(NULL, &r), CERT_E_AWS);
+    assert_int_equal(resolve(NULL, &r), CERT_E_INPUT);
     assert_non_null(strstr(r.log, "credentials GET"));
     h_setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container" MARK);
     assert_cert_ok(resolve(NULL, &r));
     h_setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", NULL);
     process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\", "
                     "\"SecretAccessKey\": \"" MARK "\",'\n");
-    assert_int_equal(resolve("p", &r), CERT_E_AWS);
+    assert_int_equal(resolve("p", &r), CERT_E_INPUT);
     put_config(sso_config);
     put_sso_cache(SSO_SESSION_CACHE, "stale" MARK, "2099-01-01T00:00:00Z");
     assert_int_equal(resolve("sso", &r), CERT_E_AWS);
@@ -1012,6 +1163,8 @@ int main(void)
         T(test_aws_creds__role_arn_beats_static_keys),
         T(test_aws_creds__missing_profile),
         T(test_aws_creds__route53_endpoint),
+        T(test_aws_creds__long_line_is_refused_not_split),
+        T(test_aws_creds__huge_file_is_refused),
         T(test_aws_creds__half_set_keys),
         T(test_aws_creds__none_anywhere),
         T(test_aws_creds__assume_role_sends_settings),
@@ -1023,6 +1176,7 @@ int main(void)
         T(test_aws_creds__sso),
         T(test_aws_creds__process_splits_like_shlex),
         T(test_aws_creds__process_failures),
+        T(test_aws_creds__process_descendants),
         T(test_aws_creds__container),
         T(test_aws_creds__imds_v2),
         T(test_aws_creds__imds_disabled),

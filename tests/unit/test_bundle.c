@@ -945,6 +945,55 @@ static void test_bundle__max_kdf_iterations_applies(void **state)
     cert_passin_free(o.passin);
 }
 
+/* Issue #11: a budget of key-derivation work per bundle (max_kdf_work), over every file and
+ * item, charged before each derivation runs. The fixtures' keys use 2,048 PBKDF2 iterations;
+ * bundle-modern.p12 costs 5 x 2,048 (three tries of its MAC, its certificate part, its key). */
+static void test_bundle__max_kdf_work_per_bundle(void **state)
+{
+    cert_bundle_opts o = CERT_BUNDLE_OPTS_INIT;
+    cert_bundle *b = NULL, *b2 = NULL;
+
+    (void)state;
+    o.passin = passin("pass:" FX_PASS);
+    /* two keys fit 4,096 exactly; a third in the same bundle (another file) is refused */
+    o.max_kdf_work = 4096;
+    assert_cert_ok(load_one("key-pkcs8-aes.pem", &o, &b));
+    assert_cert_ok(cert_bundle_load_file(b, fx("key-pkcs8-aes.der"), &o));
+    assert_cert_error(cert_bundle_load_file(b, fx("key-pkcs8-aes.pem"), &o), CERT_E_INPUT,
+                      "key-pkcs8-aes.pem", "4096", "--max-kdf-work");
+    assert_int_equal(cert_bundle_key_count(b), 2);
+    /* another bundle has a budget of its own */
+    assert_cert_ok(load_one("key-pkcs8-aes.pem", &o, &b2));
+    cert_bundle_free(b2);
+    cert_bundle_free(b);
+    /* PKCS#12: each try of the MAC counts */
+    o.max_kdf_work = 5 * 2048;
+    assert_cert_ok(load_one("bundle-modern.p12", &o, &b));
+    cert_bundle_free(b);
+    o.max_kdf_work = 5 * 2048 - 1;
+    assert_cert_error(load_one("bundle-modern.p12", &o, &b), CERT_E_INPUT, "bundle-modern.p12",
+                      "--max-kdf-work");
+    cert_bundle_free(b);
+    /* scrypt costs N*r*p: OpenSSL's 16384 * 8 * 1 */
+    o.max_kdf_work = 16384 * 8 - 1;
+    assert_cert_error(load_one("key-pkcs8-scrypt.pem", &o, &b), CERT_E_INPUT,
+                      "key-pkcs8-scrypt.pem", "131072", "--max-kdf-work");
+    cert_bundle_free(b);
+    o.max_kdf_work = 16384 * 8;
+    assert_cert_ok(load_one("key-pkcs8-scrypt.pem", &o, &b));
+    cert_bundle_free(b);
+    /* 0: no key derivation at all */
+    o.max_kdf_work = 0;
+    assert_cert_error(load_one("key-rsa-trad-aes.pem", &o, &b), CERT_E_INPUT,
+                      "key-rsa-trad-aes.pem", "--max-kdf-work");
+    cert_bundle_free(b);
+    /* a caller built against options version 1 gets the default budget */
+    o.version = 1;
+    assert_cert_ok(load_one("key-pkcs8-aes.pem", &o, &b));
+    cert_bundle_free(b);
+    cert_passin_free(o.passin);
+}
+
 /* ---- limits ---- */
 
 static void test_bundle__max_file_size(void **state)
@@ -1332,6 +1381,7 @@ int main(void)
         cmocka_unit_test(test_bundle__encrypted_keys_without_passin),
         cmocka_unit_test(test_bundle__pkcs8_huge_iterations_refused_quickly),
         cmocka_unit_test(test_bundle__max_kdf_iterations_applies),
+        cmocka_unit_test(test_bundle__max_kdf_work_per_bundle),
         cmocka_unit_test(test_bundle__max_file_size),
         cmocka_unit_test(test_bundle__max_file_size_unlimited),
         cmocka_unit_test(test_bundle__max_items_pem_blocks),

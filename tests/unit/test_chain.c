@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "x509/x509_int.h"
 
 /* ---- local helpers ---- */
 
@@ -986,13 +988,239 @@ static void test_chain__self_signed_leaf_as_its_own_anchor(void **state)
 static void test_chain__untrusted_by_verification(void **state)
 {
     built bt;
+    X509 *root = fx_x509("root.pem");
+    char path[] = "/tmp/libcert-rejected-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f;
+    cert_trust *t = NULL;
 
     (void)state;
-    /* OpenSSL refuses a leaf with explicit EC parameters */
-    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "bundle-ec-explicit.pem", NULL));
+    /* A root the store marks as rejected ("TRUSTED CERTIFICATE" with reject anyExtendedKeyUsage,
+     * as openssl x509 -addreject writes it): OpenSSL's verifier refuses the path. */
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    assert_int_equal(X509_add1_reject_object(root, OBJ_nid2obj(NID_anyExtendedKeyUsage)), 1);
+    assert_int_equal(PEM_write_X509_AUX(f, root), 1);
+    fclose(f);
+    X509_free(root);
+    assert_cert_ok(cert_trust_new(path, NULL, &t));
+    unlink(path);
+    build(&bt, t, NULL, h_load(NULL, "bundle-good.pem", NULL));
     assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_UNTRUSTED);
-    assert_has(cert_chain_trust_reason(bt.chain), "explicit", SUBJ_LEAF);
+    assert_has(cert_chain_trust_reason(bt.chain), "rejected");
     built_free(&bt);
+}
+
+/* ---- backtracking: the paths tried in rank order, the first valid one chosen ---- */
+
+static void assert_path_subjects(const cert_chain *c, size_t n, const char *const *cns)
+{
+    char buf[256];
+
+    assert_int_equal(cert_chain_path_length(c), n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(
+            cert__name_cn(X509_get_subject_name(cert_chain_path_at(c, i)), buf, sizeof(buf)),
+            cns[i]);
+    assert_null(cert_chain_path_at(c, n));
+    assert_int_equal(cert_chain_path_item_at(c, n), SIZE_MAX);
+}
+
+static void test_chain__path_is_leaf_to_anchor(void **state)
+{
+    built bt;
+    static const char *const want[] = {"www.example.com", "libcert Test Intermediate 2",
+                                       "libcert Test Intermediate 1", "libcert Test Root CA"};
+
+    (void)state;
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "bundle-good.pem", NULL));
+    assert_path_subjects(bt.chain, 4, want);
+    assert_int_equal(cert_chain_path_item_at(bt.chain, 0), 0);
+    assert_int_equal(cert_chain_path_item_at(bt.chain, 3), SIZE_MAX); /* from the store */
+    assert_int_equal(cert_chain_rejected_count(bt.chain), 0);
+    assert_null(cert_chain_rejected_reason(bt.chain, 0));
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_FOUND), 1);
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_TRIED), 1);
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_BOUNDED), 0);
+    assert_int_equal(cert_chain_counter(bt.chain, (cert_chain_counter_kind)99), 0);
+    built_free(&bt);
+}
+
+static void test_chain__better_path_invalid_longer_valid(void **state)
+{
+    built bt;
+    static const char *const want[] = {"www.example.com", "libcert Test Cross CA",
+                                       "libcert Test Cross Mid", "libcert Test Cross Old Root"};
+
+    (void)state;
+    /* The shorter path's intermediate has an EKU without serverAuth: the longer one is taken,
+     * and the shorter one is kept as rejected with the reason. */
+    build(&bt, h_trust("pki/cross-ca.pem", NULL), NULL,
+          h_load(NULL, "pki/cross-short-bad.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_OK);
+    assert_path_subjects(bt.chain, 4, want);
+    assert_int_equal(cert_chain_rejected_count(bt.chain), 1);
+    assert_int_equal(cert_chain_rejected_length(bt.chain, 0), 3);
+    assert_has(cert_chain_rejected_reason(bt.chain, 0), "chain.eku: ", "serverAuth");
+    assert_string_equal(h_subject(cert_chain_rejected_cert(bt.chain, 0, 2)),
+                        "CN=libcert Test Root CA,O=libcert tests");
+    assert_null(cert_chain_rejected_cert(bt.chain, 0, 3));
+    assert_int_equal(cert_chain_rejected_length(bt.chain, 1), 0);
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_TRIED), 2);
+    built_free(&bt);
+}
+
+static void test_chain__preferred_path_invalid_other_valid(void **state)
+{
+    built bt;
+    cert_chain_opts o = CERT_CHAIN_OPTS_INIT;
+    static const char *const want[] = {"www.example.com", "libcert Test Cross CA",
+                                       "libcert Test Root CA"};
+
+    (void)state;
+    /* --preferred-chain picks the longer path, whose mid certificate is SHA-1 signed: the other
+     * path is taken; without a preference the shorter valid path is first anyway. */
+    o.preferred_chain = "libcert Test Cross Old Root";
+    build(&bt, h_trust("pki/cross-ca.pem", NULL), &o, h_load(NULL, "pki/cross-long-bad.pem", NULL));
+    assert_path_subjects(bt.chain, 3, want);
+    assert_int_equal(cert_chain_rejected_count(bt.chain), 1);
+    assert_has(cert_chain_rejected_reason(bt.chain, 0), "sig.weak: ", "Cross Mid");
+    built_free(&bt);
+    build(&bt, h_trust("pki/cross-ca.pem", NULL), NULL,
+          h_load(NULL, "pki/cross-long-bad.pem", NULL));
+    assert_path_subjects(bt.chain, 3, want);
+    assert_int_equal(cert_chain_rejected_count(bt.chain), 0);
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_TRIED), 1);
+    built_free(&bt);
+}
+
+static void test_chain__no_valid_path_reports_the_best(void **state)
+{
+    built bt;
+
+    (void)state;
+    /* One path, invalid: it is the chain, and nothing was rejected before it. */
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/int-eku-email.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_OK);
+    assert_int_equal(cert_chain_path_length(bt.chain), 3);
+    assert_int_equal(cert_chain_rejected_count(bt.chain), 0);
+    built_free(&bt);
+}
+
+/* ---- depth, loops and the work bounds ---- */
+
+static void test_chain__too_long_is_said_as_such(void **state)
+{
+    built bt;
+    cert_chain_opts o = CERT_CHAIN_OPTS_INIT;
+
+    (void)state;
+    /* 13 intermediates: the leaf and 11 of them fill the 12 certificates of the default limit */
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/deep.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_TOO_LONG);
+    assert_int_equal(cert_chain_path_length(bt.chain), 12);
+    assert_null(cert_chain_missing_issuer(bt.chain));
+    /* the certificates past the limit are the leaf's, not unrelated */
+    for (size_t i = 0; i < cert_chain_note_count(bt.chain); i++)
+        assert_int_not_equal(cert_chain_note_at(bt.chain, i)->kind, CERT_NOTE_UNRELATED);
+    built_free(&bt);
+    o.max_depth = 15;
+    build(&bt, h_trust("root.pem", NULL), &o, h_load(NULL, "pki/deep.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_OK);
+    assert_int_equal(cert_chain_path_length(bt.chain), 15);
+    assert_int_equal(cert_chain_note_count(bt.chain), 0);
+    built_free(&bt);
+    o.max_depth = 14; /* one short of the root */
+    build(&bt, h_trust("root.pem", NULL), &o, h_load(NULL, "pki/deep.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_TOO_LONG);
+    built_free(&bt);
+}
+
+static void test_chain__loop_is_said_as_such(void **state)
+{
+    built bt;
+
+    (void)state;
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/loop.pem", NULL));
+    assert_int_equal(cert_chain_trust(bt.chain), CERT_TRUST_LOOP);
+    assert_int_equal(cert_chain_path_length(bt.chain), 3);
+    assert_null(cert_chain_missing_issuer(bt.chain));
+    assert_int_equal(cert_chain_note_count(bt.chain), 0);
+    built_free(&bt);
+}
+
+static void test_chain__bomb_stays_within_bounds(void **state)
+{
+    built bt;
+    struct timespec t0, t1;
+    double ms;
+
+    (void)state;
+    /* 6 layers of 4 same-name CAs, each cross-signed by every CA of the layer above, without key
+     * identifiers, no root: 4^6 paths and 96x16 candidate links. The search stops at its bounds
+     * and says so; the counters show it did no more. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/bomb.pem", NULL));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    assert_int_equal(cert_chain_counter(bt.chain, CERT_CHAIN_BOUNDED), 1);
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_FOUND) <= CERT_CHAIN_LIMIT_PATHS);
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS) <= CERT_CHAIN_LIMIT_SIG_CHECKS);
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_CANDIDATES) <= CERT_CHAIN_LIMIT_CANDIDATES);
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_STEPS) <= CERT_CHAIN_LIMIT_STEPS);
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_PATHS_TRIED) <= CERT_CHAIN_LIMIT_PATHS);
+    assert_int_not_equal(cert_chain_trust(bt.chain), CERT_TRUST_OK);
+    if (ms > 3000)
+        fail_msg("the bomb took %.0f ms", ms);
+    built_free(&bt);
+    /* A second build in the same process: the signatures it checked are remembered. */
+    build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/bomb.pem", NULL));
+    assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS) <= CERT_CHAIN_LIMIT_SIG_CHECKS);
+    built_free(&bt);
+}
+
+static void test_chain__opts_version_and_depth_checked(void **state)
+{
+    cert_bundle *b = h_load(NULL, "bundle-good.pem", NULL);
+    cert_trust *t = h_trust("root.pem", NULL);
+    cert_chain_opts o = CERT_CHAIN_OPTS_INIT;
+    cert_chain *c;
+
+    (void)state;
+    o.version = CERT_CHAIN_OPTS_VERSION + 1;
+    assert_cert_error(try_build(b, t, &o, &c), CERT_E_INVALID, "version");
+    assert_null(c);
+    o.version = CERT_CHAIN_OPTS_VERSION;
+    o.max_depth = CERT_CHAIN_DEPTH_MAX + 1;
+    assert_cert_error(try_build(b, t, &o, &c), CERT_E_INVALID, "max_depth");
+    assert_null(c);
+    /* a version 1 caller: max_depth and crls are not read (they are not in its struct) */
+    o.version = 1;
+    o.max_depth = 1;
+    assert_cert_ok(try_build(b, t, &o, &c));
+    assert_int_equal(cert_chain_trust(c), CERT_TRUST_OK);
+    cert_chain_free(c);
+    cert_bundle_free(b);
+    cert_trust_free(t);
+}
+
+static void test_chain__crls_load_errors(void **state)
+{
+    cert_crls *crls = NULL;
+
+    (void)state;
+    assert_cert_ok(cert_crls_new(&crls));
+    assert_cert_error(cert_crls_load_file(crls, fx("bundle-good.pem")), CERT_E_INPUT,
+                      "bundle-good.pem", "not a CRL");
+    assert_cert_error(cert_crls_load_file(crls, fx("no-such.crl")), CERT_E_IO, "no-such.crl");
+    assert_cert_ok(cert_crls_load_file(crls, fx("pki/crl-int2-empty.pem")));
+    assert_cert_ok(cert_crls_load_file(crls, fx("pki/crl-int2-empty.der")));
+    assert_int_equal(cert_crls_count(crls), 2);
+    assert_cert_error(cert_crls_load_file(NULL, "x"), CERT_E_INVALID, "NULL");
+    cert_crls_free(crls);
+    cert_crls_free(NULL);
+    assert_int_equal(cert_crls_count(NULL), 0);
 }
 
 static void test_chain__other_trust_store_is_incomplete(void **state)
@@ -1105,6 +1333,15 @@ int main(void)
         cmocka_unit_test(test_chain__self_signed_leaf),
         cmocka_unit_test(test_chain__self_signed_leaf_as_its_own_anchor),
         cmocka_unit_test(test_chain__untrusted_by_verification),
+        cmocka_unit_test(test_chain__path_is_leaf_to_anchor),
+        cmocka_unit_test(test_chain__better_path_invalid_longer_valid),
+        cmocka_unit_test(test_chain__preferred_path_invalid_other_valid),
+        cmocka_unit_test(test_chain__no_valid_path_reports_the_best),
+        cmocka_unit_test(test_chain__too_long_is_said_as_such),
+        cmocka_unit_test(test_chain__loop_is_said_as_such),
+        cmocka_unit_test(test_chain__bomb_stays_within_bounds),
+        cmocka_unit_test(test_chain__opts_version_and_depth_checked),
+        cmocka_unit_test(test_chain__crls_load_errors),
         cmocka_unit_test(test_chain__other_trust_store_is_incomplete),
         cmocka_unit_test(test_chain__expiring_intermediate_still_chains),
         cmocka_unit_test(test_chain__trust_new_errors),

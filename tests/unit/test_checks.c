@@ -18,63 +18,162 @@
 
 typedef struct scenario {
     const char *files[4];
-    const char *trust[3]; /* none: root.pem */
-    const char *codes;    /* exact multiset, comma-joined */
+    const char *trust[3];   /* none: root.pem */
+    const char *codes;      /* exact multiset, comma-joined */
+    const char *crl;        /* a CRL to apply (--crl) */
+    unsigned int max_depth; /* --max-depth; 0: the default */
+    const char *preferred;  /* --preferred-chain */
+    bool system;            /* trust[0] (none: root.pem) is the system's store: a public root */
 } scenario;
 
 static const scenario scenarios[] = {
-    {{"bundle-good.pem"}, {NULL}, ""},
-    {{"bundle-rsa2048.pem"}, {NULL}, ""},
-    {{"bundle-rsa3072.pem"}, {NULL}, ""},
-    {{"bundle-rsa4096.pem"}, {NULL}, ""},
-    {{"bundle-p256.pem"}, {NULL}, ""},
-    {{"bundle-wildcard.pem"}, {NULL}, ""},
-    {{"bundle-ip.pem"}, {NULL}, ""},
-    {{"bundle-cnonly.pem"}, {NULL}, ""},
-    {{"bundle-text.pem"}, {NULL}, ""},
-    {{"bundle-bag.pem"}, {NULL}, ""},
-    {{"fullchain.pem", "letsencrypt/live/www.example.com/privkey.pem"}, {NULL}, ""},
-    {{"bundle-nokey.pem"}, {NULL}, "key.missing"},
-    {{"chain.p7b"}, {NULL}, "key.missing"},
-    {{"bundle-wrong-key.pem"}, {NULL}, "key.mismatch"},
-    {{"bundle-missing-int.pem"}, {NULL}, "chain.incomplete,unrelated.cert"},
-    {{"bundle-good.pem"}, {"other-ca.pem"}, "chain.incomplete"},
-    {{"bundle-ec-explicit.pem"}, {NULL}, "chain.untrusted,key.unsupported"},
-    {{"bundle-root.pem"}, {"other-ca.pem"}, "chain.root_omitted,chain.untrusted"},
-    {{"selfsigned.pem", "selfsigned.key"}, {NULL}, "chain.untrusted"},
-    {{"selfsigned.pem", "selfsigned.key"}, {"selfsigned.pem"}, ""},
-    {{"bundle-expired.pem"}, {NULL}, "cert.expired"},
-    {{"bundle-notyet.pem"}, {NULL}, "cert.not_yet_valid"},
-    {{"bundle-imminent.pem"}, {NULL}, "cert.expires_imminent"},
-    {{"bundle-soon.pem"}, {NULL}, "cert.expires_soon"},
-    {{"bundle-longleaf.pem"}, {NULL}, "chain.expires_first"},
-    {{"bundle-rsa1024.pem"}, {NULL}, "key.weak"},
-    {{"bundle-rsa1536.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-p384.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-p521.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-ed25519.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-ed448.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-rsapss.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-dsa.pem"}, {NULL}, "key.unsupported"},
-    {{"bundle-sha1.pem"}, {NULL}, "sig.weak"},
-    {{"bundle-md5.pem"}, {NULL}, "sig.weak"},
-    {{"bundle-ca.pem"}, {NULL}, "cert.not_server"},
-    {{"bundle-clientauth.pem"}, {NULL}, "cert.not_server"},
-    {{"bundle-shuffled.pem"}, {NULL}, "chain.order,chain.root_omitted"},
-    {{"bundle-crlf-bom.pem"}, {NULL}, "chain.order,chain.root_omitted"},
-    {{"bundle-root.pem"}, {NULL}, "chain.root_omitted"},
-    {{"bundle-dup.pem"}, {NULL}, "chain.duplicate,chain.duplicate"},
-    {{"bundle-good.pem", "letsencrypt/live/www.example.com/privkey.pem"},
-     {NULL},
-     "chain.duplicate"},
-    {{"bundle-unrelated.pem"}, {NULL}, "unrelated.cert"},
-    {{"bundle-good.pem", "unrelated.key"}, {NULL}, "unrelated.key"},
-    {{"csr.pem"}, {NULL}, "input.ignored"},
-    {{"bundle-ec-params.pem"}, {NULL}, "input.ignored"},
-    {{"bundle-cross.pem"}, {"xroot.pem", "xold.pem"}, "chain.alt_path"},
-    {{"bundle-cross-expired.pem"}, {"xroot.pem", "xold.pem"}, "chain.cross_expired"},
-    {{"bundle-cross.pem"}, {NULL}, "chain.incomplete"},
-    {{"bundle-cross-expired.pem"}, {NULL}, "cert.expired,chain.incomplete"},
+    {.files = {"bundle-good.pem"}, .codes = ""},
+    {.files = {"bundle-rsa2048.pem"}, .codes = ""},
+    {.files = {"bundle-rsa3072.pem"}, .codes = ""},
+    {.files = {"bundle-rsa4096.pem"}, .codes = ""},
+    {.files = {"bundle-p256.pem"}, .codes = ""},
+    {.files = {"bundle-wildcard.pem"}, .codes = ""},
+    {.files = {"bundle-ip.pem"}, .codes = ""},
+    {.files = {"bundle-cnonly.pem"}, .codes = "name.no_san"},
+    {.files = {"bundle-text.pem"}, .codes = ""},
+    {.files = {"bundle-bag.pem"}, .codes = ""},
+    {.files = {"fullchain.pem", "letsencrypt/live/www.example.com/privkey.pem"}, .codes = ""},
+    {.files = {"bundle-nokey.pem"}, .codes = "key.missing"},
+    {.files = {"chain.p7b"}, .codes = "key.missing"},
+    {.files = {"bundle-wrong-key.pem"}, .codes = "key.mismatch"},
+    {.files = {"bundle-missing-int.pem"}, .codes = "chain.incomplete,unrelated.cert"},
+    {.files = {"bundle-good.pem"}, .trust = {"other-ca.pem"}, .codes = "chain.incomplete"},
+    {.files = {"bundle-ec-explicit.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-root.pem"},
+     .trust = {"other-ca.pem"},
+     .codes = "chain.root_omitted,chain.untrusted"},
+    {.files = {"selfsigned.pem", "selfsigned.key"}, .codes = "chain.untrusted"},
+    {.files = {"selfsigned.pem", "selfsigned.key"}, .trust = {"selfsigned.pem"}, .codes = ""},
+    {.files = {"bundle-expired.pem"}, .codes = "cert.expired"},
+    {.files = {"bundle-notyet.pem"}, .codes = "cert.not_yet_valid"},
+    {.files = {"bundle-imminent.pem"}, .codes = "cert.expires_imminent"},
+    {.files = {"bundle-soon.pem"}, .codes = "cert.expires_soon"},
+    {.files = {"bundle-longleaf.pem"}, .codes = "chain.expires_first"},
+    {.files = {"bundle-rsa1024.pem"}, .codes = "key.weak"},
+    {.files = {"bundle-rsa1536.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-p384.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-p521.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-ed25519.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-ed448.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-rsapss.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-dsa.pem"}, .codes = "key.unsupported"},
+    {.files = {"bundle-sha1.pem"}, .codes = "sig.weak"},
+    {.files = {"bundle-md5.pem"}, .codes = "sig.weak"},
+    {.files = {"bundle-ca.pem"}, .codes = "cert.not_server"},
+    {.files = {"bundle-clientauth.pem"}, .codes = "cert.not_server"},
+    {.files = {"bundle-shuffled.pem"}, .codes = "chain.order,chain.root_omitted"},
+    {.files = {"bundle-crlf-bom.pem"}, .codes = "chain.order,chain.root_omitted"},
+    {.files = {"bundle-root.pem"}, .codes = "chain.root_omitted"},
+    {.files = {"bundle-dup.pem"}, .codes = "chain.duplicate,chain.duplicate"},
+    {.files = {"bundle-good.pem", "letsencrypt/live/www.example.com/privkey.pem"},
+     .codes = "chain.duplicate"},
+    {.files = {"bundle-unrelated.pem"}, .codes = "unrelated.cert"},
+    {.files = {"bundle-good.pem", "unrelated.key"}, .codes = "unrelated.key"},
+    {.files = {"csr.pem"}, .codes = "input.ignored"},
+    {.files = {"bundle-ec-params.pem"}, .codes = "input.ignored"},
+    {.files = {"bundle-cross.pem"}, .trust = {"xroot.pem", "xold.pem"}, .codes = "chain.alt_path"},
+    {.files = {"bundle-cross-expired.pem"},
+     .trust = {"xroot.pem", "xold.pem"},
+     .codes = "chain.cross_expired"},
+    {.files = {"bundle-cross.pem"}, .codes = "chain.incomplete"},
+    {.files = {"bundle-cross-expired.pem"}, .codes = "cert.expired,chain.incomplete"},
+    /* path validation (tests/fixtures/pki.py): every certificate held to its position's rules */
+    {.files = {"pki/int-eku-email.pem"}, .codes = "chain.eku"},
+    {.files = {"pki/int-eku-any.pem"}, .codes = "chain.eku"},
+    {.files = {"pki/int-eku-server.pem"}, .codes = ""},
+    {.files = {"pki/int-rsa1024.pem"}, .codes = "key.weak"},
+    {.files = {"pki/int-rsa2052.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/int-p192.pem"}, .codes = "chain.key"},
+    {.files = {"pki/int-p521.pem"}, .codes = ""},
+    {.files = {"pki/int-dsa.pem"}, .codes = "chain.key"},
+    {.files = {"pki/int-ed25519.pem"}, .codes = "chain.key"},
+    {.files = {"pki/int-ec-explicit.pem"}, .codes = "chain.key"},
+    {.files = {"pki/int-sha1.pem"}, .codes = "sig.weak"},
+    {.files = {"pki/int-expired.pem"}, .codes = "cert.expired"},
+    {.files = {"pki/int-notyet.pem"}, .codes = "cert.not_yet_valid"},
+    {.files = {"pki/root-expired.pem"},
+     .trust = {"pki/root-expired-ca.pem"},
+     .codes = "cert.expired"},
+    {.files = {"pki/root-sha1.pem"},
+     .trust = {"pki/root-sha1-ca.pem"},
+     .codes = "chain.root_omitted"},
+    {.files = {"pki/root-badsig.pem"}, .trust = {"pki/root-badsig-ca.pem"}, .codes = ""},
+    {.files = {"pki/pathlen.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/int-no-bc.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/int-v1.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/int-no-certsign.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/int-unknown-critical.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/leaf-unknown-critical.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/leaf-aia-bad.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/leaf-empty-subject.pem"}, .codes = "chain.profile"},
+    {.files = {"pki/int-bc-noncritical.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/int-no-ski.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/int-pc-noncritical.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/leaf-no-aki.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/leaf-keycertsign.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/leaf-nc.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/root-aki-mismatch.pem"},
+     .trust = {"pki/root-aki-mismatch-ca.pem"},
+     .codes = "cert.profile"},
+    {.files = {"pki/leaf-serial-zero.pem"}, .codes = "cert.profile"},
+    {.files = {"pki/leaf-serial-long.pem"}, .codes = "cert.profile"},
+    /* names: the subjectAltName only */
+    {.files = {"pki/leaf-underscore.pem"}, .codes = "name.profile"},
+    {.files = {"pki/leaf-cn-not-san.pem"}, .codes = "name.profile"},
+    {.files = {"pki/leaf-eku-any.pem"}, .codes = "cert.not_server"},
+    {.files = {"pki/leaf-eku-ocsp.pem"}, .codes = "cert.not_server"},
+    /* name constraints: SANs and the subject DN, never the CN; wildcards as every name they
+     * could match */
+    {.files = {"pki/nc-dns-ok.pem"}, .codes = ""},
+    {.files = {"pki/nc-dns-outside.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-wildcard-ok.pem"}, .codes = ""},
+    {.files = {"pki/nc-ip-only-san.pem"}, .codes = "name.profile"},
+    {.files = {"pki/nc-ip-outside.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-cn-ignored.pem"}, .codes = "name.profile"},
+    {.files = {"pki/nc-wildcard-excluded.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-excluded-ok.pem"}, .codes = ""},
+    {.files = {"pki/nc-wildcard-partial.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-email.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-uri.pem"}, .codes = "name.constraint"},
+    {.files = {"pki/nc-dirname-ok.pem"}, .codes = ""},
+    {.files = {"pki/nc-dirname.pem"}, .codes = "name.constraint"},
+    /* backtracking: the better-ranked path invalid, a worse one valid, both ways round */
+    {.files = {"pki/cross-short-bad.pem"},
+     .trust = {"pki/cross-ca.pem"},
+     .codes = "chain.alt_path"},
+    {.files = {"pki/cross-long-bad.pem"},
+     .trust = {"pki/cross-ca.pem"},
+     .codes = "chain.alt_path,chain.alt_path"},
+    {.files = {"pki/cross-long-bad.pem"},
+     .trust = {"pki/cross-ca.pem"},
+     .codes = "chain.alt_path,chain.alt_path",
+     .preferred = "libcert Test Cross Old Root"},
+    /* depth and loops, as what they are */
+    {.files = {"pki/deep.pem"}, .codes = "chain.too_long"},
+    {.files = {"pki/deep.pem"}, .codes = "", .max_depth = 16},
+    {.files = {"pki/loop.pem"}, .codes = "chain.loop"},
+    /* --crl */
+    {.files = {"bundle-good.pem"}, .codes = "cert.revoked", .crl = "pki/crl-int2-revokes-leaf.pem"},
+    {.files = {"bundle-good.pem"}, .codes = "cert.revoked", .crl = "pki/crl-int2-revokes-leaf.der"},
+    {.files = {"bundle-good.pem"}, .codes = "cert.revoked", .crl = "pki/crl-int1-revokes-int2.pem"},
+    {.files = {"bundle-good.pem"}, .codes = "", .crl = "pki/crl-int2-empty.pem"},
+    {.files = {"bundle-good.pem"}, .codes = "crl.stale", .crl = "pki/crl-int2-stale.pem"},
+    {.files = {"bundle-good.pem"}, .codes = "crl.unrelated", .crl = "pki/crl-other.pem"},
+    {.files = {"bundle-good.pem"}, .codes = "crl.unrelated", .crl = "pki/crl-int2-forged.pem"},
+    /* public roots only: CT and lifetime */
+    {.files = {"pki/ct-none.pem"}, .codes = "cert.ct", .system = true},
+    {.files = {"pki/ct-two.pem"}, .codes = "", .system = true},
+    {.files = {"pki/ct-two-long.pem"}, .codes = "cert.ct", .system = true},
+    {.files = {"pki/ct-three.pem"}, .codes = "", .system = true},
+    {.files = {"pki/lifetime.pem"}, .codes = "cert.lifetime", .system = true},
+    {.files = {"bundle-good.pem"}, .codes = "cert.ct", .system = true},
+    {.files = {"pki/ct-none.pem"}, .codes = ""},
+    {.files = {"pki/lifetime.pem"}, .codes = ""},
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -85,6 +184,10 @@ static void run_scenario(h_run *r, const scenario *s)
 
     for (size_t i = 0; i < 3; i++)
         o.trust[i] = s->trust[i];
+    o.crl[0] = s->crl;
+    o.chain.max_depth = s->max_depth;
+    o.chain.preferred_chain = s->preferred;
+    o.system_trust = s->system;
     h_pipeline(r, &o, s->files[0], s->files[1], s->files[2], s->files[3], NULL);
 }
 
@@ -123,8 +226,9 @@ static void test_checks__scenarios_give_exact_codes(void **state)
         run_scenario(&r, &scenarios[i]);
         got = h_codes(r.findings);
         if (strcmp(got, scenarios[i].codes) != 0)
-            print_error("scenario %zu: %s (trust %s)\n", i, scenarios[i].files[0],
-                        scenarios[i].trust[0] ? scenarios[i].trust[0] : "root.pem");
+            print_error("scenario %zu: %s (trust %s%s)\n", i, scenarios[i].files[0],
+                        scenarios[i].trust[0] ? scenarios[i].trust[0] : "root.pem",
+                        scenarios[i].system ? ", the system's" : "");
         free(got);
         assert_codes(r.findings, scenarios[i].codes);
         assert_ordered(r.findings);
@@ -151,6 +255,8 @@ static void test_checks__scenarios_give_exact_codes(void **state)
 static const char *const made_here[] = {
     "name.uncovered", "limit.body", "limit.key", "limit.chain", "iam.path", "iam.differs",
     "iam.same",
+    /* the path-building bomb: test_chain.c (test_chain__bomb_stays_within_bounds) */
+    "chain.bounded",
     /* the workflows' rules: tests/integration (test_certattach.py, test_renewal.py) */
     "handle.unmatched", "rotate.downgrade", "rotate.store",
     /* what is really served: tests/integration/test_live.py */
@@ -192,14 +298,24 @@ static void test_checks__catalogue(void **state)
         {"key.missing", CERT_SEV_ERROR},
         {"key.mismatch", CERT_SEV_ERROR},
         {"chain.incomplete", CERT_SEV_ERROR},
+        {"chain.too_long", CERT_SEV_ERROR},
+        {"chain.loop", CERT_SEV_ERROR},
         {"chain.untrusted", CERT_SEV_ERROR},
+        {"chain.profile", CERT_SEV_ERROR},
+        {"chain.eku", CERT_SEV_ERROR},
+        {"chain.key", CERT_SEV_ERROR},
+        {"name.constraint", CERT_SEV_ERROR},
+        {"cert.revoked", CERT_SEV_ERROR},
         {"cert.expired", CERT_SEV_ERROR},
         {"cert.not_yet_valid", CERT_SEV_ERROR},
         {"cert.expires_imminent", CERT_SEV_ERROR},
+        {"cert.ct", CERT_SEV_ERROR},
+        {"cert.lifetime", CERT_SEV_ERROR},
         {"key.unsupported", CERT_SEV_ERROR},
         {"key.weak", CERT_SEV_ERROR},
         {"sig.weak", CERT_SEV_ERROR},
         {"cert.not_server", CERT_SEV_ERROR},
+        {"name.no_san", CERT_SEV_ERROR},
         {"name.uncovered", CERT_SEV_ERROR},
         {"limit.body", CERT_SEV_ERROR},
         {"limit.key", CERT_SEV_ERROR},
@@ -226,6 +342,11 @@ static void test_checks__catalogue(void **state)
         {"cert.expires_soon", CERT_SEV_WARNING},
         {"chain.expires_first", CERT_SEV_WARNING},
         {"chain.cross_expired", CERT_SEV_WARNING},
+        {"chain.bounded", CERT_SEV_WARNING},
+        {"cert.profile", CERT_SEV_WARNING},
+        {"name.profile", CERT_SEV_WARNING},
+        {"crl.stale", CERT_SEV_WARNING},
+        {"crl.unrelated", CERT_SEV_WARNING},
         {"unrelated.cert", CERT_SEV_WARNING},
         {"unrelated.key", CERT_SEV_WARNING},
         {"dns.elsewhere", CERT_SEV_WARNING},
@@ -433,9 +554,11 @@ static void test_checks__untrusted_message_has_reason(void **state)
 {
     h_run r;
     const cert_finding *f;
+    h_opts o = H_OPTS_INIT;
 
     (void)state;
-    h_pipeline(&r, NULL, "bundle-ec-explicit.pem", NULL);
+    o.trust[0] = "other-ca.pem";
+    h_pipeline(&r, &o, "bundle-root.pem", NULL);
     f = only(r.findings, "chain.untrusted");
     assert_has(f->message, "does not verify", cert_chain_trust_reason(r.chain));
     assert_true(cert_chain_trust_reason(r.chain)[0] != '\0');
@@ -1106,8 +1229,9 @@ static void test_checks__name_covers_fixtures(void **state)
         {"192.0.2.10", true},         {"ip.example.com", true}, {"192.0.2.11", false},
         {"::ffff:192.0.2.10", false}, {"10.2.0.192", false},
     };
+    /* browsers match the subjectAltName only: a certificate without one names no host */
     static const cover cn[] = {
-        {"cn.example.com", true},     {"CN.example.com", true},    {"cn.example.com.", true},
+        {"cn.example.com", false},    {"CN.example.com", false},   {"cn.example.com.", false},
         {"other.example.com", false}, {"x.cn.example.com", false},
     };
 
@@ -1183,13 +1307,14 @@ static void test_checks__dns_set_null_without_dns_names(void **state)
     assert_null(dns_set_of("ip.example.com", "IP:192.0.2.7")); /* nor an IP address */
 }
 
-static void test_checks__name_covers_cn_only_without_san_names(void **state)
+static void test_checks__name_covers_cn_never_a_name(void **state)
 {
     static const cover dns_san[] = {{"cn-only.example.com", false}, {"other.example.com", true}};
-    static const cover no_san[] = {{"cn-only.example.com", true}, {"other.example.com", false}};
+    static const cover no_san[] = {{"cn-only.example.com", false}, {"other.example.com", false}};
 
     (void)state;
-    /* RFC 6125 6.4.4: a DNS name in the SAN means the CN is not looked at */
+    /* RFC 9525 section 6.3 drops CN-IDs; Chrome (58) and Firefox (48) stopped using the CN:
+     * with or without a SAN, the CN names nothing */
     covers_made("cn-only.example.com", "DNS:other.example.com", dns_san, 2);
     covers_made("cn-only.example.com", NULL, no_san, 2);
 }
@@ -1199,7 +1324,7 @@ static void test_checks__name_covers_cn_ignored_with_ip_san(void **state)
     static const cover ip_san[] = {{"192.0.2.1", true}, {"cn.example.com", false}};
 
     (void)state;
-    /* checks.h: "the subject CN only when there is no DNS or IP SAN" */
+    /* checks.h: "the subjectAltName only, never the subject CN" */
     covers_made("cn.example.com", "IP:192.0.2.1", ip_san, 2);
 }
 
@@ -1208,7 +1333,7 @@ static void test_checks__name_covers_wildcard_rules(void **state)
     static const cover tld[] = {{"example.com", false}, {"com", false}, {"*.com", true}};
     static const cover partial[] = {{"www.example.com", false}, {"w.example.com", false}};
     static const cover deep[] = {{"a.b.example.com", false}, {"x.a.b.example.com", false}};
-    static const cover cn_wild[] = {{"a.example.com", true}, {"example.com", false}};
+    static const cover cn_wild[] = {{"a.example.com", false}, {"example.com", false}};
     static const cover ip_cn[] = {{"192.0.2.1", false}};
 
     (void)state;
@@ -1388,7 +1513,7 @@ int main(void)
         cmocka_unit_test(test_checks__limit_key),
         cmocka_unit_test(test_checks__weak_signature_on_intermediate),
         cmocka_unit_test(test_checks__name_covers_fixtures),
-        cmocka_unit_test(test_checks__name_covers_cn_only_without_san_names),
+        cmocka_unit_test(test_checks__name_covers_cn_never_a_name),
         cmocka_unit_test(test_checks__name_covers_cn_ignored_with_ip_san),
         cmocka_unit_test(test_checks__name_covers_wildcard_rules),
         cmocka_unit_test(test_checks__name_covers_ipv6),

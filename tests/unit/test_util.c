@@ -3,17 +3,22 @@
 #include <errno.h>
 #include <limits.h>
 #include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "libcert/process.h"
+#include "libcert/text.h"
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/file.h"
@@ -885,6 +890,84 @@ static void *other_thread(void *arg)
     return NULL;
 }
 
+/* ---- text for a terminal (text.h) ---- */
+
+static char *escaped(const char *s, size_t len, bool lines)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+
+    assert_non_null(f);
+    cert_text_write(f, s, len, lines);
+    fclose(f);
+    return out;
+}
+
+#define assert_escaped(in, lines, want)                                                            \
+    do {                                                                                           \
+        char *got_ = escaped((in), sizeof(in) - 1, (lines));                                       \
+        assert_string_equal(got_, (want));                                                         \
+        free(got_);                                                                                \
+    } while (0)
+
+static void test_util__text_write_escapes(void **state)
+{
+    (void)state;
+    assert_escaped("plain www.example.com", true, "plain www.example.com");
+    assert_escaped("a\x1b[31mb\x07"
+                   "c\rd\x7f",
+                   true, "a\\x1b[31mb\\x07c\\x0dd\\x7f");
+    assert_escaped("tab\there\nnext", true, "tab\there\nnext");
+    assert_escaped("one\nvalue", false, "one\\x0avalue");
+    assert_escaped("nul\0x", true, "nul\\x00x");
+    /* UTF-8 kept; C1 and the bidi controls shown as code points */
+    assert_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92", true,
+                   "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92");
+    assert_escaped("\xc2\x85\xc2\x9b\xc2\x9f\xc2\xa0", true, "\\u0085\\u009b\\u009f\xc2\xa0");
+    assert_escaped("\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8f\xd8\x9c", true,
+                   "\\u202a\\u202e\\u2066\\u2069\\u200f\\u061c");
+    /* not UTF-8: each byte on its own */
+    assert_escaped("\xff\xfe", true, "\\xff\\xfe");
+    assert_escaped("\x80x", true, "\\x80x");                          /* lone continuation byte */
+    assert_escaped("\xc0\xaf", true, "\\xc0\\xaf");                   /* overlong '/' */
+    assert_escaped("\xed\xa0\x80", true, "\\xed\\xa0\\x80");          /* a surrogate */
+    assert_escaped("\xf4\x90\x80\x80", true, "\\xf4\\x90\\x80\\x80"); /* past U+10FFFF */
+    assert_escaped("end\xe2\x80", true, "end\\xe2\\x80");             /* truncated at the end */
+    assert_escaped("\xc2\x1b", true, "\\xc2\\x1b"); /* a control inside a sequence */
+}
+
+/* ---- process hardening (process.h) ---- */
+
+static const char *harden_child(void *arg)
+{
+    struct rlimit rl;
+    bool allow = arg != NULL;
+
+    if (allow)
+        setenv(CERT_ALLOW_CORE_ENV, "1", 1);
+    else
+        unsetenv(CERT_ALLOW_CORE_ENV);
+    if (cert_process_harden() != CERT_OK || cert_process_harden() != CERT_OK)
+        return "cert_process_harden failed";
+    if (CRYPTO_secure_malloc_initialized() != 1)
+        return "no secure heap";
+    if (getrlimit(RLIMIT_CORE, &rl) != 0)
+        return "getrlimit";
+    if (allow)
+        return prctl(PR_GET_DUMPABLE) == 1 ? NULL : "LIBCERT_ALLOW_CORE=1: not dumpable";
+    if (rl.rlim_cur != 0 || rl.rlim_max != 0)
+        return "RLIMIT_CORE is not 0";
+    return prctl(PR_GET_DUMPABLE) == 0 ? NULL : "still dumpable";
+}
+
+static void test_util__process_harden(void **state)
+{
+    (void)state;
+    assert_in_child(harden_child, NULL);
+    assert_in_child(harden_child, (void *)1);
+}
+
 static void test_util__error_thread_local(void **state)
 {
     pthread_t th;
@@ -979,6 +1062,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_util__buf_cap),
+        cmocka_unit_test(test_util__process_harden),
+        cmocka_unit_test(test_util__text_write_escapes),
         cmocka_unit_test(test_util__buf_cap_in_one_step),
         cmocka_unit_test(test_util__buf_cap_size_max),
         cmocka_unit_test(test_util__buf_grows_and_keeps_content),

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -41,9 +42,15 @@ const cli_opt cli_check_opts[] = {
     {"preferred-chain", 0, CLI_ARG, CLI_PREFERRED, "CN",
      "prefer the path whose top certificate this issuer CN signed (as certbot)"},
     {"with-root", 0, CLI_NOARG, CLI_WITH_ROOT, NULL, "keep the self-signed root in the chain"},
+    {"crl", 0, CLI_ARG, CLI_CRL, "FILE",
+     "apply this CRL (PEM or DER) to the chain: cert.revoked (repeatable)"},
+    {"max-depth", 0, CLI_ARG, CLI_MAX_DEPTH, "N",
+     "certificates in one path, leaf and root included (default 12, at most 32)"},
     {"allow", 0, CLI_ARG, CLI_ALLOW, "CODE",
      "downgrade the error CODE to a warning (repeatable; --list-codes)"},
     {"list-codes", 0, CLI_NOARG, CLI_LIST_CODES, NULL, "print every finding code and exit"},
+    {"max-kdf-work", 0, CLI_ARG, CLI_MAX_KDF_WORK, "N",
+     "key-derivation iterations one bundle may cost in all (default 10000000)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -58,6 +65,8 @@ const cli_opt cli_aws_opts[] = {
      "attempts per request (default: AWS_MAX_ATTEMPTS, max_attempts, 3)"},
     {"region", 0, CLI_ARG, CLI_REGION, "REGION",
      "the region, hence the partition (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"},
+    {"allow-insecure-endpoint", 0, CLI_NOARG, CLI_ALLOW_INSECURE_ENDPOINT, NULL,
+     "allow a plain http:// endpoint that is not loopback (everything sent is readable)"},
     {NULL, 0, 0, 0, NULL, NULL},
 };
 
@@ -95,9 +104,59 @@ void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summa
     init_tables(c, tool_opts, check_opts, true);
 }
 
+/* One diagnostic line on stderr: "tool: message", the message made harmless for a terminal
+ * (it may quote AWS, a certificate or a file name), a line feed in it included. */
+static void err_line(const char *tool, const char *fmt, va_list ap) CERT_PRINTF(2, 0);
+static void err_line(const char *tool, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: ", tool);
+    cert_text_vwritef(stderr, false, fmt, ap);
+    fputc('\n', stderr);
+}
+
+static void err_linef(const char *tool, const char *fmt, ...) CERT_PRINTF(2, 3);
+static void err_linef(const char *tool, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    err_line(tool, fmt, ap);
+    va_end(ap);
+}
+
 static void aws_log(const char *line, void *ud)
 {
-    fprintf(stderr, "%s: %s\n", ((const cli *)ud)->tool, line);
+    err_linef(((const cli *)ud)->tool, "%s", line);
+}
+
+/* --allow-insecure-endpoint lets plain HTTP leave the machine: say so, and what travels in
+ * cleartext, for every endpoint it concerns (the library decides which: one session made for
+ * the question, with the same options). */
+static void warn_cleartext(cli *c, const cert_aws_opts *o)
+{
+    static const cert_aws_service svc[] = {CERT_AWS_IAM, CERT_AWS_CLOUDFRONT, CERT_AWS_STS,
+                                           CERT_AWS_SSO, CERT_AWS_ROUTE53};
+    static const char *const names[] = {"IAM", "CloudFront", "STS", "SSO", "Route 53"};
+    cert_aws_opts q = *o;
+    cert_aws *a = NULL;
+
+    if (!o->allow_insecure_endpoint || c->cleartext_warned)
+        return;
+    c->cleartext_warned = true;
+    q.log = NULL;
+    if (cert_aws_new(&q, &a) < 0) {
+        cert_error_clear(); /* the run itself meets the same error and reports it */
+        return;
+    }
+    for (size_t i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
+        if (cert_aws_endpoint_cleartext(a, svc[i]))
+            cli_err(c,
+                    "warning: --allow-insecure-endpoint: %s requests go to %s in cleartext: "
+                    "their SigV4 signatures, the session token and what they carry (a private "
+                    "key for an upload) can be read and replayed on the way",
+                    names[i], cert_aws_endpoint(a, svc[i]));
+    }
+    cert_aws_free(a);
 }
 
 void cli_aws_session_opts(cli *c, cert_aws_opts *o)
@@ -112,10 +171,12 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o)
     o->max_attempts = (int)c->max_attempts;
     o->region = c->region;
     o->user_agent = c->tool;
+    o->allow_insecure_endpoint = c->allow_insecure_endpoint;
     if (c->verbose > 0) {
         o->log = aws_log;
         o->log_ud = c;
     }
+    warn_cleartext(c, o);
 }
 
 int cli_aws_new(cli *c, cert_aws **out)
@@ -212,10 +273,15 @@ void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
 {
     memset(c, 0, sizeof(*c));
     c->tool = tool;
+    /* Every tool reads a private key or AWS credentials: no core dump, no ptrace by the same
+     * user, OpenSSL's secure heap, before anything is read (LIBCERT_ALLOW_CORE=1 opts out). */
+    if (cert_process_harden() < 0)
+        cli_err(c, "warning: %s", cert_error_last()->message);
     c->usage = usage;
     c->summary = summary;
     c->color = -1;
     c->days = 30;
+    c->max_kdf_work = CERT_BUNDLE_KDF_WORK_DEFAULT;
     init_tables(c, tool_opts, check_opts, false);
 }
 
@@ -223,22 +289,19 @@ void cli_err(const cli *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", c->tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_line(c->tool, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void cli_usage_error(const cli *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "%s: ", c->tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_line(c->tool, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry '%s --help'\n", c->tool);
+    fprintf(stderr, "try '%s --help'\n", c->tool);
     exit(CERT_EXIT_USAGE);
 }
 
@@ -286,8 +349,8 @@ static void print_help(const cli *c)
                 printf("  %-24s %s\n", left, o->help);
         }
     }
-    printf("\nExit codes: 0 ok, 1 a check failed, 2 usage, 3 input, 4 AWS rejected, 5 retries "
-           "exhausted.\nSee %s(1).\n",
+    printf("\nExit codes: 0 ok, 1 a check failed, 2 usage, 3 input or local configuration, 4 AWS "
+           "answered an error, 5 retries exhausted.\nSee %s(1).\n",
            c->tool);
 }
 
@@ -464,6 +527,26 @@ static bool check_option(cli *c, int id, const char *arg)
     case CLI_LIST_CODES:
         print_codes();
         exit(0);
+    case CLI_MAX_KDF_WORK: {
+        char *end;
+        unsigned long long v;
+
+        errno = 0;
+        v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+        if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0)
+            cli_usage_error(c, "--max-kdf-work %s: give a whole number of iterations", arg);
+        c->max_kdf_work = (uint64_t)v;
+        return true;
+    }
+    case CLI_CRL:
+        if (!push(&c->crls, &c->ncrls, arg))
+            cli_usage_error(c, "out of memory");
+        return true;
+    case CLI_MAX_DEPTH:
+        cli_uint(c, "max-depth", arg, CERT_CHAIN_DEPTH_MAX, &c->max_depth);
+        if (c->max_depth == 0)
+            cli_usage_error(c, "--max-depth 0: give at least 1 (the leaf alone)");
+        return true;
     }
     return check_string_option(c, id, arg);
 }
@@ -502,6 +585,9 @@ static bool aws_option(cli *c, int id, const char *arg)
         c->region = arg;
         return true;
     }
+    case CLI_ALLOW_INSECURE_ENDPOINT:
+        c->allow_insecure_endpoint = true;
+        return true;
     }
     return false;
 }
@@ -663,11 +749,23 @@ int cli_report_opts(cli *c, cert_report_opts *o)
         if (cert_trust_new(c->ca_file, c->ca_path, &c->trust) < 0)
             return cli_fail(c);
     }
+    if (c->ncrls > 0) {
+        if (cert_crls_new(&c->crls_obj) < 0)
+            return cli_fail(c);
+        for (size_t i = 0; i < c->ncrls; i++) {
+            if (cert_crls_load_file(c->crls_obj, c->crls[i]) < 0)
+                return cli_fail(c);
+        }
+    }
     o->bundle.passin = c->passin_obj;
+    o->bundle.max_kdf_work = c->max_kdf_work;
     o->chain.leaf = c->leaf;
     o->chain.preferred_chain = c->preferred;
     o->chain.with_root = c->with_root;
     o->chain.trust = c->trust;
+    o->chain.crls = c->crls_obj;
+    if (c->max_depth > 0)
+        o->chain.max_depth = c->max_depth;
     if (c->at_set) {
         o->chain.now = c->at;
         o->check.now = c->at;
@@ -684,10 +782,13 @@ void cli_free(cli *c)
 {
     cert_passin_free(c->passin_obj);
     cert_trust_free(c->trust);
+    cert_crls_free(c->crls_obj);
     free((void *)c->hosts);
     free((void *)c->allow);
+    free((void *)c->crls);
     c->passin_obj = NULL;
     c->trust = NULL;
+    c->crls_obj = NULL;
 }
 
 bool cli_color(const cli *c, FILE *f)
@@ -733,5 +834,5 @@ void cli_progress(const char *line, void *ud)
     const cli *c = ud;
 
     if (c->verbose > 0 || (!c->quiet && isatty(STDERR_FILENO)))
-        fprintf(stderr, "%s: %s\n", c->tool, line);
+        err_linef(c->tool, "%s", line);
 }

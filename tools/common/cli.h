@@ -53,6 +53,10 @@ enum {
     CLI_HELP_SCDOC,
     CLI_HELP_SCDOC_ENV,
     CLI_REGION,
+    CLI_ALLOW_INSECURE_ENDPOINT,
+    CLI_MAX_KDF_WORK,
+    CLI_CRL,
+    CLI_MAX_DEPTH,
     CLI_TOOL_ID = 512,
 };
 
@@ -86,6 +90,10 @@ typedef struct cli {
     bool with_root;
     const char **allow;
     size_t nallow;
+    uint64_t max_kdf_work;
+    const char **crls; /* --crl files */
+    size_t ncrls;
+    unsigned int max_depth; /* 0: the library's default */
     /* AWS options */
     const char *profile;
     const char *endpoint_url;
@@ -93,16 +101,20 @@ typedef struct cli {
     unsigned int timeout_s;
     unsigned int max_attempts;
     const char *region;
+    bool allow_insecure_endpoint;
+    bool cleartext_warned; /* the --allow-insecure-endpoint warning was given */
     /* the wait for Deployed, as shown (cli_wait_progress()) */
     cert_wait_view wait_view;
     bool wait_view_ready;
     /* made by cli_report_opts() */
     cert_passin *passin_obj;
     cert_trust *trust;
+    cert_crls *crls_obj;
 } cli;
 
 /* Initialise with the tool's name, usage, summary and its own table (may be NULL), and which
- * shared tables it takes. */
+ * shared tables it takes. Hardens the process first (cert_process_harden()): call it first in
+ * main(). */
 void cli_init(cli *c, const char *tool, const char *usage, const char *summary,
               const cli_opt *tool_opts, bool check_opts);
 void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summary,
@@ -112,7 +124,8 @@ void cli_init_aws(cli *c, const char *tool, const char *usage, const char *summa
 void cli_add_table(cli *c, const cli_opt *table);
 
 /* The AWS session options from the parsed AWS options (-v lines go to stderr); the strings are
- * borrowed from argv. */
+ * borrowed from argv. With --allow-insecure-endpoint, a warning on stderr for each endpoint that
+ * is plain HTTP to a host that is not loopback (once). */
 void cli_aws_session_opts(cli *c, cert_aws_opts *o);
 
 /* Make the AWS session from the parsed AWS options (-v lines go to stderr). On failure prints
@@ -141,8 +154,8 @@ void cli_acm_region_note(const cli *c, const cert_aws *aws);
 /* The same for a tool whose workflow makes its own session from these options. */
 void cli_acm_region_note_opts(const cli *c, const cert_aws_opts *o);
 
-/* Report a failed AWS call: the library's message, and the exit code (4 rejected, 5 retries
- * exhausted). */
+/* Report a failed AWS call: the library's message, and the exit code (3 local configuration,
+ * 4 AWS answered an error, 5 retries exhausted). */
 int cli_aws_fail(const cli *c);
 
 /*

@@ -213,12 +213,23 @@ typedef struct env_doc {
 static const env_doc env_all[] = {
     {"NO\\_COLOR", "when set and not empty, no colour (no-color.org); *--color* overrides it"},
     {"TERM", "*dumb*: no colour, and no redrawn progress block"},
+    {"LIBCERT\\_ALLOW\\_CORE",
+     "*1*: keep core dumps and debugger attachment (*gdb -p*) possible, for debugging only. At "
+     "start every tool turns core dumps off (*RLIMIT\\_CORE* 0) and makes itself undumpable "
+     "(*PR\\_SET\\_DUMPABLE* 0), so that a crash never writes a private key, a passphrase or "
+     "an AWS secret to a core file; OpenSSL's private key components stay in its secure heap, "
+     "which core dumps leave out, either way"},
 };
 
 /* What a tool that reads and checks a bundle reads. */
 static const env_doc env_check[] = {
     {"SSL\\_CERT\\_FILE, SSL\\_CERT\\_DIR",
-     "OpenSSL's system trust store, used when neither *--ca-file* nor *--ca-path* is given"},
+     "OpenSSL's system trust store, used when neither *--ca-file* nor *--ca-path* is given; a "
+     "store they name other than the distribution's is trusted locally, as with *--ca-file*: "
+     "the CT and validity-limit rules of public roots do not apply under it"},
+    {"LIBCERT\\_PUBLIC\\_STORE",
+     "*1*: the roots of the system trust store are public even when *SSL\\_CERT\\_FILE* or "
+     "*SSL\\_CERT\\_DIR* names it (the CT and validity-limit rules apply); *0*: never"},
 };
 
 /* What a tool that talks to AWS reads, as the AWS CLI reads it (README, "Credentials"). */

@@ -63,7 +63,7 @@ static void live_line(const char *line, void *ud)
     const cli *c = ud;
 
     if (c->verbose > 0)
-        fprintf(stderr, "%s: %s\n", c->tool, line);
+        cli_err(c, "%s", line); /* names from DNS and TLS peers: made harmless there */
 }
 
 void cli_live_fill(cli *c, const cli_live *l, cert_live_opts *o)

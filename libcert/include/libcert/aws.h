@@ -58,14 +58,19 @@ typedef struct cert_aws_opts {
     const char *user_agent;  /**< the tool's name, appended to "libcert/VERSION"; may be NULL */
     cert_aws_log_fn log;     /**< -v output; NULL for none */
     void *log_ud;
-    const char *region; /**< --region; else AWS_REGION, AWS_DEFAULT_REGION, the profile's region;
-                             none: partition aws, global endpoints */
+    const char *region; /**< (version 2) --region; else AWS_REGION, AWS_DEFAULT_REGION, the
+                           profile's region; none: partition aws, global endpoints */
+    /** --allow-insecure-endpoint (version 2): let a service endpoint be plain HTTP to a host
+     * that is not a loopback literal or localhost. Without it such an endpoint is refused by
+     * cert_aws_new(), before any request: signatures, session tokens and what the requests
+     * carry (an uploaded private key) would travel in cleartext. */
+    bool allow_insecure_endpoint;
 } cert_aws_opts;
 
 #define CERT_AWS_OPTS_VERSION 2
 #define CERT_AWS_OPTS_INIT                                                                         \
     {                                                                                              \
-        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL                   \
+        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, false            \
     }
 
 /**
@@ -80,8 +85,11 @@ CERT_EXTERN const char *cert_aws_library_versions(void);
  * profile). Credentials are resolved on the first request, not here, and nothing is sent.
  * @param opts borrowed; NULL means CERT_AWS_OPTS_INIT
  * @param out  new session owned by the caller (cert_aws_free()); NULL on failure
- * @return CERT_OK; CERT_E_INVALID (the profile does not exist, a malformed setting: the message
- *         names the file and setting); CERT_E_NOMEM
+ * @return CERT_OK; CERT_E_INPUT (local configuration: a config or credentials file that cannot
+ *         be parsed or breaks a limit, a profile that does not exist, a malformed setting, a
+ *         service endpoint that is plain HTTP to a host that is not loopback without
+ *         allow_insecure_endpoint; the message names the file, setting or endpoint);
+ *         CERT_E_INVALID (opts->version is newer than this library's); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_aws_new(const cert_aws_opts *opts, cert_aws **out);
 
@@ -113,14 +121,27 @@ CERT_EXTERN const char *cert_aws_signing_region(const cert_aws *aws, cert_aws_se
  * @return CERT_OK; CERT_E_INPUT with a message naming the service, the partition and the region
  */
 CERT_EXTERN cert_err cert_aws_service_check(const cert_aws *aws, cert_aws_service service);
+*Whether a service's endpoint is plain HTTP to a host that is not a loopback literal *(127.0.0.0 /
+                                                                                           8,
+                                                                                       ::1) or
+    localhost,
+    which only allow_insecure_endpoint lets through
+    : its *requests,
+      their signatures,
+      any session token and what they carry travel in cleartext.A *tool warns about it.* /
+          CERT_EXTERN
+          bool cert_aws_endpoint_cleartext(const cert_aws *aws, cert_aws_service service);
 
 /**
  * Resolve credentials now (as the first request would) and say where they came from.
  * @param source_out a static description ("environment", "shared credentials file",
  *                   "credential_process", "assume role", "web identity", "SSO",
  *                   "container", "instance metadata"); may be NULL
- * @return CERT_OK; CERT_E_AWS (no credentials anywhere, or a provider refused: the message says
- *         which and what to do); CERT_E_NET
+ * @return CERT_OK; CERT_E_INPUT (local configuration: no credentials anywhere, a profile loop,
+ *         a credential_process that failed, a token file or SSO cache that cannot be used: the
+ *         message says which and what to do); CERT_E_AWS (STS or the SSO portal answered with an
+ *         error); CERT_E_NET (a credentials service failing after its attempts, or answering
+ *         something malformed)
  */
 CERT_EXTERN cert_err cert_aws_resolve_credentials(cert_aws *aws, const char **source_out);
 

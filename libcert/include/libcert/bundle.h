@@ -74,14 +74,26 @@ typedef struct cert_bundle_opts {
                                  bundle. A library context per thread is what lets OpenSSL
                                  3.0 parse on several cores: the default one's locks
                                  serialise its decoders. */
+    /** (version 2) The key-derivation work one bundle may cost in all, over every file and
+     * item in it (--max-kdf-work), counted before each derivation runs: one unit is one
+     * iteration of PBKDF2, of the PKCS#12 KDF or of the PKCS#12 MAC's KDF (each attempt to
+     * verify the MAC counts), N*r*p for scrypt, 1 for a traditional PEM key (DEK-Info). Past it
+     * the input is refused (CERT_E_INPUT), so that many keys at max_kdf_iterations each cannot
+     * hold a tool for minutes; each bundle of cert_report_each() has its own. */
+    uint64_t max_kdf_work;
 } cert_bundle_opts;
 
-#define CERT_BUNDLE_OPTS_VERSION 1
+#define CERT_BUNDLE_OPTS_VERSION 2
+/** The default of max_kdf_work: ten keys at the per-key maximum, about 3 s of PBKDF2-SHA256;
+ * a PKCS#12 file as OpenSSL writes it costs 3 x 2,048. */
+#define CERT_BUNDLE_KDF_WORK_DEFAULT 10000000u
 /** 4 MiB a file (IAM takes a chain of at most 2,097,152 characters), 1,000 items, 1,000,000
- * iterations (about 0.3 s of PBKDF2-SHA256; OpenSSL writes 2,048). */
+ * iterations a key (about 0.3 s of PBKDF2-SHA256; OpenSSL writes 2,048), 10,000,000 a
+ * bundle. */
 #define CERT_BUNDLE_OPTS_INIT                                                                      \
     {                                                                                              \
-        CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000, NULL                        \
+        CERT_BUNDLE_OPTS_VERSION, NULL, NULL, 4u << 20, 1000, 1000000, NULL,                       \
+            CERT_BUNDLE_KDF_WORK_DEFAULT                                                           \
     }
 
 /**

@@ -102,9 +102,10 @@ CERT_EXTERN bool cert_check_code_known(const char *code);
 CERT_EXTERN const char *cert_severity_name(cert_severity severity);
 
 /**
- * Whether the certificate's names cover `host`, as RFC 6125 section 6.4 says: DNS names compared
- * without case; a wildcard only as the whole left-most label, covering exactly one label; IP
- * addresses against IP SANs only; the subject CN only when there is no DNS or IP SAN. A host
+ * Whether the certificate's names cover `host`, as browsers match them (RFC 9525; RFC 6125
+ * section 6.4): the subjectAltName only, never the subject CN; DNS names compared without case;
+ * a wildcard only as the whole left-most label, covering exactly one label; IP addresses against
+ * IP SANs only. A host
  * that is itself a wildcard (a CloudFront alias `*.example.com`) is covered only by the
  * identical wildcard name (CloudFront developer guide, "Requirements for using SSL/TLS
  * certificates with CloudFront").

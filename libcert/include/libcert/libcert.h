@@ -18,6 +18,7 @@
 #include "live.h"
 #include "net.h"
 #include "partition.h"
+#include "process.h"
 #include "prune.h"
 #include "records.h"
 #include "remote.h"
@@ -28,6 +29,7 @@
 #include "route53.h"
 #include "split.h"
 #include "store.h"
+#include "text.h"
 #include "upload.h"
 
 #endif

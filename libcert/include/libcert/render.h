@@ -27,7 +27,7 @@ extern "C" {
 #define CERT_SCHEMA_CERTUP 1
 #define CERT_SCHEMA_CERTLS 1
 #define CERT_SCHEMA_CERTPRUNE 1
-#define CERT_SCHEMA_CERTATTACH 2
+#define CERT_SCHEMA_CERTATTACH 3 /**< 3: a distribution's "changed" is null when unknown */
 #define CERT_SCHEMA_CERTROTATE 2
 
 /** Which rendering. */

@@ -281,8 +281,15 @@ typedef enum cert_attach_state {
     CERT_ATTACH_UPDATED,        /**< UpdateDistribution accepted the change */
     CERT_ATTACH_WOULD_UPDATE,   /**< dry run: this change would be sent */
     CERT_ATTACH_REFUSED,        /**< the pre-flight found an error: nothing changed anywhere */
-    CERT_ATTACH_FAILED,         /**< AWS refused the change or it could not be sent */
+    CERT_ATTACH_FAILED,         /**< AWS refused the change or it could not be sent; or its
+                                     answer was lost and the distribution, read back, holds
+                                     neither the old nor the new certificate (someone else changed
+                                     it: left alone) */
     CERT_ATTACH_ROLLED_BACK,    /**< updated, then put back after another failed */
+    CERT_ATTACH_UNKNOWN,        /**< the update (or its rollback) may have reached CloudFront, no
+                                     answer to it came, and reading the distribution back failed
+                                     too: what it holds is unknown (exit 5; certrotate deletes no
+                                     certificate then) */
     CERT_ATTACH_REIMPORTED,     /**< certrotate: the ACM certificate it serves was re-imported in
                                      place; no UpdateDistribution */
     CERT_ATTACH_WOULD_REIMPORT, /**< dry run: its ACM certificate would be re-imported */
@@ -335,14 +342,15 @@ typedef struct cert_attach_result {
 /** Free a result. NULL is a no-op. */
 CERT_EXTERN void cert_attach_result_free(cert_attach_result *r);
 
-/** "updated", "unchanged", "not-run", ... */
+/** "updated", "unchanged", "not-run", "unknown", ... */
 CERT_EXTERN const char *cert_attach_state_name(cert_attach_state s);
 
 /** The failure to show for a distribution: the last of its wait, rollback and change failures
  * that happened; NULL when none did. Borrowed from d. */
 CERT_EXTERN const cert_failure *cert_attach_dist_failure(const cert_attach_dist *d);
 
-/** One distribution's exit code: the highest of its failures'. */
+/** One distribution's exit code: the highest of its failures', and at least CERT_EXIT_RETRY
+ * when its state is CERT_ATTACH_UNKNOWN. */
 CERT_EXTERN cert_exit cert_attach_dist_exit(const cert_attach_dist *d);
 
 /** The run's exit code: the highest of its distributions' and of its own failure's. */
@@ -417,8 +425,8 @@ typedef struct cert_served {
     int expected;           /**< 1 the expected leaf, 0 another one; -1 nothing was expected */
     char expected_sha256[65]; /**< the expected leaf's SHA-256 in hex; "" when none */
     char *expected_label;     /**< where it came from ("bundle.pem", "iam:NAME"); NULL */
-    const char *trust;        /**< the served chain by libcert's chain code: "trusted",
-                                   "incomplete", "untrusted" (static); NULL without a chain */
+    const char *trust;        /**< the served chain by libcert's chain code:
+                                   cert_trust_status_name() (static); NULL without a chain */
     long elapsed_ms;          /**< connection and handshake */
 } cert_served;
 

@@ -88,8 +88,11 @@ CERT_EXTERN cert_err cert_split_path(const cert_split_opts *opts, cert_split_par
 CERT_EXTERN const char *cert_split_part_name(cert_split_part part);
 
 /**
- * Remove every temporary file a cert_split_write() in progress has created. Async-signal-safe:
- * meant for a SIGINT/SIGTERM handler, which should then re-raise the signal.
+ * Remove every temporary file a cert_split_write() in progress has created, and (without force)
+ * every part it has already moved into place. Only files this run created go: each path is
+ * removed only while its device and inode are those of the file created, so an output another
+ * process created after the existence check stays. Async-signal-safe: meant for a
+ * SIGINT/SIGTERM handler, which should then re-raise the signal.
  */
 CERT_EXTERN void cert_split_abort(void);
 

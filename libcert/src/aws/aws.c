@@ -1,5 +1,7 @@
 /* The session: settings from options, environment and profile; endpoints; the HTTP handle. */
+#include <arpa/inet.h>
 #include <libxml/xmlversion.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -48,27 +50,41 @@ static bool truthy(const char *v)
 /* The endpoint someone configured, in the AWS CLI's order ("Service-specific endpoints", AWS SDKs
  * and Tools reference guide): --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the
  * profile's services section, the profile's endpoint_url. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
- * leaves only --endpoint-url. NULL: none (AWS's own). */
+ * leaves only --endpoint-url. NULL: none (AWS's own). *from says where it came from, for
+ * messages. */
 static const char *configured_endpoint(const cert_aws_opts *o, const aws_config *cfg,
-                                       cert_aws_service s)
+                                       cert_aws_service s, const char **from)
 {
     bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
                   truthy(cert_aws__config_get(cfg, NULL, "ignore_configured_endpoint_urls"));
 
+    const char *v;
+
     /* --endpoint-url is the endpoint of the services the tool talks to (IAM, CloudFront, ACM),
      * as the AWS CLI's is; the credential services (STS, the SSO portal) keep their own. */
-    if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO)
+    *from = "AWS's default";
+    if (set(o->endpoint_url) && s != CERT_AWS_STS && s != CERT_AWS_SSO) {
+        *from = "--endpoint-url";
         return o->endpoint_url;
+    }
     if (ignore)
         return NULL;
-    if (set(getenv(services[s].env)))
-        return getenv(services[s].env);
-    if (set(getenv("AWS_ENDPOINT_URL")))
-        return getenv("AWS_ENDPOINT_URL");
-    if (set(cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url")))
-        return cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url");
-    if (set(cert_aws__config_get(cfg, NULL, "endpoint_url")))
-        return cert_aws__config_get(cfg, NULL, "endpoint_url");
+    if (set(v = getenv(services[s].env))) {
+        *from = services[s].env;
+        return v;
+    }
+    if (set(v = getenv("AWS_ENDPOINT_URL"))) {
+        *from = "AWS_ENDPOINT_URL";
+        return v;
+    }
+    if (set(v = cert_aws__config_service_get(cfg, services[s].cfg, "endpoint_url"))) {
+        *from = "the profile's services section";
+        return v;
+    }
+    if (set(v = cert_aws__config_get(cfg, NULL, "endpoint_url"))) {
+        *from = "the profile's endpoint_url";
+        return v;
+    }
     return NULL;
 }
 
@@ -157,6 +173,79 @@ char *cert_aws__own_endpoint(const char *botocore_name, const char *region,
     return url;
 }
 
+static bool region_name_ok(const char *r)
+{
+    for (const char *p = r; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    }
+    return *r != '\0' && strlen(r) < 64;
+}
+
+/* A host that never leaves the machine: a loopback literal (127.0.0.0/8, ::1, ::ffff:127.x)
+ * or localhost. Any other name could resolve anywhere. */
+static bool loopback_host(const char *host)
+{
+    char buf[64];
+    size_t n = strlen(host);
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (OPENSSL_strcasecmp(host, "localhost") == 0 || OPENSSL_strcasecmp(host, "localhost.") == 0)
+        return true;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (n < 2 || host[0] != '[' || host[n - 1] != ']' || n - 2 >= sizeof(buf))
+        return false;
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+    if (inet_pton(AF_INET6, buf, &a6) != 1)
+        return false;
+    if (IN6_IS_ADDR_LOOPBACK(&a6))
+        return true;
+    return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+}
+
+/* Whether a URL is plain HTTP to a host that is not loopback. A URL curl cannot parse is left
+ * to the request, which names it. */
+static bool cleartext_far(const char *url)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL;
+    bool far = false;
+
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+        far = OPENSSL_strcasecmp(scheme, "http") == 0 && !loopback_host(host);
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return far;
+}
+
+/* Plain HTTP leaves the machine only when asked for (issue #11): the private key of an upload,
+ * every SigV4 Authorization and the session token would be readable on the way. The
+ * credential endpoints (IMDS, containers) keep the SDKs' own rules (creds_imds.c,
+ * creds_container.c). */
+static cert_err check_cleartext(cert_aws *a, const cert_aws_opts *o, cert_aws_service s,
+                                const char *from)
+{
+    bool allowed = o->version >= 2 && o->allow_insecure_endpoint;
+
+    if (a->endpoint[s] == NULL || !cleartext_far(a->endpoint[s]))
+        return CERT_OK;
+    if (!allowed)
+        return cert__error_set(CERT_E_INPUT,
+                               "%s (%s, for %s): plain HTTP to a host that is not loopback would "
+                               "send the request signatures, the session token and what the "
+                               "requests carry (an uploaded private key) in cleartext; use "
+                               "https://, or --allow-insecure-endpoint on a network you trust",
+                               a->endpoint[s], from, cert_aws__service_name(s));
+    a->cleartext[s] = true;
+    return CERT_OK;
+}
+
 /* Each service's endpoint and signing region: the configured endpoint, else AWS's own in the
  * session's partition; the signing region from the partition table either way (an emulator
  * behind an endpoint override is signed for as AWS would be). A service the partition does not
@@ -164,9 +253,12 @@ char *cert_aws__own_endpoint(const char *botocore_name, const char *region,
  * tool that needs only IAM works in every partition. */
 static cert_err resolve_endpoints(cert_aws *a, const cert_aws_opts *o)
 {
+    cert_err err;
+
     for (int i = 0; i < CERT_AWS_SERVICE_COUNT; i++) {
         cert_aws_service s = (cert_aws_service)i;
-        const char *conf = configured_endpoint(o, a->cfg, s);
+        const char *from;
+        const char *conf = configured_endpoint(o, a->cfg, s, &from);
         char *own = cert_aws__own_endpoint(services[s].botocore, lookup_region(a, s),
                                            &a->signing_region[s]);
 
@@ -184,17 +276,11 @@ static cert_err resolve_endpoints(cert_aws *a, const cert_aws_opts *o)
         } else {
             a->endpoint[s] = own;
         }
+        err = check_cleartext(a, o, s, from);
+        if (err < 0)
+            return err;
     }
     return CERT_OK;
-}
-
-static bool region_name_ok(const char *r)
-{
-    for (const char *p = r; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-            return false;
-    }
-    return *r != '\0' && strlen(r) < 64;
 }
 
 cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
@@ -217,6 +303,10 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
         CERT_NOMEM();
     a->explicit_profile = set(o->profile);
     CERT_TRY(cert_aws__config_load(o->profile, a->explicit_profile, &a->cfg));
+    if (o->version > CERT_AWS_OPTS_VERSION)
+        CERT_FAIL(CERT_E_INVALID,
+                  "cert_aws_new: options version %u is newer than this libcert's (%u)", o->version,
+                  CERT_AWS_OPTS_VERSION);
     v = o->version >= 2 ? configured_region(o, a->cfg) : configured_region(&defaults, a->cfg);
     if (v != NULL && !region_name_ok(v))
         CERT_FAIL(CERT_E_INVALID,
@@ -243,7 +333,7 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
             long n = strtol(m, &end, 10);
 
             if (*end != '\0' || n < 1 || n > 100)
-                CERT_FAIL(CERT_E_INVALID, "max_attempts %s: give a whole number from 1 to 100", m);
+                CERT_FAIL(CERT_E_INPUT, "max_attempts %s: give a whole number from 1 to 100", m);
             a->max_attempts = (int)n;
         } else {
             a->max_attempts = 3;
@@ -299,6 +389,7 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
             (a->signing_region[s] = strdup(p->signing_region[s])) == NULL)
             CERT_NOMEM();
         a->endpoint_own[s] = p->endpoint_own[s];
+        a->cleartext[s] = p->cleartext[s];
     }
     if ((p->ca_bundle != NULL && (a->ca_bundle = strdup(p->ca_bundle)) == NULL) ||
         (a->user_agent = strdup(p->user_agent)) == NULL)
@@ -388,6 +479,11 @@ cert_err cert_aws_service_check(const cert_aws *a, cert_aws_service s)
                            "(--region, AWS_REGION)",
                            cert_aws__service_name(s), p, a->region ? a->region : "none",
                            cert_aws__service_name(s));
+}
+
+bool cert_aws_endpoint_cleartext(const cert_aws *a, cert_aws_service s)
+{
+    return a != NULL && (int)s >= 0 && (int)s < CERT_AWS_SERVICE_COUNT && a->cleartext[s];
 }
 
 cert_err cert_aws_failure(const cert_aws *aws, cert_err err, cert_failure *out)

@@ -71,14 +71,26 @@ bool cert_aws__creds_stale(const aws_creds *c, int64_t now);
 
 /* ---- requests (request.c) ---- */
 
+/* What a body sink returns for a 2xx answer that is a broken body (not well-formed, cut short,
+ * not the document asked for): the attempt is retried as a truncated answer is, and when the
+ * attempts run out cert_aws__send() returns CERT_E_NET with the sink's message. Never returned
+ * by cert_aws__send() itself. */
+#define CERT_AWS_BROKEN_BODY ((cert_err)-100)
+
 /* Where a 2xx answer's body goes as it arrives, instead of into aws_response.body (an error
  * answer is still gathered there: it is small and read whole). start() is called when a 2xx
- * answer begins, and again when a retry brings a new one (forget what data() had); an error
- * from either stops the exchange with that error, and it is not retried. */
+ * answer begins, and again when a retry brings a new one (forget what data() had). An error
+ * from either stops the exchange: CERT_AWS_BROKEN_BODY from data() (the body broke: the rest is
+ * not waited for) retries it, any other error (a reader that refuses: a cap) ends it with that
+ * error. end(), when given, is called once the answer arrived whole and says whether it was one
+ * whole document: CERT_AWS_BROKEN_BODY retries, another error ends the exchange. A request
+ * without a sink has its 2xx body checked the same way (well-formed XML; a JSON object for the
+ * SSO portal). */
 typedef struct aws_body_sink {
     cert_err (*start)(void *ud);
     cert_err (*data)(void *ud, const char *p, size_t n);
     void *ud;
+    cert_err (*end)(void *ud);
 } aws_body_sink;
 
 typedef struct aws_request {
@@ -197,6 +209,8 @@ cert_err cert_aws__xml_flat_new(const cert_aws_xml_pick *picks, size_t npicks,
                                 cert_aws_xml_take_record take, void *ud, cert_aws_xml_flat **out);
 cert_err cert_aws__xml_flat_feed(cert_aws_xml_flat *x, const char *p, size_t n);
 cert_err cert_aws__xml_flat_end(cert_aws_xml_flat *x);
+/* Whether what was fed so far is not well-formed XML (and not stopped by take()'s error). */
+bool cert_aws__xml_flat_malformed(const cert_aws_xml_flat *x);
 void cert_aws__xml_flat_free(cert_aws_xml_flat *x);
 
 /* An element's text: new string (free()), NULL when out of memory. */
@@ -265,6 +279,9 @@ cert_err cert_acm__parse_list_page(const char *body, size_t len, struct cert_acm
 /* One DescribeCertificate answer into a record (for cert_acm_describe()'s reader and the
  * fuzzer). */
 cert_err cert_acm__parse_detail(const char *body, size_t len, struct cert_acm_cert *out);
+/* The document as UpdateDistribution sends it (UTF-8): *body_out for xmlFree(), NULL on failure.
+ * For cert_cf_config_put() and the fuzzer. */
+cert_err cert_cf__config_body(const struct cert_cf_config *c, xmlChar **body_out, int *len_out);
 
 /* CERT_E_INVALID unless `id` looks like a distribution id (it goes into a URL path). */
 cert_err cert_cf__check_id(const char *id);
@@ -281,6 +298,8 @@ struct cert_aws {
     char *endpoint[CERT_AWS_SERVICE_COUNT]; /* NULL: the partition has no such service */
     char *signing_region[CERT_AWS_SERVICE_COUNT]; /* the SigV4 scope's region */
     bool endpoint_own[CERT_AWS_SERVICE_COUNT];    /* the endpoint is AWS's own (not configured) */
+    bool cleartext[CERT_AWS_SERVICE_COUNT]; /* endpoint[s] is plain HTTP off this machine (allowed)
+                                             */
     char *ca_bundle;
     char *user_agent;
     long connect_timeout_ms, timeout_ms;

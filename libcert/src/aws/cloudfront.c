@@ -664,6 +664,20 @@ cert_err cert_cf_config_set_viewer_xml(cert_cf_config *c, const char *xml)
     return CERT_OK;
 }
 
+cert_err cert_cf__config_body(const cert_cf_config *c, xmlChar **body_out, int *len_out)
+{
+    *body_out = NULL;
+    *len_out = 0;
+    xmlDocDumpMemoryEnc(c->doc, body_out, len_out, "UTF-8");
+    if (*body_out == NULL || *len_out <= 0) {
+        xmlFree(*body_out);
+        *body_out = NULL;
+        *len_out = 0;
+        return cert__error_nomem();
+    }
+    return CERT_OK;
+}
+
 cert_err cert_cf_config_put(cert_aws *aws, const cert_cf_config *c, char **new_etag_out)
 {
     cert_err err = CERT_OK;
@@ -680,9 +694,7 @@ cert_err cert_cf_config_put(cert_aws *aws, const cert_cf_config *c, char **new_e
     if (c == NULL || c->etag == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_cf_config_put: no document or no ETag");
     CERT_TRY(check_id(c->id));
-    xmlDocDumpMemoryEnc(c->doc, &body, &len, "UTF-8");
-    if (body == NULL || len <= 0)
-        CERT_NOMEM();
+    CERT_TRY(cert_cf__config_body(c, &body, &len));
     if (asprintf(&path, CF_VERSION "/distribution/%s/config", c->id) < 0) {
         path = NULL;
         CERT_NOMEM();

@@ -8,9 +8,11 @@
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws_int.h"
 #include "util/error_int.h"
+#include "util/file.h"
 
 typedef struct kv {
     char *section; /* as written, e.g. "profile dev" */
@@ -122,31 +124,71 @@ static int handler(void *user, const char *section, const char *name, const char
     return add_kv(f, section, name, value);
 }
 
+/* What one file may hold: a credentials file with a few hundred profiles is tens of KB; a
+ * 200 MB one took 800 MB of memory before the cap (issue #11). A line may be as long as a
+ * session token several times over; inih needs three bytes more than the longest line ('\r',
+ * '\n', '\0'). */
+#define CONFIG_FILE_MAX (1u << 20)
+#define CONFIG_LINE_MAX 65536
+
+/* inih reads a line longer than its buffer as two, the tail parsed as a line of its own (which
+ * could set aws_access_key_id), and a NUL ends a line early: neither may reach it. Every line is
+ * measured here first; an error names the file and the line. */
+static cert_err check_lines(const char *path, const cert_buf *b)
+{
+    size_t line = 1, start = 0;
+
+    for (size_t i = 0; i <= b->len; i++) {
+        if (i < b->len && b->ptr[i] == '\0')
+            return cert__error_set(CERT_E_INPUT,
+                                   "%s: line %zu holds a NUL byte; this is not a text file the "
+                                   "AWS CLI reads; fix the file",
+                                   path, line);
+        if (i < b->len && b->ptr[i] != '\n')
+            continue;
+        if (i - start > CONFIG_LINE_MAX)
+            return cert__error_set(CERT_E_INPUT,
+                                   "%s: line %zu is longer than %u characters; fix the file", path,
+                                   line, CONFIG_LINE_MAX);
+        line++;
+        start = i + 1;
+    }
+    return CERT_OK;
+}
+
 static cert_err file_load(ini_file *f, const char *path, bool secret)
 {
-    FILE *fp;
+    cert_buf b;
+    cert_err err;
     int rc;
 
     f->path = strdup(path);
     f->secret = secret;
     if (f->path == NULL)
         return cert__error_nomem();
-    fp = fopen(path, "r");
-    if (fp == NULL)
-        return CERT_OK; /* a missing file is an empty one, as for the AWS CLI */
+    /* A file that is missing or cannot be opened is an empty one, as for the AWS CLI
+     * (configparser's read() skips it). */
+    if (access(path, R_OK) != 0)
+        return CERT_OK;
+    if ((err = cert__file_read(path, CONFIG_FILE_MAX, &b)) < 0)
+        return err;
+    if ((err = check_lines(path, &b)) < 0) {
+        cert__buf_free(&b);
+        return err;
+    }
     /* Session tokens are longer than inih's default 200-character lines; botocore's
      * configparser takes no inline comments. */
     ini_use_stack = false;
     ini_allow_realloc = true;
-    ini_max_line = 65536;
+    ini_max_line = CONFIG_LINE_MAX + 3;
     ini_allow_inline_comments = false;
-    rc = ini_parse_file(fp, handler, f);
-    fclose(fp);
+    rc = ini_parse_string(b.ptr, handler, f);
+    cert__buf_free(&b); /* wiped: the credentials file holds secrets */
     if (rc > 0)
-        return cert__error_set(CERT_E_INVALID, "%s: line %d cannot be parsed; fix the file", path,
+        return cert__error_set(CERT_E_INPUT, "%s: line %d cannot be parsed; fix the file", path,
                                rc);
     if (rc < 0)
-        return cert__error_set(CERT_E_INVALID, "%s: cannot be read", path);
+        return cert__error_set(CERT_E_INPUT, "%s: cannot be read", path);
     return CERT_OK;
 }
 
@@ -204,9 +246,8 @@ cert_err cert_aws__config_load(const char *profile, bool explicit_profile, aws_c
     if (c->profile == NULL)
         CERT_NOMEM();
     if (explicit_profile && !cert_aws__config_has_profile(c, profile))
-        CERT_FAIL(CERT_E_INVALID,
-                  "the profile %s is not in %s or %s; check --profile / AWS_PROFILE", profile,
-                  cfg_path, creds_path);
+        CERT_FAIL(CERT_E_INPUT, "the profile %s is not in %s or %s; check --profile / AWS_PROFILE",
+                  profile, cfg_path, creds_path);
     *out = c;
     c = NULL;
 

@@ -75,7 +75,7 @@ cert_err cert_aws__creds_env(cert_aws *aws, aws_creds *out)
     if (!cert_aws__given(id) && !cert_aws__given(secret))
         return CERT_CREDS_NONE;
     if (!cert_aws__given(id) || !cert_aws__given(secret))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
     return cert_aws__creds_set(out, id, secret, getenv("AWS_SESSION_TOKEN"), INT64_MAX,
                                "environment");
@@ -94,7 +94,7 @@ cert_err cert_aws__creds_profile_keys(cert_aws *aws, const char *profile, bool c
     if (!cert_aws__given(id) && !cert_aws__given(secret))
         return CERT_CREDS_NONE;
     if (!cert_aws__given(id) || !cert_aws__given(secret))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s in %s has only one of aws_access_key_id and "
                                "aws_secret_access_key; set both",
                                profile ? profile : cert_aws__config_profile(aws->cfg),
@@ -108,7 +108,7 @@ cert_err cert_aws__creds_for_profile(cert_aws *aws, const char *profile, int dep
     cert_err err;
 
     if (depth > 8)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: the source_profile chain is longer than 8 profiles (a "
                                "loop?); fix source_profile",
                                profile);
@@ -148,7 +148,7 @@ cert_err cert_aws__creds_resolve(cert_aws *aws, aws_creds *out)
     err = cert_aws__creds_imds(aws, out);
     if (err != CERT_CREDS_NONE)
         return err;
-    return cert__error_set(CERT_E_AWS,
+    return cert__error_set(CERT_E_INPUT,
                            "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                            "or configure profile %s in %s (or pass --profile)",
                            cert_aws__config_profile(aws->cfg),

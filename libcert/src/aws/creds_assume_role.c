@@ -37,21 +37,21 @@ static cert_err check_settings(cert_aws *aws, const char *profile, int depth, co
     if (depth > 0 && has_static_keys(aws, profile))
         return CERT_CREDS_NONE;
     if (!cert_aws__given(role_arn))
-        return cert__error_set(CERT_E_AWS, "profile %s in %s: role_arn is empty; give the ARN",
+        return cert__error_set(CERT_E_INPUT, "profile %s in %s: role_arn is empty; give the ARN",
                                name, cert_aws__profile_file_of(aws, profile, "role_arn"));
     if (cert_aws__profile_get(aws, profile, "mfa_serial") != NULL)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s has mfa_serial: libcert cannot prompt for an MFA code; "
                                "use a profile without mfa_serial (for example with keys from "
                                "`aws sts get-session-token`)",
                                name);
     if (source_profile != NULL && credential_source != NULL)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s has both source_profile and credential_source; "
                                "keep one",
                                name);
     if (!cert_aws__given(source_profile) && !cert_aws__given(credential_source))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s has role_arn but no source_profile or "
                                "credential_source; set one to say which credentials assume the "
                                "role",
@@ -72,12 +72,12 @@ static cert_err from_credential_source(cert_aws *aws, const char *name, const ch
     else if (strcmp(src, "EcsContainer") == 0)
         err = cert_aws__creds_container(aws, out);
     else
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: credential_source %s is not supported; use "
                                "Environment, Ec2InstanceMetadata or EcsContainer",
                                name, src);
     if (err == CERT_CREDS_NONE)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: credential_source %s found no credentials; provide "
                                "them there or use source_profile",
                                name, src);
@@ -96,14 +96,14 @@ static cert_err source_credentials(cert_aws *aws, const char *profile, int depth
     if (cert_aws__given(credential_source))
         return from_credential_source(aws, name, credential_source, out);
     if (!cert_aws__config_has_profile(aws->cfg, source_profile))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: its source_profile %s is not in %s or %s; add it or "
                                "fix source_profile",
                                name, source_profile, cert_aws__config_file(aws->cfg, false),
                                cert_aws__config_file(aws->cfg, true));
     err = cert_aws__creds_for_profile(aws, source_profile, depth + 1, out);
     if (err == CERT_CREDS_NONE)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: its source_profile %s has no credentials; give it "
                                "keys, credential_process, SSO or a role",
                                name, source_profile);
@@ -122,7 +122,7 @@ static cert_err assume_role_body(cert_aws *aws, const char *profile, const char 
     if (cert_aws__given(v)) {
         snprintf(session, sizeof(session), "%s", v);
         if (strlen(v) >= sizeof(session))
-            CERT_FAIL(CERT_E_AWS, "profile %s: role_session_name is longer than 64 characters",
+            CERT_FAIL(CERT_E_INPUT, "profile %s: role_session_name is longer than 64 characters",
                       name);
     } else {
         cert_aws__session_name(session);
@@ -140,7 +140,7 @@ static cert_err assume_role_body(cert_aws *aws, const char *profile, const char 
         long d = strtol(v, &end, 10);
 
         if (end == v || *end != '\0' || d < DURATION_MIN || d > DURATION_MAX)
-            CERT_FAIL(CERT_E_AWS,
+            CERT_FAIL(CERT_E_INPUT,
                       "profile %s in %s: duration_seconds %s is not a whole number of seconds "
                       "from %d to %d",
                       name, cert_aws__profile_file_of(aws, profile, "duration_seconds"), v,

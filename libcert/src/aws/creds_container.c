@@ -74,13 +74,13 @@ static cert_err container_url_check(const char *url)
     if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-        err = cert__error_set(CERT_E_AWS,
+        err = cert__error_set(CERT_E_INPUT,
                               "AWS_CONTAINER_CREDENTIALS_FULL_URI %s is not a URL; give "
                               "http(s)://HOST/PATH",
                               url);
     else if (strcmp(scheme, "https") != 0 &&
              !(strcmp(scheme, "http") == 0 && container_host_ok(host)))
-        err = cert__error_set(CERT_E_AWS,
+        err = cert__error_set(CERT_E_INPUT,
                               "AWS_CONTAINER_CREDENTIALS_FULL_URI %s: plain http is allowed only "
                               "to a loopback address, 169.254.170.2, 169.254.170.23 or "
                               "[fd00:ec2::23]; use https",
@@ -109,7 +109,7 @@ static cert_err container_token(cert_buf *out, bool *have)
     }
     if (cert_aws__given(tok)) {
         if (strpbrk(tok, "\r\n") != NULL)
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "AWS_CONTAINER_AUTHORIZATION_TOKEN holds a line break; it must "
                                    "be one header value");
         *have = true;
@@ -168,16 +168,19 @@ cert_err cert_aws__creds_container(cert_aws *aws, aws_creds *out)
                   cert_error_last()->message);
     if (err < 0)
         goto done;
+    /* The container agent is not AWS answering an API request: 5xx and 429 are retryable
+     * failures (exit 5), another refusal is this container's configuration (exit 3). */
     if (status != 200) {
         answer_message(&body, msg, sizeof(msg));
-        CERT_FAIL(
-            status >= 500 ? CERT_E_NET : CERT_E_AWS, "%s answered HTTP %ld%s%s", what, status, msg,
-            status == 401 || status == 403 ? "; check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)"
-                                           : "");
+        CERT_FAIL(status >= 500 || status == 429 ? CERT_E_NET : CERT_E_INPUT,
+                  "%s answered HTTP %ld%s%s", what, status, msg,
+                  status == 401 || status == 403
+                      ? "; check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)"
+                      : "");
     }
     j = json_loadb(body.ptr ? body.ptr : "", body.len, 0, NULL);
     if (!json_is_object(j))
-        CERT_FAIL(CERT_E_AWS, "%s answered something that is not a JSON object", what);
+        CERT_FAIL(CERT_E_NET, "%s answered something that is not a JSON object", what);
     CERT_TRY(cert_aws__creds_from_json(j, what, "container", out));
 
 done:

@@ -41,8 +41,19 @@ typedef struct imds {
     char *token; /* IMDSv2 session token, NULL for IMDSv1 */
 } imds;
 
-/* One IMDS exchange with the configured attempts. CERT_E_NET when nothing answered. */
-static cert_err imds_call(imds *m, const char *method, const char *path, bool with_token,
+/* Whether a 200 answer is the JSON object asked for (a broken body is retried). */
+static bool json_object_body(const cert_buf *body)
+{
+    json_t *j = json_loadb(body->ptr ? body->ptr : "", body->len, 0, NULL);
+    bool ok = json_is_object(j);
+
+    cert_aws__json_free_secret(j);
+    return ok;
+}
+
+/* One IMDS exchange with the configured attempts: a 5xx, a 429 and (json) a 200 that is not a
+ * JSON object are tried again. CERT_E_NET when nothing answered. */
+static cert_err imds_call(imds *m, const char *method, const char *path, bool with_token, bool json,
                           long *status, cert_buf *body)
 {
     cert_http_header h[1];
@@ -62,7 +73,8 @@ static cert_err imds_call(imds *m, const char *method, const char *path, bool wi
     for (int attempt = 1; attempt <= m->attempts; attempt++) {
         cert__buf_free(body);
         err = cert_aws__http_plain(m->aws, method, url, h, nh, NULL, m->timeout_ms, status, body);
-        if (err == CERT_OK && *status < 500)
+        if (err == CERT_OK && *status < 500 && *status != 429 &&
+            !(json && *status == 200 && !json_object_body(body)))
             break;
     }
     free(url);
@@ -86,7 +98,7 @@ static cert_err imds_settings(cert_aws *aws, imds *m)
         ep = mode != NULL && OPENSSL_strcasecmp(mode, "IPv6") == 0 ? IMDS_IPV6_ENDPOINT
                                                                    : IMDS_DEFAULT_ENDPOINT;
     if (strncmp(ep, "http://", 7) != 0 && strncmp(ep, "https://", 8) != 0)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "the instance metadata endpoint %s (AWS_EC2_METADATA_SERVICE_"
                                "ENDPOINT / ec2_metadata_service_endpoint) is not an http(s) URL",
                                ep);
@@ -101,7 +113,7 @@ static cert_err imds_settings(cert_aws *aws, imds *m)
         double s = strtod(t, &end);
 
         if (*end != '\0' || !(s > 0 && s <= 3600))
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "metadata_service_timeout %s (AWS_METADATA_SERVICE_TIMEOUT) is "
                                    "not a number of seconds",
                                    t);
@@ -113,13 +125,21 @@ static cert_err imds_settings(cert_aws *aws, imds *m)
         long a = strtol(n, &end, 10);
 
         if (*end != '\0' || a < 1 || a > 10)
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "metadata_service_num_attempts %s "
                                    "(AWS_METADATA_SERVICE_NUM_ATTEMPTS) is not from 1 to 10",
                                    n);
         m->attempts = (int)a;
     }
     return CERT_OK;
+}
+
+/* What an IMDS status that is not the one wanted means: the metadata service is not AWS
+ * answering an API request. 5xx and 429 are retryable failures still failing (exit 5); another
+ * status is how this instance is set up (exit 3). */
+static cert_err imds_status_err(long status)
+{
+    return status >= 500 || status == 429 ? CERT_E_NET : CERT_E_INPUT;
 }
 
 /* IMDSv2 ("Use IMDSv2", EC2 User Guide): a session token first. 403/404/405 mean an IMDSv1-only
@@ -133,7 +153,7 @@ static cert_err imds_token(imds *m, const char *what)
     long status = 0;
 
     cert__buf_init(&body, 0, true);
-    err = imds_call(m, "PUT", "/latest/api/token", false, &status, &body);
+    err = imds_call(m, "PUT", "/latest/api/token", false, false, &status, &body);
     if (err == CERT_E_NET) {
         if (m->configured)
             CERT_FAIL(CERT_E_NET,
@@ -150,7 +170,7 @@ static cert_err imds_token(imds *m, const char *what)
         if ((m->token = strndup(body.ptr, body.len)) == NULL)
             CERT_NOMEM();
     } else if (status != 403 && status != 404 && status != 405) {
-        CERT_FAIL(CERT_E_AWS, "%s refused an IMDSv2 token (HTTP %ld)", what, status);
+        CERT_FAIL(imds_status_err(status), "%s refused an IMDSv2 token (HTTP %ld)", what, status);
     }
 
 done:
@@ -169,7 +189,7 @@ static cert_err imds_role(imds *m, const char *what, char **role_out)
 
     *role_out = NULL;
     cert__buf_init(&body, 0, true);
-    err = imds_call(m, "GET", IMDS_CREDS_PATH, true, &status, &body);
+    err = imds_call(m, "GET", IMDS_CREDS_PATH, true, false, &status, &body);
     if (err == CERT_E_NET)
         CERT_FAIL(CERT_E_NET, "%s: %s", what, cert_error_last()->message);
     if (err < 0)
@@ -180,11 +200,11 @@ static cert_err imds_role(imds *m, const char *what, char **role_out)
         goto done;
     }
     if (status != 200)
-        CERT_FAIL(CERT_E_AWS, "%s answered HTTP %ld for the role name%s", what, status,
+        CERT_FAIL(imds_status_err(status), "%s answered HTTP %ld for the role name%s", what, status,
                   status == 401 ? " (the instance requires IMDSv2 and no token was given)" : "");
     n = strcspn(body.ptr ? body.ptr : "", "\r\n");
     if (n == 0)
-        CERT_FAIL(CERT_E_AWS, "%s answered an empty role name", what);
+        CERT_FAIL(CERT_E_NET, "%s answered an empty role name", what);
     if ((*role_out = strndup(body.ptr, n)) == NULL)
         CERT_NOMEM();
 
@@ -206,17 +226,17 @@ static cert_err imds_role_credentials(imds *m, const char *what, const char *rol
     cert__buf_init(&path, 4096, false);
     CERT_TRY(cert__buf_add(&path, IMDS_CREDS_PATH, strlen(IMDS_CREDS_PATH), NULL));
     CERT_TRY(cert_aws__uri_encode(&path, role, strlen(role), false));
-    err = imds_call(m, "GET", path.ptr, true, &status, &body);
+    err = imds_call(m, "GET", path.ptr, true, true, &status, &body);
     if (err == CERT_E_NET)
         CERT_FAIL(CERT_E_NET, "%s: %s", what, cert_error_last()->message);
     if (err < 0)
         goto done;
     if (status != 200)
-        CERT_FAIL(CERT_E_AWS, "%s answered HTTP %ld for the credentials of role %s", what, status,
-                  role);
+        CERT_FAIL(imds_status_err(status), "%s answered HTTP %ld for the credentials of role %s",
+                  what, status, role);
     j = json_loadb(body.ptr ? body.ptr : "", body.len, 0, NULL);
     if (!json_is_object(j))
-        CERT_FAIL(CERT_E_AWS, "%s answered something that is not a JSON object for role %s", what,
+        CERT_FAIL(CERT_E_NET, "%s answered something that is not a JSON object for role %s", what,
                   role);
     /* An instance whose role EC2 may not assume answers 200 with Code and Message. */
     if (cert_aws__json_str(j, "Code") != NULL &&

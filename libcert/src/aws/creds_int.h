@@ -24,6 +24,12 @@ cert_err cert_aws__creds_assume_role(cert_aws *aws, const char *profile, int dep
 cert_err cert_aws__creds_web_identity(cert_aws *aws, const char *profile, aws_creds *out);
 cert_err cert_aws__creds_sso(cert_aws *aws, const char *profile, aws_creds *out);
 cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *out);
+
+/* A credential_process's output (`len` bytes of JSON, not necessarily NUL-terminated) into
+ * `out`; errors name profile `name` and the program `prog` and never quote the output (it is
+ * secret). For cert_aws__creds_process() and the fuzzer. */
+cert_err cert_aws__creds_process_parse(const char *text, size_t len, const char *name,
+                                       const char *prog, aws_creds *out);
 cert_err cert_aws__creds_container(cert_aws *aws, aws_creds *out);
 cert_err cert_aws__creds_imds(cert_aws *aws, aws_creds *out);
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -97,7 +98,7 @@ static cert_err split_command(const char *cmd, const char *name, char ***argv_ou
     if (nw == 0) {
         free(store);
         free(argv);
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: credential_process is empty; give the "
                                "command that prints credentials",
                                name);
@@ -109,7 +110,7 @@ static cert_err split_command(const char *cmd, const char *name, char ***argv_ou
 unterminated:
     free(store);
     free(argv);
-    return cert__error_set(CERT_E_AWS,
+    return cert__error_set(CERT_E_INPUT,
                            "profile %s: credential_process has an unterminated quote or a "
                            "trailing backslash; fix the command line",
                            name);
@@ -131,8 +132,9 @@ static long process_timeout_ms(void)
     return ms > 0 ? ms : PROCESS_TIMEOUT_MS;
 }
 
-/* Start argv without a shell, its stdout the writing end of a new pipe whose reading end goes
- * to *fd_out; its stderr passes through to ours, stdin is inherited (a helper may prompt on the
+/* Start argv without a shell in a process group of its own (so that a timeout stops its
+ * children too), its stdout the writing end of a new pipe whose reading end goes to *fd_out;
+ * its stderr passes through to ours, stdin is inherited (a helper may prompt on the
  * terminal). */
 static cert_err spawn(char *const argv[], const char *name, pid_t *pid_out, int *fd_out)
 {
@@ -149,10 +151,10 @@ static cert_err spawn(char *const argv[], const char *name, pid_t *pid_out, int 
     /* posix_spawnp() reports a missing program as an error only where it is a real spawn (not
      * a fork + exec, as under valgrind, which exits 127): check a path ourselves. */
     if (strchr(argv[0], '/') != NULL && access(argv[0], X_OK) != 0)
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
                   strerror(errno));
     if (pipe2(fds, O_CLOEXEC) != 0)
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot make a pipe: %s", name,
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot make a pipe: %s", name,
                   strerror(errno));
     if (posix_spawn_file_actions_init(&fa) != 0)
         CERT_NOMEM();
@@ -171,11 +173,13 @@ static cert_err spawn(char *const argv[], const char *name, pid_t *pid_out, int 
     sigaddset(&def, SIGCHLD);
     posix_spawnattr_setsigmask(&attr, &mask);
     posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
     rc = posix_spawnp(pid_out, argv[0], &fa, &attr, argv, environ);
     if (rc != 0) {
         *pid_out = -1;
-        CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
+        CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: cannot run %s: %s", name, argv[0],
                   strerror(rc));
     }
     *fd_out = fds[0];
@@ -193,44 +197,108 @@ done:
     return err;
 }
 
-/* The process's output until it closes it (capped), within `limit` ms from t0. */
-static cert_err read_output(int fd, const char *name, const char *prog, const struct timespec *t0,
-                            long limit, cert_buf *out)
+/* The helper while it runs. */
+typedef struct helper {
+    pid_t pid;       /* also its process group's id */
+    int fd;          /* its stdout */
+    int status;      /* its wait status once reaped */
+    bool reaped;     /* waited for */
+    bool unwaitable; /* waitpid() says ECHILD: the program reaps children itself (SIGCHLD
+                        ignored); go by the output alone */
+    bool terminal;   /* it was given the terminal (tty_give()) */
+    const char *name, *prog;
+} helper;
+
+/* Whether the helper has exited (reaping it). */
+static bool exited(helper *h)
+{
+    pid_t w;
+
+    if (h->reaped)
+        return true;
+    if (h->unwaitable)
+        return false;
+    while ((w = waitpid(h->pid, &h->status, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    if (w == h->pid)
+        h->reaped = true;
+    else if (w < 0)
+        h->unwaitable = true;
+    return h->reaped;
+}
+
+static cert_err add_output(helper *h, cert_buf *out, const char *p, size_t n)
+{
+    if (cert__buf_add(out, p, n, NULL) < 0)
+        return cert__error_set(CERT_E_INPUT,
+                               "profile %s: credential_process %s printed more than %u bytes; it "
+                               "was stopped",
+                               h->name, h->prog, PROCESS_OUTPUT_MAX);
+    return CERT_OK;
+}
+
+/* What is left in the pipe once the helper has exited: what it wrote is all there; a child it
+ * left behind may hold the pipe open for as long as it likes, so nothing more is waited for. */
+static cert_err drain(helper *h, cert_buf *out, char *chunk, size_t size)
+{
+    int fl = fcntl(h->fd, F_GETFL);
+
+    if (fl < 0 || fcntl(h->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return cert__error_set(CERT_E_INPUT, "profile %s: credential_process: fcntl: %s", h->name,
+                               strerror(errno));
+    for (;;) {
+        ssize_t n = read(h->fd, chunk, size);
+        cert_err err;
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return CERT_OK; /* EOF, or nothing more for now (EAGAIN) */
+        if ((err = add_output(h, out, chunk, (size_t)n)) < 0)
+            return err;
+    }
+}
+
+/* The helper's output until it exits or closes it (capped), within `limit` ms from t0. Its
+ * exit is checked every POLL_MS: a background child it started may keep its stdout open long
+ * after it is done (botocore waits for that EOF; we do not). */
+#define POLL_MS 20
+static cert_err read_output(helper *h, const struct timespec *t0, long limit, cert_buf *out)
 {
     cert_err err = CERT_OK;
     char chunk[4096];
 
     for (;;) {
-        struct pollfd pfd = {fd, POLLIN, 0};
+        struct pollfd pfd = {h->fd, POLLIN, 0};
         long left = limit - elapsed_since(t0);
         ssize_t n;
         int rc;
 
+        if (exited(h)) {
+            err = drain(h, out, chunk, sizeof(chunk));
+            goto done;
+        }
         if (left <= 0)
-            CERT_FAIL(CERT_E_AWS,
+            CERT_FAIL(CERT_E_INPUT,
                       "profile %s: credential_process %s did not finish within %.1f s; it was "
                       "stopped",
-                      name, prog, (double)limit / 1000.0);
-        rc = poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+                      h->name, h->prog, (double)limit / 1000.0);
+        rc = poll(&pfd, 1, left > POLL_MS ? POLL_MS : (int)left);
         if (rc < 0 && errno != EINTR)
-            CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: poll: %s", name,
+            CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: poll: %s", h->name,
                       strerror(errno));
         if (rc <= 0)
             continue;
-        n = read(fd, chunk, sizeof(chunk));
+        n = read(h->fd, chunk, sizeof(chunk));
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
-            CERT_FAIL(CERT_E_AWS, "profile %s: credential_process: read: %s", name,
+            CERT_FAIL(CERT_E_INPUT, "profile %s: credential_process: read: %s", h->name,
                       strerror(errno));
         }
         if (n == 0)
             break;
-        if (cert__buf_add(out, chunk, (size_t)n, NULL) < 0)
-            CERT_FAIL(CERT_E_AWS,
-                      "profile %s: credential_process %s printed more than %u bytes; it was "
-                      "stopped",
-                      name, prog, PROCESS_OUTPUT_MAX);
+        CERT_TRY(add_output(h, out, chunk, (size_t)n));
     }
 
 done:
@@ -238,31 +306,21 @@ done:
     return err;
 }
 
-/* Output closed: wait for the exit within what is left of the time limit. *reaped says
- * whether the process is gone. */
-static cert_err wait_exit(pid_t pid, const char *name, const char *prog, const struct timespec *t0,
-                          long limit, int *status, bool *reaped)
+/* Output closed: wait for the exit within what is left of the time limit. */
+static cert_err wait_exit(helper *h, const struct timespec *t0, long limit)
 {
     for (;;) {
-        pid_t w = waitpid(pid, status, WNOHANG);
-
-        if (w == pid) {
-            *reaped = true;
+        if (exited(h))
             return CERT_OK;
-        }
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            /* ECHILD: the program reaps children itself (SIGCHLD ignored); go by the output. */
-            *reaped = true;
-            *status = 0;
+        if (h->unwaitable) {
+            h->status = 0;
             return CERT_OK;
         }
         if (elapsed_since(t0) >= limit)
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "profile %s: credential_process %s did not exit within %.1f "
                                    "s; it was stopped",
-                                   name, prog, (double)limit / 1000.0);
+                                   h->name, h->prog, (double)limit / 1000.0);
         {
             struct timespec ts = {0, 5000000};
 
@@ -271,31 +329,109 @@ static cert_err wait_exit(pid_t pid, const char *name, const char *prog, const s
     }
 }
 
+/* A helper in a process group of its own is in the background of our terminal: one that
+ * prompts (an MFA code) would be stopped by SIGTTIN. When our group holds the terminal, it is
+ * handed to the helper's group while it runs, as a shell does for a job, and taken back after
+ * (with SIGTTOU blocked: we ask from the background). */
+static void tty_give(helper *h)
+{
+    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp())
+        h->terminal = tcsetpgrp(STDIN_FILENO, h->pid) == 0;
+}
+
+static void tty_take_back(helper *h)
+{
+    sigset_t ttou, old;
+
+    if (!h->terminal)
+        return;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    pthread_sigmask(SIG_BLOCK, &ttou, &old);
+    (void)tcsetpgrp(STDIN_FILENO, getpgrp());
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    h->terminal = false;
+}
+
 /* Run argv: its stdout into out (capped), its wait status into *status. Past the time limit
- * it is killed. */
+ * it is killed with its process group. */
 static cert_err run_process(char *const argv[], const char *name, cert_buf *out, int *status)
 {
     cert_err err = CERT_OK;
-    pid_t pid = -1;
-    int fd = -1;
-    bool reaped = false;
+    helper h = {-1, -1, -1, false, false, false, name, argv[0]};
     struct timespec t0;
     long limit = process_timeout_ms();
 
     *status = -1;
-    CERT_TRY(spawn(argv, name, &pid, &fd));
+    CERT_TRY(spawn(argv, name, &h.pid, &h.fd));
+    tty_give(&h);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    CERT_TRY(read_output(fd, name, argv[0], &t0, limit, out));
-    CERT_TRY(wait_exit(pid, name, argv[0], &t0, limit, status, &reaped));
+    CERT_TRY(read_output(&h, &t0, limit, out));
+    if (!h.reaped)
+        CERT_TRY(wait_exit(&h, &t0, limit));
 
 done:
-    if (pid > 0 && !reaped) {
-        kill(pid, SIGKILL);
-        while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+    if (h.pid > 0 && !h.reaped && err < 0) {
+        /* The whole group, while its leader is not reaped (so the id cannot have been reused):
+         * a child the helper started goes too. */
+        kill(-h.pid, SIGKILL);
+        while (!h.unwaitable && waitpid(h.pid, &h.status, 0) < 0 && errno == EINTR)
             ;
     }
-    if (fd >= 0)
-        close(fd);
+    tty_take_back(&h);
+    if (h.fd >= 0)
+        close(h.fd);
+    *status = h.status;
+    return err;
+}
+
+cert_err cert_aws__creds_process_parse(const char *text, size_t len, const char *name,
+                                       const char *prog, aws_creds *out)
+{
+    cert_err err = CERT_OK;
+    json_t *j = NULL, *version;
+    json_error_t jerr;
+    int64_t expiration = INT64_MAX;
+    const char *akid, *secret, *token, *exp;
+
+    /* The output is secret: never quoted in a message (jansson's error text quotes it). */
+    j = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(j))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no JSON object (line %d, column "
+                  "%d); it must print {\"Version\": 1, \"AccessKeyId\": ..., "
+                  "\"SecretAccessKey\": ...}",
+                  name, prog, jerr.line, jerr.column);
+    /* "Sourcing credentials with an external process" (IAM User Guide): Version 1 only. */
+    version = json_object_get(j, "Version");
+    if (!json_is_integer(version) || json_integer_value(version) != 1)
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no \"Version\": 1; only version 1 "
+                  "is supported",
+                  name, prog);
+    akid = cert_aws__json_str(j, "AccessKeyId");
+    secret = cert_aws__json_str(j, "SecretAccessKey");
+    token = cert_aws__json_str(j, "SessionToken");
+    exp = cert_aws__json_str(j, "Expiration");
+    if (!cert_aws__given(akid) || !cert_aws__given(secret))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed no AccessKeyId or SecretAccessKey",
+                  name, prog);
+    if (json_object_get(j, "SessionToken") != NULL &&
+        !json_is_null(json_object_get(j, "SessionToken")) && token == NULL)
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed a SessionToken that "
+                  "is not a string",
+                  name, prog);
+    if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
+        CERT_FAIL(CERT_E_INPUT,
+                  "profile %s: credential_process %s printed an Expiration that is not an RFC "
+                  "3339 time",
+                  name, prog);
+    CERT_TRY(cert_aws__creds_set(out, akid, secret, token, expiration, "credential_process"));
+
+done:
+    cert_aws__json_free_secret(j);
     return err;
 }
 
@@ -306,11 +442,7 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     const char *cmd = cert_aws__profile_get(aws, profile, "credential_process");
     char **argv = NULL;
     cert_buf output;
-    json_t *j = NULL, *version;
-    json_error_t jerr;
     int status = -1;
-    int64_t expiration = INT64_MAX;
-    const char *akid, *secret, *token, *exp;
 
     cert__buf_init(&output, PROCESS_OUTPUT_MAX, true);
     if (cmd == NULL)
@@ -319,54 +451,19 @@ cert_err cert_aws__creds_process(cert_aws *aws, const char *profile, aws_creds *
     cert_aws__log(aws, "credentials: profile %s runs credential_process %s", name, argv[0]);
     CERT_TRY(run_process(argv, name, &output, &status));
     if (WIFSIGNALED(status))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s was killed by signal %d; run it by hand "
                   "to see why",
                   name, argv[0], WTERMSIG(status));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: credential_process %s exited with status %d%s (its messages are "
                   "on stderr above); fix it or run it by hand",
                   name, argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1,
                   WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not found?)" : "");
-    /* The output is secret: never quoted in a message (jansson's error text quotes it). */
-    j = json_loadb(output.ptr ? output.ptr : "", output.len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(j))
-        CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s printed no JSON object (line %d, column "
-                  "%d); it must print {\"Version\": 1, \"AccessKeyId\": ..., "
-                  "\"SecretAccessKey\": ...}",
-                  name, argv[0], jerr.line, jerr.column);
-    /* "Sourcing credentials with an external process" (IAM User Guide): Version 1 only. */
-    version = json_object_get(j, "Version");
-    if (!json_is_integer(version) || json_integer_value(version) != 1)
-        CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s printed no \"Version\": 1; only version 1 "
-                  "is supported",
-                  name, argv[0]);
-    akid = cert_aws__json_str(j, "AccessKeyId");
-    secret = cert_aws__json_str(j, "SecretAccessKey");
-    token = cert_aws__json_str(j, "SessionToken");
-    exp = cert_aws__json_str(j, "Expiration");
-    if (!cert_aws__given(akid) || !cert_aws__given(secret))
-        CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s printed no AccessKeyId or SecretAccessKey",
-                  name, argv[0]);
-    if (json_object_get(j, "SessionToken") != NULL &&
-        !json_is_null(json_object_get(j, "SessionToken")) && token == NULL)
-        CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s printed a SessionToken that "
-                  "is not a string",
-                  name, argv[0]);
-    if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
-        CERT_FAIL(CERT_E_AWS,
-                  "profile %s: credential_process %s printed an Expiration that is not an RFC "
-                  "3339 time",
-                  name, argv[0]);
-    CERT_TRY(cert_aws__creds_set(out, akid, secret, token, expiration, "credential_process"));
+    CERT_TRY(cert_aws__creds_process_parse(output.ptr, output.len, name, argv[0], out));
 
 done:
-    cert_aws__json_free_secret(j);
     cert__buf_free(&output);
     if (argv != NULL) {
         free(argv[0]);

@@ -46,7 +46,7 @@ static cert_err sso_setting(cert_aws *aws, const char *profile, const char *sect
 
     *out = s != NULL ? s : p;
     if (s != NULL && p != NULL && strcmp(s, p) != 0)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: %s differs between the profile and [%s] in %s; "
                                "keep one",
                                cert_aws__profile_name(aws, profile), key, section,
@@ -84,7 +84,7 @@ static cert_err sso_settings(cert_aws *aws, const char *profile, sso *s)
     if (session != NULL &&
         cert_aws__config_section_get(aws->cfg, section, "sso_start_url") == NULL &&
         cert_aws__config_section_get(aws->cfg, section, "sso_region") == NULL)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "profile %s: sso_session %s has no [sso-session %s] section with "
                                "sso_start_url and sso_region in %s; add it (aws configure sso)",
                                s->name, session, session, cert_aws__config_file(aws->cfg, false));
@@ -96,7 +96,7 @@ static cert_err sso_settings(cert_aws *aws, const char *profile, sso *s)
              cert_aws__given(s->account) ? "" : " sso_account_id",
              cert_aws__given(s->role) ? "" : " sso_role_name");
     if (missing[0] != '\0')
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s is configured for SSO but lacks%s; run `aws configure sso "
                   "--profile %s`",
                   s->name, missing, s->name);
@@ -117,7 +117,7 @@ static cert_err sso_cached_token(const sso *s, cert_buf *file, json_t **cache, c
     int64_t exp_at = 0;
 
     if (!cert_aws__given(home))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s uses SSO but HOME is not set, so ~/.aws/sso/cache "
                   "cannot be found; set HOME",
                   s->name);
@@ -128,7 +128,7 @@ static cert_err sso_cached_token(const sso *s, cert_buf *file, json_t **cache, c
     }
     err = cert__file_read(cache_path, SSO_CACHE_MAX, file);
     if (err < 0)
-        CERT_FAIL(CERT_E_AWS, "profile %s: no SSO token cached for %s %s (%s); %s", s->name,
+        CERT_FAIL(CERT_E_INPUT, "profile %s: no SSO token cached for %s %s (%s); %s", s->name,
                   s->session ? "sso-session" : "start URL", s->session ? s->session : s->start_url,
                   cache_path, s->hint);
     *cache = json_loadb(file->ptr, file->len, 0, NULL);
@@ -136,11 +136,11 @@ static cert_err sso_cached_token(const sso *s, cert_buf *file, json_t **cache, c
     expires = cert_aws__json_str(*cache, "expiresAt");
     if (!json_is_object(*cache) || !cert_aws__given(*token) || !cert_aws__given(expires) ||
         !cert_aws__creds_time(expires, &exp_at))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_INPUT,
                   "profile %s: %s is not an SSO token cache (accessToken, expiresAt); %s", s->name,
                   cache_path, s->hint);
     if (exp_at <= cert_aws__now())
-        CERT_FAIL(CERT_E_AWS, "profile %s: the SSO token in %s expired at %s; %s", s->name,
+        CERT_FAIL(CERT_E_INPUT, "profile %s: the SSO token in %s expired at %s; %s", s->name,
                   cache_path, expires, s->hint);
 
 done:
@@ -162,7 +162,7 @@ static cert_err sso_answer(const sso *s, const aws_response *resp, const char *e
 
     if (!json_is_object(rc) || !cert_aws__given(akid) || !cert_aws__given(secret) ||
         !cert_aws__given(token) || !json_is_integer(json_object_get(rc, "expiration")))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_NET,
                   "profile %s: SSO GetRoleCredentials answered without roleCredentials "
                   "(accessKeyId, secretAccessKey, sessionToken, expiration); check the SSO "
                   "endpoint (%s)",

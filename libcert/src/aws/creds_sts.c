@@ -63,12 +63,12 @@ cert_err cert_aws__creds_sts(cert_aws *aws, const char *action, const cert_buf *
         exp = cert_aws__xml_child_text(c, "Expiration");
     }
     if (!cert_aws__given(akid) || !cert_aws__given(secret) || !cert_aws__given(token))
-        CERT_FAIL(CERT_E_AWS,
+        CERT_FAIL(CERT_E_NET,
                   "profile %s: STS %s answered without Credentials (AccessKeyId, "
                   "SecretAccessKey, SessionToken); check the STS endpoint (%s)",
                   name, action, cert_aws_endpoint(aws, CERT_AWS_STS));
     if (exp != NULL && !cert_aws__creds_time(exp, &expiration))
-        CERT_FAIL(CERT_E_AWS, "profile %s: STS %s answered an Expiration that is not a time", name,
+        CERT_FAIL(CERT_E_NET, "profile %s: STS %s answered an Expiration that is not a time", name,
                   action);
     CERT_TRY(cert_aws__creds_set(out, akid, secret, token, expiration, source));
 

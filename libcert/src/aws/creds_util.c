@@ -103,14 +103,14 @@ cert_err cert_aws__token_file_read(const char *path, const char *what, cert_buf 
     cert_err err = cert__file_read(path, CERT_AWS_TOKEN_FILE_MAX, out);
 
     if (err < 0)
-        return cert__error_set(CERT_E_AWS, "%s: %s", what, cert_error_last()->message);
+        return cert__error_set(CERT_E_INPUT, "%s: %s", what, cert_error_last()->message);
     while (out->len > 0 && (out->ptr[out->len - 1] == '\n' || out->ptr[out->len - 1] == '\r' ||
                             out->ptr[out->len - 1] == ' ' || out->ptr[out->len - 1] == '\t'))
         out->ptr[--out->len] = '\0';
     if (out->len == 0)
-        return cert__error_set(CERT_E_AWS, "%s: %s is empty; it must hold the token", what, path);
+        return cert__error_set(CERT_E_INPUT, "%s: %s is empty; it must hold the token", what, path);
     if (memchr(out->ptr, '\0', out->len) != NULL || strpbrk(out->ptr, "\r\n") != NULL)
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "%s: %s holds more than one line; it must hold the "
                                "token alone",
                                what, path);
@@ -126,12 +126,12 @@ cert_err cert_aws__creds_from_json(const json_t *j, const char *what, const char
     const char *secret = cert_aws__json_str(j, "SecretAccessKey");
 
     if (!cert_aws__given(akid) || !cert_aws__given(secret))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_NET,
                                "%s answered no AccessKeyId and SecretAccessKey; check the "
                                "endpoint",
                                what);
     if (cert_aws__given(exp) && !cert_aws__creds_time(exp, &expiration))
-        return cert__error_set(CERT_E_AWS, "%s answered an Expiration that is not a time", what);
+        return cert__error_set(CERT_E_NET, "%s answered an Expiration that is not a time", what);
     return cert_aws__creds_set(out, akid, secret, cert_aws__json_str(j, "Token"), expiration,
                                source);
 }

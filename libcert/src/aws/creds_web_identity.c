@@ -38,7 +38,7 @@ cert_err cert_aws__creds_web_identity(cert_aws *aws, const char *profile, aws_cr
         snprintf(what, sizeof(what), "profile %s: web_identity_token_file", name);
     role_arn = cert_aws__given(env_arn) ? env_arn : cert_aws__profile_get(aws, profile, "role_arn");
     if (!cert_aws__given(role_arn))
-        return cert__error_set(CERT_E_AWS,
+        return cert__error_set(CERT_E_INPUT,
                                "%s is set but no role to assume is: set AWS_ROLE_ARN or role_arn "
                                "in profile %s",
                                what, name);
@@ -47,7 +47,7 @@ cert_err cert_aws__creds_web_identity(cert_aws *aws, const char *profile, aws_cr
                     : cert_aws__profile_get(aws, profile, "role_session_name");
     if (cert_aws__given(session_v)) {
         if (strlen(session_v) >= sizeof(session))
-            return cert__error_set(CERT_E_AWS,
+            return cert__error_set(CERT_E_INPUT,
                                    "the role session name for profile %s is longer than 64 "
                                    "characters",
                                    name);

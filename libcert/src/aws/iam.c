@@ -272,6 +272,10 @@ typedef struct list_stream {
     size_t n0; /* items before this page */
     size_t bytes;
     cert_aws_xml_flat *x;
+    bool bad;      /* the answer stopped being well-formed XML: the rest is not read */
+    bool has_more; /* IsTruncated came: every ListServerCertificates result holds it */
+    bool ended;    /* list_end() ran on this answer; end_err is its verdict */
+    cert_err end_err;
 } list_stream;
 
 static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void *ud)
@@ -281,6 +285,7 @@ static cert_err take_list_item(const cert_aws_xml_record *rec, size_t pick, void
 
     if (pick == 1) { /* IsTruncated */
         cert_aws__page_truncated(s->pg, strcmp(rec->text, "true") == 0);
+        s->has_more = true;
         return CERT_OK;
     }
     if (pick == 2) /* Marker */
@@ -307,6 +312,8 @@ static void list_forget(list_stream *s)
         cert_iam_cert_clear(&(*s->v)[i]);
     *s->n = s->n0;
     s->bytes = 0;
+    s->bad = s->has_more = s->ended = false;
+    s->end_err = CERT_OK;
     cert_aws__xml_flat_free(s->x);
     s->x = NULL;
     cert_aws__page_begin(s->pg);
@@ -320,20 +327,54 @@ static cert_err list_start(void *ud)
     return cert_aws__xml_flat_new(list_picks, 3, take_list_item, s, &s->x);
 }
 
+/* Malformed XML stops the read at the first bad byte as a broken body (the request layer
+ * retries it); what take() refuses (the cap) stops it for good. */
 static cert_err list_data(void *ud, const char *p, size_t n)
 {
     list_stream *s = ud;
+    cert_err err;
 
     s->bytes += n;
-    return cert_aws__xml_flat_feed(s->x, p, n);
+    err = cert_aws__xml_flat_feed(s->x, p, n);
+    if (err == CERT_E_NET && cert_aws__xml_flat_malformed(s->x)) {
+        s->bad = true;
+        return cert__error_set(CERT_AWS_BROKEN_BODY,
+                               "the answer is not well-formed XML (%zu bytes read)", s->bytes);
+    }
+    return err;
+}
+
+/* The answer came whole: one whole well-formed ListServerCertificates result? */
+static cert_err list_end(void *ud)
+{
+    list_stream *s = ud;
+    cert_err err;
+
+    if (s->ended)
+        return s->end_err;
+    s->ended = true;
+    err = cert_aws__xml_flat_end(s->x);
+    if (err == CERT_E_NET && s->bytes == 0)
+        err = cert__error_set(CERT_AWS_BROKEN_BODY, "the answer is empty");
+    else if (err == CERT_E_NET && cert_aws__xml_flat_malformed(s->x))
+        err =
+            cert__error_set(CERT_AWS_BROKEN_BODY,
+                            "the answer is not well-formed XML (%zu bytes, cut short?)", s->bytes);
+    else if (err == CERT_OK && !s->has_more)
+        err = cert__error_set(CERT_AWS_BROKEN_BODY,
+                              "the answer is not a ListServerCertificates result (no IsTruncated)");
+    s->end_err = err;
+    return err;
 }
 
 /* The page's end: unless the read already failed (err), whether what came was one whole
- * document. The reader is freed either way. */
+ * document. The reader is freed either way; a broken body is CERT_E_NET here. */
 static cert_err list_finish(list_stream *s, cert_err err)
 {
     if (err == CERT_OK)
-        err = cert_aws__xml_flat_end(s->x);
+        err = list_end(s);
+    if (err == CERT_AWS_BROKEN_BODY)
+        err = cert__error_set(CERT_E_NET, "%s", cert_error_last()->message);
     cert_aws__xml_flat_free(s->x);
     s->x = NULL;
     return err;
@@ -401,7 +442,7 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
     cert_buf q;
     aws_response resp;
     list_stream ls;
-    aws_body_sink sink = {list_start, list_data, &ls};
+    aws_body_sink sink = {list_start, list_data, &ls, list_end};
 
     cert__buf_init(&q, (size_t)-2, false);
     memset(&resp, 0, sizeof(resp));
@@ -411,7 +452,9 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
     CERT_TRY(cert_aws__query_add(&q, "MaxItems", c->page_size));
     CERT_TRY(cert_aws__page_query(pg, &q));
     err = send_action_to(c->aws, "ListServerCertificates", &q, &sink, &resp);
-    if (err == CERT_OK || resp.sink_err < 0) { /* an answer came: was it a list? */
+    /* an answer came and was read (or refused by the reader): was it a list? A broken body the
+     * attempts could not get past is send's error as it stands. */
+    if (err == CERT_OK || (resp.sink_err < 0 && resp.sink_err != CERT_AWS_BROKEN_BODY)) {
         err = list_finish(&ls, err);
         if (err == CERT_E_NET)
             err =

@@ -505,6 +505,25 @@ typedef struct attempt {
     char reason[600];
 } attempt;
 
+/* TLS that cannot be set up with the CA bundle, or an endpoint it does not verify: local
+ * configuration (exit 3), not a failure that a later attempt could fix. The message names the
+ * endpoint and where the bundle comes from. */
+static cert_err tls_failed(cert_aws *aws, const aws_request *req, const target *t, CURLcode rc)
+{
+    const char *bundle = aws->ca_bundle ? aws->ca_bundle : "the system's CA store";
+
+    if (rc == CURLE_SSL_CACERT_BADFILE)
+        return cert__error_set(CERT_E_INPUT,
+                               "%s %s: the CA bundle %s cannot be read (%s); fix --ca-bundle "
+                               "(AWS_CA_BUNDLE, the profile's ca_bundle)",
+                               t->svc, req->action, bundle, curl_easy_strerror(rc));
+    return cert__error_set(CERT_E_INPUT,
+                           "%s %s: TLS verification of %s failed (%s): its certificate does not "
+                           "verify with %s; give the CA bundle that does with --ca-bundle "
+                           "(AWS_CA_BUNDLE, the profile's ca_bundle), or check the endpoint",
+                           t->svc, req->action, t->url, curl_easy_strerror(rc), bundle);
+}
+
 /* The transfer failed (no whole answer): retryable, or CERT_E_NET naming the URL. */
 static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const target *t,
                                 const aws_response *resp, CURLcode rc, attempt *a)
@@ -519,7 +538,43 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
                   t->host, a->reason, a->n, aws->max_attempts, a->ms);
     if (cert_aws__retry_transfer(rc))
         return ATTEMPT_AGAIN;
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+        rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR ||
+        rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+        return tls_failed(aws, req, t, rc);
     return cert__error_set(CERT_E_NET, "%s %s: %s (%s)", t->svc, req->action, a->reason, t->url);
+}
+
+/* A 2xx answer that came whole but is not what the service writes (not well-formed XML, not a
+ * JSON object for the SSO portal): a broken body, retried as a truncated one would be (the
+ * AWS SDKs retry a response they cannot parse as a transient error). 204 has no body. */
+static bool answer_malformed(const aws_request *req, const aws_response *resp, char *why,
+                             size_t size)
+{
+    if (resp->status == 204)
+        return false;
+    if (req->service == CERT_AWS_SSO) {
+        json_t *j = json_loadb(resp->body.ptr ? resp->body.ptr : "", resp->body.len, 0, NULL);
+        bool ok = json_is_object(j);
+
+        json_decref(j); /* the portal's answer holds credentials: jansson's copy goes */
+        if (!ok)
+            snprintf(why, size, "the answer is not a JSON object (HTTP %ld, %zu bytes)",
+                     resp->status, resp->body.len);
+        return !ok;
+    }
+    {
+        xmlDoc *doc =
+            resp->body.len > 0 ? cert_aws__xml_parse(resp->body.ptr, resp->body.len) : NULL;
+
+        if (doc != NULL) {
+            xmlFreeDoc(doc);
+            return false;
+        }
+    }
+    snprintf(why, size, "the answer is not well-formed XML (HTTP %ld, %zu bytes)", resp->status,
+             resp->body.len);
+    return true;
 }
 
 /* AWS answered an error: retryable (throttling, 5xx), or CERT_E_AWS with its code, message and
@@ -554,6 +609,18 @@ static cert_err error_answer(cert_aws *aws, const aws_request *req, const target
     return err;
 }
 
+/* A 2xx answer that is a broken body (a->reason says how): retried like a truncated one. */
+static cert_err malformed(cert_aws *aws, const aws_request *req, const target *t,
+                          const aws_response *resp, attempt *a)
+{
+    a->timeout = false;
+    cert_aws__set_last(aws, t->svc, req->action, "", a->reason,
+                       resp->request_id ? resp->request_id : "", resp->status, a->n);
+    cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
+                  t->host, a->reason, a->n, aws->max_attempts, a->ms);
+    return ATTEMPT_AGAIN;
+}
+
 /* One attempt: sign, send, and classify what came back. */
 static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target *t,
                              aws_response *resp, attempt *a)
@@ -573,6 +640,11 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
                  resp);
     free_headers(hl);
     a->ms = elapsed_ms(&t0);
+    if (resp->sink_err == CERT_AWS_BROKEN_BODY) { /* the body broke: retried */
+        snprintf(a->reason, sizeof(a->reason), "%s (HTTP %ld)", cert_error_last()->message,
+                 resp->status);
+        return malformed(aws, req, t, resp, a);
+    }
     if (resp->sink_err < 0) { /* the sink's reader refused the answer: its error stands */
         cert_aws__log(aws,
                       "%s %s %s %s: %ld, but the answer could not be read (attempt "
@@ -588,6 +660,19 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
         return transfer_failed(aws, req, t, resp, rc, a);
     if (resp->status < 200 || resp->status >= 300)
         return error_answer(aws, req, t, resp, a);
+    if (resp->streaming && req->sink->end != NULL) { /* was it one whole document? */
+        cert_err end = req->sink->end(req->sink->ud);
+
+        if (end == CERT_AWS_BROKEN_BODY) {
+            snprintf(a->reason, sizeof(a->reason), "%s (HTTP %ld)", cert_error_last()->message,
+                     resp->status);
+            return malformed(aws, req, t, resp, a);
+        }
+        if (end < 0)
+            return end;
+    } else if (!resp->streaming && answer_malformed(req, resp, a->reason, sizeof(a->reason))) {
+        return malformed(aws, req, t, resp, a);
+    }
     cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
                   t->host, resp->status, a->n, aws->max_attempts, a->ms);
     cert_aws__set_last(aws, t->svc, req->action, "", "", resp->request_id, resp->status, a->n);

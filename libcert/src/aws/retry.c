@@ -61,7 +61,9 @@ bool cert_aws__retry_transfer(CURLcode rc)
 
 bool cert_aws__retry_answer(long status, const char *code)
 {
-    if (status == 500 || status == 502 || status == 503 || status == 504)
+    /* 429 is throttling whatever the code says (the SSO portal's TooManyRequestsException
+     * arrives with no code the XML and JSON readers know). */
+    if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504)
         return true;
     for (size_t i = 0; code != NULL && i < sizeof(retryable_codes) / sizeof(retryable_codes[0]);
          i++) {

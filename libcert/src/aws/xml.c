@@ -305,6 +305,11 @@ cert_err cert_aws__xml_flat_end(cert_aws_xml_flat *x)
     return flat_status(x);
 }
 
+bool cert_aws__xml_flat_malformed(const cert_aws_xml_flat *x)
+{
+    return x != NULL && x->f.err >= 0 && !x->f.ctxt->wellFormed;
+}
+
 void cert_aws__xml_flat_free(cert_aws_xml_flat *x)
 {
     if (x == NULL)

@@ -548,10 +548,13 @@ bool cert_attach__plan_ok(const attach_run *rn)
 
 /* ---- its application ---- */
 
-static bool any_state(const cert_attach_result *r, cert_attach_state a, cert_attach_state b)
+/* Whether a distribution failed, was refused, or may have changed without an answer. */
+static bool any_failed(const cert_attach_result *r)
 {
     for (size_t i = 0; i < r->count; i++) {
-        if (r->dists[i].state == a || r->dists[i].state == b)
+        cert_attach_state s = r->dists[i].state;
+
+        if (s == CERT_ATTACH_FAILED || s == CERT_ATTACH_REFUSED || s == CERT_ATTACH_UNKNOWN)
             return true;
     }
     return false;
@@ -567,7 +570,7 @@ cert_err cert_attach__apply(attach_run *rn, cert_aws *aws, unsigned int jobs)
     cert__pool_run(r->count, jobs, &ops, rn);
     if (o->dry_run)
         return CERT_OK;
-    if (o->rollback_on_failure && any_state(r, CERT_ATTACH_FAILED, CERT_ATTACH_REFUSED)) {
+    if (o->rollback_on_failure && any_failed(r)) {
         rn->phase = PHASE_ROLLBACK;
         ops.item = cert_attach__rollback_item;
         cert__pool_run(r->count, jobs, &ops, rn);

@@ -6,6 +6,11 @@
  *     bounded time (hashicorp/terraform-provider-aws#4698)
  *   IllegalUpdate "Only one viewer certificate change may be in progress at a time": wait for
  *     Deployed, then apply again (hashicorp/terraform#13495)
+ *   no usable answer on any attempt (a reset after the write, a truncated body, a stall past the
+ *     timeout): the update may have been made. The distribution is read back and what it holds
+ *     is recorded: the new certificate (updated), the old one (failed), or neither (someone else
+ *     changed it: failed, and left alone). When it cannot be read either, its state is unknown
+ *     (issue #11). The rollback decides on what it reads the same way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -315,16 +320,67 @@ typedef struct change {
     cert_attach_dist *d;
     double start, backoff;
     int rereads;
+    bool lost;             /* an attempt of our update may have been made, unanswered */
+    bool maybe_sent;       /* ... or so a PreconditionFailed after our update suggests */
+    cert_cf_viewer before; /* what the document our last update was made from held */
 } change;
 
+static bool str_same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether two ViewerCertificates serve the same certificate the same way. */
+static bool viewer_same(const cert_cf_viewer *a, const cert_cf_viewer *b)
+{
+    return a->default_certificate == b->default_certificate &&
+           str_same(a->iam_certificate_id, b->iam_certificate_id) &&
+           str_same(a->acm_certificate_arn, b->acm_certificate_arn) &&
+           str_same(a->ssl_support_method, b->ssl_support_method) &&
+           str_same(a->minimum_protocol_version, b->minimum_protocol_version);
+}
+
+/* What a distribution read back holds: the new certificate, what it held before the update
+ * (`old`), or something else (someone else changed it meanwhile). */
+typedef enum holds { HOLDS_NEW, HOLDS_OLD, HOLDS_OTHER } holds;
+
+static holds holding(const cert_cf_viewer *now, const char *new_id, const cert_cf_viewer *old)
+{
+    /* new_id: the IAM certificate id, or the ACM certificate's ARN */
+    if ((now->iam_certificate_id != NULL && strcmp(now->iam_certificate_id, new_id) == 0) ||
+        (now->acm_certificate_arn != NULL && strcmp(now->acm_certificate_arn, new_id) == 0))
+        return HOLDS_NEW;
+    return viewer_same(now, old) ? HOLDS_OLD : HOLDS_OTHER;
+}
+
+static const char *serves(const cert_cf_viewer *v)
+{
+    return v->iam_certificate_id    ? v->iam_certificate_id
+           : v->acm_certificate_arn ? v->acm_certificate_arn
+                                    : "CloudFront's default certificate";
+}
+
+/* Whether an UpdateDistribution that failed with err may still have been made: no usable
+ * answer came (CERT_E_NET), or an earlier attempt inside the request failed in a way that
+ * leaves it open (a reset after the write, a 5xx in place of the answer) before the one that
+ * answered. */
+static bool maybe_made(cert_aws *aws, cert_err err)
+{
+    return err == CERT_E_NET || (err < 0 && cert_aws_last_error(aws)->attempts > 1);
+}
+
 /* PreconditionFailed: someone changed the distribution between our read and our update: read
- * it again, check again (its aliases may have changed), apply again. If-Match stays. */
+ * it again, check again (its aliases may have changed), apply again. If-Match stays. That
+ * someone may be us: an attempt of ours whose answer was lost, retried (libcurl itself resends a
+ * request whose reused connection died, unseen here) and refused because it had been made. So
+ * a read that shows the new certificate now counts as our update (edit()). */
 static answer reread(change *c)
 {
     attach_run *rn = c->rn;
     cert_err err;
 
     c->rereads++;
+    c->maybe_sent = true;
     cert_ops__say(&rn->progress,
                   "%s: changed by someone else meanwhile (PreconditionFailed); reading it again",
                   c->d->id);
@@ -380,10 +436,68 @@ static answer in_progress(change *c)
     return EDIT_AGAIN;
 }
 
+/* An update whose outcome is open: every answer to it was lost (CERT_E_NET), or an earlier
+ * attempt of it may have been made before the answer that refused it. Read the distribution
+ * back and record what it holds; the failure (err) stands when it holds the old certificate.
+ * The read, with its ETag, replaces our document: a rollback starts from it. */
+static answer read_back(change *c, cert_err err)
+{
+    attach_run *rn = c->rn;
+    cert_attach_dist *d = c->d;
+    cert_cf_config *cfg = NULL;
+    cert_cf_viewer now;
+    char lost[700], msg[1024];
+    cert_err rerr;
+
+    memset(&now, 0, sizeof(now));
+    snprintf(lost, sizeof(lost), "%s", cert_error_last()->message);
+    cert_aws_failure(c->aws, err, &d->failure);
+    cert_ops__say(&rn->progress, "%s: the update may have been made (%s); reading it back", d->id,
+                  lost);
+    rerr = cert_cf_config_get(c->aws, d->id, &cfg);
+    if (rerr == CERT_OK)
+        rerr = cert_cf_config_viewer(cfg, &now);
+    if (rerr < 0) {
+        snprintf(msg, sizeof(msg),
+                 "%s; whether it changed is unknown: reading it back failed too (%s); run again "
+                 "to find out",
+                 lost, cert_error_last()->message);
+        cert_failure_set(&d->failure, CERT_E_NET, msg, NULL, NULL, d->failure.http_status);
+        d->state = CERT_ATTACH_UNKNOWN;
+        cert_cf_config_free(cfg);
+        return GIVE_UP;
+    }
+    cert_cf_config_free(rn->cfgs[c->i]);
+    rn->cfgs[c->i] = cfg;
+    switch (holding(&now, rn->r->cert.id, &c->before)) {
+    case HOLDS_NEW:
+        cert_failure_clear(&d->failure);
+        d->state = CERT_ATTACH_UPDATED;
+        cert_ops__say(&rn->progress, "%s: updated (%s; the answer was lost, read back)", d->id,
+                      d->change);
+        break;
+    case HOLDS_OLD:
+        d->state = CERT_ATTACH_FAILED; /* the update did not take: its failure stands */
+        break;
+    case HOLDS_OTHER:
+        snprintf(msg, sizeof(msg),
+                 "%s; read back, it serves %s, neither the certificate it had nor the new one: "
+                 "someone else changed it meanwhile, so it is left alone",
+                 lost, serves(&now));
+        cert_failure_set(&d->failure, CERT_E_NET, msg, NULL, NULL, d->failure.http_status);
+        d->state = CERT_ATTACH_FAILED;
+        break;
+    }
+    cert_cf_viewer_clear(&now);
+    return GIVE_UP;
+}
+
 static answer after_failure(change *c, cert_err err)
 {
     unsigned int consistency_s = c->rn->o->consistency_s ? c->rn->o->consistency_s : 120;
 
+    if (err == CERT_E_NET)
+        return read_back(c, err);
     if (err == CERT_E_AWS &&
         (code_is(c->aws, "PreconditionFailed") || code_is(c->aws, "InvalidIfMatchVersion")) &&
         c->rereads < ATTACH_MAX_412)
@@ -394,6 +508,8 @@ static answer after_failure(change *c, cert_err err)
     if (err == CERT_E_AWS && code_is(c->aws, "IllegalUpdate") &&
         strstr(cert_aws_last_error(c->aws)->message, "viewer certificate change") != NULL)
         return in_progress(c);
+    if (c->lost) /* refused now, but an earlier attempt may have been made */
+        return read_back(c, err);
     fail_dist(c->d, c->aws, err, CERT_ATTACH_FAILED);
     return GIVE_UP;
 }
@@ -404,22 +520,40 @@ static bool edit(change *c, const cert_cf_attach *a)
     cert_attach_dist *d = c->d;
     bool changed = false;
     char *desc = NULL;
-    cert_err err =
-        c->rn->store == CERT_STORE_ACM
-            ? cert_cf_config_set_acm(c->rn->cfgs[c->i], c->rn->r->cert.id, a, &desc, &changed)
-            : cert_cf_config_set_iam(c->rn->cfgs[c->i], a, &desc, &changed);
+    cert_cf_viewer before;
+    cert_err err;
 
+    memset(&before, 0, sizeof(before));
+    err = cert_cf_config_viewer(c->rn->cfgs[c->i], &before);
+    if (err == CERT_OK)
+        err = c->rn->store == CERT_STORE_ACM
+                  ? cert_cf_config_set_acm(c->rn->cfgs[c->i], c->rn->r->cert.id, a, &desc, &changed)
+                  : cert_cf_config_set_iam(c->rn->cfgs[c->i], a, &desc, &changed);
     if (err < 0) {
+        cert_cf_viewer_clear(&before);
         fail_dist(d, c->aws, err, CERT_ATTACH_FAILED);
         return false;
     }
-    free(d->change);
-    d->change = changed ? desc : NULL;
     if (!changed) {
         free(desc);
+        cert_cf_viewer_clear(&before);
+        /* Already on the certificate: unchanged, unless an update of ours whose answer was
+         * lost made it so (a retry met PreconditionFailed, and this read shows it). */
+        if (c->maybe_sent) {
+            d->state = CERT_ATTACH_UPDATED;
+            cert_ops__say(&c->rn->progress, "%s: updated (%s; the answer was lost, read back)",
+                          d->id, d->change ? d->change : "ViewerCertificate");
+            return false;
+        }
+        free(d->change);
+        d->change = NULL;
         d->state = CERT_ATTACH_UNCHANGED;
         return false;
     }
+    free(d->change);
+    d->change = desc;
+    cert_cf_viewer_clear(&c->before);
+    c->before = before;
     return true;
 }
 
@@ -427,11 +561,18 @@ static bool edit(change *c, const cert_cf_attach *a)
 void cert_attach__update_item(size_t i, void *state, void *ud)
 {
     attach_run *rn = ud;
-    change c = {rn, state, i, &rn->r->dists[i], cert_ops__mono(), 1.0, 0};
+    change c;
     cert_cf_attach a = {rn->store == CERT_STORE_IAM ? rn->r->cert.id : NULL,
                         rn->o->ssl_support_method, rn->o->min_tls};
     answer next = EDIT_AGAIN;
 
+    memset(&c, 0, sizeof(c));
+    c.rn = rn;
+    c.aws = state;
+    c.i = i;
+    c.d = &rn->r->dists[i];
+    c.start = cert_ops__mono();
+    c.backoff = 1.0;
     if (c.d->state != CERT_ATTACH_PENDING)
         return;
     if (c.aws == NULL) {
@@ -444,45 +585,115 @@ void cert_attach__update_item(size_t i, void *state, void *ud)
 
         /* EDIT_AGAIN: a fresh document; AGAIN: the edited one, which CloudFront has not taken */
         if (next == EDIT_AGAIN && !edit(&c, &a))
-            return;
+            break;
         if (rn->phase == PHASE_DRY_RUN) {
             c.d->state = CERT_ATTACH_WOULD_UPDATE;
-            return;
+            break;
         }
         c.d->attempts++;
         err = cert_cf_config_put(c.aws, rn->cfgs[i], NULL);
         if (err == CERT_OK) {
             c.d->state = CERT_ATTACH_UPDATED;
             cert_ops__say(&rn->progress, "%s: updated (%s)", c.d->id, c.d->change);
-            return;
+            break;
         }
+        c.lost = c.lost || maybe_made(c.aws, err);
+        c.maybe_sent = c.maybe_sent || c.lost;
         if ((next = after_failure(&c, err)) == GIVE_UP)
-            return;
+            break;
     }
+    cert_cf_viewer_clear(&c.before);
 }
 
 /* ---- the rollback ---- */
 
-/* Put back the ViewerCertificate of a distribution that changed. */
+/* A distribution whose update had an unknown outcome, read at last by its rollback: the update
+ * was made (it holds the new certificate: no failure of the update is left), or it was not, or
+ * someone else changed it (failed, with what was read). */
+static void settle_unknown(cert_attach_dist *d, holds h, const cert_cf_viewer *now)
+{
+    char msg[600];
+
+    if (h == HOLDS_NEW) {
+        cert_failure_clear(&d->failure);
+        d->state = CERT_ATTACH_UPDATED;
+        return;
+    }
+    snprintf(msg, sizeof(msg),
+             h == HOLDS_OLD ? "no answer came to its update; read back later, it serves %s, as "
+                              "before: the update was not made"
+                            : "no answer came to its update; read back later, it serves %s, "
+                              "neither the certificate it had nor the new one: someone else "
+                              "changed it meanwhile, so it is left alone",
+             serves(now));
+    cert_failure_set(&d->failure, CERT_E_NET, msg, NULL, NULL, 0);
+    d->state = CERT_ATTACH_FAILED;
+}
+
+/* Put back the ViewerCertificate of a distribution that changed, or may have (unknown). Each
+ * try reads it first and acts on what it holds, with that read's ETag: the new certificate is
+ * put back; the old one means there is nothing (left) to do; anything else is someone else's
+ * change, left alone. A try without an answer is read back by the next. */
 void cert_attach__rollback_item(size_t i, void *state, void *ud)
 {
     attach_run *rn = ud;
     cert_aws *aws = state;
     cert_attach_dist *d = &rn->r->dists[i];
     double deadline = cert_ops__mono() + rn->wait_s;
+    bool sent = false; /* a rollback of ours may have been made, unanswered */
     char msg[1024];
     cert_err err = CERT_OK;
 
-    if (d->state != CERT_ATTACH_UPDATED || aws == NULL)
+    if ((d->state != CERT_ATTACH_UPDATED && d->state != CERT_ATTACH_UNKNOWN) || aws == NULL)
         return;
     for (int tries = 0; tries < 2 * ATTACH_MAX_412; tries++) {
         cert_cf_config *cfg = NULL;
+        cert_cf_viewer now;
+        holds h;
 
+        memset(&now, 0, sizeof(now));
         err = cert_cf_config_get(aws, d->id, &cfg);
         if (err == CERT_OK)
-            err = cert_cf_config_set_viewer_xml(cfg, rn->prev_xml[i]);
+            err = cert_cf_config_viewer(cfg, &now);
+        if (err < 0) {
+            cert_cf_config_free(cfg);
+            if (sent)
+                d->state = CERT_ATTACH_UNKNOWN; /* our rollback may or may not have been made */
+            break;
+        }
+        h = holding(&now, rn->r->cert.id, &d->previous);
+        if (d->state == CERT_ATTACH_UNKNOWN)
+            settle_unknown(d, h, &now);
+        if (d->state == CERT_ATTACH_FAILED) { /* settled: the update did not take */
+            cert_cf_viewer_clear(&now);
+            cert_cf_config_free(cfg);
+            return;
+        }
+        if (h == HOLDS_OLD) { /* back where it was: our rollback made it so */
+            cert_cf_viewer_clear(&now);
+            cert_cf_config_free(cfg);
+            d->state = CERT_ATTACH_ROLLED_BACK;
+            cert_ops__say(&rn->progress, "%s: rolled back to its previous ViewerCertificate",
+                          d->id);
+            return;
+        }
+        if (h == HOLDS_OTHER) {
+            snprintf(msg, sizeof(msg),
+                     "not rolled back: read back, it serves %s, neither the new certificate nor "
+                     "its previous one (%s): someone else changed it meanwhile, so it is left "
+                     "alone",
+                     serves(&now), serves(&d->previous));
+            cert_cf_viewer_clear(&now);
+            cert_cf_config_free(cfg);
+            cert_failure_set(&d->rollback, CERT_E_REFUSED, msg, NULL, NULL, 0);
+            return;
+        }
+        cert_cf_viewer_clear(&now);
+        d->state = CERT_ATTACH_UPDATED; /* read back: it holds the new certificate */
+        err = cert_cf_config_set_viewer_xml(cfg, rn->prev_xml[i]);
         if (err == CERT_OK)
             err = cert_cf_config_put(aws, cfg, NULL);
+        sent = sent || maybe_made(aws, err);
         cert_cf_config_free(cfg);
         if (err == CERT_OK) {
             d->state = CERT_ATTACH_ROLLED_BACK;
@@ -490,8 +701,8 @@ void cert_attach__rollback_item(size_t i, void *state, void *ud)
                           d->id);
             return;
         }
-        if (err == CERT_E_AWS && code_is(aws, "PreconditionFailed"))
-            continue;
+        if (err == CERT_E_NET || (err == CERT_E_AWS && code_is(aws, "PreconditionFailed")))
+            continue; /* read it back again */
         if (err != CERT_E_AWS || !code_is(aws, "IllegalUpdate"))
             break;
         /* IllegalUpdate: our own change is still in progress: wait for it, then put it back. */

@@ -140,7 +140,6 @@ cert_err cert_live__names_for(const char *alias, const char *const *hosts, size_
 /* The facts of a chain: trust, whether the root was sent, what was sent besides the path. */
 static void chain_facts(const cert_report *rep, X509 *const *sent, size_t nsent, live_chain *c)
 {
-    static const char *trust[] = {"trusted", "incomplete", "untrusted"};
     const cert_chain *chain = cert_report_chain(rep);
 
     c->trust = NULL;
@@ -150,7 +149,7 @@ static void chain_facts(const cert_report *rep, X509 *const *sent, size_t nsent,
         c->root_sent = c->root_sent || X509_check_issued(sent[i], sent[i]) == X509_V_OK;
     if (chain == NULL)
         return;
-    c->trust = trust[cert_chain_trust(chain)];
+    c->trust = cert_trust_status_name(cert_chain_trust(chain));
     for (size_t i = 0; i < cert_chain_note_count(chain); i++) {
         cert_chain_note_kind k = cert_chain_note_at(chain, i)->kind;
 

@@ -330,12 +330,21 @@ static cert_err set_message(cert_prune_item *it, const char *msg)
     return it->message ? CERT_OK : cert__error_nomem();
 }
 
-/* A delete that failed: "in use" (IAM's DeleteConflict, ACM's ResourceInUseException: something
-took it up since the listing) means kept, anything else failed. */
+/* A delete that failed: "gone" means deleted; "in use" (IAM's DeleteConflict, ACM's
+ * ResourceInUseException: something took it up since the listing) means kept; anything else
+ * failed. */
 static cert_err delete_failed(cert_aws *aws, cert_prune_item *it, cert_err err)
 {
     if (err == CERT_E_NOMEM)
         return err;
+    /* Gone as asked: a retried delete whose first answer was lost meets its own deletion
+     * (IAM's NoSuchEntity, ACM's ResourceNotFoundException), or another job deleted it. */
+    if (err == CERT_E_AWS && cert_store_gone_error(aws)) {
+        cert_error_clear();
+        it->state = CERT_PRUNE_DELETED;
+        return set_message(it, "already gone when deleted (an earlier attempt or another job "
+                               "deleted it)");
+    }
     it->state = err == CERT_E_AWS && cert_store_in_use_error(aws) ? CERT_PRUNE_IN_USE_NOW
                                                                   : CERT_PRUNE_FAILED;
     if (set_message(it, cert_error_last()->message) < 0)
@@ -429,11 +438,6 @@ static cert_err acm_delete_one(cert_aws *aws, cert_prune_item *it)
     if (err == CERT_OK) {
         it->state = CERT_PRUNE_DELETED;
         return CERT_OK;
-    }
-    if (err == CERT_E_AWS && cert_store_gone_error(aws)) {
-        it->state = CERT_PRUNE_DELETED;
-        cert_error_clear();
-        return set_message(it, "already gone");
     }
     return delete_failed(aws, it, err);
 }

@@ -665,6 +665,15 @@ static bool every_changed(const cert_attach_result *a)
     return true;
 }
 
+static bool any_unknown(const cert_attach_result *a)
+{
+    for (size_t i = 0; i < a->count; i++) {
+        if (a->dists[i].state == CERT_ATTACH_UNKNOWN)
+            return true;
+    }
+    return false;
+}
+
 /* 4. Attach: the changes (If-Match, 412, eventual consistency), the rollback and the wait. */
 static bool stage_attach(rotate_run *rn, cert_err *err)
 {
@@ -691,8 +700,14 @@ static bool stage_attach(rotate_run *rn, cert_err *err)
     }
     if (worst == NULL)
         return true;
+    /* The run stops here: no confirmation, no deletion, so a distribution whose state is
+     * unknown keeps both the old certificate and the new one in IAM. */
     *err = stop(rn, worst->err,
-                every_changed(ar->r)
+                any_unknown(ar->r)
+                    ? "whether a distribution changed is unknown (no answer to its update, and "
+                      "reading it back failed); nothing was deleted; run again to find out and "
+                      "finish"
+                : every_changed(ar->r)
                     ? "every distribution changed, but one is not Deployed yet; run again later "
                       "to finish"
                     : "a distribution was not changed; see each one");

@@ -1,6 +1,7 @@
 /* An attach run as certattach shows it (render.h). */
 #include <string.h>
 
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "util/error_int.h"
 
@@ -65,7 +66,11 @@ static json_t *dist_json(const cert_attach_dist *d)
         json_array_append_new(al, json_string(d->aliases[k]));
     json_object_set_new(dj, "Aliases", al);
     json_object_set_new(dj, "status", json_string(cert_attach_state_name(d->state)));
-    json_object_set_new(dj, "changed", json_boolean(d->state == CERT_ATTACH_UPDATED));
+    /* null: whether it changed is not known (its answers were lost, reading it back failed) */
+    json_object_set_new(dj, "changed",
+                        d->state == CERT_ATTACH_UNKNOWN
+                            ? json_null()
+                            : json_boolean(d->state == CERT_ATTACH_UPDATED));
     json_object_set_new(dj, "exit_code", json_integer(cert_attach_dist_exit(d)));
     json_object_set_new(dj, "PreviousViewerCertificate", viewer_json(&d->previous));
     json_object_set_new(dj, "change", cert__str_or_null(d->change));
@@ -111,17 +116,17 @@ static void dist_text(const cert_attach_result *r, const cert_attach_dist *d, FI
 {
     const cert_failure *why = cert_attach_dist_failure(d);
 
-    fprintf(f, "%s %s", d->id, cert_attach_state_name(d->state));
+    cert_text_writef(f, "%s %s", d->id, cert_attach_state_name(d->state));
     if (d->change != NULL &&
         (d->state == CERT_ATTACH_UPDATED || d->state == CERT_ATTACH_WOULD_UPDATE ||
          d->state == CERT_ATTACH_ROLLED_BACK))
-        fprintf(f, ": %s", d->change);
+        cert_text_writef(f, ": %s", d->change);
     if (d->state == CERT_ATTACH_UNCHANGED)
-        fprintf(f, ": already uses %s", r->cert.id);
+        cert_text_writef(f, ": already uses %s", r->cert.id);
     if (why != NULL && why->message != NULL)
-        fprintf(f, ": %s", why->message);
+        cert_text_writef(f, ": %s", why->message);
     if (d->deployed)
-        fprintf(f, " (Deployed)");
+        cert_text_writef(f, " (Deployed)");
     fputc('\n', f);
     if (d->note != NULL)
         fprintf(f, "  %s\n", d->note);
@@ -156,7 +161,7 @@ static void warnings_text(const cert_attach_result *r, FILE *f)
             const cert_finding *fi = cert_findings_at(fs, k);
 
             if (fi->severity == CERT_SEV_WARNING && !said(r, d, fi))
-                fprintf(f, "warning: %s: %s\n", fi->code, fi->message);
+                cert_text_writef(f, "warning: %s: %s\n", fi->code, fi->message);
         }
     }
 }
@@ -173,9 +178,9 @@ cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f
         const cert_handle *h = &r->handles[i];
 
         if (h->matched == 0 && h->allowed)
-            fprintf(f, "warning: --%s %s matches no distribution%s%s (allowed)\n",
-                    cert_handle_kind_name(h->kind), h->value, h->note ? ": " : "",
-                    h->note ? h->note : "");
+            cert_text_writef(f, "warning: --%s %s matches no distribution%s%s (allowed)\n",
+                             cert_handle_kind_name(h->kind), h->value, h->note ? ": " : "",
+                             h->note ? h->note : "");
     }
     for (size_t i = 0; i < r->count; i++)
         dist_text(r, &r->dists[i], f);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "libcert/checks.h"
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "report/results_int.h"
 #include "util/error_int.h"
@@ -213,7 +214,7 @@ static void days_users(const cert_inventory *inv, int64_t days, const char *cons
         return;
     fprintf(f, "  ");
     for (size_t k = 0; k < nusers; k++)
-        fprintf(f, "%s%s", k ? "," : "", users[k]);
+        cert_text_writef(f, "%s%s", k ? "," : "", users[k]);
     if (nusers == 0)
         fputs(none_text, f);
 }
@@ -226,7 +227,8 @@ static void inventory_row(const cert_inventory *inv, size_t i, const widths *w, 
     if (c->expiration != INT64_MIN)
         cert__time_format(c->expiration, exp, sizeof(exp));
     exp[10] = '\0';
-    fprintf(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path, c->path, exp);
+    cert_text_writef(f, "%-*s  %-*s  %-*s  %-10s ", w->name, c->name, w->id, c->id, w->path,
+                     c->path, exp);
     days_users(inv, cert_inventory_days_left(inv, i), inv->users[i], inv->nusers[i], "-", f);
     if (!cert_iam_path_cloudfront(c->path))
         fprintf(f, "  %s(not under /cloudfront/: CloudFront cannot use it)%s",
@@ -245,8 +247,9 @@ static void acm_row(const cert_inventory *inv, size_t i, const widths *w, bool c
     if (c->not_after != INT64_MIN)
         cert__time_format(c->not_after, exp, sizeof(exp));
     exp[10] = '\0';
-    fprintf(f, "%-*s  %-*s  %-*s  %-10s %-10s ", w->name, c->domain_name ? c->domain_name : "",
-            w->id, acm_id(c), w->path, c->type ? c->type : "?", c->status ? c->status : "?", exp);
+    cert_text_writef(f, "%-*s  %-*s  %-*s  %-10s %-10s ", w->name,
+                     c->domain_name ? c->domain_name : "", w->id, acm_id(c), w->path,
+                     c->type ? c->type : "?", c->status ? c->status : "?", exp);
     days_users(inv, cert_inventory_acm_days_left(inv, i), inv->acm_users[i], inv->nacm_users[i],
                c->in_use ? "(other AWS resources)" : "-", f);
     if (c->type != NULL && strcmp(c->type, "IMPORTED") != 0)
@@ -334,8 +337,8 @@ cert_err cert_path_fix_write(const cert_path_fix *p, FILE *f)
     if (p->failure.err < 0)
         return CERT_OK; /* the tool says why */
     if (p->moved)
-        fprintf(f, "moved %s from %s to %s\n", p->name, p->old_path, p->new_path);
+        cert_text_writef(f, "moved %s from %s to %s\n", p->name, p->old_path, p->new_path);
     else
-        fprintf(f, "%s is already under %s; nothing to do\n", p->name, p->old_path);
+        cert_text_writef(f, "%s is already under %s; nothing to do\n", p->name, p->old_path);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "report_int.h"
 #include "util/time_int.h"
@@ -13,9 +14,12 @@
 #define C_YEL "\033[33m"
 #define C_OFF "\033[0m"
 
-static const char *col(const cert_text_opts *t, const char *c)
+/* Our colour codes go out as they are; everything else through cert_text_writef(): names,
+ * records and messages come from DNS answers, TLS peers and AWS. */
+static void col(const cert_text_opts *t, const char *c, FILE *f)
 {
-    return t->color ? c : "";
+    if (t->color)
+        fputs(c, f);
 }
 
 /* "192.0.2.1:443" or "[2001:db8::1]:443" */
@@ -31,27 +35,32 @@ void cert_report__served_text(const cert_served *s, const cert_text_opts *t, FIL
     char at[128];
 
     host_port(at, sizeof(at), s->address ? s->address : "?", s->port);
-    fprintf(f, "  served %s at %s%s, SNI %s\n", s->host ? s->host : "?", at,
-            s->pinned ? " (pinned)" : "", s->servername ? s->servername : "none");
+    cert_text_writef(f, "  served %s at %s%s, SNI %s\n", s->host ? s->host : "?", at,
+                     s->pinned ? " (pinned)" : "", s->servername ? s->servername : "none");
     if (s->state != CERT_SERVED_OK) {
-        fprintf(f, "         %s%s%s\n", col(t, C_RED),
-                s->failure.message ? s->failure.message : "no handshake", col(t, C_OFF));
+        fputs("         ", f);
+        col(t, C_RED, f);
+        cert_text_writef(f, "%s", s->failure.message ? s->failure.message : "no handshake");
+        col(t, C_OFF, f);
+        fputc('\n', f);
         return;
     }
-    fprintf(f, "         %s, %s, %ld ms\n", s->protocol ? s->protocol : "?",
-            s->cipher ? s->cipher : "?", s->elapsed_ms);
+    cert_text_writef(f, "         %s, %s, %ld ms\n", s->protocol ? s->protocol : "?",
+                     s->cipher ? s->cipher : "?", s->elapsed_ms);
     fprintf(f, "         %zu certificate%s sent%s", s->sent, s->sent == 1 ? "" : "s",
             s->root_sent ? ", the root among them" : "");
     if (s->extra > 0)
         fprintf(f, ", %zu not on the leaf's path", s->extra);
-    fprintf(f, "; chain %s\n", s->trust ? s->trust : "not built");
+    cert_text_writef(f, "; chain %s\n", s->trust ? s->trust : "not built");
     if (s->ocsp_stapled >= 0)
         fprintf(f, "         OCSP response %s\n", s->ocsp_stapled ? "stapled" : "not stapled");
-    if (s->expected >= 0)
-        fprintf(f, "         %s%s%s %s\n", col(t, s->expected ? "" : C_RED),
-                s->expected ? "the expected leaf," : "NOT the expected leaf:",
-                col(t, s->expected ? "" : C_OFF),
-                s->expected_label ? s->expected_label : "the expected bundle");
+    if (s->expected >= 0) {
+        fputs("         ", f);
+        col(t, s->expected ? "" : C_RED, f);
+        fputs(s->expected ? "the expected leaf," : "NOT the expected leaf:", f);
+        col(t, s->expected ? "" : C_OFF, f);
+        cert_text_writef(f, " %s\n", s->expected_label ? s->expected_label : "the expected bundle");
+    }
 }
 
 /* "the alias A record", "the weighted CNAME record 'a' (weight 10)" */
@@ -80,45 +89,55 @@ static void route_text(const cert_live_result *l, const cert_dns_route *rt, cons
     const char *c = rt->points == CERT_DNS_HERE ? "" : C_YEL;
 
     record_words(rec, what, sizeof(what));
-    fprintf(f, "           %s ->", what);
+    cert_text_writef(f, "           %s ->", what);
     for (size_t i = 0; i < rt->via_count; i++)
-        fprintf(f, " %s ->", rt->via[i]);
+        cert_text_writef(f, " %s ->", rt->via[i]);
     if (rt->target != NULL)
-        fprintf(f, " %s", rt->target);
+        cert_text_writef(f, " %s", rt->target);
     else
         for (size_t i = 0; i < rec->value_count; i++)
-            fprintf(f, "%s %s", i ? "," : "", rec->values[i]);
-    fprintf(f, ": %s%s%s", col(t, c),
-            rt->points == CERT_DNS_HERE                 ? "this distribution"
-            : rt->points == CERT_DNS_OTHER_DISTRIBUTION ? "another distribution"
-            : rt->points == CERT_DNS_ELSEWHERE          ? "not CloudFront"
-                                                        : "unknown",
-            col(t, *c ? C_OFF : ""));
+            cert_text_writef(f, "%s %s", i ? "," : "", rec->values[i]);
+    fputs(": ", f);
+    col(t, c, f);
+    fputs(rt->points == CERT_DNS_HERE                 ? "this distribution"
+          : rt->points == CERT_DNS_OTHER_DISTRIBUTION ? "another distribution"
+          : rt->points == CERT_DNS_ELSEWHERE          ? "not CloudFront"
+                                                      : "unknown",
+          f);
+    col(t, *c ? C_OFF : "", f);
     if (rt->distribution != NULL)
-        fprintf(f, " (%s)", rt->distribution);
+        cert_text_writef(f, " (%s)", rt->distribution);
     if (rt->note != NULL)
-        fprintf(f, " (%s)", rt->note);
+        cert_text_writef(f, " (%s)", rt->note);
     fputc('\n', f);
     if (rec->health_check_id != NULL) {
-        fprintf(f, "             health check %s: ", rec->health_check_id);
+        cert_text_writef(f, "             health check %s: ", rec->health_check_id);
         if (rt->health != NULL)
-            fprintf(f, "%zu of %zu checkers report it healthy%s%s\n", rt->health->success,
-                    rt->health->observations, rt->health->failure ? "; " : "",
-                    rt->health->failure ? rt->health->failure : "");
+            cert_text_writef(f, "%zu of %zu checkers report it healthy%s%s\n", rt->health->success,
+                             rt->health->observations, rt->health->failure ? "; " : "",
+                             rt->health->failure ? rt->health->failure : "");
         else
-            fprintf(f, "status not read (%s)\n",
-                    rt->health_failure.message ? rt->health_failure.message : "?");
+            cert_text_writef(f, "status not read (%s)\n",
+                             rt->health_failure.message ? rt->health_failure.message : "?");
     }
     (void)l;
+}
+
+/* "WORDS (MESSAGE)\n", WORDS in red. */
+static void red_note(const cert_text_opts *t, const char *words, const char *message, FILE *f)
+{
+    col(t, C_RED, f);
+    fputs(words, f);
+    col(t, C_OFF, f);
+    cert_text_writef(f, " (%s)\n", message ? message : "?");
 }
 
 static void dns_text(const cert_live_result *l, const cert_dns_alias *a, const cert_text_opts *t,
                      FILE *f)
 {
-    fprintf(f, "  dns    %s: ", a->alias);
+    cert_text_writef(f, "  dns    %s: ", a->alias);
     if (a->failure.err < 0) {
-        fprintf(f, "%snot read%s (%s)\n", col(t, C_RED), col(t, C_OFF),
-                a->failure.message ? a->failure.message : "?");
+        red_note(t, "not read", a->failure.message, f);
         return;
     }
     switch (a->points) {
@@ -126,22 +145,28 @@ static void dns_text(const cert_live_result *l, const cert_dns_alias *a, const c
         fprintf(f, "in no public hosted zone of this account (--live resolves it)\n");
         return;
     case CERT_DNS_AMBIGUOUS:
-        fprintf(f, "%s%zu public hosted zones named %s:%s", col(t, C_YEL), a->zone_count,
-                a->zone_name ? a->zone_name : "?", col(t, C_OFF));
+        col(t, C_YEL, f);
+        cert_text_writef(f, "%zu public hosted zones named %s:", a->zone_count,
+                         a->zone_name ? a->zone_name : "?");
+        col(t, C_OFF, f);
         for (size_t i = 0; i < a->zone_count; i++)
-            fprintf(f, " %s", a->zones[i]);
+            cert_text_writef(f, " %s", a->zones[i]);
         fputc('\n', f);
         return;
     case CERT_DNS_NOWHERE:
-        fprintf(f, "zone %s (%s): %sno A, AAAA or CNAME record%s\n", a->zone_name, a->zone_id,
-                col(t, C_RED), col(t, C_OFF));
+        cert_text_writef(f, "zone %s (%s): ", a->zone_name, a->zone_id);
+        col(t, C_RED, f);
+        fputs("no A, AAAA or CNAME record", f);
+        col(t, C_OFF, f);
+        fputc('\n', f);
         return;
     default:
         break;
     }
-    fprintf(f, "zone %s (%s)", a->zone_name ? a->zone_name : "?", a->zone_id ? a->zone_id : "?");
+    cert_text_writef(f, "zone %s (%s)", a->zone_name ? a->zone_name : "?",
+                     a->zone_id ? a->zone_id : "?");
     if (a->record_name != NULL && strcmp(a->record_name, a->alias) != 0)
-        fprintf(f, ", through the wildcard %s", a->record_name);
+        cert_text_writef(f, ", through the wildcard %s", a->record_name);
     fputc('\n', f);
     for (size_t i = 0; i < a->route_count; i++)
         route_text(l, a->routes[i], t, f);
@@ -172,29 +197,32 @@ static void served_line(const cert_live_name *n, const cert_served *s, const cer
                  s->covers == 0 ? " (does NOT cover the name)" : "", s->protocol, s->cipher,
                  s->trust ? s->trust : "?");
     }
-    fprintf(f, "  live   %s  %-15s %s%s%s  %s\n", n->name, s->address, col(t, c), state,
-            col(t, *c ? C_OFF : ""), detail);
+    cert_text_writef(f, "  live   %s  %-15s ", n->name, s->address);
+    col(t, c, f);
+    fputs(state, f);
+    col(t, *c ? C_OFF : "", f);
+    cert_text_writef(f, "  %s\n", detail);
 }
 
 static void live_text(const cert_live_name *n, const cert_text_opts *t, FILE *f)
 {
-    fprintf(f, "  live   %s", n->name);
+    cert_text_writef(f, "  live   %s", n->name);
     if (strcmp(n->name, n->alias) != 0)
-        fprintf(f, " (for %s%s)", n->alias, n->stand_in ? ", a stand-in name" : "");
+        cert_text_writef(f, " (for %s%s)", n->alias, n->stand_in ? ", a stand-in name" : "");
     if (n->failure.err < 0) {
-        fprintf(f, ": %snot resolved%s (%s)\n", col(t, C_RED), col(t, C_OFF),
-                n->failure.message ? n->failure.message : "?");
+        fputs(": ", f);
+        red_note(t, "not resolved", n->failure.message, f);
         return;
     }
     if (n->served_count == 0) {
-        fprintf(f, ": %sdoes not resolve%s (%s)\n", col(t, C_RED), col(t, C_OFF),
-                n->dns_status ? n->dns_status : "?");
+        fputs(": ", f);
+        red_note(t, "does not resolve", n->dns_status, f);
         return;
     }
     fprintf(f, ": %zu address%s %s", n->served_count, n->served_count == 1 ? "" : "es",
             n->dns_server == NULL ? "pinned" : "seen from this resolver");
     for (size_t i = 0; i < n->cname_count; i++)
-        fprintf(f, "%s%s", i ? " -> " : ", via ", n->cnames[i]);
+        cert_text_writef(f, "%s%s", i ? " -> " : ", via ", n->cnames[i]);
     fputc('\n', f);
     for (size_t i = 0; i < n->served_count; i++)
         served_line(n, n->served[i], t, f);
@@ -203,14 +231,18 @@ static void live_text(const cert_live_name *n, const cert_text_opts *t, FILE *f)
 void cert_report__live_text(const cert_live_result *l, const cert_text_opts *t, FILE *f)
 {
     if (l->domain_name != NULL)
-        fprintf(f, "  domain %s\n", l->domain_name);
-    if (l->failure.err < 0)
-        fprintf(f, "  %serror%s  %s\n", col(t, C_RED), col(t, C_OFF),
-                l->failure.message ? l->failure.message : "");
+        cert_text_writef(f, "  domain %s\n", l->domain_name);
+    if (l->failure.err < 0) {
+        fputs("  ", f);
+        col(t, C_RED, f);
+        fputs("error", f);
+        col(t, C_OFF, f);
+        cert_text_writef(f, "  %s\n", l->failure.message ? l->failure.message : "");
+    }
     for (size_t i = 0; i < l->dns_count; i++)
         dns_text(l, l->dns[i], t, f);
     if (l->live_checked && l->resolver != NULL)
-        fprintf(f, "  live   port %u; resolver %s\n", l->port, l->resolver);
+        cert_text_writef(f, "  live   port %u; resolver %s\n", l->port, l->resolver);
     for (size_t i = 0; i < l->live_count; i++)
         live_text(l->live[i], t, f);
 }

@@ -15,40 +15,7 @@
 #include "report/results_int.h"
 #include "util/error_int.h"
 #include "util/file.h"
-
-/* The length of a valid UTF-8 sequence at p (at most n bytes), 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t len;
-    unsigned int cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-        len = 2;
-        cp = p[0] & 0x1fu;
-    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-        len = 3;
-        cp = p[0] & 0x0fu;
-    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-        len = 4;
-        cp = p[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    /* overlong forms, UTF-16 surrogates and beyond U+10FFFF are not UTF-8 (RFC 3629) */
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
+#include "util/text_int.h"
 
 char *cert__prom_escape(const char *v)
 {
@@ -62,7 +29,8 @@ char *cert__prom_escape(const char *v)
         return NULL;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)v[i];
-        size_t len = utf8_len((const unsigned char *)v + i, n - i);
+        unsigned long cp;
+        size_t len = cert__utf8_decode((const unsigned char *)v + i, n - i, &cp);
 
         if (c == '\\' || c == '"') {
             out[o++] = '\\';

@@ -1,4 +1,5 @@
 /* A prune run as certprune shows it (render.h). */
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
@@ -101,22 +102,24 @@ cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f)
         return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
     }
     if (r->count == 0 && r->unused)
-        fprintf(f,
-                "nothing to prune under /cloudfront/: no expired certificate and no unused one "
-                "libcert uploaded more than %u day%s ago that a newer one replaces\n",
-                r->min_age_days, r->min_age_days == 1 ? "" : "s");
+        cert_text_writef(
+            f,
+            "nothing to prune under /cloudfront/: no expired certificate and no unused one "
+            "libcert uploaded more than %u day%s ago that a newer one replaces\n",
+            r->min_age_days, r->min_age_days == 1 ? "" : "s");
     else if (r->count == 0)
-        fprintf(f, "no expired, unused certificate under /cloudfront/\n");
+        cert_text_writef(f, "no expired, unused certificate under /cloudfront/\n");
     for (size_t i = 0; i < r->count; i++) {
         const cert_prune_item *it = &r->items[i];
         char detail[600];
 
         item_detail(it, detail, sizeof(detail));
-        fprintf(f, "%-13s %s (id %s, path %s, %s)%s%s\n",
-                cert_prune_state_name(it->state, r->deleting), it->cert.name, it->cert.id,
-                it->cert.path, detail, it->message ? ": " : "", it->message ? it->message : "");
+        cert_text_writef(f, "%-13s %s (id %s, path %s, %s)%s%s\n",
+                         cert_prune_state_name(it->state, r->deleting), it->cert.name, it->cert.id,
+                         it->cert.path, detail, it->message ? ": " : "",
+                         it->message ? it->message : "");
     }
     if (r->count > 0)
-        fprintf(f, "note: %s\n", elb_note);
+        cert_text_writef(f, "note: %s\n", elb_note);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }

@@ -1,6 +1,7 @@
 /* A rotation as certrotate shows it (render.h). */
 #include <string.h>
 
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "report/report_int.h"
 #include "util/error_int.h"
@@ -169,31 +170,32 @@ static void dist_text(const cert_rotate_result *r, size_t i, FILE *f)
     const cert_failure *why = cert_attach_dist_failure(d);
     const char *prev = previous_id(d);
 
-    fprintf(f, "distribution %s: %s (previous %s %s)%s%s%s%s\n", d->id,
-            cert_attach_state_name(d->state),
-            is_arn(prev) ? "ACMCertificateArn" : "IAMCertificateId", prev ? prev : "none",
-            r->confirmed && r->confirmed[i] ? ", confirmed" : "", d->deployed ? ", Deployed" : "",
-            why && why->message ? ": " : "", why && why->message ? why->message : "");
+    cert_text_writef(f, "distribution %s: %s (previous %s %s)%s%s%s%s\n", d->id,
+                     cert_attach_state_name(d->state),
+                     is_arn(prev) ? "ACMCertificateArn" : "IAMCertificateId", prev ? prev : "none",
+                     r->confirmed && r->confirmed[i] ? ", confirmed" : "",
+                     d->deployed ? ", Deployed" : "", why && why->message ? ": " : "",
+                     why && why->message ? why->message : "");
     if (d->change != NULL && d->state != CERT_ATTACH_UNCHANGED)
-        fprintf(f, "  %s\n", d->change);
+        cert_text_writef(f, "  %s\n", d->change);
     if (d->note != NULL)
-        fprintf(f, "  %s\n", d->note);
+        cert_text_writef(f, "  %s\n", d->note);
     for (size_t k = 0; k < d->refusal_count; k++)
-        fprintf(f, "  %s\n", d->refusals[k].message);
+        cert_text_writef(f, "  %s\n", d->refusals[k].message);
 }
 
 static void delete_text(const cert_rotate_result *r, FILE *f)
 {
     if (r->deleted != CERT_DELETE_NOT_ASKED && r->delete_count == 0)
-        fprintf(f, "old certificates: nothing this job replaced is left\n");
+        cert_text_writef(f, "old certificates: nothing this job replaced is left\n");
     for (size_t i = 0; i < r->delete_count; i++) {
         const cert_delete_item *it = &r->deletes[i];
 
-        fprintf(f, "old certificate %s (%s): %s%s%s\n", it->name ? it->name : "?", it->id,
-                cert_delete_state_name(it->state), it->reason ? ": " : "",
-                it->reason ? it->reason : "");
+        cert_text_writef(f, "old certificate %s (%s): %s%s%s\n", it->name ? it->name : "?", it->id,
+                         cert_delete_state_name(it->state), it->reason ? ": " : "",
+                         it->reason ? it->reason : "");
         for (size_t k = 0; k < it->user_count; k++)
-            fprintf(f, "  used by %s\n", it->users[k]);
+            cert_text_writef(f, "  used by %s\n", it->users[k]);
     }
 }
 
@@ -202,30 +204,32 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
     cert_exit exit = cert_rotate_exit(r);
 
     if (r->put.name[0] != '\0' && r->put.store == CERT_STORE_ACM)
-        fprintf(f, "import: %s %s\n", put_name(r),
-                r->put.meta.arn && r->put.meta.arn[0] ? r->put.meta.arn : "(new ACM import)");
+        cert_text_writef(f, "import: %s %s\n", put_name(r),
+                         r->put.meta.arn && r->put.meta.arn[0] ? r->put.meta.arn
+                                                               : "(new ACM import)");
     else if (r->put.name[0] != '\0')
-        fprintf(f, "upload: %s %s%s%s\n", put_name(r), r->put.name, r->put.meta.id ? " " : "",
-                r->put.meta.id ? r->put.meta.id : "");
+        cert_text_writef(f, "upload: %s %s%s%s\n", put_name(r), r->put.name,
+                         r->put.meta.id ? " " : "", r->put.meta.id ? r->put.meta.id : "");
     for (size_t i = 0; i < r->reimport_count; i++)
-        fprintf(f, "re-import: %s %s%s%s\n", r->reimports[i].status, r->reimports[i].arn,
-                r->reimports[i].failure.message ? ": " : "",
-                r->reimports[i].failure.message ? r->reimports[i].failure.message : "");
+        cert_text_writef(f, "re-import: %s %s%s%s\n", r->reimports[i].status, r->reimports[i].arn,
+                         r->reimports[i].failure.message ? ": " : "",
+                         r->reimports[i].failure.message ? r->reimports[i].failure.message : "");
     for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++)
         dist_text(r, i, f);
     for (size_t i = 0; i < r->live_count; i++)
-        fprintf(f, "verify-live %s (%s): %s\n", r->live[i].alias, r->live[i].distribution,
-                r->live[i].message ? r->live[i].message : "");
+        cert_text_writef(f, "verify-live %s (%s): %s\n", r->live[i].alias, r->live[i].distribution,
+                         r->live[i].message ? r->live[i].message : "");
     delete_text(r, f);
     if (exit == CERT_EXIT_OK && r->finished)
-        fprintf(f, "done\n");
+        cert_text_writef(f, "done\n");
     else if (exit == CERT_EXIT_OK)
-        fprintf(f, "dry run: nothing changed (stage %s)\n", r->stage ? r->stage : "");
+        cert_text_writef(f, "dry run: nothing changed (stage %s)\n", r->stage ? r->stage : "");
     else
-        fprintf(f, "stopped (stage %s, exit %d)%s\n", r->stage ? r->stage : "", (int)exit,
-                (r->put.status == CERT_PUT_UPLOADED || r->reimport_count > 0) && !r->finished
-                    ? "; the new certificate is in the store: run again to finish the job"
-                    : "");
+        cert_text_writef(f, "stopped (stage %s, exit %d)%s\n", r->stage ? r->stage : "", (int)exit,
+                         (r->put.status == CERT_PUT_UPLOADED || r->reimport_count > 0) &&
+                                 !r->finished
+                             ? "; the new certificate is in the store: run again to finish the job"
+                             : "");
 }
 
 cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f)

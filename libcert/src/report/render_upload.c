@@ -1,5 +1,6 @@
 /* An upload as certup shows it (render.h). */
 #include "libcert/checks.h"
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
@@ -134,32 +135,33 @@ static void put_text(const cert_put_result *r, FILE *f)
         for (size_t i = 0; i < r->removable_count; i++) {
             if (r->removable[i].expiration != INT64_MIN)
                 cert__time_format(r->removable[i].expiration, exp, sizeof(exp));
-            fprintf(f, "  could go: %s (id %s, expired %.10s)\n", r->removable[i].name,
-                    r->removable[i].id, exp);
+            cert_text_writef(f, "  could go: %s (id %s, expired %.10s)\n", r->removable[i].name,
+                             r->removable[i].id, exp);
         }
         return;
     }
     meta_times(r, exp, up);
     switch (r->status) {
     case CERT_PUT_UPLOADED:
-        fprintf(f, "uploaded %s to IAM (path %s)\n  id %s\n  arn %s\n  expires %s\n", r->name,
-                r->path, r->meta.id, r->meta.arn, exp);
+        cert_text_writef(f, "uploaded %s to IAM (path %s)\n  id %s\n  arn %s\n  expires %s\n",
+                         r->name, r->path, r->meta.id, r->meta.arn, exp);
         break;
     case CERT_PUT_EXISTS:
-        fprintf(f,
-                "IAM already holds this certificate and chain as %s (id %s, uploaded %s); "
-                "nothing to do\n",
-                r->name, r->meta.id, up);
+        cert_text_writef(f,
+                         "IAM already holds this certificate and chain as %s (id %s, uploaded %s); "
+                         "nothing to do\n",
+                         r->name, r->meta.id, up);
         break;
     case CERT_PUT_REIMPORTED: /* ACM only */
         break;
     case CERT_PUT_DRY_RUN:
-        fprintf(f,
-                "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"
-                "  Path %s\n  PrivateKey (redacted: %s, %zu characters)\n"
-                "  CertificateBody:\n%s  CertificateChain:\n%s",
-                r->name, r->path, r->key_type, r->key_len, r->body,
-                r->chain[0] ? r->chain : "  (none)\n");
+        cert_text_writef(
+            f,
+            "would upload to IAM (dry run, nothing sent):\n  ServerCertificateName %s\n"
+            "  Path %s\n  PrivateKey (redacted: %s, %zu characters)\n"
+            "  CertificateBody:\n%s  CertificateChain:\n%s",
+            r->name, r->path, r->key_type, r->key_len, r->body,
+            r->chain[0] ? r->chain : "  (none)\n");
         break;
     }
 }

@@ -1,5 +1,6 @@
 /* The wait for Deployed as a person sees it (render.h): a block that redraws in place on a
  * terminal, a line per change and a heartbeat a minute in a log. */
+#include "libcert/text.h"
 #include "report/render_int.h"
 #include "util/error_int.h"
 
@@ -47,7 +48,8 @@ static void block(const cert_wait_status *s, cert_wait_view *v, FILE *f)
             lines++;
             break;
         }
-        fprintf(f, "  %s InProgress, %s\n", s->pending[i], span(s->pending_s[i], a, sizeof(a)));
+        cert_text_writef(f, "  %s InProgress, %s\n", s->pending[i],
+                         span(s->pending_s[i], a, sizeof(a)));
         lines++;
     }
     /* clear what the last block had below this one */
@@ -64,8 +66,8 @@ static void lines(const cert_wait_status *s, FILE *f)
     char a[32];
 
     if (s->changed != NULL) {
-        fprintf(f, "%s Deployed (%zu/%zu, after %s)\n", s->changed, s->deployed, s->total,
-                span(s->longest_s, a, sizeof(a)));
+        cert_text_writef(f, "%s Deployed (%zu/%zu, after %s)\n", s->changed, s->deployed, s->total,
+                         span(s->longest_s, a, sizeof(a)));
         return;
     }
     fputs(s->done ? "wait over: " : "waiting for Deployed: ", f);

@@ -193,6 +193,8 @@ static report_core *core_ref(const cert_report *base)
     if (b->core == NULL && (b->core = calloc(1, sizeof(*b->core))) != NULL) {
         atomic_init(&b->core->refs, 1);
         b->core->bundle = b->bundle;
+        /* cppcheck 2.10 takes the test of c below for one of b->core, checked above: */
+        /* cppcheck-suppress nullPointerRedundantCheck */
         b->core->chain = b->chain;
     }
     c = b->core;

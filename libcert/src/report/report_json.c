@@ -129,11 +129,10 @@ static json_t *error_json(const cert_report *r)
 /* "leaf", "key", "chain", "root", "trust". */
 static void chain_members(json_t *o, const cert_report *r)
 {
-    static const char *trust[] = {"trusted", "incomplete", "untrusted"};
     const cert_chain *c = r->chain;
     const cert_bundle *b = r->bundle;
     X509 *root = cert_chain_root(c);
-    json_t *chain = json_array(), *rj;
+    json_t *chain = json_array(), *rj, *rejected = json_array();
     size_t ki = cert_chain_key_item(c), item = SIZE_MAX;
 
     json_object_set_new(o, "leaf", cert_json(b, cert_chain_leaf(c), cert_chain_leaf_item(c), true));
@@ -165,7 +164,22 @@ static void chain_members(json_t *o, const cert_report *r)
         json_object_set_new(rj, "in_input", json_boolean(cert_chain_root_in_bundle(c)));
         json_object_set_new(o, "root", rj);
     }
-    json_object_set_new(o, "trust", json_string(trust[cert_chain_trust(c)]));
+    json_object_set_new(o, "trust", json_string(cert_trust_status_name(cert_chain_trust(c))));
+    /* The better-ranked paths that were tried and failed, each with why. */
+    for (size_t i = 0; i < cert_chain_rejected_count(c); i++) {
+        json_t *rp = json_object(), *certs = json_array();
+        char buf[1024];
+
+        for (size_t j = 0; j < cert_chain_rejected_length(c, i); j++)
+            json_array_append_new(
+                certs,
+                json_string(cert__name_string(
+                    X509_get_subject_name(cert_chain_rejected_cert(c, i, j)), buf, sizeof(buf))));
+        json_object_set_new(rp, "path", certs);
+        json_object_set_new(rp, "reason", json_string(cert_chain_rejected_reason(c, i)));
+        json_array_append_new(rejected, rp);
+    }
+    json_object_set_new(o, "rejected_paths", rejected);
 }
 
 static json_t *finding_json(const cert_bundle *b, const cert_finding *f)

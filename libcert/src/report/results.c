@@ -372,8 +372,10 @@ const char *cert_attach_state_name(cert_attach_state s)
         return "reimported";
     case CERT_ATTACH_WOULD_REIMPORT:
         return "would-reimport";
+    case CERT_ATTACH_UNKNOWN:
+        return "unknown";
     }
-    return "unknown";
+    return "invalid";
 }
 
 const cert_failure *cert_attach_dist_failure(const cert_attach_dist *d)
@@ -390,8 +392,10 @@ const cert_failure *cert_attach_dist_failure(const cert_attach_dist *d)
 
 cert_exit cert_attach_dist_exit(const cert_attach_dist *d)
 {
-    return higher(failure_exit(&d->failure),
-                  higher(failure_exit(&d->rollback), failure_exit(&d->wait)));
+    cert_exit e = higher(failure_exit(&d->failure),
+                         higher(failure_exit(&d->rollback), failure_exit(&d->wait)));
+
+    return d->state == CERT_ATTACH_UNKNOWN ? higher(e, CERT_EXIT_RETRY) : e;
 }
 
 cert_exit cert_attach_exit(const cert_attach_result *r)

@@ -67,14 +67,18 @@ done:
 #define TMP_SLOTS 16
 static char tmp_paths[TMP_SLOTS][PATH_MAX];
 static char final_paths[TMP_SLOTS][PATH_MAX];
+static volatile dev_t tmp_dev[TMP_SLOTS]; /* the file created: set before tmp_used */
+static volatile ino_t tmp_ino[TMP_SLOTS];
 static volatile sig_atomic_t tmp_used[TMP_SLOTS];
 static volatile sig_atomic_t final_set[TMP_SLOTS];
 
-static int registry_add(const char *path)
+static int registry_add(const char *path, dev_t dev, ino_t ino)
 {
     for (int i = 0; i < TMP_SLOTS; i++) {
         if (!tmp_used[i] && strlen(path) < PATH_MAX) {
             memcpy(tmp_paths[i], path, strlen(path) + 1);
+            tmp_dev[i] = dev;
+            tmp_ino[i] = ino;
             final_set[i] = 0;
             tmp_used[i] = 1;
             return i;
@@ -99,17 +103,33 @@ static void registry_remove(int slot)
     }
 }
 
+/* Unlink path while it is the file (dev, ino). lstat() and unlink() are async-signal-safe. A
+ * file swapped in between the two calls is the one window left: no call unlinks by inode. */
+static void unlink_if_ours(const char *path, dev_t dev, ino_t ino)
+{
+    struct stat st;
+
+    if (lstat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+        unlink(path);
+}
+
 void cert__tmpfile_abort_all(void)
 {
     for (int i = 0; i < TMP_SLOTS; i++) {
         if (tmp_used[i]) {
-            unlink(tmp_paths[i]);
+            unlink_if_ours(tmp_paths[i], tmp_dev[i], tmp_ino[i]);
             if (final_set[i])
-                unlink(final_paths[i]);
+                unlink_if_ours(final_paths[i], tmp_dev[i], tmp_ino[i]);
             tmp_used[i] = 0;
             final_set[i] = 0;
         }
     }
+}
+
+void cert__tmpfile_unlink_final(const cert_tmpfile *t)
+{
+    if (t->final_path != NULL && t->committed)
+        unlink_if_ours(t->final_path, t->dev, t->ino);
 }
 
 char *cert__path_join(const char *dir, const char *name)
@@ -173,7 +193,15 @@ cert_err cert__tmpfile_write(const char *final_path, const void *data, size_t le
                   strerror(errno));
     out->tmp_path = tmpl;
     tmpl = NULL;
-    out->slot = registry_add(out->tmp_path);
+    {
+        struct stat st;
+
+        if (fstat(fd, &st) != 0)
+            CERT_FAIL(CERT_E_IO, "%s: cannot stat: %s", out->tmp_path, strerror(errno));
+        out->dev = st.st_dev;
+        out->ino = st.st_ino;
+    }
+    out->slot = registry_add(out->tmp_path, out->dev, out->ino);
     while (off < len) {
         ssize_t n = write(fd, (const char *)data + off, len - off);
 

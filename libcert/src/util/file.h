@@ -21,6 +21,8 @@ typedef struct cert_tmpfile {
     char *final_path;
     int slot; /* in the signal-cleanup registry, -1 if none */
     bool committed;
+    dev_t dev; /* the file this run created (a rename keeps them): what it may remove */
+    ino_t ino;
 } cert_tmpfile;
 
 /**
@@ -43,7 +45,14 @@ cert_err cert__tmpfile_commit(cert_tmpfile *t, bool force);
 /** Unlink the temporary if still there, forget the paths. Safe on a zeroed struct. */
 void cert__tmpfile_discard(cert_tmpfile *t);
 
-/** Unlink every registered temporary file. Async-signal-safe. */
+/** Unlink the final path of a committed file while it is still the file this run created
+ * (device and inode), never one that another process put there since. */
+void cert__tmpfile_unlink_final(const cert_tmpfile *t);
+
+/** Unlink every registered temporary file, and every final path registered by a commit without
+ * force, each only while it is still the file this run created (device and inode compared):
+ * another process may have created the final path between the caller's existence check and
+ * our rename. Async-signal-safe. */
 void cert__tmpfile_abort_all(void);
 
 /** Join a directory and a name into a new string ("dir/name"); NULL dir means the name alone. */

@@ -138,6 +138,23 @@ cert_err cert_bundle__count_item(load_ctx *ctx)
     return CERT_OK;
 }
 
+cert_err cert_bundle__kdf_charge(load_ctx *ctx, uint64_t work, const char *what)
+{
+    uint64_t max = ctx->opts->version >= 2 ? ctx->opts->max_kdf_work : CERT_BUNDLE_KDF_WORK_DEFAULT;
+    cert_bundle *b = ctx->b;
+
+    if (work > max || b->kdf_work > max - work)
+        return cert__error_set(CERT_E_INPUT,
+                               "%s: its key derivation (%llu iterations) would take this bundle "
+                               "past %llu iterations in all (%llu spent on earlier items); "
+                               "refusing: so many costly keys in one input looks hostile; raise "
+                               "--max-kdf-work if you trust it",
+                               what, (unsigned long long)work, (unsigned long long)max,
+                               (unsigned long long)b->kdf_work);
+    b->kdf_work += work;
+    return CERT_OK;
+}
+
 cert_err cert_bundle__add_cert(load_ctx *ctx, X509 *x509, cert_source src)
 {
     cert_bundle *b = ctx->b;

@@ -99,7 +99,7 @@ cert_err cert_bundle__load_p8_encrypted(load_ctx *ctx, const uint8_t *der, size_
                       "%s: not a valid encrypted PKCS#8 key; get a fresh copy of the file", what);
     X509_SIG_get0(sig, &alg, NULL);
     /* Read the KDF's cost from the file before running it. */
-    CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
+    CERT_TRY(cert_pbe__check(alg, ctx, what));
     CERT_TRY(get_pass(ctx, &pass, &plen, what));
     if (!cert__size_to_int(plen, &ipl))
         CERT_FAIL(CERT_E_INPUT, "%s: passphrase too long", what);
@@ -170,7 +170,7 @@ static cert_err p12_bag(load_ctx *ctx, const PKCS12_SAFEBAG *bag, const char *pa
 
         CERT_TRY(cert_bundle__count_item(ctx));
         X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
-        CERT_TRY(cert_pbe__check(alg, ctx->opts, what));
+        CERT_TRY(cert_pbe__check(alg, ctx, what));
         p8 = PKCS12_decrypt_skey(bag, pass, ipl);
         if (p8 == NULL)
             CERT_FAIL_SSL(CERT_E_INPUT,
@@ -205,11 +205,12 @@ done:
     return err;
 }
 
-/* Refuse a MAC iteration count that would take minutes to check. */
-static cert_err p12_mac_cost(load_ctx *ctx, const PKCS12 *p12)
+/* Refuse a MAC iteration count that would take minutes to check; *work_out is what one check
+ * of the MAC costs (PKCS#12's default count is 1). */
+static cert_err p12_mac_cost(load_ctx *ctx, const PKCS12 *p12, uint64_t *work_out)
 {
     const ASN1_INTEGER *iter = NULL;
-    int64_t n;
+    int64_t n = 1;
 
     PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
     if (iter != NULL &&
@@ -218,7 +219,18 @@ static cert_err p12_mac_cost(load_ctx *ctx, const PKCS12 *p12)
                                "%s: PKCS#12 MAC iteration count is absurd (over %llu); refusing "
                                "to spend minutes on it; re-export the file with default settings",
                                ctx->name, (unsigned long long)ctx->opts->max_kdf_iterations);
+    *work_out = (uint64_t)n;
     return CERT_OK;
+}
+
+/* One check of the MAC with a passphrase, its key derivation charged to the bundle first. */
+static cert_err p12_mac_try(load_ctx *ctx, PKCS12 *p12, uint64_t work, const char *pass, int ipl,
+                            bool *ok)
+{
+    cert_err err = cert_bundle__kdf_charge(ctx, work, ctx->name);
+
+    *ok = err == CERT_OK && PKCS12_verify_mac(p12, pass, ipl);
+    return err;
 }
 
 /*
@@ -234,17 +246,24 @@ static cert_err p12_passphrase(load_ctx *ctx, PKCS12 *p12, const char **pass_out
     int ipl = 0;
 
     if (PKCS12_mac_present(p12)) {
-        CERT_TRY(p12_mac_cost(ctx, p12));
-        if (PKCS12_verify_mac(p12, "", 0)) {
-            pass = "";
-        } else if (PKCS12_verify_mac(p12, NULL, 0)) {
+        uint64_t work = 1;
+        bool ok = false;
+
+        /* Files exported without a password use "" or none; each try derives the MAC key. */
+        CERT_TRY(p12_mac_cost(ctx, p12, &work));
+        CERT_TRY(p12_mac_try(ctx, p12, work, "", 0, &ok));
+        pass = "";
+        if (!ok) {
+            CERT_TRY(p12_mac_try(ctx, p12, work, NULL, 0, &ok));
             pass = NULL;
-        } else {
+        }
+        if (!ok) {
             ERR_clear_error();
             CERT_TRY(get_pass(ctx, &pass, &plen, ctx->name));
             if (!cert__size_to_int(plen, &ipl))
                 CERT_FAIL(CERT_E_INPUT, "%s: passphrase too long", ctx->name);
-            if (!PKCS12_verify_mac(p12, pass, ipl)) {
+            CERT_TRY(p12_mac_try(ctx, p12, work, pass, ipl, &ok));
+            if (!ok) {
                 cert_passin__reject(ctx->opts->passin);
                 ERR_clear_error();
                 CERT_FAIL(CERT_E_INPUT,
@@ -284,7 +303,7 @@ static cert_err p12_part(load_ctx *ctx, const PKCS12 *p12, PKCS7 *p7, int i, con
         snprintf(what, sizeof(what), "%s: PKCS#12 encrypted part %d", ctx->name, i + 1);
         if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL)
             CERT_FAIL(CERT_E_INPUT, "%s is malformed", what);
-        CERT_TRY(cert_pbe__check(p7->d.encrypted->enc_data->algorithm, ctx->opts, what));
+        CERT_TRY(cert_pbe__check(p7->d.encrypted->enc_data->algorithm, ctx, what));
         bags = PKCS12_unpack_p7encdata(p7, pass, ipl);
         if (bags == NULL) {
             if (!PKCS12_mac_present(p12) && ctx->opts->passin == NULL)

@@ -33,7 +33,8 @@ struct cert_bundle {
     size_t nnames, names_cap;
     char **inputs;
     size_t ninputs, inputs_cap;
-    size_t items; /* counted against opts->max_items */
+    size_t items;      /* counted against opts->max_items */
+    uint64_t kdf_work; /* key derivation charged so far, against opts->max_kdf_work */
 };
 
 /* State while loading one file. */
@@ -58,6 +59,9 @@ cert_err cert_bundle__add_key(load_ctx *ctx, EVP_PKEY *pkey, cert_source src);
 cert_err cert_bundle__add_skip(load_ctx *ctx, const char *label, size_t len, cert_source src);
 /* Count one more item against max_items. */
 cert_err cert_bundle__count_item(load_ctx *ctx);
+/* Charge `work` units of key derivation (bundle.h, max_kdf_work) to the bundle before they run;
+ * CERT_E_INPUT naming `what` past the budget. */
+cert_err cert_bundle__kdf_charge(load_ctx *ctx, uint64_t work, const char *what);
 /* Make a source for the item being loaded now. */
 cert_source cert_bundle__source(load_ctx *ctx, cert_item_kind kind, cert_format fmt);
 /* "bundle.pem: block 3 (line 41)" or "bundle.der" for messages. */
@@ -78,9 +82,10 @@ cert_err cert_passin__get(cert_passin *p, const char *for_name, const char **pas
 /* Forget a cached prompted passphrase that turned out wrong. */
 void cert_passin__reject(cert_passin *p);
 
-/* Password-based encryption: refuse absurd KDF parameters and make sure the cipher is
- * available, loading the legacy provider when it is needed. `what` names the item. */
-cert_err cert_pbe__check(const X509_ALGOR *alg, const cert_bundle_opts *opts, const char *what);
+/* Password-based encryption: refuse absurd KDF parameters, charge the derivation to the
+ * bundle's budget, and make sure the cipher is available, loading the legacy provider when it
+ * is needed. `what` names the item. */
+cert_err cert_pbe__check(const X509_ALGOR *alg, load_ctx *ctx, const char *what);
 /* Same for a legacy PEM DEK-Info cipher name ("DES-CBC"). */
 cert_err cert_pbe__check_cipher_name(const char *name, const char *what);
 

@@ -245,6 +245,7 @@ static cert_err load_key_pem(load_ctx *ctx, pem_block *blk)
         snprintf(name, sizeof(name), "%.*s", (int)blk->dek_cipher.len, blk->dek_cipher.p);
         snprintf(what, sizeof(what), "%s", where);
         CERT_TRY(cert_pbe__check_cipher_name(name, what));
+        CERT_TRY(cert_bundle__kdf_charge(ctx, 1, what)); /* EVP_BytesToKey, one MD5 round */
     }
     bio = BIO_new_mem_buf(clean.ptr, (int)clean.len);
     if (bio == NULL)
@@ -372,10 +373,17 @@ cert_err cert_bundle__load_pem(load_ctx *ctx, const uint8_t *data, size_t len)
         const char *next = eol ? eol + 1 : end;
         span s = trim(p, eol ? eol : end);
         pem_block blk;
-        const char *q;
+        const char *q, *begin = memmem(s.p, s.len, "-----BEGIN ", 11);
         size_t qline;
         bool found = false;
 
+        /* Text before BEGIN on the same line ("Subject: ... -----BEGIN CERTIFICATE-----", as a
+         * mail or a portal copies it) is text around the block like any other: the block is
+         * read. Skipping it let another certificate of the bundle become the leaf. */
+        if (begin != NULL) {
+            s.len -= (size_t)(begin - s.p);
+            s.p = begin;
+        }
         if (!(starts(s, "-----BEGIN ") && ends(s, "-----") && s.len > 16)) {
             p = next;
             line++;

@@ -19,11 +19,7 @@
 
 #include "libcert/chain.h"
 
-#define CERT_CHAIN_MAX_DEPTH 12        /* certificates in one path */
-#define CERT_CHAIN_MAX_PATHS 64        /* complete paths remembered */
-#define CERT_CHAIN_MAX_STEPS 20000     /* path-search steps */
-#define CERT_CHAIN_MAX_SIG_CHECKS 4096 /* signature verifications per build */
-#define CERT_CHAIN_MAX_LINKS 256       /* verified links remembered per build */
+#define CERT_CHAIN_MAX_LINKS 256 /* verified links remembered per build */
 
 /* One certificate met while building: from the bundle or from the trust store. */
 typedef struct cnode {
@@ -36,13 +32,21 @@ typedef struct cnode {
     size_t *st_iss, n_st_iss; /* issuers from the trust store */
     bool st_iss_done;
     bool issued_other; /* issued another bundle certificate */
+    X509 *twin;        /* a bundle root the store holds too: the store's copy (reference held),
+                          whose extensions and validity are the ones that count */
+    int twin_known;    /* -1 not yet looked up */
 } cnode;
 
-typedef enum { END_SELF, END_ANCHOR, END_INCOMPLETE } path_end;
+/*
+ * How a path ends: at a self-signed certificate of the bundle, at a trust anchor of the store,
+ * at a certificate whose issuer is nowhere, at the depth limit with issuers still above, or at a
+ * certificate whose only issuers are already on the path (a loop).
+ */
+typedef enum { END_SELF, END_ANCHOR, END_INCOMPLETE, END_DEPTH, END_LOOP } path_end;
 
 /* A path from the leaf (nodes[0]) up, as node indices. */
 typedef struct cpath {
-    size_t nodes[CERT_CHAIN_MAX_DEPTH];
+    size_t nodes[CERT_CHAIN_DEPTH_MAX];
     size_t n;
     path_end end;
     bool trusted;
@@ -53,21 +57,49 @@ typedef struct clink {
     X509 *parent, *child;
 } clink;
 
+/* One problem of a path: a finding code of the catalogue, the certificate it is about (its
+ * depth: 0 is the leaf) and the message. leaf_only: intrinsic to the leaf, the same on every
+ * path, so it does not decide between paths. */
+typedef struct cproblem {
+    const char *code;
+    size_t depth;
+    bool leaf_only;
+    char *msg;
+} cproblem;
+
+typedef struct cproblems {
+    cproblem *v;
+    size_t n, cap;
+} cproblems;
+
 typedef struct builder {
     const cert_bundle *b;
     const cert_chain_opts *o;
     X509_STORE *store;    /* borrowed from the trust store; NULL for none */
     X509_STORE_CTX *sctx; /* for looking certificates up in it */
+    bool system_store;    /* the store is the system's (public roots): CT and lifetime rules */
+    const cert_crls *crls;
+    size_t max_depth;
     int64_t now;
     cnode *nodes;
     size_t n, cap;
     cpath *paths;
-    size_t npaths;
-    size_t steps, sigs;
+    size_t npaths, paths_cap;
+    size_t steps, sigs, candidates, tried;
+    bool bounded;                      /* a bound stopped the search */
     clink links[CERT_CHAIN_MAX_LINKS]; /* signatures already checked */
     size_t nlinks;
     cert_err err; /* first hard error inside the search */
 } builder;
+
+/* ---- problems (chain_check.c) ---- */
+
+/* Append a problem; the message is formatted. CERT_E_NOMEM on failure. */
+cert_err cert_chain__problem_add(cproblems *p, const char *code, size_t depth, bool leaf_only,
+                                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Free the problems' messages and array; the struct is left empty. */
+void cert_chain__problems_clear(cproblems *p);
 
 /* ---- chain_issuers.c ---- */
 
@@ -92,6 +124,13 @@ cert_err cert_chain__store_issuers(builder *bd, size_t c);
 /* Whether an input self-signed certificate is a trust anchor (same subject and key). */
 bool cert_chain__in_store(builder *bd, X509 *x);
 
+/* The store's copy of node i (same subject and key), or NULL; looked up once per node. */
+X509 *cert_chain__twin(builder *bd, size_t i);
+
+/* Whether parent may have issued child: the names chain and the key identifiers, when both are
+ * there, agree. The keyUsage is not looked at (the verification reports it). */
+bool cert_chain__may_issue(const X509 *parent, const X509 *child);
+
 /* Whether the search already verified child's signature with parent's key. */
 bool cert_chain__link_known(const builder *bd, const X509 *parent, const X509 *child);
 
@@ -105,27 +144,43 @@ bool cert_chain__on_path(const size_t *path, size_t n, size_t v);
 
 /*
  * Every path from the leaf node up to a self-signed certificate or a trust anchor, within the
- * bounds above, into bd->paths; at least one (the leaf alone, incomplete, when nothing issued
- * it).
+ * bounds (opts->max_depth, CERT_CHAIN_LIMIT_*), into bd->paths; at least one (the leaf alone,
+ * incomplete, when nothing issued it). A bound reached sets bd->bounded.
  */
 cert_err cert_chain__paths_find(builder *bd, size_t leaf);
 
-/* Whether path a ranks before b: trusted, then preferred issuer, unexpired, shortest. */
+/* Whether path a ranks before b: trusted, untrusted, too long, loop, incomplete; then the
+ * preferred issuer, no expired certificate, shortest. */
 bool cert_chain__path_better(builder *bd, const cpath *a, const cpath *b);
 
-/* The index of the best-ranked path of bd->paths (the first among equals). */
-size_t cert_chain__path_best(builder *bd);
+/* bd->paths' indices in rank order (stable: equals keep their search order) into order. */
+void cert_chain__paths_rank(builder *bd, size_t *order);
 
 /* Whether the path's top certificate is a self-signed root. */
 bool cert_chain__path_top_is_root(builder *bd, const cpath *p);
 
+/* ---- chain_check.c ---- */
+
 /*
- * Verify one path. *trust_out says how it ended; *detail_out (new, free()) is the missing
- * issuer's name (RFC 2253) for CERT_TRUST_INCOMPLETE, why it is untrusted for
- * CERT_TRUST_UNTRUSTED, NULL for CERT_TRUST_OK.
+ * Verify one path and hold every certificate on it to the rules of its position: OpenSSL's
+ * verifier for trust and the CA rules of RFC 5280 section 6.1.4 (basicConstraints, keyUsage,
+ * pathLenConstraint, critical extensions), then validity, keys, signature algorithms, EKU,
+ * name constraints, the certificate profile and revocation. The problems go to *out.
+ * *trust_out says how the path ended; *detail_out (new, free()) is the missing issuer's name
+ * (RFC 2253) for CERT_TRUST_INCOMPLETE, why it is untrusted for CERT_TRUST_UNTRUSTED, NULL
+ * otherwise.
  */
-cert_err cert_chain__path_verify(builder *bd, const cpath *p, cert_trust_status *trust_out,
-                                 char **detail_out);
+cert_err cert_chain__path_check(builder *bd, const cpath *p, cproblems *out,
+                                cert_trust_status *trust_out, char **detail_out);
+
+/* Whether a checked path validates: trusted, and no error that is not the leaf's own. The first
+ * error that decides against it into *why (borrowed from pr; NULL when it passes or fails only
+ * on trust). */
+bool cert_chain__path_passes(const cproblems *pr, cert_trust_status trust, const cproblem **why);
+
+/* The certificate whose extensions and validity count at node i: a bundle root's store twin
+ * when the store holds it, else the node's own. */
+X509 *cert_chain__node_cert(builder *bd, size_t i);
 
 /* ---- chain_leaf.c ---- */
 

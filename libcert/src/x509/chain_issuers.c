@@ -3,9 +3,12 @@
  * and which trust anchors issued them.
  *
  * A link child -> issuer needs the issuer's subject to equal the child's issuer name, the
- * authority key identifier to agree (X509_check_issued), and the child's signature to verify
- * with the issuer's key. Signatures between CA certificates are remembered for the whole
- * process, so an intermediate shared by a thousand bundles is checked against its issuer once.
+ * authority key identifier to agree (cert_chain__may_issue), and the child's signature to verify
+ * with the issuer's key. The issuer's keyUsage is not looked at here: an intermediate without
+ * keyCertSign is on the path and its verification says what is wrong with it (RFC 5280 6.1.4
+ * (n)), rather than "the issuer is missing" while it is in the input. Signatures between CA
+ * certificates are remembered for the whole process, so an intermediate shared by a thousand
+ * bundles is checked against its issuer once.
  */
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -102,6 +105,9 @@ cert_err cert_chain__builder_init(builder *bd, const cert_bundle *b, const cert_
     bd->b = b;
     bd->o = o;
     bd->now = cert__time_resolve(o->now);
+    bd->crls = o->crls;
+    bd->max_depth = o->max_depth == 0 ? CERT_CHAIN_DEPTH_DEFAULT : o->max_depth;
+    bd->system_store = cert_trust__system(trust);
     if (trust != NULL) {
         bd->store = cert_trust__store(trust);
         bd->sctx = X509_STORE_CTX_new();
@@ -118,6 +124,7 @@ void cert_chain__builder_clear(builder *bd)
         free(bd->nodes[i].st_iss);
         if (bd->nodes[i].store)
             X509_free(bd->nodes[i].x);
+        X509_free(bd->nodes[i].twin);
     }
     free(bd->nodes);
     free(bd->paths);
@@ -135,6 +142,7 @@ cert_err cert_chain__add_node(builder *bd, X509 *x, size_t item, bool store, siz
     bd->nodes[bd->n].item = item;
     bd->nodes[bd->n].store = store;
     bd->nodes[bd->n].self_signed = -1;
+    bd->nodes[bd->n].twin_known = -1;
     *idx = bd->n++;
     return CERT_OK;
 }
@@ -186,7 +194,17 @@ bool cert_chain__link_known(const builder *bd, const X509 *parent, const X509 *c
     return false;
 }
 
-/* Whether `parent` issued `child`: names, AKI/SKI and key usage, then the signature. */
+bool cert_chain__may_issue(const X509 *parent, const X509 *child)
+{
+    const ASN1_OCTET_STRING *akid = X509_get0_authority_key_id((X509 *)child);
+    const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id((X509 *)parent);
+
+    if (X509_NAME_cmp(X509_get_subject_name(parent), X509_get_issuer_name(child)) != 0)
+        return false;
+    return akid == NULL || skid == NULL || ASN1_OCTET_STRING_cmp(akid, skid) == 0;
+}
+
+/* Whether `parent` issued `child`: names and AKI/SKI, then the signature. */
 static bool issued(builder *bd, X509 *parent, X509 *child)
 {
     EVP_PKEY *pk;
@@ -194,7 +212,7 @@ static bool issued(builder *bd, X509 *parent, X509 *child)
     bool cacheable;
     int ok;
 
-    if (X509_check_issued(parent, child) != X509_V_OK)
+    if (!cert_chain__may_issue(parent, child))
         return false;
     cacheable = sig_key(parent, child, key);
     if (cacheable && (ok = sig_cached(key)) != 0) {
@@ -202,12 +220,10 @@ static bool issued(builder *bd, X509 *parent, X509 *child)
             link_verified(bd, parent, child);
         return ok > 0;
     }
-    if (bd->sigs >= CERT_CHAIN_MAX_SIG_CHECKS) {
-        if (bd->err == CERT_OK)
-            bd->err = cert__error_set(CERT_E_INPUT,
-                                      "too many candidate issuers to check (over %d signature "
-                                      "checks); the input is not a plausible bundle",
-                                      CERT_CHAIN_MAX_SIG_CHECKS);
+    if (bd->sigs >= CERT_CHAIN_LIMIT_SIG_CHECKS) {
+        /* A bound, not an error: the search goes on with what it knows (the result says a
+         * bound was reached, cert_chain_counter(CERT_CHAIN_BOUNDED)). */
+        bd->bounded = true;
         return false;
     }
     bd->sigs++;
@@ -247,6 +263,11 @@ cert_err cert_chain__input_issuers(builder *bd, size_t c)
         if (X509_NAME_cmp(X509_get_subject_name(bd->nodes[v].x),
                           X509_get_issuer_name(bd->nodes[c].x)) != 0)
             continue;
+        if (bd->candidates >= CERT_CHAIN_LIMIT_CANDIDATES) {
+            bd->bounded = true;
+            break;
+        }
+        bd->candidates++;
         if (issued(bd, bd->nodes[v].x, bd->nodes[c].x)) {
             err = push_idx(&bd->nodes[c].in_iss, &bd->nodes[c].n_in_iss, v);
             if (err < 0)
@@ -286,6 +307,11 @@ cert_err cert_chain__store_issuers(builder *bd, size_t c)
         X509 *t = sk_X509_value(sk, i);
         size_t idx = SIZE_MAX;
 
+        if (bd->candidates >= CERT_CHAIN_LIMIT_CANDIDATES) {
+            bd->bounded = true;
+            break;
+        }
+        bd->candidates++;
         if (store_dup_of_input(bd, t) || !issued(bd, t, bd->nodes[c].x))
             continue;
         /* Reuse the node when this anchor was met before. */
@@ -310,17 +336,44 @@ done:
     return err;
 }
 
-bool cert_chain__in_store(builder *bd, X509 *x)
+/* The store's certificate with x's subject and key (a new reference), or NULL. */
+static X509 *store_copy(builder *bd, X509 *x)
 {
     STACK_OF(X509) * sk;
-    bool found = false;
+    X509 *found = NULL;
 
     if (bd->store == NULL)
-        return false;
+        return NULL;
     sk = X509_STORE_CTX_get1_certs(bd->sctx, X509_get_subject_name(x));
     ERR_clear_error();
-    for (int i = 0; sk != NULL && i < sk_X509_num(sk) && !found; i++)
-        found = EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(sk, i)), X509_get0_pubkey(x)) == 1;
+    for (int i = 0; sk != NULL && i < sk_X509_num(sk) && found == NULL; i++) {
+        X509 *t = sk_X509_value(sk, i);
+
+        if (EVP_PKEY_eq(X509_get0_pubkey(t), X509_get0_pubkey(x)) == 1 && X509_up_ref(t))
+            found = t;
+    }
+    ERR_clear_error();
     sk_X509_pop_free(sk, X509_free);
     return found;
+}
+
+bool cert_chain__in_store(builder *bd, X509 *x)
+{
+    X509 *t = store_copy(bd, x);
+
+    X509_free(t);
+    return t != NULL;
+}
+
+X509 *cert_chain__twin(builder *bd, size_t i)
+{
+    cnode *nd = &bd->nodes[i];
+
+    if (nd->store)
+        return NULL;
+    if (nd->twin_known < 0) {
+        nd->twin = store_copy(bd, nd->x);
+        nd->twin_known = nd->twin != NULL;
+    }
+    return nd->twin;
 }

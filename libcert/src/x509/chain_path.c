@@ -1,16 +1,21 @@
 /*
  * Path search: every path from the leaf up through the bundle's certificates and the trust
- * store, bounded so that hostile inputs stay cheap; their ranking (trusted, preferred issuer,
- * unexpired, shortest); and the verification of one path with OpenSSL's verifier.
+ * store, bounded so that hostile inputs stay cheap (opts->max_depth certificates a path, and
+ * CERT_CHAIN_LIMIT_* paths, steps, issuer candidates and signature checks a build); and their
+ * ranking (trusted, preferred issuer, unexpired, shortest). Verifying one is chain_check.c's.
+ *
+ * The search is a depth-first walk over the issuer lists of chain_issuers.c. A path ends at a
+ * trust anchor of the store, at a self-signed certificate, where no issuer is known
+ * (incomplete), where the depth limit is reached with issuers still above (too long), or where
+ * every issuer is already on the path (a loop): the last two are told apart so that the report
+ * says what happened instead of "add that intermediate".
  */
-#include <openssl/err.h>
 #include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chain_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 #include "x509_int.h"
 
@@ -32,78 +37,92 @@ bool cert_chain__on_path(const size_t *path, size_t n, size_t v)
 
 /* ---- search ---- */
 
-static void record(builder *bd, const size_t *path, size_t n, path_end end, bool trusted)
+static cert_err record(builder *bd, const size_t *path, size_t n, path_end end, bool trusted)
 {
+    cert_err err;
     cpath *p;
 
-    if (bd->npaths >= CERT_CHAIN_MAX_PATHS)
-        return;
+    if (bd->npaths >= CERT_CHAIN_LIMIT_PATHS) {
+        bd->bounded = true;
+        return CERT_OK;
+    }
+    err = cert__array_reserve(&bd->paths, &bd->paths_cap, bd->npaths, 4, sizeof(*bd->paths));
+    if (err < 0)
+        return err;
     p = &bd->paths[bd->npaths++];
     memcpy(p->nodes, path, n * sizeof(*path));
     p->n = n;
     p->end = end;
     p->trusted = trusted;
+    return CERT_OK;
 }
 
 static cert_err search(builder *bd, size_t *path, size_t n)
 {
-    size_t c = path[n - 1];
-    bool extended = false;
+    size_t c = path[n - 1], nissuers, extended = 0, looped = 0;
     cert_err err;
 
-    if (++bd->steps > CERT_CHAIN_MAX_STEPS || bd->npaths >= CERT_CHAIN_MAX_PATHS)
-        return CERT_OK;
-    if (bd->nodes[c].store) {
-        record(bd, path, n, END_ANCHOR, true);
+    if (bd->npaths >= CERT_CHAIN_LIMIT_PATHS || bd->steps >= CERT_CHAIN_LIMIT_STEPS) {
+        bd->bounded = true;
         return CERT_OK;
     }
-    if (cert_chain__self_signed(bd, c)) {
-        record(bd, path, n, END_SELF, cert_chain__in_store(bd, bd->nodes[c].x));
-        return CERT_OK;
-    }
+    bd->steps++;
+    if (bd->nodes[c].store)
+        return record(bd, path, n, END_ANCHOR, true);
+    if (cert_chain__self_signed(bd, c))
+        return record(bd, path, n, END_SELF, cert_chain__twin(bd, c) != NULL);
     err = cert_chain__input_issuers(bd, c);
     if (err < 0)
         return err;
     err = cert_chain__store_issuers(bd, c);
     if (err < 0)
         return err;
-    if (n < CERT_CHAIN_MAX_DEPTH) {
-        cnode *nd = &bd->nodes[c];
+    nissuers = bd->nodes[c].n_in_iss + bd->nodes[c].n_st_iss;
+    for (size_t k = 0; k < nissuers; k++) {
+        /* Read the lists through bd->nodes each time: the recursion may add store nodes and
+         * move the array. */
+        size_t v = k < bd->nodes[c].n_in_iss ? bd->nodes[c].in_iss[k]
+                                             : bd->nodes[c].st_iss[k - bd->nodes[c].n_in_iss];
 
-        /* Copy the lists: the recursion may add store nodes and move bd->nodes. */
-        for (size_t k = 0; k < nd->n_in_iss + nd->n_st_iss; k++) {
-            size_t v = k < bd->nodes[c].n_in_iss ? bd->nodes[c].in_iss[k]
-                                                 : bd->nodes[c].st_iss[k - bd->nodes[c].n_in_iss];
-
-            if (cert_chain__on_path(path, n, v))
-                continue;
-            extended = true;
-            path[n] = v;
-            err = search(bd, path, n + 1);
-            if (err < 0)
-                return err;
-            nd = &bd->nodes[c];
+        if (cert_chain__on_path(path, n, v)) {
+            looped++;
+            continue;
         }
+        extended++;
+        if (n >= bd->max_depth)
+            continue; /* the path would go on: too long, recorded below */
+        path[n] = v;
+        err = search(bd, path, n + 1);
+        if (err < 0)
+            return err;
     }
-    if (!extended)
-        record(bd, path, n, END_INCOMPLETE, false);
+    if (extended > 0 && n >= bd->max_depth)
+        return record(bd, path, n, END_DEPTH, false);
+    if (extended == 0)
+        return record(bd, path, n, looped > 0 ? END_LOOP : END_INCOMPLETE, false);
     return CERT_OK;
 }
 
 cert_err cert_chain__paths_find(builder *bd, size_t leaf)
 {
-    size_t path[CERT_CHAIN_MAX_DEPTH];
+    size_t path[CERT_CHAIN_DEPTH_MAX];
     cert_err err;
 
-    bd->paths = calloc(CERT_CHAIN_MAX_PATHS, sizeof(*bd->paths));
-    if (bd->paths == NULL)
-        return cert__error_nomem();
     path[0] = leaf;
     err = search(bd, path, 1);
     if (err < 0)
         return err;
-    if (bd->npaths == 0)
-        record(bd, path, 1, END_INCOMPLETE, false);
+    if (bd->npaths == 0) {
+        bd->bounded = true; /* bounded before the first path: say the leaf alone is incomplete */
+        err = cert__array_reserve(&bd->paths, &bd->paths_cap, 0, 1, sizeof(*bd->paths));
+        if (err < 0)
+            return err;
+        bd->paths[0].nodes[0] = leaf;
+        bd->paths[0].n = 1;
+        bd->paths[0].end = END_INCOMPLETE;
+        bd->paths[0].trusted = false;
+        bd->npaths = 1;
+    }
     return CERT_OK;
 }
 
@@ -160,7 +179,18 @@ static int path_class(const cpath *p)
 {
     if (p->trusted)
         return 0;
-    return p->end == END_INCOMPLETE ? 2 : 1;
+    switch (p->end) {
+    case END_SELF:
+    case END_ANCHOR:
+        return 1;
+    case END_DEPTH:
+        return 2;
+    case END_LOOP:
+        return 3;
+    case END_INCOMPLETE:
+        break;
+    }
+    return 4;
 }
 
 bool cert_chain__path_better(builder *bd, const cpath *a, const cpath *b)
@@ -181,112 +211,20 @@ bool cert_chain__path_better(builder *bd, const cpath *a, const cpath *b)
     return path_len(bd, a) < path_len(bd, b);
 }
 
-size_t cert_chain__path_best(builder *bd)
+void cert_chain__paths_rank(builder *bd, size_t *order)
 {
-    size_t best = 0;
+    /* Insertion sort: at most CERT_CHAIN_LIMIT_PATHS, stable, and one path costs nothing. */
+    for (size_t i = 0; i < bd->npaths; i++) {
+        size_t j = i;
 
-    for (size_t i = 1; i < bd->npaths; i++) {
-        if (cert_chain__path_better(bd, &bd->paths[i], &bd->paths[best]))
-            best = i;
-    }
-    return best;
-}
+        order[i] = i;
+        while (j > 0 &&
+               cert_chain__path_better(bd, &bd->paths[order[j]], &bd->paths[order[j - 1]])) {
+            size_t t = order[j];
 
-/* ---- verification ---- */
-
-/*
- * The signature step of X509_verify_cert(), replaced (X509_STORE_CTX_set_verify): the path
- * search has already checked every link's signature, so only a link it did not see is checked
- * here. Validity times are the checks' business (with --at), not the verifier's. Everything else
- * X509_verify_cert() does (trust, CA flags, path length, name constraints, critical extensions)
- * runs as usual.
- */
-static int verify_links(X509_STORE_CTX *ctx)
-{
-    const builder *bd = X509_STORE_CTX_get_app_data(ctx);
-    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
-    int n = sk_X509_num(chain);
-
-    for (int i = 0; i + 1 < n; i++) {
-        X509 *child = sk_X509_value(chain, i), *parent = sk_X509_value(chain, i + 1);
-
-        if (!cert_chain__link_known(bd, parent, child) &&
-            X509_verify(child, X509_get0_pubkey(parent)) != 1) {
-            X509_STORE_CTX_set_error_depth(ctx, i);
-            X509_STORE_CTX_set_current_cert(ctx, child);
-            X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_SIGNATURE_FAILURE);
-            return 0;
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+            j--;
         }
     }
-    return 1;
-}
-
-/* A path that ends at a trust anchor, through OpenSSL's verifier. */
-static cert_err verify_anchored(builder *bd, const cpath *p, cert_trust_status *trust_out,
-                                char **detail_out)
-{
-    cert_err err = CERT_OK;
-    X509_STORE_CTX *ctx = NULL;
-    STACK_OF(X509) *untrusted = NULL;
-    X509_VERIFY_PARAM *vp;
-    char reason[600], subj[300];
-
-    ctx = X509_STORE_CTX_new();
-    untrusted = sk_X509_new_null();
-    if (ctx == NULL || untrusted == NULL)
-        CERT_NOMEM();
-    for (size_t i = 1; i < p->n; i++) {
-        if (!bd->nodes[p->nodes[i]].store && !sk_X509_push(untrusted, bd->nodes[p->nodes[i]].x))
-            CERT_NOMEM();
-    }
-    if (!X509_STORE_CTX_init(ctx, bd->store, bd->nodes[p->nodes[0]].x, untrusted))
-        CERT_NOMEM();
-    X509_STORE_CTX_set_app_data(ctx, bd);
-    X509_STORE_CTX_set_verify(ctx, verify_links);
-    vp = X509_STORE_CTX_get0_param(ctx);
-    /* Trust only: validity is the expiry checks' business (with their own clock, --at), weak
-     * signatures are sig.weak's; any certificate of the trust store may be an anchor, as
-     * `openssl verify -partial_chain`. */
-    X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN);
-    X509_VERIFY_PARAM_set_auth_level(vp, 0);
-    if (X509_verify_cert(ctx) == 1) {
-        *trust_out = CERT_TRUST_OK;
-    } else {
-        X509 *at = X509_STORE_CTX_get_current_cert(ctx);
-
-        *trust_out = CERT_TRUST_UNTRUSTED;
-        snprintf(reason, sizeof(reason), "%s%s%s",
-                 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)), at ? " at " : "",
-                 at ? cert__name_string(X509_get_subject_name(at), subj, sizeof(subj)) : "");
-        *detail_out = strdup(reason);
-        if (*detail_out == NULL)
-            CERT_NOMEM();
-    }
-
-done:
-    ERR_clear_error();
-    sk_X509_free(untrusted);
-    X509_STORE_CTX_free(ctx);
-    return err;
-}
-
-cert_err cert_chain__path_verify(builder *bd, const cpath *p, cert_trust_status *trust_out,
-                                 char **detail_out)
-{
-    X509 *top = bd->nodes[p->nodes[p->n - 1]].x;
-    char name[600], subj[500];
-
-    *detail_out = NULL;
-    if (p->end == END_INCOMPLETE) {
-        *trust_out = CERT_TRUST_INCOMPLETE;
-        *detail_out = strdup(cert__name_string(X509_get_issuer_name(top), name, sizeof(name)));
-    } else if (!p->trusted) {
-        *trust_out = CERT_TRUST_UNTRUSTED;
-        snprintf(name, sizeof(name), "the root %s is not in the trust store",
-                 cert__name_string(X509_get_subject_name(top), subj, sizeof(subj)));
-        *detail_out = strdup(name);
-    } else {
-        return verify_anchored(bd, p, trust_out, detail_out);
-    }
-    return *detail_out != NULL ? CERT_OK : cert__error_nomem();
 }

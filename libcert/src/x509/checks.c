@@ -4,7 +4,6 @@
  */
 #include "libcert/checks.h"
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdarg.h>
@@ -30,18 +29,42 @@ static const code_info catalogue[] = {
      "alone)"},
     {"key.mismatch", CERT_SEV_ERROR, "the private key does not match the leaf certificate"},
     {"chain.incomplete", CERT_SEV_ERROR, "an issuer is missing between the leaf and a root"},
+    {"chain.too_long", CERT_SEV_ERROR,
+     "the path from the leaf goes on past --max-depth certificates (default 12)"},
+    {"chain.loop", CERT_SEV_ERROR,
+     "the issuers certify each other in a loop and no path reaches a root"},
     {"chain.untrusted", CERT_SEV_ERROR, "the chain does not verify up to a trusted root"},
-    {"cert.expired", CERT_SEV_ERROR, "the leaf or an intermediate has expired"},
+    {"chain.profile", CERT_SEV_ERROR,
+     "a certificate of the path breaks an RFC 5280 rule browsers enforce (basicConstraints, "
+     "keyUsage, pathLenConstraint, critical or malformed extensions)"},
+    {"chain.eku", CERT_SEV_ERROR,
+     "an intermediate or the root has an extended key usage without serverAuth"},
+    {"chain.key", CERT_SEV_ERROR,
+     "an intermediate or the root has a key browsers do not take (DSA, EdDSA, RSA-PSS, a curve "
+     "other than P-256/P-384/P-521, explicit curve parameters)"},
+    {"name.constraint", CERT_SEV_ERROR,
+     "a name of a certificate violates the name constraints of a CA above it"},
+    {"cert.revoked", CERT_SEV_ERROR, "a certificate of the path is revoked by a --crl"},
+    {"cert.expired", CERT_SEV_ERROR, "the leaf, an intermediate or the root has expired"},
     {"cert.not_yet_valid", CERT_SEV_ERROR,
      "notBefore is in the future (IAM answers this clock skew with MalformedCertificate)"},
     {"cert.expires_imminent", CERT_SEV_ERROR,
      "the leaf expires within 24 hours (CloudFront: replace at least 24 hours before)"},
+    {"cert.ct", CERT_SEV_ERROR,
+     "under a public root, the leaf has fewer embedded SCTs than the browsers' CT policies "
+     "require"},
+    {"cert.lifetime", CERT_SEV_ERROR,
+     "under a public root, the leaf is valid longer than browsers allow (398 days for one "
+     "issued since 2020-09-01)"},
     {"key.unsupported", CERT_SEV_ERROR,
      "CloudFront takes RSA 1024/2048/3072/4096 and ECDSA P-256 (named curve) keys only"},
-    {"key.weak", CERT_SEV_ERROR, "RSA key below 2048 bits"},
-    {"sig.weak", CERT_SEV_ERROR, "MD5 or SHA-1 signature on the leaf or an intermediate"},
+    {"key.weak", CERT_SEV_ERROR, "RSA key below 2048 bits on the leaf or a CA certificate"},
+    {"sig.weak", CERT_SEV_ERROR,
+     "MD5 or SHA-1 signature on the leaf or an intermediate (the root's own is not checked)"},
     {"cert.not_server", CERT_SEV_ERROR,
      "the leaf cannot authenticate a TLS server (EKU without serverAuth, or CA:TRUE)"},
+    {"name.no_san", CERT_SEV_ERROR,
+     "the leaf has no DNS or IP subjectAltName: browsers do not use the CN"},
     {"name.uncovered", CERT_SEV_ERROR, "a --host name is not covered by the leaf's names"},
     {"limit.body", CERT_SEV_ERROR, "the certificate PEM exceeds IAM's 16,384 characters"},
     {"limit.key", CERT_SEV_ERROR, "the private key PEM exceeds IAM's 16,384 characters"},
@@ -82,9 +105,20 @@ static const code_info catalogue[] = {
      "the ACM certificate is not in the region (us-east-1) or partition CloudFront takes it from"},
     {"acm.status", CERT_SEV_ERROR, "the ACM certificate is not ISSUED (pending, expired, revoked)"},
     {"cert.expires_soon", CERT_SEV_WARNING, "the leaf expires within --days (default 30)"},
-    {"chain.expires_first", CERT_SEV_WARNING, "an intermediate expires before the leaf"},
+    {"chain.expires_first", CERT_SEV_WARNING,
+     "an intermediate or the root expires before the leaf"},
     {"chain.cross_expired", CERT_SEV_WARNING,
      "an expired cross-signed certificate was dropped from the chain"},
+    {"chain.bounded", CERT_SEV_WARNING,
+     "no path validated and the path search stopped at a bound; paths past it were not tried"},
+    {"cert.profile", CERT_SEV_WARNING,
+     "a certificate breaks an RFC 5280 or CA/Browser Forum issuance rule that browsers "
+     "tolerate"},
+    {"name.profile", CERT_SEV_WARNING,
+     "the leaf's names break an issuance rule (a CN not among the SANs, an underscore)"},
+    {"crl.stale", CERT_SEV_WARNING, "a --crl is not current at --at; it was not used"},
+    {"crl.unrelated", CERT_SEV_WARNING,
+     "a --crl was signed by no certificate of the path; it was not used"},
     {"unrelated.cert", CERT_SEV_WARNING, "a certificate is not on the leaf's path; left out"},
     {"unrelated.key", CERT_SEV_WARNING, "a private key that is not the leaf's; left out"},
     {"dns.elsewhere", CERT_SEV_WARNING,
@@ -157,6 +191,13 @@ static size_t code_rank(const char *code)
 bool cert_check_code_known(const char *code)
 {
     return code != NULL && code_rank(code) != SIZE_MAX;
+}
+
+cert_severity cert_check__severity(const char *code)
+{
+    size_t r = code_rank(code);
+
+    return r == SIZE_MAX ? CERT_SEV_ERROR : catalogue[r].sev;
 }
 
 const char *cert_severity_name(cert_severity s)
@@ -359,30 +400,74 @@ static cert_err check_notes(ctx *c)
 
 static cert_err check_trust(ctx *c)
 {
-    char s[512];
-    size_t n = cert_chain_count(c->chain);
-    X509 *top = n ? cert_chain_at(c->chain, n - 1) : cert_chain_leaf(c->chain);
-    size_t top_item = n ? cert_chain_item_at(c->chain, n - 1) : cert_chain_leaf_item(c->chain);
+    char s[512], t[512];
+    size_t n = cert_chain_path_length(c->chain);
+    X509 *top = n ? cert_chain_path_at(c->chain, n - 1) : cert_chain_leaf(c->chain);
+    size_t top_item = n ? cert_chain_path_item_at(c->chain, n - 1) : cert_chain_leaf_item(c->chain);
+    cert_err err = CERT_OK;
 
     switch (cert_chain_trust(c->chain)) {
     case CERT_TRUST_OK:
-        return CERT_OK;
+        break;
     case CERT_TRUST_INCOMPLETE:
-        return add(c, "chain.incomplete", top_item, csrc(c, top_item),
-                   "no certificate for %s, the issuer of %s; add that intermediate to the input "
-                   "(or, for a private CA, give its root with --ca-file)",
-                   cert_chain_missing_issuer(c->chain), subj(top, s, sizeof(s)));
+        err = add(c, "chain.incomplete", top_item, csrc(c, top_item),
+                  "no certificate for %s, the issuer of %s; add that intermediate to the input "
+                  "(or, for a private CA, give its root with --ca-file)",
+                  cert_chain_missing_issuer(c->chain), subj(top, s, sizeof(s)));
+        break;
     case CERT_TRUST_UNTRUSTED:
-        return add(c, "chain.untrusted", SIZE_MAX, NULL,
-                   "the chain does not verify to a trusted root: %s (for a private CA, give its "
-                   "root with --ca-file)",
-                   cert_chain_trust_reason(c->chain));
+        err = add(c, "chain.untrusted", SIZE_MAX, NULL,
+                  "the chain does not verify to a trusted root: %s (for a private CA, give its "
+                  "root with --ca-file)",
+                  cert_chain_trust_reason(c->chain));
+        break;
+    case CERT_TRUST_TOO_LONG:
+        err = add(c, "chain.too_long", top_item, csrc(c, top_item),
+                  "the path from the leaf is longer than %zu certificates: %s, the %zuth, still "
+                  "has an issuer above it and no root is reached within the limit; give the "
+                  "shorter chain the CA offers (or raise --max-depth)",
+                  n, subj(top, s, sizeof(s)), n);
+        break;
+    case CERT_TRUST_LOOP:
+        err = add(c, "chain.loop", top_item, csrc(c, top_item),
+                  "%s was issued by %s, which is already on the path: the issuers certify each "
+                  "other in a loop and no path reaches a root; add the root that issued one of "
+                  "them (for a private CA, give it with --ca-file)",
+                  subj(top, s, sizeof(s)),
+                  cert__name_string(X509_get_issuer_name(top), t, sizeof(t)));
+        break;
+    }
+    if (err == CERT_OK && cert_chain_trust(c->chain) != CERT_TRUST_OK &&
+        cert_chain_counter(c->chain, CERT_CHAIN_BOUNDED))
+        err = add(c, "chain.bounded", SIZE_MAX, NULL,
+                  "the path search stopped at its bounds (%zu paths, %zu signature checks, %zu "
+                  "issuer candidates) before finding a valid path; the input holds too many "
+                  "candidate issuers: give only the chain of this leaf",
+                  cert_chain_counter(c->chain, CERT_CHAIN_PATHS_FOUND),
+                  cert_chain_counter(c->chain, CERT_CHAIN_SIG_CHECKS),
+                  cert_chain_counter(c->chain, CERT_CHAIN_CANDIDATES));
+    return err;
+}
+
+/* The problems the path verification found (chain_check.c): each is a finding. */
+static cert_err check_path(ctx *c)
+{
+    for (size_t i = 0; i < cert_chain__problem_count(c->chain); i++) {
+        size_t item;
+        const char *msg, *code = cert_chain__problem_at(c->chain, i, &item, &msg);
+        cert_err err = add(c, code, item, csrc(c, item), "%s", msg);
+
+        if (err < 0)
+            return err;
     }
     return CERT_OK;
 }
 
-static cert_err check_validity(ctx *c, X509 *x, size_t item, bool leaf, int64_t leaf_na)
+/* The leaf's validity; those above it are the path verification's (chain_check.c). */
+static cert_err check_validity(ctx *c)
 {
+    X509 *x = cert_chain_leaf(c->chain);
+    size_t item = cert_chain_leaf_item(c->chain);
     int64_t nb, na;
     char s[512], t[32];
     cert_err err;
@@ -390,34 +475,25 @@ static cert_err check_validity(ctx *c, X509 *x, size_t item, bool leaf, int64_t 
     if (!cert__x509_validity(x, &nb, &na))
         return CERT_OK; /* OpenSSL would not have parsed it */
     if (na < c->now)
-        return add(c, "cert.expired", item, csrc(c, item), "%s%s expired on %s (%lld days ago)",
-                   leaf ? "" : "the intermediate ", subj(x, s, sizeof(s)),
-                   cert__time_format(na, t, sizeof(t)), days(c->now - na));
+        return add(c, "cert.expired", item, csrc(c, item), "%s expired on %s (%lld days ago)",
+                   subj(x, s, sizeof(s)), cert__time_format(na, t, sizeof(t)), days(c->now - na));
     if (nb > c->now) {
         err = add(c, "cert.not_yet_valid", item, csrc(c, item),
-                  "%s%s is not valid until %s (%lld days from now); check the clock, or wait "
+                  "%s is not valid until %s (%lld days from now); check the clock, or wait "
                   "(IAM rejects it as MalformedCertificate)",
-                  leaf ? "" : "the intermediate ", subj(x, s, sizeof(s)),
-                  cert__time_format(nb, t, sizeof(t)), days(nb - c->now));
+                  subj(x, s, sizeof(s)), cert__time_format(nb, t, sizeof(t)), days(nb - c->now));
         if (err < 0)
             return err;
     }
-    if (leaf) {
-        if (na - c->now < 86400)
-            return add(c, "cert.expires_imminent", item, csrc(c, item),
-                       "%s expires on %s, in less than 24 hours; renew it (CloudFront: replace a "
-                       "certificate at least 24 hours before it expires)",
-                       subj(x, s, sizeof(s)), cert__time_format(na, t, sizeof(t)));
-        if (na - c->now < (int64_t)c->o->days * 86400)
-            return add(c, "cert.expires_soon", item, csrc(c, item),
-                       "%s expires on %s, in %lld days; renew it", subj(x, s, sizeof(s)),
-                       cert__time_format(na, t, sizeof(t)), days(na - c->now));
-    } else if (na < leaf_na) {
-        return add(c, "chain.expires_first", item, csrc(c, item),
-                   "the intermediate %s expires on %s, before the leaf; clients will fail from "
-                   "then on: get a current chain from the CA",
+    if (na - c->now < 86400)
+        return add(c, "cert.expires_imminent", item, csrc(c, item),
+                   "%s expires on %s, in less than 24 hours; renew it (CloudFront: replace a "
+                   "certificate at least 24 hours before it expires)",
                    subj(x, s, sizeof(s)), cert__time_format(na, t, sizeof(t)));
-    }
+    if (na - c->now < (int64_t)c->o->days * 86400)
+        return add(c, "cert.expires_soon", item, csrc(c, item),
+                   "%s expires on %s, in %lld days; renew it", subj(x, s, sizeof(s)),
+                   cert__time_format(na, t, sizeof(t)), days(na - c->now));
     return CERT_OK;
 }
 
@@ -457,15 +533,8 @@ static cert_err check_key_type(ctx *c)
         return CERT_OK;
     case EVP_PKEY_EC: {
         char group[64] = "";
-        size_t glen;
-        int expl = 0;
 
-        if (!EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                            &glen))
-            group[0] = '\0';
-        EVP_PKEY_get_int_param(pk, OSSL_PKEY_PARAM_EC_DECODED_FROM_EXPLICIT_PARAMS, &expl);
-        ERR_clear_error();
-        if (strcmp(group, "prime256v1") == 0 && !expl)
+        if (cert__ec_group(pk, group, sizeof(group)) && strcmp(group, "prime256v1") == 0)
             return CERT_OK;
         break;
     }
@@ -478,29 +547,19 @@ static cert_err check_key_type(ctx *c)
                d);
 }
 
-static cert_err check_sig(ctx *c, X509 *x, size_t item)
-{
-    int md = NID_undef, pk = NID_undef, secbits = 0;
-    uint32_t flags = 0;
-    char s[512];
-
-    if (!X509_get_signature_info(x, &md, &pk, &secbits, &flags)) {
-        ERR_clear_error();
-        return CERT_OK;
-    }
-    if (md == NID_md5 || md == NID_sha1 || md == NID_md4 || md == NID_md2 || md == NID_mdc2)
-        return add(c, "sig.weak", item, csrc(c, item),
-                   "%s is signed with %s, which clients reject; have the CA reissue it with "
-                   "SHA-256",
-                   subj(x, s, sizeof(s)), OBJ_nid2sn(md));
-    return CERT_OK;
-}
-
+/*
+ * Whether the leaf can authenticate a TLS server. A CA:TRUE leaf: CloudFront's rule, and the
+ * CA/Browser Forum BR 7.1.2.7.8 (Chromium warns, kTargetCertShouldNotBeCa). An EKU without
+ * serverAuth: every browser refuses it. An EKU with anyExtendedKeyUsage but not serverAuth:
+ * mozilla::pkix refuses it (MatchEKU never treats anyExtendedKeyUsage as serverAuth; Chromium
+ * only warns, kEkuLacksServerAuthButHasAnyEKU). id-kp-OCSPSigning in a leaf: mozilla::pkix
+ * CheckExtendedKeyUsage refuses it for any purpose but OCSP signing.
+ */
 static cert_err check_server(ctx *c)
 {
     X509 *leaf = cert_chain_leaf(c->chain);
     size_t item = cert_chain_leaf_item(c->chain);
-    uint32_t fl = X509_get_extension_flags(leaf);
+    uint32_t fl = X509_get_extension_flags(leaf), xku = X509_get_extended_key_usage(leaf);
     char s[512];
     cert_err err;
 
@@ -512,33 +571,106 @@ static cert_err check_server(ctx *c)
         if (err < 0)
             return err;
     }
-    if ((fl & EXFLAG_XKUSAGE) &&
-        !(X509_get_extended_key_usage(leaf) & (XKU_SSL_SERVER | XKU_ANYEKU)))
+    if (!(fl & EXFLAG_XKUSAGE))
+        return CERT_OK;
+    if (!(xku & XKU_SSL_SERVER))
         return add(c, "cert.not_server", item, csrc(c, item),
-                   "the leaf %s has an extended key usage without serverAuth; TLS clients will "
-                   "reject it",
+                   (xku & XKU_ANYEKU)
+                       ? "the leaf %s has an extended key usage with anyExtendedKeyUsage but "
+                         "not serverAuth; Firefox refuses it"
+                       : "the leaf %s has an extended key usage without serverAuth; TLS "
+                         "clients will reject it",
+                   subj(leaf, s, sizeof(s)));
+    if (xku & XKU_OCSP_SIGN)
+        return add(c, "cert.not_server", item, csrc(c, item),
+                   "the leaf %s has OCSPSigning in its extended key usage; Firefox refuses it "
+                   "for TLS",
                    subj(leaf, s, sizeof(s)));
     return CERT_OK;
 }
 
+/* A leaf's subjectAltName, as browsers read it. */
+typedef struct san_facts {
+    size_t dns, ip;       /* DNS and IP entries */
+    const char *cn;       /* the subject CN (borrowed from the caller) */
+    bool cn_listed;       /* the CN is one of the DNS or IP entries */
+    char underscore[256]; /* the first DNS entry with an underscore */
+} san_facts;
+
+static void san_scan(X509 *x, san_facts *f)
+{
+    GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+
+    ERR_clear_error();
+    for (int i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+
+        if (g->type == GEN_DNS) {
+            const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
+            size_t n = (size_t)ASN1_STRING_length(g->d.dNSName);
+
+            f->dns++;
+            if (n == strlen(f->cn) && OPENSSL_strncasecmp(d, f->cn, n) == 0)
+                f->cn_listed = true;
+            if (f->underscore[0] == '\0' && memchr(d, '_', n) != NULL)
+                snprintf(f->underscore, sizeof(f->underscore), "%.*s", (int)(n > 200 ? 200 : n), d);
+        } else if (g->type == GEN_IPADD) {
+            char ip[64] = "";
+            const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
+            int len = ASN1_STRING_length(g->d.iPAddress);
+
+            f->ip++;
+            if (len == 4)
+                snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+            if (ip[0] != '\0' && strcmp(ip, f->cn) == 0)
+                f->cn_listed = true;
+        }
+    }
+    GENERAL_NAMES_free(gens);
+}
+
+/*
+ * Names as browsers match them: the subjectAltName only (Chrome since 58, Firefox since 48; RFC
+ * 9525 drops the CN), so a leaf without a DNS or IP entry names no host (name.no_san, whether or
+ * not --host is given). The CA/Browser Forum BR 7.1.4.3 wants the CN, when present, to be one of
+ * the SANs, and ballot SC12 ended underscores in DNS names (2019-04-01): warnings (name.profile),
+ * browsers match such names all the same.
+ */
 static cert_err check_names(ctx *c)
 {
     X509 *leaf = cert_chain_leaf(c->chain);
     size_t item = cert_chain_leaf_item(c->chain);
-    char s[512];
+    char s[512], cn[256];
+    san_facts f;
+    cert_err err = CERT_OK;
 
-    for (size_t i = 0; i < c->o->host_count; i++) {
-        if (!cert_name_covers(leaf, c->o->hosts[i])) {
-            cert_err err = add(c, "name.uncovered", item, csrc(c, item),
-                               "%s is not covered by the leaf %s (its names do not include it, "
-                               "nor a wildcard for it)",
-                               c->o->hosts[i], subj(leaf, s, sizeof(s)));
-
-            if (err < 0)
-                return err;
-        }
+    memset(&f, 0, sizeof(f));
+    f.cn = cert__name_cn(X509_get_subject_name(leaf), cn, sizeof(cn));
+    san_scan(leaf, &f);
+    if (f.dns + f.ip == 0)
+        err = add(c, "name.no_san", item, csrc(c, item),
+                  "the leaf %s has no DNS or IP subjectAltName; browsers match host names "
+                  "against the subjectAltName only and do not use the CN%s%s: reissue it with "
+                  "the names in the subjectAltName",
+                  subj(leaf, s, sizeof(s)), cn[0] ? " " : "", cn[0] ? cn : "");
+    else if (cn[0] != '\0' && !f.cn_listed)
+        err = add(c, "name.profile", item, csrc(c, item),
+                  "the leaf's CN %s is not among its subjectAltName entries (CA/Browser Forum BR "
+                  "7.1.4.3); browsers ignore the CN",
+                  cn);
+    if (err == CERT_OK && f.underscore[0] != '\0')
+        err = add(c, "name.profile", item, csrc(c, item),
+                  "the leaf's DNS name %s has an underscore, which the CA/Browser Forum BR no "
+                  "longer allow (ballot SC12, 2019-04-01)",
+                  f.underscore);
+    for (size_t i = 0; i < c->o->host_count && err == CERT_OK; i++) {
+        if (!cert_name_covers(leaf, c->o->hosts[i]))
+            err = add(c, "name.uncovered", item, csrc(c, item),
+                      "%s is not covered by the leaf %s (its subjectAltName does not include it, "
+                      "nor a wildcard for it)",
+                      c->o->hosts[i], subj(leaf, s, sizeof(s)));
     }
-    return CERT_OK;
+    return err;
 }
 
 /* Length of the PEM we write for DER of n bytes: 64-character base64 lines. */
@@ -669,8 +801,6 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
 {
     cert_err err = CERT_OK;
     ctx c;
-    X509 *leaf;
-    int64_t nb, leaf_na = INT64_MAX;
 
     if (out == NULL || chain == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_checks_run: NULL argument");
@@ -687,22 +817,10 @@ cert_err cert_checks_run(const cert_chain *chain, const cert_check_opts *o, cert
     c.f = calloc(1, sizeof(*c.f));
     if (c.f == NULL)
         CERT_NOMEM();
-    leaf = cert_chain_leaf(chain);
     CERT_TRY(check_key(&c));
     CERT_TRY(check_trust(&c));
-    if (!cert__x509_validity(leaf, &nb, &leaf_na))
-        leaf_na = INT64_MAX;
-    CERT_TRY(check_validity(&c, leaf, cert_chain_leaf_item(chain), true, leaf_na));
-    CERT_TRY(check_sig(&c, leaf, cert_chain_leaf_item(chain)));
-    for (size_t i = 0; i < cert_chain_count(chain); i++) {
-        X509 *x = cert_chain_at(chain, i);
-        size_t item = cert_chain_item_at(chain, i);
-
-        if (x == cert_chain_root(chain))
-            continue; /* a root's own validity and self-signature are the trust store's matter */
-        CERT_TRY(check_validity(&c, x, item, false, leaf_na));
-        CERT_TRY(check_sig(&c, x, item));
-    }
+    CERT_TRY(check_validity(&c));
+    CERT_TRY(check_path(&c));
     CERT_TRY(check_key_type(&c));
     CERT_TRY(check_server(&c));
     CERT_TRY(check_names(&c));

@@ -1,4 +1,4 @@
-/* Host name coverage (RFC 6125 section 6.4) and the CloudFront path predicate. */
+/* Host name coverage (RFC 9525, RFC 6125 section 6.4) and the CloudFront path predicate. */
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <openssl/x509v3.h>
@@ -36,7 +36,7 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
     unsigned char ip[16];
     size_t iplen = 0, n;
     GENERAL_NAMES *gens;
-    bool has_dns = false, has_ip = false, found = false, wildcard_host;
+    bool found = false, wildcard_host;
 
     if (cert == NULL || host_in == NULL)
         return false;
@@ -59,7 +59,6 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
             const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
             size_t dl = (size_t)ASN1_STRING_length(g->d.dNSName);
 
-            has_dns = true;
             if (iplen > 0 || memchr(d, '\0', dl) != NULL)
                 continue;
             if (wildcard_host) /* CloudFront: *.example.com needs the SAN *.example.com */
@@ -67,22 +66,13 @@ bool cert_name_covers(const X509 *cert, const char *host_in)
             else
                 found = dns_match(d, dl, host);
         } else if (g->type == GEN_IPADD) {
-            has_ip = true;
             found = iplen > 0 && (size_t)ASN1_STRING_length(g->d.iPAddress) == iplen &&
                     memcmp(ASN1_STRING_get0_data(g->d.iPAddress), ip, iplen) == 0;
         }
     }
     GENERAL_NAMES_free(gens);
-    if (!found && !has_dns && !has_ip && iplen == 0) {
-        /* RFC 6125 6.4.4: the CN only when subjectAltName names no host (no DNS name, no IP
-         * address): a certificate that lists its names there means them all. */
-        char cn[256];
-
-        cert__name_cn(X509_get_subject_name(cert), cn, sizeof(cn));
-        if (cn[0] != '\0')
-            found =
-                wildcard_host ? OPENSSL_strcasecmp(cn, host) == 0 : dns_match(cn, strlen(cn), host);
-    }
+    /* The subject's CN is never a name: browsers match the subjectAltName only (Chrome since 58,
+     * Firefox since 48) and RFC 9525 section 6.3 drops CN-IDs (RFC 6125's fallback). */
     return found;
 }
 

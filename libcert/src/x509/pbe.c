@@ -66,22 +66,23 @@ cert_err cert_pbe__check_cipher_name(const char *name, const char *what)
     return need_cipher(name, what);
 }
 
-static cert_err check_iter(const ASN1_INTEGER *iter, const cert_bundle_opts *opts, const char *what)
+static cert_err check_iter(const ASN1_INTEGER *iter, load_ctx *ctx, const char *what)
 {
+    const cert_bundle_opts *opts = ctx->opts;
     int64_t n;
 
     if (iter == NULL)
-        return CERT_OK; /* the KDF's default applies */
+        return cert_bundle__kdf_charge(ctx, 1, what); /* the KDF's default applies: 1 */
     if (!ASN1_INTEGER_get_int64(&n, iter) || n < 1 || (uint64_t)n > opts->max_kdf_iterations)
         return cert__error_set(CERT_E_INPUT,
                                "%s: key-derivation iteration count is absurd (over %llu); "
                                "refusing to spend minutes on it; re-encrypt it with default "
                                "settings",
                                what, (unsigned long long)opts->max_kdf_iterations);
-    return CERT_OK;
+    return cert_bundle__kdf_charge(ctx, (uint64_t)n, what);
 }
 
-static cert_err check_pbes2(const X509_ALGOR *alg, const cert_bundle_opts *opts, const char *what)
+static cert_err check_pbes2(const X509_ALGOR *alg, load_ctx *ctx, const char *what)
 {
     cert_err err = CERT_OK;
     PBE2PARAM *pbe2 = NULL;
@@ -99,7 +100,7 @@ static cert_err check_pbes2(const X509_ALGOR *alg, const cert_bundle_opts *opts,
         kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter);
         if (kdf == NULL)
             CERT_FAIL(CERT_E_INPUT, "%s: malformed PBKDF2 parameters", what);
-        CERT_TRY(check_iter(kdf->iter, opts, what));
+        CERT_TRY(check_iter(kdf->iter, ctx, what));
     } else if (kdf_nid == NID_id_scrypt) {
         uint64_t n = 0, r = 0, p = 0;
 
@@ -116,6 +117,7 @@ static cert_err check_pbes2(const X509_ALGOR *alg, const cert_bundle_opts *opts,
                       "%s: scrypt parameters are absurd (N=%llu r=%llu p=%llu); re-encrypt it "
                       "with default settings",
                       what, (unsigned long long)n, (unsigned long long)r, (unsigned long long)p);
+        CERT_TRY(cert_bundle__kdf_charge(ctx, n * r * p, what));
     } else {
         CERT_FAIL(CERT_E_INPUT, "%s: unsupported key-derivation function %s", what,
                   OBJ_nid2sn(kdf_nid));
@@ -131,7 +133,7 @@ done:
     return err;
 }
 
-cert_err cert_pbe__check(const X509_ALGOR *alg, const cert_bundle_opts *opts, const char *what)
+cert_err cert_pbe__check(const X509_ALGOR *alg, load_ctx *ctx, const char *what)
 {
     cert_err err = CERT_OK;
     const ASN1_OBJECT *obj;
@@ -143,7 +145,7 @@ cert_err cert_pbe__check(const X509_ALGOR *alg, const cert_bundle_opts *opts, co
     X509_ALGOR_get0(&obj, NULL, NULL, alg);
     nid = OBJ_obj2nid(obj);
     if (nid == NID_pbes2)
-        return check_pbes2(alg, opts, what);
+        return check_pbes2(alg, ctx, what);
     /* PKCS#5 v1 and PKCS#12 PBE: one OID names KDF, digest and cipher. */
     if (!EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, &cipher_nid, &md_nid, NULL))
         CERT_FAIL(CERT_E_INPUT, "%s: unsupported encryption algorithm %s", what,
@@ -151,7 +153,7 @@ cert_err cert_pbe__check(const X509_ALGOR *alg, const cert_bundle_opts *opts, co
     pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), alg->parameter);
     if (pbe == NULL)
         CERT_FAIL(CERT_E_INPUT, "%s: malformed PBE parameters", what);
-    CERT_TRY(check_iter(pbe->iter, opts, what));
+    CERT_TRY(check_iter(pbe->iter, ctx, what));
     if (cipher_nid != NID_undef)
         CERT_TRY(need_cipher(OBJ_nid2sn(cipher_nid), what));
 

@@ -166,9 +166,10 @@ cert_err cert_split_write(const cert_chain *c, const cert_split_opts *o)
 
 done:
     if (err < 0 && !o->force) {
-        /* All or nothing: take back what was already moved into place. */
+        /* All or nothing: take back what was already moved into place (what this run created
+         * only: the device and inode must still be ours). */
         for (size_t i = 0; i < written; i++)
-            unlink(paths[i]);
+            cert__tmpfile_unlink_final(&tmp[i]);
     }
     for (size_t i = 0; i < 4; i++) {
         cert__tmpfile_discard(&tmp[i]);

@@ -1,5 +1,7 @@
 /* Trust stores: the system default (read lazily), a CA file, a hashed CA directory. */
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 struct cert_trust {
     X509_STORE *store;
     const char *origin; /* static: what the certificates came from, for people */
+    bool system;        /* the system's default store: its roots are public */
 };
 
 const char *cert_trust_origin(const cert_trust *t)
@@ -22,6 +25,38 @@ const char *cert_trust_origin(const cert_trust *t)
 X509_STORE *cert_trust__store(const cert_trust *t)
 {
     return t->store;
+}
+
+bool cert_trust__system(const cert_trust *t)
+{
+    return t != NULL && t->system;
+}
+
+/* The same file or directory (symbolic links followed). */
+static bool same_path(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Whether the roots of the default store are public, a root program's: the CT policy and the
+ * validity limit apply under those only, never under an anchor installed locally
+ * (GoogleChrome/CertificateTransparency, enterprises.md: CT "only applies to CAs that are
+ * publicly-trusted", not to "CAs that have been manually installed"). The distribution's store
+ * is public; a store SSL_CERT_FILE or SSL_CERT_DIR names instead is the user's own choice, like
+ * --ca-file, unless it is the distribution's under another name or LIBCERT_PUBLIC_STORE says
+ * so. */
+static bool public_store(const char *env_file, const char *env_dir)
+{
+    const char *v = getenv("LIBCERT_PUBLIC_STORE");
+
+    if (v != NULL && *v != '\0')
+        return strcmp(v, "0") != 0;
+    if (env_file != NULL && !same_path(env_file, X509_get_default_cert_file()))
+        return false;
+    return env_dir == NULL || same_path(env_dir, X509_get_default_cert_dir());
 }
 
 static cert_err add_file(X509_STORE *store, const char *file)
@@ -94,6 +129,7 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
             CERT_TRY(add_file(t->store, X509_get_default_cert_file()));
         if (env_file != NULL && env_dir != NULL && is_dir(env_dir))
             CERT_TRY(add_dir(t->store, env_dir));
+        t->system = public_store(env_file, env_dir);
     }
     *out = t;
     t = NULL;
@@ -114,16 +150,21 @@ void cert_trust_free(cert_trust *t)
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 static cert_trust *default_trust;
 
-static void default_init(void)
-{
-    if (cert_trust_new(NULL, NULL, &default_trust) < 0)
-        default_trust = NULL;
-}
-
 __attribute__((destructor)) static void default_fini(void)
 {
     cert_trust_free(default_trust);
     default_trust = NULL;
+}
+
+static void default_init(void)
+{
+    if (cert_trust_new(NULL, NULL, &default_trust) < 0)
+        default_trust = NULL;
+    /* Freed in OpenSSL's own exit handler too, before it drops the ex_data callbacks: the
+     * store's certificates carry the path checks' memo (chain_check.c), which a later free
+     * (this file's destructor, after OpenSSL's atexit cleanup) could no longer release. */
+    else if (!OPENSSL_atexit(default_fini))
+        ERR_clear_error();
 }
 
 cert_trust *cert_trust__default(void)

@@ -66,4 +66,25 @@ cert_trust *cert_trust__default(void);
 /** The X509_STORE of a trust store (borrowed). */
 X509_STORE *cert_trust__store(const cert_trust *t);
 
+/** Whether a trust store is the system's default one (made with no CA file or directory): its
+ * roots are the public ones, to which the CT and lifetime rules of the browsers apply. */
+bool cert_trust__system(const cert_trust *t);
+
+/** The one severity of a catalogue code; CERT_SEV_ERROR for an unknown one. */
+cert_severity cert_check__severity(const char *code);
+
+/** The problems found on the chosen path (chain_check.c), for the checks: count, and the i-th
+ * one's code, the bundle item of the certificate it is about (SIZE_MAX: from the store) and its
+ * message. */
+size_t cert_chain__problem_count(const cert_chain *chain);
+const char *cert_chain__problem_at(const cert_chain *chain, size_t i, size_t *item_out,
+                                   const char **msg_out);
+
+/** Whether the chain's anchor is a public root: from the system store, see trust.c. */
+bool cert_chain__anchor_public(const cert_chain *chain);
+
+/* The curve of an EC key: its OpenSSL group name in `group` (empty when unknown); false when
+ * the certificate spelled the curve out as explicit parameters instead of naming it. */
+bool cert__ec_group(EVP_PKEY *pk, char *group, size_t size);
+
 #endif
