@@ -121,16 +121,14 @@ CERT_EXTERN const char *cert_aws_signing_region(const cert_aws *aws, cert_aws_se
  * @return CERT_OK; CERT_E_INPUT with a message naming the service, the partition and the region
  */
 CERT_EXTERN cert_err cert_aws_service_check(const cert_aws *aws, cert_aws_service service);
-*Whether a service's endpoint is plain HTTP to a host that is not a loopback literal *(127.0.0.0 /
-                                                                                           8,
-                                                                                       ::1) or
-    localhost,
-    which only allow_insecure_endpoint lets through
-    : its *requests,
-      their signatures,
-      any session token and what they carry travel in cleartext.A *tool warns about it.* /
-          CERT_EXTERN
-          bool cert_aws_endpoint_cleartext(const cert_aws *aws, cert_aws_service service);
+
+/**
+ * Whether a service's endpoint is plain HTTP to a host that is not a loopback literal
+ * (127.0.0.0/8, ::1) or localhost, which only allow_insecure_endpoint lets through: its
+ * requests, their signatures, any session token and what they carry travel in cleartext. A
+ * tool warns about it.
+ */
+CERT_EXTERN bool cert_aws_endpoint_cleartext(const cert_aws *aws, cert_aws_service service);
 
 /**
  * Resolve credentials now (as the first request would) and say where they came from.
