@@ -546,14 +546,15 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
 }
 
 /* A 2xx answer that came whole but is not what the service writes (not well-formed XML, not a
- * JSON object for the SSO portal): a broken body, retried as a truncated one would be (the
- * AWS SDKs retry a response they cannot parse as a transient error). 204 has no body. */
+ * JSON object for the SSO portal and ACM's JSON protocol): a broken body, retried as a
+ * truncated one would be (the AWS SDKs retry a response they cannot parse as a transient error).
+ * 204 has no body, nor has an ACM action without output (DeleteCertificate). */
 static bool answer_malformed(const aws_request *req, const aws_response *resp, char *why,
                              size_t size)
 {
-    if (resp->status == 204)
+    if (resp->status == 204 || (req->service == CERT_AWS_ACM && resp->body.len == 0))
         return false;
-    if (req->service == CERT_AWS_SSO) {
+    if (req->service == CERT_AWS_SSO || req->service == CERT_AWS_ACM) {
         json_t *j = json_loadb(resp->body.ptr ? resp->body.ptr : "", resp->body.len, 0, NULL);
         bool ok = json_is_object(j);
 
