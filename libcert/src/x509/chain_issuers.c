@@ -54,12 +54,16 @@ static bool sig_key(X509 *parent, X509 *child, unsigned char key[2 * SIG_MD_LEN]
            n2 == SIG_MD_LEN;
 }
 
+/* The slot of a link: both fingerprints mixed in, so that the many candidate issuers of one
+ * certificate (same-name cross-signs: 16 per certificate in the path-building bomb) spread over
+ * the table instead of competing for the 8 slots after their child's. */
 static size_t sig_slot(const unsigned char *key)
 {
-    size_t h;
+    uint64_t c, p;
 
-    memcpy(&h, key, sizeof(h));
-    return h % SIG_CACHE_SLOTS;
+    memcpy(&c, key, sizeof(c));
+    memcpy(&p, key + SIG_MD_LEN, sizeof(p));
+    return (size_t)((c ^ (p * UINT64_C(0x9E3779B97F4A7C15))) % SIG_CACHE_SLOTS);
 }
 
 /* 1 valid, -1 invalid, 0 not known. */
