@@ -176,7 +176,9 @@ int-eku-server.pem      -                               0
 int-rsa1024.pem         key.weak:error                  1
 int-rsa2052.pem         cert.profile:warning            0
 int-p192.pem            chain.key:error                 1
-int-p521.pem            -                               0
+int-p521.pem            cert.profile:warning            0
+root-rsa1024.pem        key.weak:error                  1
+root-eku-email.pem      chain.eku:error                 1
 int-dsa.pem             chain.key:error                 1
 int-ed25519.pem         chain.key:error                 1
 int-ec-explicit.pem     chain.key:error                 1

@@ -420,8 +420,12 @@ static void rule_validity(crule *r, int64_t nb, int64_t na)
  * for ECDSA" (BoringSSL pki/simple_path_builder_delegate.cc, IsAcceptableCurveForEcdsa);
  * mozilla::pkix CheckSubjectPublicKeyInfoContents takes rsaEncryption and id-ecPublicKey with
  * those three named curves only (ERROR_UNSUPPORTED_KEYALG, ERROR_UNSUPPORTED_ELLIPTIC_CURVE):
- * no DSA, no EdDSA, no RSA-PSS keys, no explicit curve parameters. P-521 is accepted by both,
- * so it passes here (CloudFront's own rule for the leaf is the checks').
+ * no DSA, no EdDSA, no RSA-PSS keys, no explicit curve parameters.
+ *
+ * P-521 is accepted by both verifiers, so it is no error; but the Mozilla Root Store Policy
+ * (5.1.2) lets a CA certificate of its program carry P-256 or P-384 keys only (the CA/Browser
+ * Forum BR 6.1.5 still list P-521), so a P-521 CA is an issuance rule broken: cert.profile, a
+ * warning. (CloudFront's own rule for the leaf's key is the checks'.)
  */
 static void rule_key(crule *r)
 {
@@ -451,9 +455,14 @@ static void rule_key(crule *r)
                      r->role, subj(x, s, sizeof(s)), bits);
         return;
     case EVP_PKEY_EC:
-        if (cert__ec_named_web_curve(pk))
-            return;
-        break;
+        if (!cert__ec_named_web_curve(pk))
+            break;
+        if (bits == 521)
+            rproblem(r, "cert.profile",
+                     "%s %s has a P-521 key: Chrome and Firefox accept it, but the Mozilla Root "
+                     "Store Policy (5.1.2) allows CA keys on P-256 and P-384 only",
+                     r->role, subj(x, s, sizeof(s)));
+        return;
     default:
         break;
     }
