@@ -60,6 +60,15 @@ class TerminalEscapes(EmuTestCase):
             self.assertIn(shown, text)
         # the line feed inside a SAN name is the only one not ours: a name list is one value
         self.assertIn("cr\\x0dlf\\x0a.example.com", text)
+        # a finding quotes the CN (name.profile: not among the SANs), and -v writes the path by
+        # CN: one line each, the CN's line feed shown, never a line of its own (issue #12)
+        self.assertIn("the leaf's CN evil\\x1b[2J\\x07\\x0d\\x0aok", text)
+        rc, vout, err = self.run_bytes("certcheck", *CHECK, "-v", EVIL)
+        self.assertEqual(rc, 0, err)
+        self.assertClean(vout, "stdout of -v")
+        self.assertIn("path   evil\\x1b[2J\\x07\\x0d\\x0aok", vout.decode("utf-8"))
+        for out_ in (out, vout):
+            self.assertNotIn(b"\nok", out_, "a line feed of the CN started a line")
 
     def test_certcheck_json_keeps_exact_values(self):
         rc, out, err = self.run_bytes("certcheck", *CHECK, "--json", EVIL)

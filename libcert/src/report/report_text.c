@@ -42,8 +42,10 @@ static void names_line(FILE *f, X509 *x)
     if (cert__x509_names(x, put_name, &o) == 0) {
         char cn[256];
 
-        cert_text_writef(f, "(no DNS or IP subjectAltName; CN %s)",
-                         cert__name_cn(X509_get_subject_name(x), cn, sizeof(cn)));
+        cert__name_cn(X509_get_subject_name(x), cn, sizeof(cn));
+        fputs("(no DNS or IP subjectAltName; CN ", f);
+        cert_text_write(f, cn, strlen(cn), false); /* one value: a line feed in it too */
+        fputc(')', f);
     }
 }
 
@@ -69,7 +71,10 @@ static void finding_group(const cert_report *r, const cert_text_opts *t, FILE *f
         col(t, color, f);
         fputs(fi->code, f);
         col(t, C_OFF, f);
-        cert_text_writef(f, "  %s", fi->message);
+        /* One line: a message quotes names from the certificate (a CN, a DNS name), and a
+         * line feed in one must not forge a line of the report. */
+        fputs("  ", f);
+        cert_text_write(f, fi->message, strlen(fi->message), false);
         if (fi->source != NULL)
             cert_text_writef(f, " [%s]", cert_source_describe(fi->source, src, sizeof(src)));
         fputc('\n', f);
@@ -87,7 +92,8 @@ static void path_line(FILE *f, X509 *(*at)(const cert_chain *, size_t, size_t), 
 
         if (cert__name_cn(X509_get_subject_name(x), buf, sizeof(buf))[0] == '\0')
             cert__name_string(X509_get_subject_name(x), buf, sizeof(buf));
-        fprintf(f, "%s%s", j ? " < " : "", buf);
+        fputs(j ? " < " : "", f);
+        cert_text_write(f, buf, strlen(buf), false);
     }
 }
 
@@ -111,7 +117,10 @@ static void path_lines(const cert_chain *c, FILE *f)
     for (size_t i = 0; i < cert_chain_rejected_count(c); i++) {
         fprintf(f, "  rejected ");
         path_line(f, cert_chain_rejected_cert, c, i, cert_chain_rejected_length(c, i));
-        fprintf(f, "\n           %s\n", cert_chain_rejected_reason(c, i));
+        fputs("\n           ", f);
+        cert_text_write(f, cert_chain_rejected_reason(c, i),
+                        strlen(cert_chain_rejected_reason(c, i)), false);
+        fputc('\n', f);
     }
 }
 
