@@ -36,6 +36,8 @@ bundle-rsa4096.pem|root.pem|www.example.com|pass|pass||
 bundle-p256.pem|root.pem|www.example.com|pass|pass||
 bundle-root.pem|root.pem|www.example.com|pass|pass||
 bundle-shuffled.pem|root.pem|www.example.com|pass|pass||leaf-rsa2048.pem
+bundle-crlf-bom.pem|root.pem|www.example.com|pass|pass||leaf-rsa2048.pem
+bundle-evil.pem|root.pem|www.example.com|pass|pass||
 bundle-bag.pem|root.pem|www.example.com|pass|pass||
 bundle-text.pem|root.pem|www.example.com|pass|pass||
 bundle-dup.pem|root.pem|www.example.com|pass|pass||
@@ -83,6 +85,8 @@ pki/int-notyet.pem|root.pem|www.example.com|fail|fail||
 pki/root-expired.pem|pki/root-expired-ca.pem|www.example.com|fail|fail||
 pki/root-sha1.pem|pki/root-sha1-ca.pem|www.example.com|pass|pass||
 pki/root-badsig.pem|pki/root-badsig-ca.pem|www.example.com|pass|pass||
+pki/root-rsa1024.pem|pki/root-rsa1024-ca.pem|www.example.com|fail|pass|browsers|
+pki/root-eku-email.pem|pki/root-eku-email-ca.pem|www.example.com|fail|fail||
 pki/pathlen.pem|root.pem|www.example.com|fail|fail||
 pki/int-no-bc.pem|root.pem|www.example.com|fail|fail||
 pki/int-v1.pem|root.pem|www.example.com|fail|fail||
@@ -123,6 +127,9 @@ pki/deep.pem|root.pem|www.example.com|fail|pass|depth|
 pki/loop.pem|root.pem|www.example.com|fail|fail||
 pki/bomb.pem|root.pem|www.example.com|fail|fail||
 pki/ct-none.pem|root.pem|www.example.com|pass|pass||
+pki/ct-two.pem|root.pem|www.example.com|pass|pass||
+pki/ct-two-long.pem|root.pem|www.example.com|pass|pass||
+pki/ct-three.pem|root.pem|www.example.com|pass|pass||
 pki/lifetime.pem|root.pem|www.example.com|pass|pass||
 '
 
@@ -157,6 +164,20 @@ while IFS='|' read -r bundle trust host want_cc want_os why leaf; do
         assert_eq "no reason given where they agree" "" "$why"
     fi
 done <<<"$ROWS"
+# Every fixture bundle is in the table, or here with why it is not a verification input.
+declare -A NOT_VERIFIED=(
+    [bundle-two-leaves.pem]="two leaves and no key: certcheck stops at the input (--leaf picks one), there is no verdict to compare"
+)
+case_ "every fixture bundle has a row"
+for b in "$F"/bundle-*.pem "$F"/pki/*.pem; do
+    rel=${b#"$F"/}
+    case $rel in pki/*-ca.pem | pki/crl-*) continue ;; esac
+    if [ -n "${NOT_VERIFIED[$rel]:-}" ]; then
+        continue
+    fi
+    assert_true "$rel has a row" grep -q "^$rel|" <<<"$ROWS"
+done
+
 case_ "summary"
 echo "$ndiff intended disagreements" >&2
 assert_true "some disagreements are listed" test "$ndiff" -gt 0
