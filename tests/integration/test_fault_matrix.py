@@ -2,9 +2,10 @@
 """The fault matrix (#11): every AWS action libcert makes x every way an answer can go wrong,
 with the exit code and the end state each must give, and a rerun without faults that converges.
 
-For each action one tool that makes it (ACTIONS), run against the emulator (IAM, CloudFront,
-STS) or credsrv.py (the SSO portal, IMDS) with one fault rule (FAULTS) that lasts for the whole
-run unless the fault says otherwise:
+For each action one tool that makes it (ACTIONS; an action made by two workflows has a row for
+each), run against the emulator (IAM, CloudFront, STS, Route 53) or credsrv.py (the SSO
+portal, IMDS) with one fault rule (FAULTS) that lasts for the whole run unless the fault says
+otherwise:
 
   500, 503, throttling   an error answer (IAM/CloudFront: InternalFailure, ServiceUnavailable,
                          Throttling 400; credsrv: 500, 503, 429)
@@ -26,7 +27,7 @@ cleared and the same command runs again: exit 0, and the end state is the fault-
 
 KNOWN lists the rows where today's libcert differs from the contract, with the issue #11
 defect that fixes it: such a row is an expected failure (reported, not failing the test); once
-it passes, the test fails and asks for the mark to be removed. Rows: 14 actions, 8 to 10 faults
+it passes, the test fails and asks for the mark to be removed. Rows: 17 actions, 7 to 10 faults
 each; about 2 minutes here (LIBCERT_RETRY_BASE_MS=20, --timeout 1).
 """
 
@@ -76,7 +77,8 @@ CRED_FAULTS = {
 # Rows where today's libcert breaks the contract, each with the defect that fixes it. An expected
 # failure until then; a row here that passes fails the test ("remove the mark"). Empty since #11's
 # fixes landed, with the two rows this matrix found (SSO's 429 not retried; certprune's retried
-# DeleteServerCertificate meeting its own deletion).
+# DeleteServerCertificate meeting its own deletion), and the one the Route 53 rows found (a
+# GetHealthCheckStatus that failed exiting 0).
 KNOWN: dict = {}
 
 
@@ -97,7 +99,8 @@ class Action:
         # whether the tool's fault-free run changes AWS (a read inside a writing workflow does)
         self.changes = write if changes is None else changes
         # the state a run that failed at this action leaves: "before" any change, or "after"
-        # (the action comes once the change is made: GetDistribution waits for Deployed)
+        # (the action comes once the change is made: GetDistribution waits for Deployed), or a
+        # function of the fault-free run's (before, after) states
         self.failed_state = failed_state
 
 
@@ -161,6 +164,20 @@ def imds(case):
                 AWS_SHARED_CREDENTIALS_FILE=os.path.join(case.home, "none"))
 
 
+def r53_state(case):
+    """base_state, and the account's zone example.com whose www record (weighted, the only one of
+    its set, with a health check) is an alias to the distribution: certcheck --dns reads the
+    zones, the records and the health check's status."""
+    base_state(case)
+    domain = case.emu.client("cloudfront").get_distribution(Id=case.dist)["Distribution"]["DomainName"]
+    zone = case.emu.create_zone("example.com")
+    hc = case.emu.create_health_check()
+    case.emu.add_records(zone, {"Name": "www.example.com", "Type": "A", "SetIdentifier": "only", "Weight": 100,
+                                "HealthCheckId": hc,
+                                "AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": domain,
+                                                "EvaluateTargetHealth": False}})
+
+
 CHECK = ("--at", AT, "--ca-file", fixture("root.pem"))
 ACTIONS = {
     "UploadServerCertificate": Action("iam", "UploadServerCertificate", "certup",
@@ -195,6 +212,13 @@ ACTIONS = {
     "AssumeRole": Action("sts", "AssumeRole", "certls", lambda c: [], setup=base_state, env=role_profile),
     "GetRoleCredentials": Action("cred", "sso", "certls", lambda c: [], setup=base_state, env=sso_profile),
     "IMDS": Action("cred", "imds", "certls", lambda c: [], setup=base_state, env=imds),
+    # Route 53 (issue #14): certcheck --distribution --dns
+    "R53_ListHostedZonesByName": Action("route53", "ListHostedZonesByName", "certcheck",
+                                        lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
+    "R53_ListResourceRecordSets": Action("route53", "ListResourceRecordSets", "certcheck",
+                                         lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
+    "R53_GetHealthCheckStatus": Action("route53", "GetHealthCheckStatus", "certcheck",
+                                       lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
 }
 
 
@@ -252,13 +276,20 @@ class FaultMatrix(EmuTestCase):
         return self.env(AWS_MAX_ATTEMPTS=str(ATTEMPTS), LIBCERT_WAIT_SCALE="0.01", **extra)
 
     def state(self):
-        """What AWS holds, by name: certificates (name, path) and the distribution's certificate."""
+        """What AWS holds, by name: certificates (name, path), ACM certificates (the setup's by its
+        label, the others as "imported" with the leaf's serial: two imports of one leaf are two)
+        and the distribution's certificate."""
         st = self.emu.state()
         names = {c["ServerCertificateId"]: c["ServerCertificateName"] for c in st["server_certificates"]}
+        labels = {arn: label for label, arn in self.ids.items()}
+        for c in st["acm_certificates"]:
+            names[c["CertificateArn"]] = labels.get(c["CertificateArn"], f"imported {c['Serial']}")
         certs = sorted((c["ServerCertificateName"], c["Path"]) for c in st["server_certificates"])
-        dists = sorted((d["Id"] == self.dist, names.get(d["IAMCertificateId"], d["IAMCertificateId"]))
+        acm = sorted(names[c["CertificateArn"]] for c in st["acm_certificates"])
+        dists = sorted((d["Id"] == self.dist, names.get(d["IAMCertificateId"] or d["ACMCertificateArn"],
+                                                        d["IAMCertificateId"] or d["ACMCertificateArn"]))
                        for d in st["distributions"])
-        return {"certificates": certs, "distributions": dists}
+        return {"certificates": certs, "acm": acm, "distributions": dists}
 
     def argv(self, act):
         return [tool_path(act.tool), "--timeout", "1", *act.args(self)]
@@ -316,7 +347,10 @@ class FaultMatrix(EmuTestCase):
         n = self.requested(act)
         if fault in RETRYABLE and n < ATTEMPTS:
             problems.append(f"{act.action} requested {n} time(s), want >= {ATTEMPTS} (retried)")
-        want = ref_after if want_state == "after" else ref_before
+        if callable(want_state):
+            want = want_state(ref_before, ref_after)
+        else:
+            want = ref_after if want_state == "after" else ref_before
         got = self.state()
         if got != want:
             problems.append(f"end state {got}, want {want}")
