@@ -3,7 +3,7 @@
 with the exit code and the end state each must give, and a rerun without faults that converges.
 
 For each action one tool that makes it (ACTIONS; an action made by two workflows has a row for
-each), run against the emulator (IAM, CloudFront, STS, Route 53) or credsrv.py (the SSO
+each), run against the emulator (IAM, CloudFront, STS, ACM, Route 53) or credsrv.py (the SSO
 portal, IMDS) with one fault rule (FAULTS) that lasts for the whole run unless the fault says
 otherwise:
 
@@ -12,7 +12,7 @@ otherwise:
   reset                  TCP RST, no answer
   stall                  no answer for 2.5 s with --timeout 1
   truncate               a Content-Length longer than what comes
-  invalid                a whole 200 answer that is not XML (credsrv: not JSON)
+  invalid                a whole 200 answer that is not XML (credsrv, ACM: not JSON)
   lost                   writes: the write happens, every answer to it is lost (RST)
   lost-once              writes: the same, for the first answer only
   412                    UpdateDistribution: PreconditionFailed once (someone else's change)
@@ -27,8 +27,13 @@ cleared and the same command runs again: exit 0, and the end state is the fault-
 
 KNOWN lists the rows where today's libcert differs from the contract, with the issue #11
 defect that fixes it: such a row is an expected failure (reported, not failing the test); once
-it passes, the test fails and asks for the mark to be removed. Rows: 17 actions, 7 to 10 faults
-each; about 2 minutes here (LIBCERT_RETRY_BASE_MS=20, --timeout 1).
+it passes, the test fails and asks for the mark to be removed. Rows: 28 actions, 218 rows (7 to 10 faults
+each); about 2 minutes here (LIBCERT_RETRY_BASE_MS=20, --timeout 1).
+
+ACM's new import is the one write with no natural guard against a second request (ImportCertificate
+has no idempotency token, and ACM has no name to conflict on): its lost answer is not resent, the
+import is looked for instead (exit 0 when it is there, never a second import). The end state
+counts ACM certificates by leaf, so an orphan import shows.
 """
 
 import json
@@ -40,7 +45,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import AT, EmuTestCase, fixture, main, run, tool_path, upload_fixture  # noqa: E402
+from lib import AT, EmuTestCase, fixture, main, read, run, tool_path, upload_fixture  # noqa: E402
 
 PAST = "2024-06-01T00:00:00Z"  # leaf-expired is valid then (tests/fixtures)
 ATTEMPTS = 2
@@ -77,8 +82,9 @@ CRED_FAULTS = {
 # Rows where today's libcert breaks the contract, each with the defect that fixes it. An expected
 # failure until then; a row here that passes fails the test ("remove the mark"). Empty since #11's
 # fixes landed, with the two rows this matrix found (SSO's 429 not retried; certprune's retried
-# DeleteServerCertificate meeting its own deletion), and the one the Route 53 rows found (a
-# GetHealthCheckStatus that failed exiting 0).
+# DeleteServerCertificate meeting its own deletion), and the two the ACM and Route 53 rows found
+# (a lost ImportCertificate answer resent, also by libcurl on a reused connection, leaving an
+# orphan import; a GetHealthCheckStatus that failed exiting 0).
 KNOWN: dict = {}
 
 
@@ -164,6 +170,33 @@ def imds(case):
                 AWS_SHARED_CREDENTIALS_FILE=os.path.join(case.home, "none"))
 
 
+def acm_import(case, label, leaf):
+    """Import fixture leaf-LEAF.pem with its key and chain into ACM (boto3); case.ids[label] is
+    its ARN."""
+    case.ids[label] = case.emu.import_certificate(read(fixture(f"leaf-{leaf}.pem")),
+                                                  read(fixture(f"leaf-{leaf}.key")),
+                                                  read(fixture("chain.pem")))
+
+
+def acm_base(case):
+    """fm-acm-old in ACM, served by one distribution (aliases www.example.com)."""
+    acm_import(case, "fm-acm-old", "rsa2048")
+    case.dist = case.emu.create_distribution(aliases=["www.example.com"],
+                                             viewer_certificate=case.ids["fm-acm-old"])["Id"]
+
+
+def acm_with_new(case):
+    acm_base(case)
+    acm_import(case, "fm-acm-new", "p256")
+
+
+def acm_with_expired(case):
+    acm_base(case)
+    case.set_cert_clock(PAST)
+    acm_import(case, "fm-acm-expired", "expired")
+    case.set_cert_clock(AT)
+
+
 def r53_state(case):
     """base_state, and the account's zone example.com whose www record (weighted, the only one of
     its set, with a health check) is an alias to the distribution: certcheck --dns reads the
@@ -178,7 +211,14 @@ def r53_state(case):
                                                 "EvaluateTargetHealth": False}})
 
 
+def kept(state, label):
+    """state, with the ACM certificate `label` still there (a rotation whose --delete-old failed:
+    the distribution moved, the old certificate stays)."""
+    return dict(state, acm=sorted(state["acm"] + [label]))
+
+
 CHECK = ("--at", AT, "--ca-file", fixture("root.pem"))
+ACM_ROTATE = ("--store", "acm", "--alias", "www.example.com", "--delete-old", fixture("bundle-p256.pem"))
 ACTIONS = {
     "UploadServerCertificate": Action("iam", "UploadServerCertificate", "certup",
                                       lambda c: [*CHECK, "--name", "fm-up", fixture("bundle-good.pem")],
@@ -212,6 +252,33 @@ ACTIONS = {
     "AssumeRole": Action("sts", "AssumeRole", "certls", lambda c: [], setup=base_state, env=role_profile),
     "GetRoleCredentials": Action("cred", "sso", "certls", lambda c: [], setup=base_state, env=sso_profile),
     "IMDS": Action("cred", "imds", "certls", lambda c: [], setup=base_state, env=imds),
+    # ACM (issue #13): the store's reads and writes, each from a tool that makes it
+    "ACM_ListCertificates": Action("acm", "ListCertificates", "certls", lambda c: ["--store", "acm"],
+                                   setup=acm_base),
+    "ACM_DescribeCertificate": Action("acm", "DescribeCertificate", "certcheck",
+                                      lambda c: [*CHECK, "--acm", c.ids["fm-acm-old"]], setup=acm_base),
+    "ACM_GetCertificate": Action("acm", "GetCertificate", "certcheck",
+                                 lambda c: [*CHECK, "--acm", c.ids["fm-acm-old"]], setup=acm_base),
+    "ACM_ImportCertificate": Action("acm", "ImportCertificate", "certup",
+                                    lambda c: [*CHECK, "--store", "acm", fixture("bundle-p256.pem")],
+                                    write=True, setup=acm_base),
+    "ACM_DeleteCertificate": Action("acm", "DeleteCertificate", "certprune", lambda c: ["--store", "acm", "--yes"],
+                                    write=True, setup=acm_with_expired),
+    "ACM_DescribeCertificate_certattach": Action("acm", "DescribeCertificate", "certattach",
+                                                 lambda c: [*CHECK, "--cert", c.ids["fm-acm-new"], c.dist],
+                                                 setup=acm_with_new, changes=True),
+    "ACM_UpdateDistribution": Action("cloudfront", "UpdateDistribution", "certattach",
+                                     lambda c: [*CHECK, "--cert", c.ids["fm-acm-new"], c.dist], write=True,
+                                     setup=acm_with_new, faults=RETRYABLE + ("lost", "lost-once", "412")),
+    "ACM_ImportCertificate_certrotate": Action("acm", "ImportCertificate", "certrotate",
+                                               lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_base),
+    "ACM_DeleteCertificate_certrotate": Action("acm", "DeleteCertificate", "certrotate",
+                                               lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_with_new,
+                                               failed_state=lambda before, after: kept(after, "fm-acm-old")),
+    "ACM_ListTagsForCertificate": Action("acm", "ListTagsForCertificate", "certrotate",
+                                         lambda c: [*CHECK, *ACM_ROTATE], setup=acm_with_new, changes=True),
+    "ACM_AddTagsToCertificate": Action("acm", "AddTagsToCertificate", "certrotate",
+                                       lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_with_new),
     # Route 53 (issue #14): certcheck --distribution --dns
     "R53_ListHostedZonesByName": Action("route53", "ListHostedZonesByName", "certcheck",
                                         lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
@@ -327,7 +394,12 @@ class FaultMatrix(EmuTestCase):
             # #11 defect 1: an update whose answers are all lost is read back; it holds the new
             # certificate, so the outcome is known and what was asked
             return 0, "after"
-        if fault == "lost" and act.action == "TagServerCertificate":
+        if fault == "lost" and act.action == "ImportCertificate":
+            # a new import is not idempotent, so a lost answer is not resent (a second import
+            # would be an orphan): libcert looks for it (ListCertificates, GetCertificate),
+            # finds it, and the outcome is known
+            return 0, "after"
+        if fault == "lost" and act.action in ("TagServerCertificate", "AddTagsToCertificate"):
             # the tag is certrotate --delete-old's record of what it replaces: without an answer
             # it stops before any change (rotate.c stage_upload), outcome of the tag unknown
             return 5, "before"
