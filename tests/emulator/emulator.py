@@ -635,11 +635,12 @@ class Emulator:
                     ]
                     dists = [
                         {"Id": d.id, "Status": d.status, "ETag": d.etag, "Aliases": d.config.aliases,
-                         "IAMCertificateId": d.config.cert_id}
+                         "IAMCertificateId": d.config.cert_id, "ACMCertificateArn": d.config.acm_arn}
                         for d in self.cf_state.dists.values()
                     ]
                     acm = [
-                        {"CertificateArn": c.arn, "Type": c.type, "DomainName": c.domain}
+                        {"CertificateArn": c.arn, "Type": c.type, "DomainName": c.domain,
+                         "Serial": format(c.leaf.serial_number, "x")}
                         for region in self.acm_state.regions.values() for c in region.values()
                     ]
                 return self._json(200, {"server_certificates": certs, "distributions": dists,

@@ -2,16 +2,17 @@
 """The fault matrix (#11): every AWS action libcert makes x every way an answer can go wrong,
 with the exit code and the end state each must give, and a rerun without faults that converges.
 
-For each action one tool that makes it (ACTIONS), run against the emulator (IAM, CloudFront,
-STS) or credsrv.py (the SSO portal, IMDS) with one fault rule (FAULTS) that lasts for the whole
-run unless the fault says otherwise:
+For each action one tool that makes it (ACTIONS; an action made by two workflows has a row for
+each), run against the emulator (IAM, CloudFront, STS, ACM, Route 53) or credsrv.py (the SSO
+portal, IMDS) with one fault rule (FAULTS) that lasts for the whole run unless the fault says
+otherwise:
 
   500, 503, throttling   an error answer (IAM/CloudFront: InternalFailure, ServiceUnavailable,
                          Throttling 400; credsrv: 500, 503, 429)
   reset                  TCP RST, no answer
   stall                  no answer for 2.5 s with --timeout 1
   truncate               a Content-Length longer than what comes
-  invalid                a whole 200 answer that is not XML (credsrv: not JSON)
+  invalid                a whole 200 answer that is not XML (credsrv, ACM: not JSON)
   lost                   writes: the write happens, every answer to it is lost (RST)
   lost-once              writes: the same, for the first answer only
   412                    UpdateDistribution: PreconditionFailed once (someone else's change)
@@ -26,8 +27,13 @@ cleared and the same command runs again: exit 0, and the end state is the fault-
 
 KNOWN lists the rows where today's libcert differs from the contract, with the issue #11
 defect that fixes it: such a row is an expected failure (reported, not failing the test); once
-it passes, the test fails and asks for the mark to be removed. Rows: 14 actions, 8 to 10 faults
-each; about 2 minutes here (LIBCERT_RETRY_BASE_MS=20, --timeout 1).
+it passes, the test fails and asks for the mark to be removed. Rows: 28 actions, 218 rows (7 to 10 faults
+each); about 2 minutes here (LIBCERT_RETRY_BASE_MS=20, --timeout 1).
+
+ACM's new import is the one write with no natural guard against a second request (ImportCertificate
+has no idempotency token, and ACM has no name to conflict on): its lost answer is not resent, the
+import is looked for instead (exit 0 when it is there, never a second import). The end state
+counts ACM certificates by leaf, so an orphan import shows.
 """
 
 import json
@@ -39,7 +45,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lib import AT, EmuTestCase, fixture, main, run, tool_path, upload_fixture  # noqa: E402
+from lib import AT, EmuTestCase, fixture, main, read, run, tool_path, upload_fixture  # noqa: E402
 
 PAST = "2024-06-01T00:00:00Z"  # leaf-expired is valid then (tests/fixtures)
 ATTEMPTS = 2
@@ -76,7 +82,9 @@ CRED_FAULTS = {
 # Rows where today's libcert breaks the contract, each with the defect that fixes it. An expected
 # failure until then; a row here that passes fails the test ("remove the mark"). Empty since #11's
 # fixes landed, with the two rows this matrix found (SSO's 429 not retried; certprune's retried
-# DeleteServerCertificate meeting its own deletion).
+# DeleteServerCertificate meeting its own deletion), and the two the ACM and Route 53 rows found
+# (a lost ImportCertificate answer resent, also by libcurl on a reused connection, leaving an
+# orphan import; a GetHealthCheckStatus that failed exiting 0).
 KNOWN: dict = {}
 
 
@@ -97,7 +105,8 @@ class Action:
         # whether the tool's fault-free run changes AWS (a read inside a writing workflow does)
         self.changes = write if changes is None else changes
         # the state a run that failed at this action leaves: "before" any change, or "after"
-        # (the action comes once the change is made: GetDistribution waits for Deployed)
+        # (the action comes once the change is made: GetDistribution waits for Deployed), or a
+        # function of the fault-free run's (before, after) states
         self.failed_state = failed_state
 
 
@@ -161,7 +170,55 @@ def imds(case):
                 AWS_SHARED_CREDENTIALS_FILE=os.path.join(case.home, "none"))
 
 
+def acm_import(case, label, leaf):
+    """Import fixture leaf-LEAF.pem with its key and chain into ACM (boto3); case.ids[label] is
+    its ARN."""
+    case.ids[label] = case.emu.import_certificate(read(fixture(f"leaf-{leaf}.pem")),
+                                                  read(fixture(f"leaf-{leaf}.key")),
+                                                  read(fixture("chain.pem")))
+
+
+def acm_base(case):
+    """fm-acm-old in ACM, served by one distribution (aliases www.example.com)."""
+    acm_import(case, "fm-acm-old", "rsa2048")
+    case.dist = case.emu.create_distribution(aliases=["www.example.com"],
+                                             viewer_certificate=case.ids["fm-acm-old"])["Id"]
+
+
+def acm_with_new(case):
+    acm_base(case)
+    acm_import(case, "fm-acm-new", "p256")
+
+
+def acm_with_expired(case):
+    acm_base(case)
+    case.set_cert_clock(PAST)
+    acm_import(case, "fm-acm-expired", "expired")
+    case.set_cert_clock(AT)
+
+
+def r53_state(case):
+    """base_state, and the account's zone example.com whose www record (weighted, the only one of
+    its set, with a health check) is an alias to the distribution: certcheck --dns reads the
+    zones, the records and the health check's status."""
+    base_state(case)
+    domain = case.emu.client("cloudfront").get_distribution(Id=case.dist)["Distribution"]["DomainName"]
+    zone = case.emu.create_zone("example.com")
+    hc = case.emu.create_health_check()
+    case.emu.add_records(zone, {"Name": "www.example.com", "Type": "A", "SetIdentifier": "only", "Weight": 100,
+                                "HealthCheckId": hc,
+                                "AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": domain,
+                                                "EvaluateTargetHealth": False}})
+
+
+def kept(state, label):
+    """state, with the ACM certificate `label` still there (a rotation whose --delete-old failed:
+    the distribution moved, the old certificate stays)."""
+    return dict(state, acm=sorted(state["acm"] + [label]))
+
+
 CHECK = ("--at", AT, "--ca-file", fixture("root.pem"))
+ACM_ROTATE = ("--store", "acm", "--alias", "www.example.com", "--delete-old", fixture("bundle-p256.pem"))
 ACTIONS = {
     "UploadServerCertificate": Action("iam", "UploadServerCertificate", "certup",
                                       lambda c: [*CHECK, "--name", "fm-up", fixture("bundle-good.pem")],
@@ -195,6 +252,40 @@ ACTIONS = {
     "AssumeRole": Action("sts", "AssumeRole", "certls", lambda c: [], setup=base_state, env=role_profile),
     "GetRoleCredentials": Action("cred", "sso", "certls", lambda c: [], setup=base_state, env=sso_profile),
     "IMDS": Action("cred", "imds", "certls", lambda c: [], setup=base_state, env=imds),
+    # ACM (issue #13): the store's reads and writes, each from a tool that makes it
+    "ACM_ListCertificates": Action("acm", "ListCertificates", "certls", lambda c: ["--store", "acm"],
+                                   setup=acm_base),
+    "ACM_DescribeCertificate": Action("acm", "DescribeCertificate", "certcheck",
+                                      lambda c: [*CHECK, "--acm", c.ids["fm-acm-old"]], setup=acm_base),
+    "ACM_GetCertificate": Action("acm", "GetCertificate", "certcheck",
+                                 lambda c: [*CHECK, "--acm", c.ids["fm-acm-old"]], setup=acm_base),
+    "ACM_ImportCertificate": Action("acm", "ImportCertificate", "certup",
+                                    lambda c: [*CHECK, "--store", "acm", fixture("bundle-p256.pem")],
+                                    write=True, setup=acm_base),
+    "ACM_DeleteCertificate": Action("acm", "DeleteCertificate", "certprune", lambda c: ["--store", "acm", "--yes"],
+                                    write=True, setup=acm_with_expired),
+    "ACM_DescribeCertificate_certattach": Action("acm", "DescribeCertificate", "certattach",
+                                                 lambda c: [*CHECK, "--cert", c.ids["fm-acm-new"], c.dist],
+                                                 setup=acm_with_new, changes=True),
+    "ACM_UpdateDistribution": Action("cloudfront", "UpdateDistribution", "certattach",
+                                     lambda c: [*CHECK, "--cert", c.ids["fm-acm-new"], c.dist], write=True,
+                                     setup=acm_with_new, faults=RETRYABLE + ("lost", "lost-once", "412")),
+    "ACM_ImportCertificate_certrotate": Action("acm", "ImportCertificate", "certrotate",
+                                               lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_base),
+    "ACM_DeleteCertificate_certrotate": Action("acm", "DeleteCertificate", "certrotate",
+                                               lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_with_new,
+                                               failed_state=lambda before, after: kept(after, "fm-acm-old")),
+    "ACM_ListTagsForCertificate": Action("acm", "ListTagsForCertificate", "certrotate",
+                                         lambda c: [*CHECK, *ACM_ROTATE], setup=acm_with_new, changes=True),
+    "ACM_AddTagsToCertificate": Action("acm", "AddTagsToCertificate", "certrotate",
+                                       lambda c: [*CHECK, *ACM_ROTATE], write=True, setup=acm_with_new),
+    # Route 53 (issue #14): certcheck --distribution --dns
+    "R53_ListHostedZonesByName": Action("route53", "ListHostedZonesByName", "certcheck",
+                                        lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
+    "R53_ListResourceRecordSets": Action("route53", "ListResourceRecordSets", "certcheck",
+                                         lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
+    "R53_GetHealthCheckStatus": Action("route53", "GetHealthCheckStatus", "certcheck",
+                                       lambda c: [*CHECK, "--distribution", c.dist, "--dns"], setup=r53_state),
 }
 
 
@@ -252,13 +343,20 @@ class FaultMatrix(EmuTestCase):
         return self.env(AWS_MAX_ATTEMPTS=str(ATTEMPTS), LIBCERT_WAIT_SCALE="0.01", **extra)
 
     def state(self):
-        """What AWS holds, by name: certificates (name, path) and the distribution's certificate."""
+        """What AWS holds, by name: certificates (name, path), ACM certificates (the setup's by its
+        label, the others as "imported" with the leaf's serial: two imports of one leaf are two)
+        and the distribution's certificate."""
         st = self.emu.state()
         names = {c["ServerCertificateId"]: c["ServerCertificateName"] for c in st["server_certificates"]}
+        labels = {arn: label for label, arn in self.ids.items()}
+        for c in st["acm_certificates"]:
+            names[c["CertificateArn"]] = labels.get(c["CertificateArn"], f"imported {c['Serial']}")
         certs = sorted((c["ServerCertificateName"], c["Path"]) for c in st["server_certificates"])
-        dists = sorted((d["Id"] == self.dist, names.get(d["IAMCertificateId"], d["IAMCertificateId"]))
+        acm = sorted(names[c["CertificateArn"]] for c in st["acm_certificates"])
+        dists = sorted((d["Id"] == self.dist, names.get(d["IAMCertificateId"] or d["ACMCertificateArn"],
+                                                        d["IAMCertificateId"] or d["ACMCertificateArn"]))
                        for d in st["distributions"])
-        return {"certificates": certs, "distributions": dists}
+        return {"certificates": certs, "acm": acm, "distributions": dists}
 
     def argv(self, act):
         return [tool_path(act.tool), "--timeout", "1", *act.args(self)]
@@ -296,7 +394,12 @@ class FaultMatrix(EmuTestCase):
             # #11 defect 1: an update whose answers are all lost is read back; it holds the new
             # certificate, so the outcome is known and what was asked
             return 0, "after"
-        if fault == "lost" and act.action == "TagServerCertificate":
+        if fault == "lost" and act.action == "ImportCertificate":
+            # a new import is not idempotent, so a lost answer is not resent (a second import
+            # would be an orphan): libcert looks for it (ListCertificates, GetCertificate),
+            # finds it, and the outcome is known
+            return 0, "after"
+        if fault == "lost" and act.action in ("TagServerCertificate", "AddTagsToCertificate"):
             # the tag is certrotate --delete-old's record of what it replaces: without an answer
             # it stops before any change (rotate.c stage_upload), outcome of the tag unknown
             return 5, "before"
@@ -316,7 +419,10 @@ class FaultMatrix(EmuTestCase):
         n = self.requested(act)
         if fault in RETRYABLE and n < ATTEMPTS:
             problems.append(f"{act.action} requested {n} time(s), want >= {ATTEMPTS} (retried)")
-        want = ref_after if want_state == "after" else ref_before
+        if callable(want_state):
+            want = want_state(ref_before, ref_after)
+        else:
+            want = ref_after if want_state == "after" else ref_before
         got = self.state()
         if got != want:
             problems.append(f"end state {got}, want {want}")

@@ -66,6 +66,12 @@ class InsecureEndpoint(unittest.TestCase):
             ("endpoint_url", [], {"AWS_CONFIG_FILE": self.config("[default]\nendpoint_url = %s\n" % FAR, "c1")}),
             ("services", [], {"AWS_CONFIG_FILE": self.config(
                 "[default]\nservices = emu\n[services emu]\niam =\n  endpoint_url = %s\n" % FAR, "c2")}),
+            # the services that came after the fix: every service's endpoint is checked as the
+            # session resolves it, also one the run would not use
+            ("AWS_ENDPOINT_URL_ACM", ["--store", "acm"], {"AWS_ENDPOINT_URL_ACM": FAR}),
+            ("AWS_ENDPOINT_URL_ROUTE_53", [], {"AWS_ENDPOINT_URL_ROUTE_53": FAR}),
+            ("services", ["--store", "acm"], {"AWS_CONFIG_FILE": self.config(
+                "[default]\nservices = emu\n[services emu]\nacm =\n  endpoint_url = %s\n" % FAR, "c3")}),
         ]
         for where, args, extra in cases:
             with self.subTest(where=where):
@@ -74,6 +80,7 @@ class InsecureEndpoint(unittest.TestCase):
                               env=self.env(**extra))
                 self.assertRefused(r, where)
                 self.assertNotIn("ListServerCertificates", r.err)  # no -v line: nothing sent
+                self.assertNotIn("ListCertificates", r.err)
 
     def test_refused_for_every_aws_tool_with_json(self):
         runs = {

@@ -36,10 +36,16 @@ typedef struct cert_acm_import_req {
 /**
  * ImportCertificate: one request. The PEM texts are sent base64-encoded (the JSON protocol's
  * blobs); the key is never logged.
+ * A new import (no arn) is not idempotent: when its answer is lost (no whole answer, or a 2xx
+ * that cannot be read) it is not sent again, since a second request would be a second
+ * certificate; it fails with CERT_E_NET, its outcome unknown, and the caller looks
+ * (ListCertificates) before importing again. Error answers (throttling, 5xx) and failures to
+ * connect are retried as for every action; a re-import is retried.
  * @param arn_out the certificate's ARN, new string (free()); NULL on failure
  * @return CERT_OK; CERT_E_INVALID (a text over its limit, tags with a re-import, a malformed
  *         ARN: nothing sent); CERT_E_AWS (ValidationException, LimitExceededException,
- *         ResourceNotFoundException, ...); CERT_E_NET; CERT_E_NOMEM
+ *         ResourceNotFoundException, ...); CERT_E_NET (retries exhausted, or a new import's
+ *         answer lost); CERT_E_NOMEM
  */
 CERT_EXTERN cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *req, char **arn_out);
 

@@ -112,7 +112,7 @@ static cert_err check_arn(const char *arn)
 /* Send one action with a JSON body; the answer's body in *resp (cert_aws__response_free() it,
  * also on failure). The body may hold a private key: it is wiped. */
 static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
-                          const aws_body_sink *sink, aws_response *resp)
+                          const aws_body_sink *sink, bool no_resend, aws_response *resp)
 {
     char target[96];
     cert_http_header h[2];
@@ -139,18 +139,20 @@ static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
     req.body = (const uint8_t *)text;
     req.body_len = strlen(text);
     req.sink = sink;
+    req.no_resend = no_resend;
     err = cert_aws__send(aws, &req, resp);
     OPENSSL_cleanse(text, strlen(text));
     free(text);
     return err;
 }
 
-/* One action whose answer is a JSON object (*answer, NULL for an empty answer when empty_ok). */
-static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
-                     json_t **answer)
+/* One action whose answer is a JSON object (*answer, NULL for an empty answer when empty_ok);
+ * no_resend: aws_request's. */
+static cert_err call_once(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
+                          bool no_resend, json_t **answer)
 {
     aws_response resp;
-    cert_err err = send_json(aws, action, body, NULL, &resp);
+    cert_err err = send_json(aws, action, body, NULL, no_resend, &resp);
 
     *answer = NULL;
     if (err == CERT_OK && resp.body.len == 0 && empty_ok) {
@@ -170,6 +172,12 @@ static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool
     }
     cert_aws__response_free(&resp);
     return err;
+}
+
+static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
+                     json_t **answer)
+{
+    return call_once(aws, action, body, empty_ok, false, answer);
 }
 
 static const char *jstr(const json_t *o, const char *key)
@@ -373,7 +381,7 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
 
     if (body == NULL)
         return cert__error_nomem();
-    err = send_json(c->aws, "ListCertificates", body, NULL, &resp);
+    err = send_json(c->aws, "ListCertificates", body, NULL, false, &resp);
     json_decref(body);
     if (err == CERT_OK) {
         err = read_list_page(pg, resp.body.ptr, resp.body.len, &c->v, &c->n, &c->cap);
@@ -695,7 +703,10 @@ cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn
         json_object_set_new(body, "Tags", tags);
         tags = NULL;
     }
-    CERT_TRY(call(aws, "ImportCertificate", body, false, &answer));
+    /* A new import is not idempotent: sent again after a lost answer, it would be a second
+     * certificate, an orphan (ACM API Reference, ImportCertificate, has no idempotency token). A
+     * re-import into an ARN puts the same certificate there twice: that is retried. */
+    CERT_TRY(call_once(aws, "ImportCertificate", body, false, r->arn == NULL, &answer));
     arn = jstr(answer, "CertificateArn");
     if (arn == NULL)
         CERT_FAIL(CERT_E_NET, "ACM answered ImportCertificate without CertificateArn");

@@ -108,6 +108,11 @@ typedef struct aws_request {
                                   source profile in another region); NULL for none */
     bool anonymous;            /* not signed (AssumeRoleWithWebIdentity, the SSO portal) */
     const aws_body_sink *sink; /* a 2xx body's reader; NULL: gathered in the response */
+    bool no_resend;            /* not idempotent (a new ACM import): a failure the request may
+                                  have reached the service before (no whole answer, a 2xx that
+                                  cannot be read) is not retried; the call fails with CERT_E_NET
+                                  and aws->last_unknown set, and the caller looks. Error answers
+                                  and failures to connect are retried as usual. */
 } aws_request;
 
 typedef struct aws_response {
@@ -135,6 +140,8 @@ void cert_aws__response_free(aws_response *resp);
 bool cert_aws__retry_transfer(CURLcode rc);
 bool cert_aws__retry_answer(long status, const char *code);
 long cert_aws__retry_wait(cert_aws *aws, int attempt, bool timeout);
+/* Sleep for ms milliseconds (a retry's wait), through signals. */
+void cert_aws__sleep_ms(long ms);
 
 /* One unsigned HTTP exchange without retries (credential endpoints). */
 cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url,
@@ -312,6 +319,9 @@ struct cert_aws {
     CURL *curl;
     aws_creds creds;
     bool have_creds;
+    /* the last request failed after it may have reached the service, and was not sent again
+     * (aws_request.no_resend): whether it took effect is unknown */
+    bool last_unknown;
     /* last error, strings owned */
     cert_aws_error last;
     char *last_code, *last_message, *last_request_id;

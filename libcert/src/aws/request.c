@@ -198,11 +198,16 @@ static void response_reset(aws_response *r, bool secret)
 /* Configure the shared handle for one exchange. */
 static CURLcode perform(cert_aws *aws, const char *method, const char *url,
                         struct curl_slist *headers, const void *body, size_t body_len,
-                        long timeout_ms, bool no_proxy, aws_response *resp)
+                        long timeout_ms, bool no_proxy, bool fresh, aws_response *resp)
 {
     CURL *c = aws->curl;
 
     curl_easy_reset(c); /* keeps the connection cache: the next request reuses it */
+    /* libcurl sends a request again, unasked, when a reused connection dies before any answer
+     * ("Connection died, retrying a fresh connect"); the service may have acted on the first.
+     * A request that must not be sent twice (aws_request.no_resend) gets a new connection. */
+    if (fresh)
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -245,7 +250,7 @@ static CURLcode perform(cert_aws *aws, const char *method, const char *url,
     }
 }
 
-static void sleep_ms(long ms)
+void cert_aws__sleep_ms(long ms)
 {
     struct timespec ts;
 
@@ -501,6 +506,7 @@ done:
 typedef struct attempt {
     int n; /* 1-based */
     bool timeout;
+    bool maybe_done; /* the request may have reached the service (aws_request.no_resend) */
     long ms;
     char reason[600];
 } attempt;
@@ -529,6 +535,9 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
                                 const aws_response *resp, CURLcode rc, attempt *a)
 {
     a->timeout = rc == CURLE_OPERATION_TIMEDOUT;
+    /* Only a connection that was never made carries no request; a timeout may come after it. */
+    a->maybe_done = rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_RESOLVE_PROXY &&
+                    rc != CURLE_COULDNT_CONNECT && rc != CURLE_SSL_CONNECT_ERROR;
     if (rc == CURLE_WRITE_ERROR)
         snprintf(a->reason, sizeof(a->reason), "the answer is larger than %u bytes", RESPONSE_MAX);
     else
@@ -587,6 +596,7 @@ static cert_err error_answer(cert_aws *aws, const aws_request *req, const target
     char *code = NULL, *message = NULL, *rid = NULL;
 
     a->timeout = false;
+    a->maybe_done = false; /* AWS answered that it failed */
     cert_aws__parse_error(resp->body.ptr, resp->body.len, &code, &message, &rid);
     if (rid[0] == '\0' && resp->request_id != NULL) {
         free(rid);
@@ -615,6 +625,7 @@ static cert_err malformed(cert_aws *aws, const aws_request *req, const target *t
                           const aws_response *resp, attempt *a)
 {
     a->timeout = false;
+    a->maybe_done = true; /* a 2xx: it was done, the answer cannot say what */
     cert_aws__set_last(aws, t->svc, req->action, "", a->reason,
                        resp->request_id ? resp->request_id : "", resp->status, a->n);
     cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
@@ -638,7 +649,7 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
         return err;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = perform(aws, req->method, t->url, hl, req->body, req->body_len, aws->timeout_ms, false,
-                 resp);
+                 req->no_resend, resp);
     free_headers(hl);
     a->ms = elapsed_ms(&t0);
     if (resp->sink_err == CERT_AWS_BROKEN_BODY) { /* the body broke: retried */
@@ -688,6 +699,7 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
 
     memset(resp, 0, sizeof(*resp));
     memset(&a, 0, sizeof(a));
+    aws->last_unknown = false;
     CERT_TRY(target_new(aws, req, &t));
     for (a.n = 1;; a.n++) {
         long wait;
@@ -695,6 +707,13 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
         err = attempt_once(aws, req, &t, resp, &a);
         if (err != ATTEMPT_AGAIN)
             goto done;
+        if (req->no_resend && a.maybe_done) { /* a second one could do it twice */
+            aws->last_unknown = true;
+            CERT_FAIL(CERT_E_NET,
+                      "%s %s: %s; the request may have reached %s, not sent again: its outcome "
+                      "is unknown",
+                      t.svc, req->action, a.reason, t.svc);
+        }
         wait = cert_aws__retry_wait(aws, a.n, a.timeout);
         if (wait < 0)
             CERT_FAIL(CERT_E_NET,
@@ -702,7 +721,7 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
                       "(--max-attempts / AWS_MAX_ATTEMPTS allow more)",
                       t.svc, req->action, a.n, a.n == 1 ? "" : "s", a.reason);
         cert_aws__log(aws, "%s %s: retrying in %ld ms", t.svc, req->action, wait);
-        sleep_ms(wait);
+        cert_aws__sleep_ms(wait);
     }
 
 done:
@@ -733,7 +752,8 @@ cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* Metadata endpoints are link-local or loopback: never through a proxy. */
-    rc = perform(aws, method, url, hl, body, body ? strlen(body) : 0, timeout_ms, true, &resp);
+    rc = perform(aws, method, url, hl, body, body ? strlen(body) : 0, timeout_ms, true, false,
+                 &resp);
     free_headers(hl);
     cert_aws__log(aws, "credentials %s %s: %s%ld (%ld ms)", method, url,
                   rc == CURLE_OK ? "" : curl_easy_strerror(rc), rc == CURLE_OK ? resp.status : 0L,

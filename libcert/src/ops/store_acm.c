@@ -297,6 +297,47 @@ done:
     return err;
 }
 
+/* ImportCertificate of a new certificate, sent again only when ACM does not hold it. A lost
+ * answer is not resent by cert_acm_import() (a second import would be an orphan): the import is
+ * looked for (cert_ops__acm_find()), taken when it is there, and sent again when it is not, while
+ * the session's attempts last. *attempts: the imports sent. */
+static cert_err import_looked_after(cert_aws *aws, const X509 *leaf, const cert_acm_import_req *req,
+                                    char **arn, int *attempts)
+{
+    char why[512];
+    cert_err err;
+
+    *attempts = 0;
+    for (;;) {
+        cert_acm_cert found;
+        bool identical = false;
+        long wait;
+
+        err = cert_acm_import(aws, req, arn);
+        *attempts += cert_aws_last_error(aws)->attempts;
+        if (err != CERT_E_NET || !aws->last_unknown)
+            return err;
+        snprintf(why, sizeof(why), "%s", cert_error_last()->message);
+        cert_aws__log(aws, "ACM ImportCertificate: the answer was lost; looking for the import");
+        err = cert_ops__acm_find(aws, leaf, req->certificate, req->chain, &found, &identical);
+        if (err < 0)
+            return err; /* cannot look: the outcome stays unknown, and a rerun looks */
+        if (found.arn != NULL && identical) /* it was done */
+            err = (*arn = strdup(found.arn)) != NULL ? CERT_OK : cert__error_nomem();
+        cert_acm_cert_clear(&found);
+        if (*arn != NULL || err < 0)
+            return err;
+        wait = cert_aws__retry_wait(aws, *attempts, false);
+        if (wait < 0)
+            return cert__error_set(CERT_E_NET,
+                                   "%s; ACM does not hold the import after %d attempt%s; try "
+                                   "again later (--max-attempts / AWS_MAX_ATTEMPTS allow more)",
+                                   why, *attempts, *attempts == 1 ? "" : "s");
+        cert_aws__log(aws, "ACM ImportCertificate: not there; importing again in %ld ms", wait);
+        cert_aws__sleep_ms(wait);
+    }
+}
+
 /* A new import, tagged (the caller's tags and CERT_TAG_UPLOADED, in the request itself). */
 static cert_err import_new(cert_aws *aws, const cert_chain *c, const cert_put_opts *o,
                            const char *key, cert_put_result *out)
@@ -316,8 +357,7 @@ static cert_err import_new(cert_aws *aws, const cert_chain *c, const cert_put_op
     req.chain = out->chain;
     req.tags = tags;
     req.tag_count = o->tag_count + 1;
-    err = cert_acm_import(aws, &req, &arn);
-    out->attempts = cert_aws_last_error(aws)->attempts;
+    err = import_looked_after(aws, cert_chain_leaf(c), &req, &arn, &out->attempts);
     if (err == CERT_OK) {
         out->status = CERT_PUT_UPLOADED;
         err = local_record(c, arn, out);

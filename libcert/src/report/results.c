@@ -539,8 +539,12 @@ cert_exit cert_live_exit(const cert_live_result *r)
     if (r == NULL)
         return CERT_EXIT_OK;
     e = failure_exit(&r->failure);
-    for (size_t i = 0; i < r->dns_count; i++)
+    for (size_t i = 0; i < r->dns_count; i++) {
         e = higher(e, failure_exit(&r->dns[i]->failure));
+        /* a health check whose status could not be read: the check asked for was not made */
+        for (size_t j = 0; j < r->dns[i]->route_count; j++)
+            e = higher(e, failure_exit(&r->dns[i]->routes[j]->health_failure));
+    }
     for (size_t i = 0; i < r->live_count; i++)
         e = higher(e, failure_exit(&r->live[i]->failure));
     return e;
