@@ -328,6 +328,20 @@ run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" LIBCERT_PUBLIC_STORE=1
     --at 2026-01-01T00:00:00Z "$F/bundle-good.pem"
 assert_exit 1
 assert_out_contains "cert.ct"
+# A root installed locally (in the system store, but not among the root program's own roots,
+# /usr/share/ca-certificates/mozilla on Debian; here LIBCERT_PUBLIC_ROOTS) is not public: no CT
+# rule, as Chrome applies CT to publicly-trusted CAs only. The same root among them: public.
+newdir publist && publist=$NEWDIR
+cp "$F/xroot.pem" "$publist/other.crt"
+run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" LIBCERT_PUBLIC_STORE=1 \
+    LIBCERT_PUBLIC_ROOTS="$publist" "$B/certcheck" --at 2026-01-01T00:00:00Z "$F/bundle-good.pem"
+assert_exit 0
+assert_out_lacks "cert.ct"
+cp "$F/root.pem" "$publist/root.crt"
+run env SSL_CERT_FILE="$F/root.pem" SSL_CERT_DIR="$empty" LIBCERT_PUBLIC_STORE=1 \
+    LIBCERT_PUBLIC_ROOTS="$publist" "$B/certcheck" --at 2026-01-01T00:00:00Z "$F/bundle-good.pem"
+assert_exit 1
+assert_out_contains "cert.ct"
 
 # file:// (the AWS CLI's habit) is read as the path; other URLs are refused by name (issue #15).
 case_ "file:// inputs"

@@ -230,6 +230,11 @@ static const env_doc env_check[] = {
     {"LIBCERT\\_PUBLIC\\_STORE",
      "*1*: the roots of the system trust store are public even when *SSL\\_CERT\\_FILE* or "
      "*SSL\\_CERT\\_DIR* names it (the CT and validity-limit rules apply); *0*: never"},
+    {"LIBCERT\\_PUBLIC\\_ROOTS",
+     "the directory of the root program's own roots (default */usr/share/ca-certificates/mozilla*, "
+     "Debian's): a root of the system store counts as public only when its key is among them, so "
+     "a CA installed locally (*/usr/local/share/ca-certificates*) is not held to the CT and "
+     "validity-limit rules; where the directory does not exist, every root of the store counts"},
 };
 
 /* What a tool that talks to AWS reads, as the AWS CLI reads it (README, "Credentials"). */

@@ -392,7 +392,9 @@ static cert_err build(builder *bd, cert_chain *c)
     cert_chain__paths_rank(bd, order);
     CERT_TRY(choose(bd, c, order, &chosen));
     best = &bd->paths[chosen];
-    c->anchor_public = bd->system_store && best->trusted;
+    c->anchor_public =
+        bd->system_store && best->trusted &&
+        cert_trust__anchor_public(bd->trust, cert_chain__node_cert(bd, best->nodes[best->n - 1]));
     CERT_TRY(take_path(bd, c, best));
     CERT_TRY(note_input_order(bd, c, best));
     CERT_TRY(note_others(bd, c, best));

@@ -681,7 +681,8 @@ cert_err cert_chain__path_check(builder *bd, const cpath *p, cproblems *out,
     check_name_constraints(&pc);
     if (pc.err == CERT_OK && bd->crls != NULL)
         pc.err = cert__crl_check(bd->crls, pc.xs, pc.n, pc.anchored, bd->now, out);
-    if (pc.err == CERT_OK && p->trusted && bd->system_store)
+    if (pc.err == CERT_OK && p->trusted && bd->system_store &&
+        cert_trust__anchor_public(bd->trust, pc.xs[p->n - 1]))
         pc.err = cert__public_leaf_check(pc.xs[0], bd->now, out);
     CERT_TRY(pc.err);
     switch (p->end) {

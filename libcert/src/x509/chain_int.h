@@ -78,6 +78,7 @@ typedef struct builder {
     X509_STORE *store;    /* borrowed from the trust store; NULL for none */
     X509_STORE_CTX *sctx; /* for looking certificates up in it */
     bool system_store;    /* the store is the system's (public roots): CT and lifetime rules */
+    cert_trust *trust; /* borrowed: which of its anchors are public (cert_trust__anchor_public) */
     const cert_crls *crls;
     size_t max_depth;
     int64_t now;

@@ -112,6 +112,7 @@ cert_err cert_chain__builder_init(builder *bd, const cert_bundle *b, const cert_
     bd->crls = o->crls;
     bd->max_depth = o->max_depth == 0 ? CERT_CHAIN_DEPTH_DEFAULT : o->max_depth;
     bd->system_store = cert_trust__system(trust);
+    bd->trust = trust;
     if (trust != NULL) {
         bd->store = cert_trust__store(trust);
         bd->sctx = X509_STORE_CTX_new();

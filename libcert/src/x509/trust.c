@@ -1,20 +1,32 @@
 /* Trust stores: the system default (read lazily), a CA file, a hashed CA directory. */
+#include <dirent.h>
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bundle_int.h"
 #include "util/error_int.h"
 #include "x509_int.h"
 
 struct cert_trust {
     X509_STORE *store;
     const char *origin; /* static: what the certificates came from, for people */
-    bool system;        /* the system's default store: its roots are public */
+    bool system;        /* the system's default store: its roots may be public */
+    bool forced;        /* LIBCERT_PUBLIC_STORE said whether they are: no root list read */
+    /* The root program's own roots (public_roots_dir()), read once when first asked: the SHA-256
+     * of each one's public key, sorted. all_public: no such list here, so every root of the
+     * system store counts as public. */
+    pthread_mutex_t public_lock;
+    bool public_loaded;
+    uint8_t (*public_keys)[32];
+    size_t npublic;
+    bool all_public;
 };
 
 const char *cert_trust_origin(const cert_trust *t)
@@ -89,6 +101,105 @@ static bool is_dir(const char *p)
     return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static bool set_env(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v != NULL && *v != '\0';
+}
+
+/* Where the distribution keeps its root program's roots, apart from those installed locally
+ * (Debian: /usr/share/ca-certificates/mozilla, while update-ca-certificates also adds
+ * /usr/local/share/ca-certificates and whatever /etc/ca-certificates.conf names to the store).
+ * LIBCERT_PUBLIC_ROOTS names another directory (another distribution's, or a test's). */
+static const char *public_roots_dir(void)
+{
+    return set_env("LIBCERT_PUBLIC_ROOTS") ? getenv("LIBCERT_PUBLIC_ROOTS")
+                                           : "/usr/share/ca-certificates/mozilla";
+}
+
+#define PUBLIC_ROOTS_MAX 4096
+#define PUBLIC_ROOT_FILE_MAX (1024 * 1024)
+
+static bool key_digest(X509 *x, uint8_t out[32])
+{
+    unsigned char *der = NULL;
+    int len = i2d_PUBKEY(X509_get0_pubkey(x), &der);
+    bool ok = len > 0 && cert__sha256(der, (size_t)len, out);
+
+    OPENSSL_free(der);
+    return ok;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+/* Every certificate of one file of the directory, each key into t's list. */
+static void public_roots_file(cert_trust *t, const char *path)
+{
+    struct stat st;
+    BIO *bio;
+    X509 *x;
+
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PUBLIC_ROOT_FILE_MAX)
+        return;
+    if ((bio = BIO_new_file(path, "r")) == NULL)
+        return;
+    while (t->npublic < PUBLIC_ROOTS_MAX && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+        if (key_digest(x, t->public_keys[t->npublic]))
+            t->npublic++;
+        X509_free(x);
+    }
+    BIO_free(bio);
+}
+
+static void public_roots_load(cert_trust *t)
+{
+    const char *dir = public_roots_dir();
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+
+    if (d == NULL || (t->public_keys = calloc(PUBLIC_ROOTS_MAX, 32)) == NULL) {
+        /* no list of the root program here: the store is the distribution's, take it whole */
+        t->all_public = true;
+        if (d != NULL)
+            closedir(d);
+        return;
+    }
+    while ((e = readdir(d)) != NULL && t->npublic < PUBLIC_ROOTS_MAX) {
+        if (e->d_name[0] == '.' ||
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+            continue;
+        public_roots_file(t, path);
+    }
+    closedir(d);
+    ERR_clear_error();
+    if (t->npublic == 0)
+        t->all_public = true;
+    qsort(t->public_keys, t->npublic, 32, cmp_key);
+}
+
+bool cert_trust__anchor_public(cert_trust *t, X509 *anchor)
+{
+    uint8_t key[32];
+
+    if (t == NULL || !t->system)
+        return false;
+    if (t->forced)
+        return true;
+    pthread_mutex_lock(&t->public_lock);
+    if (!t->public_loaded)
+        public_roots_load(t);
+    t->public_loaded = true;
+    pthread_mutex_unlock(&t->public_lock);
+    if (t->all_public)
+        return true;
+    return key_digest(anchor, key) && bsearch(key, t->public_keys, t->npublic, 32, cmp_key) != NULL;
+}
+
 cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **out)
 {
     cert_err err = CERT_OK;
@@ -100,6 +211,7 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
     t = calloc(1, sizeof(*t));
     if (t == NULL)
         CERT_NOMEM();
+    pthread_mutex_init(&t->public_lock, NULL);
     t->store = X509_STORE_new();
     if (t->store == NULL)
         CERT_NOMEM();
@@ -130,6 +242,9 @@ cert_err cert_trust_new(const char *ca_file, const char *ca_path, cert_trust **o
         if (env_file != NULL && env_dir != NULL && is_dir(env_dir))
             CERT_TRY(add_dir(t->store, env_dir));
         t->system = public_store(env_file, env_dir);
+        /* LIBCERT_PUBLIC_STORE alone: every root of the store is public; with
+         * LIBCERT_PUBLIC_ROOTS, that list still decides which. */
+        t->forced = set_env("LIBCERT_PUBLIC_STORE") && !set_env("LIBCERT_PUBLIC_ROOTS");
     }
     *out = t;
     t = NULL;
@@ -144,6 +259,8 @@ void cert_trust_free(cert_trust *t)
     if (t == NULL)
         return;
     X509_STORE_free(t->store);
+    free(t->public_keys);
+    pthread_mutex_destroy(&t->public_lock);
     free(t);
 }
 

@@ -70,6 +70,14 @@ X509_STORE *cert_trust__store(const cert_trust *t);
  * roots are the public ones, to which the CT and lifetime rules of the browsers apply. */
 bool cert_trust__system(const cert_trust *t);
 
+/** Whether a trust anchor of the path is a public root, to which the browsers' CT and lifetime
+ * rules apply: a root of the system store that is also among the root program's own roots
+ * (LIBCERT_PUBLIC_ROOTS, else /usr/share/ca-certificates/mozilla, read once), compared by public
+ * key; a root installed locally (/usr/local/share/ca-certificates) is not public. Where no such
+ * list exists every root of the system store counts; LIBCERT_PUBLIC_STORE (a test knob) makes
+ * every root public unless LIBCERT_PUBLIC_ROOTS names the list. Thread-safe. */
+bool cert_trust__anchor_public(cert_trust *t, X509 *anchor);
+
 /** The one severity of a catalogue code; CERT_SEV_ERROR for an unknown one. */
 cert_severity cert_check__severity(const char *code);
 
