@@ -30,6 +30,13 @@ def core_pattern():
         return ""
 
 
+def sanitized():
+    """Whether the tools are built with AddressSanitizer (.ci/run's step 5): its SIGSEGV handler
+    would report and abort, and it keeps cores off itself (disable_coredump, 16 TB of shadow)."""
+    out = subprocess.run(["ldd", tool_path("certcheck")], capture_output=True).stdout
+    return b"libasan" in out
+
+
 def unlimited_core():
     resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
@@ -40,8 +47,11 @@ class CoreDump(EmuTestCase):
         cwd = os.path.join(self.tmp, name + str(time.monotonic_ns()))
         os.mkdir(cwd)
         self.err = cwd + ".stderr"
+        env = dict(env or self.env())
+        if sanitized():  # the signal goes to the kernel, as without ASan
+            env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":handle_segv=0"
         with open(self.err, "w") as err:
-            p = subprocess.Popen([tool_path(name), *args], cwd=cwd, env=env or self.env(), stdin=stdin,
+            p = subprocess.Popen([tool_path(name), *args], cwd=cwd, env=env, stdin=stdin,
                                  stdout=subprocess.DEVNULL, stderr=err, preexec_fn=unlimited_core)
         self.addCleanup(lambda: p.poll() is None and p.kill())
         return p, cwd
@@ -109,6 +119,8 @@ class CoreDump(EmuTestCase):
                 self.assertEqual([f for f in files if f.startswith("core")], [])
 
     def test_allow_core_opts_out_but_the_secure_heap_stays_out_of_it(self):
+        if sanitized():
+            self.skipTest("AddressSanitizer keeps cores off whatever the tool allows")
         from cryptography.hazmat.primitives import serialization
 
         key = serialization.load_pem_private_key(read(fixture("leaf-rsa2048.key")).encode(), None)
