@@ -179,13 +179,14 @@ static cert_err attach_rows(const cert_attach_result *r, cert_output fmt, FILE *
         const cert_failure *why = cert_attach_dist_failure(d);
         char *aliases = cert__rows_join((const char *const *)d->aliases, d->alias_count), dc[24];
 
-        cert__row(
-            t, "DISTRIBUTIONS", "Id", d->id, "Aliases", aliases, "Status",
-            cert_attach_state_name(d->state), "Changed",
-            d->state == CERT_ATTACH_UNKNOWN ? NULL
-                                            : cert__rows_bool(d->state == CERT_ATTACH_UPDATED),
-            "Deployed", cert__rows_bool(d->deployed), "Change", d->change, "ExitCode",
-            cert__rows_int(cert_attach_dist_exit(d), dc), "Error", why ? why->message : NULL, NULL);
+        cert__row(t, "DISTRIBUTIONS", "Id", d->id, "Aliases", aliases, "Status",
+                  cert_attach_state_name(d->state), "Changed",
+                  d->state == CERT_ATTACH_UNKNOWN
+                      ? CERT__NONE
+                      : cert__rows_bool(d->state == CERT_ATTACH_UPDATED),
+                  "Deployed", cert__rows_bool(d->deployed), "Change", d->change, "ExitCode",
+                  cert__rows_int(cert_attach_dist_exit(d), dc), "Error",
+                  why ? why->message : CERT__NONE, CERT__NONE);
         free(aliases);
     }
     for (size_t i = 0; i < r->count; i++) {
@@ -199,7 +200,7 @@ static cert_err attach_rows(const cert_attach_result *r, cert_output fmt, FILE *
                 continue;
             cert__row(t, "FINDING", "Distribution", r->dists[i].id, "Severity",
                       cert_severity_name(fi->severity), "Code", fi->code, "Message", fi->message,
-                      NULL);
+                      CERT__NONE);
         }
     }
     for (size_t i = 0; i < r->handle_count; i++) {
@@ -210,12 +211,12 @@ static cert_err attach_rows(const cert_attach_result *r, cert_output fmt, FILE *
                   h->matched > 0 ? "matched"
                   : h->allowed   ? "unmatched-allowed"
                                  : "unmatched",
-                  "Note", h->note, NULL);
+                  "Note", h->note, CERT__NONE);
     }
     cert__row(t, "LIBCERT", "Store", r->store == CERT_STORE_ACM ? "acm" : "iam", "Certificate",
               r->store == CERT_STORE_ACM ? r->acm.arn : r->cert.id, "Replaced", r->replaced.id,
               "ExitCode", cert__rows_int(cert_attach_exit(r), code), "Error",
-              r->failure.err < 0 ? r->failure.message : NULL, NULL);
+              r->failure.err < 0 ? r->failure.message : CERT__NONE, CERT__NONE);
     return cert__rows_end(t);
 }
 

@@ -50,9 +50,13 @@ typedef struct cert__rows cert__rows;
 /* New rows for fmt (CERT_OUTPUT_RECORDS or CERT_OUTPUT_TABLE) on f; NULL when out of memory. */
 cert__rows *cert__rows_new(cert_output fmt, FILE *f);
 
-/* One record of `type` (static): pairs of a field name (static) and its value (NULL: absent),
- * ended by a NULL name. Every record of a type has the same fields. Out of memory is kept and
- * reported by cert__rows_end(). */
+/* An absent value, and the end of a record's fields: a typed null pointer (a bare NULL may be
+ * an int where a variadic function reads a pointer). */
+#define CERT__NONE ((const char *)0)
+
+/* One record of `type` (static): pairs of a field name (static) and its value (CERT__NONE:
+ * absent), ended by CERT__NONE as the name. Every record of a type has the same fields. Out of
+ * memory is kept and reported by cert__rows_end(). */
 void cert__row(cert__rows *t, const char *type, ...) __attribute__((sentinel));
 
 /* Write what is kept (TABLE), free t; CERT_E_IO when f failed, CERT_E_NOMEM. t may be NULL

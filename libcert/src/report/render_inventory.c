@@ -323,10 +323,10 @@ static cert_err inventory_rows(const cert_inventory *inv, const cert_inventory_w
                   cert__rows_time(c->expiration, exp), "Path", c->path, "ServerCertificateId",
                   c->id, "ServerCertificateName", c->name, "UploadDate",
                   cert__rows_time(c->upload_date, up), "DaysLeft",
-                  left == INT64_MIN ? NULL : cert__rows_int(left, days), "CloudFrontUsable",
+                  left == INT64_MIN ? CERT__NONE : cert__rows_int(left, days), "CloudFrontUsable",
                   cert__rows_bool(cert_iam_path_cloudfront(c->path)), "Removable",
-                  inv->usage_known ? cert__rows_bool(cert_inventory_removable(inv, i)) : NULL,
-                  "UsedBy", inv->usage_known ? (users ? users : "") : NULL, NULL);
+                  inv->usage_known ? cert__rows_bool(cert_inventory_removable(inv, i)) : CERT__NONE,
+                  "UsedBy", inv->usage_known ? (users ? users : "") : CERT__NONE, CERT__NONE);
         free(users);
     }
     for (size_t i = 0; inv->has_acm && i < inv->nacm; i++) {
@@ -337,19 +337,19 @@ static cert_err inventory_rows(const cert_inventory *inv, const cert_inventory_w
         if (!acm_shown(inv, i, wo->expiring_days))
             continue;
         users = cert__rows_join((const char *const *)inv->acm_users[i], inv->nacm_users[i]);
-        cert__row(t, "CERTIFICATESUMMARYLIST", "CertificateArn", c->arn, "DomainName",
-                  c->domain_name, "InUse", cert__rows_bool(c->in_use), "KeyAlgorithm",
-                  c->key_algorithm, "NotAfter", cert__rows_time(c->not_after, na), "Status",
-                  c->status, "Type", c->type, "DaysLeft",
-                  left == INT64_MIN ? NULL : cert__rows_int(left, days), "CloudFrontUsable",
-                  cert__rows_bool(cert_inventory_acm_usable(inv, i)), "Removable",
-                  inv->usage_known ? cert__rows_bool(cert_inventory_acm_removable(inv, i)) : NULL,
-                  "UsedBy", inv->usage_known ? (users ? users : "") : NULL, NULL);
+        cert__row(
+            t, "CERTIFICATESUMMARYLIST", "CertificateArn", c->arn, "DomainName", c->domain_name,
+            "InUse", cert__rows_bool(c->in_use), "KeyAlgorithm", c->key_algorithm, "NotAfter",
+            cert__rows_time(c->not_after, na), "Status", c->status, "Type", c->type, "DaysLeft",
+            left == INT64_MIN ? CERT__NONE : cert__rows_int(left, days), "CloudFrontUsable",
+            cert__rows_bool(cert_inventory_acm_usable(inv, i)), "Removable",
+            inv->usage_known ? cert__rows_bool(cert_inventory_acm_removable(inv, i)) : CERT__NONE,
+            "UsedBy", inv->usage_known ? (users ? users : "") : CERT__NONE, CERT__NONE);
         free(users);
     }
     if (inv->has_iam && (inv->used >= 0 || inv->quota >= 0))
         cert__row(t, "QUOTA", "ServerCertificates", cert__rows_int(inv->used, a),
-                  "ServerCertificatesQuota", cert__rows_int(inv->quota, b), NULL);
+                  "ServerCertificatesQuota", cert__rows_int(inv->quota, b), CERT__NONE);
     return cert__rows_end(t);
 }
 

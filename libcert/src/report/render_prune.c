@@ -92,7 +92,7 @@ static cert_err prune_rows(const cert_prune_result *r, cert_output fmt, FILE *f)
             cert__row(t, "CERTIFICATESUMMARYLIST", "CertificateArn", it->acm.arn, "DomainName",
                       it->acm.domain_name, "NotAfter", cert__rows_time(it->acm.not_after, na),
                       "Status", st, "Reason", cert_prune_reason_name(it->reason), "Message", why,
-                      NULL);
+                      CERT__NONE);
         } else {
             char up[32], exp[32];
 
@@ -101,12 +101,12 @@ static cert_err prune_rows(const cert_prune_result *r, cert_output fmt, FILE *f)
                       "ServerCertificateId", it->cert.id, "ServerCertificateName", it->cert.name,
                       "UploadDate", cert__rows_time(it->cert.upload_date, up), "Status", st,
                       "Reason", cert_prune_reason_name(it->reason), "SupersededBy",
-                      it->superseded_by, "Message", why, NULL);
+                      it->superseded_by, "Message", why, CERT__NONE);
         }
     }
     cert__row(t, "LIBCERT", "Store", r->store == CERT_STORE_ACM ? "acm" : "iam", "Deleted",
               cert__rows_bool(r->deleting), "Now", cert_aws_time_format(r->now, now, sizeof(now)),
-              "ExitCode", cert__rows_int(cert_prune_exit(r), code), NULL);
+              "ExitCode", cert__rows_int(cert_prune_exit(r), code), CERT__NONE);
     return cert__rows_end(t);
 }
 

@@ -245,11 +245,11 @@ static cert_err rotate_rows(const cert_rotate_result *r, cert_output fmt, FILE *
 
     cert__row(t, "UPLOAD", "Status", put_name(r), "Store",
               r->put.store == CERT_STORE_ACM ? "acm" : "iam", "Name",
-              r->put.name[0] ? r->put.name : NULL, "Id", r->put.meta.id, "Arn", r->put.meta.arn,
-              NULL);
+              r->put.name[0] ? r->put.name : CERT__NONE, "Id", r->put.meta.id, "Arn",
+              r->put.meta.arn, CERT__NONE);
     for (size_t i = 0; i < r->reimport_count; i++)
         cert__row(t, "REIMPORT", "CertificateArn", r->reimports[i].arn, "Status",
-                  r->reimports[i].status, "Error", r->reimports[i].failure.message, NULL);
+                  r->reimports[i].status, "Error", r->reimports[i].failure.message, CERT__NONE);
     for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++) {
         const cert_attach_dist *d = &r->attach->dists[i];
         const cert_failure *why = cert_attach_dist_failure(d);
@@ -259,27 +259,28 @@ static cert_err rotate_rows(const cert_rotate_result *r, cert_output fmt, FILE *
                   cert_attach_state_name(d->state), "Previous", previous_id(d), "Confirmed",
                   cert__rows_bool(r->confirmed != NULL && r->confirmed[i]), "Deployed",
                   cert__rows_bool(d->deployed), "Change", d->change, "ExitCode",
-                  cert__rows_int(cert_attach_dist_exit(d), dc), "Error", why ? why->message : NULL,
-                  NULL);
+                  cert__rows_int(cert_attach_dist_exit(d), dc), "Error",
+                  why ? why->message : CERT__NONE, CERT__NONE);
         free(aliases);
     }
     for (size_t i = 0; i < r->live_count; i++)
         cert__row(t, "VERIFYLIVE", "Distribution", r->live[i].distribution, "Alias",
                   r->live[i].alias, "Ok", cert__rows_bool(r->live[i].ok), "Message",
-                  r->live[i].message, NULL);
+                  r->live[i].message, CERT__NONE);
     for (size_t i = 0; i < r->delete_count; i++) {
         const cert_delete_item *it = &r->deletes[i];
         char *users = cert__rows_join((const char *const *)it->users, it->user_count);
 
         cert__row(t, "DELETE", "Id", it->id, "Name", it->name, "Store",
                   it->store == CERT_STORE_ACM ? "acm" : "iam", "Status",
-                  cert_delete_state_name(it->state), "Reason", it->reason, "UsedBy", users, NULL);
+                  cert_delete_state_name(it->state), "Reason", it->reason, "UsedBy", users,
+                  CERT__NONE);
         free(users);
     }
     cert__row(t, "LIBCERT", "Stage", r->stage, "Finished", cert__rows_bool(r->finished),
               "DeleteOld", cert_delete_state_name(r->deleted), "ExitCode",
               cert__rows_int(cert_rotate_exit(r), code), "Error",
-              r->failure.err < 0 ? r->failure.message : NULL, NULL);
+              r->failure.err < 0 ? r->failure.message : CERT__NONE, CERT__NONE);
     return cert__rows_end(t);
 }
 

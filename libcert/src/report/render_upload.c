@@ -173,7 +173,7 @@ void cert__meta_row(cert__rows *t, const char *type, const cert_iam_cert *m)
 
     cert__row(t, type, "Arn", m->arn, "Expiration", cert__rows_time(m->expiration, exp), "Path",
               m->path, "ServerCertificateId", m->id, "ServerCertificateName", m->name, "UploadDate",
-              cert__rows_time(m->upload_date, up), NULL);
+              cert__rows_time(m->upload_date, up), CERT__NONE);
 }
 
 /* An ACM certificate's record: the members a listing and a description share, sorted. */
@@ -183,7 +183,7 @@ void cert__acm_row(cert__rows *t, const char *type, const cert_acm_cert *c)
 
     cert__row(t, type, "CertificateArn", c->arn, "DomainName", c->domain_name, "InUse",
               cert__rows_bool(c->in_use), "KeyAlgorithm", c->key_algorithm, "NotAfter",
-              cert__rows_time(c->not_after, na), "Status", c->status, "Type", c->type, NULL);
+              cert__rows_time(c->not_after, na), "Status", c->status, "Type", c->type, CERT__NONE);
 }
 
 /* --output text / table: the certificate as AWS shows it, then LIBCERT (status, where, exit). */
@@ -200,12 +200,13 @@ static cert_err put_rows(const cert_put_result *r, cert_output fmt, FILE *f)
     cert__row(t, "LIBCERT", "Status", cert_put_status_name(r), "Store",
               r->store == CERT_STORE_ACM ? "acm" : "iam", "Name",
               r->store == CERT_STORE_ACM ? r->acm.arn : r->name, "Path",
-              r->store == CERT_STORE_ACM ? NULL : r->path, "Attempts",
+              r->store == CERT_STORE_ACM ? CERT__NONE : r->path, "Attempts",
               cert__rows_int(r->attempts, att), "ExitCode", cert__rows_int(cert_put_exit(r), code),
-              "Error", failed ? r->failure.message : NULL, NULL);
+              "Error", failed ? r->failure.message : CERT__NONE, CERT__NONE);
     for (size_t i = 0; i < r->refusal_count; i++)
         cert__row(t, "REFUSAL", "Code", r->refusals[i].code, "Allowed",
-                  cert__rows_bool(r->refusals[i].allowed), "Message", r->refusals[i].message, NULL);
+                  cert__rows_bool(r->refusals[i].allowed), "Message", r->refusals[i].message,
+                  CERT__NONE);
     for (size_t i = 0; i < r->removable_count; i++)
         cert__meta_row(t, "REMOVABLE", &r->removable[i]);
     return cert__rows_end(t);

@@ -256,7 +256,8 @@ static void cert_row(const cert_report *r, cert__rows *t, const char *label, con
     if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32)
         cert__hex32(md, fp);
     cert__row(t, "CERTIFICATE", "Input", label, "Role", role, "Subject", subject, "Issuer", issuer,
-              "NotAfter", cert__rows_time(na, na_buf), "SHA256", fp[0] ? fp : NULL, NULL);
+              "NotAfter", cert__rows_time(na, na_buf), "SHA256", fp[0] ? fp : CERT__NONE,
+              CERT__NONE);
 }
 
 void cert_report__rows(const cert_report *r, cert__rows *t)
@@ -273,7 +274,7 @@ void cert_report__rows(const cert_report *r, cert__rows *t)
                          : "ok",
               "Errors", cert__rows_int((long long)e, eb), "Warnings",
               cert__rows_int((long long)w, wb), "ExitCode", cert__rows_int(code, cb), "Message",
-              r->err < 0 ? r->err_msg : r->outcome_msg, NULL);
+              r->err < 0 ? r->err_msg : r->outcome_msg, CERT__NONE);
     if (r->err >= 0 && r->chain != NULL) {
         const cert_chain *c = r->chain;
 
@@ -294,16 +295,16 @@ void cert_report__rows(const cert_report *r, cert__rows *t)
 
             cert__row(t, "NAME", "Input", label, "Distribution", r->dist->id, "Kind",
                       n->from_host ? "host" : "alias", "Name", n->name, "Covered",
-                      n->covered < 0 ? NULL : cert__rows_bool(n->covered == 1), NULL);
+                      n->covered < 0 ? CERT__NONE : cert__rows_bool(n->covered == 1), CERT__NONE);
         }
     }
     for (size_t i = 0; r->findings != NULL && i < cert_findings_count(r->findings); i++) {
         const cert_finding *fi = cert_findings_at(r->findings, i);
 
         cert__row(t, "FINDING", "Input", label, "Severity", cert_severity_name(fi->severity),
-                  "Code", fi->code, "Message", fi->message, NULL);
+                  "Code", fi->code, "Message", fi->message, CERT__NONE);
     }
     for (size_t i = 0; i + 1 < r->noutputs; i += 2)
         cert__row(t, "WRITTEN", "Input", label, "Part", r->outputs[i], "Path", r->outputs[i + 1],
-                  NULL);
+                  CERT__NONE);
 }
