@@ -17,6 +17,7 @@ libcert_cli_test(json)
 libcert_cli_test(signals)
 libcert_cli_test(realcerts)
 libcert_cli_test(differential)
+libcert_cli_test(output)
 # The AWS layer (credentials, SigV4): the unit tests include libcert/src/aws's internal headers,
 # which need libxml2's include directory.
 pkg_check_modules(LIBCERT_TEST_LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
@@ -66,6 +67,7 @@ libcert_integration_test(terminal_escapes)
 libcert_integration_test(exit_codes)
 libcert_integration_test(lost_answers)
 libcert_integration_test(fault_matrix)
+libcert_integration_test(output)
 # The cases stock moto can serve, against stock moto too (tests/integration/test_moto_parity.py
 # says which and why): the emulator's rules cannot drift from moto unnoticed where both answer.
 libcert_integration_test(moto_parity)

@@ -158,9 +158,9 @@ int main(int argc, char **argv)
     if (r->failure.err < 0)
         cli_err(&c, "%s", r->failure.message ? r->failure.message : cert_err_name(r->failure.err));
     cert_attach_write(r,
-                      c.json    ? CERT_OUTPUT_JSON
-                      : c.quiet ? CERT_OUTPUT_QUIET
-                                : CERT_OUTPUT_TEXT,
+                      cli_output(&c) != CERT_OUTPUT_TEXT ? cli_output(&c)
+                      : c.quiet                          ? CERT_OUTPUT_QUIET
+                                                         : CERT_OUTPUT_TEXT,
                       stdout);
     rc = (int)cert_attach_exit(r);
 

@@ -406,7 +406,7 @@ int main(int argc, char **argv)
     if ((rc = cli_report_opts(&c, &o)) != 0)
         goto done;
     o.check.key_required = st.require_key;
-    fmt = c.quiet ? CERT_OUTPUT_QUIET : c.json ? CERT_OUTPUT_JSON : CERT_OUTPUT_TEXT;
+    fmt = c.quiet ? CERT_OUTPUT_QUIET : cli_output(&c);
     text.color = cli_color(&c, stdout);
     text.verbosity = c.verbose;
     if (st.ndist > 0) {

@@ -120,7 +120,7 @@ static int fix_path(cli *c, cert_aws *aws, const state *st)
 
     if (cert_iam_fix_path(aws, st->fix, &p) < 0)
         rc = fail(c, aws, st);
-    else if (!c->quiet && !c->json)
+    else if (!c->quiet && cli_output(c) == CERT_OUTPUT_TEXT)
         cert_path_fix_write(&p, stdout);
     cert_path_fix_clear(&p);
     return rc;
@@ -159,13 +159,17 @@ int main(int argc, char **argv)
         goto done;
     if (st.inv.stores & CERT_INVENTORY_ACM)
         cli_acm_region_note(&c, aws);
-    if (st.fix != NULL && ((rc = fix_path(&c, aws, &st)) != 0 || !c.json))
+    /* with --json or --output, the listing that follows shows where it went */
+    if (st.fix != NULL &&
+        ((rc = fix_path(&c, aws, &st)) != 0 || cli_output(&c) == CERT_OUTPUT_TEXT))
         goto done;
     if (cert_inventory_build(aws, &st.inv, &inv) < 0) {
         rc = fail(&c, aws, &st);
         goto done;
     }
-    wo.fmt = c.json ? CERT_OUTPUT_JSON : c.quiet ? CERT_OUTPUT_QUIET : CERT_OUTPUT_TEXT;
+    wo.fmt = cli_output(&c) != CERT_OUTPUT_TEXT ? cli_output(&c)
+             : c.quiet                          ? CERT_OUTPUT_QUIET
+                                                : CERT_OUTPUT_TEXT;
     wo.expiring_days = st.expiring;
     wo.color = cli_color(&c, stdout);
     wo.prometheus = st.prometheus;

@@ -114,11 +114,11 @@ int main(int argc, char **argv)
         goto done;
     }
     cert_prune_write(res,
-                     c.json    ? CERT_OUTPUT_JSON
-                     : c.quiet ? CERT_OUTPUT_QUIET
-                               : CERT_OUTPUT_TEXT,
+                     cli_output(&c) != CERT_OUTPUT_TEXT ? cli_output(&c)
+                     : c.quiet                          ? CERT_OUTPUT_QUIET
+                                                        : CERT_OUTPUT_TEXT,
                      stdout);
-    if (!c.json && !c.quiet && !st.o.yes && would_go(res))
+    if (cli_output(&c) == CERT_OUTPUT_TEXT && !c.quiet && !st.o.yes && would_go(res))
         printf("nothing deleted; run with --yes to delete what would go\n");
     rc = (int)cert_prune_exit(res);
 

@@ -223,15 +223,18 @@ int main(int argc, char **argv)
     }
     text.color = cli_color(&c, stderr);
     text.verbosity = c.verbose;
+    /* the new bundle's report: with -v, or when it found a warning or worse */
     if (r->report != NULL && !c.quiet &&
-        (cert_report_exit_code(r->report) != CERT_EXIT_OK || c.verbose > 0))
+        (cert_report_exit_code(r->report) != CERT_EXIT_OK || c.verbose > 0 ||
+         (cert_report_findings(r->report) != NULL &&
+          cert_findings_count_severity(cert_report_findings(r->report), CERT_SEV_WARNING) > 0)))
         cert_report_write(r->report, CERT_OUTPUT_TEXT, &text, stderr);
     if (r->failure.err < 0)
         cli_err(&c, "%s", r->failure.message ? r->failure.message : cert_err_name(r->failure.err));
     cert_rotate_write(r,
-                      c.json    ? CERT_OUTPUT_JSON
-                      : c.quiet ? CERT_OUTPUT_QUIET
-                                : CERT_OUTPUT_TEXT,
+                      cli_output(&c) != CERT_OUTPUT_TEXT ? cli_output(&c)
+                      : c.quiet                          ? CERT_OUTPUT_QUIET
+                                                         : CERT_OUTPUT_TEXT,
                       stdout);
     rc = (int)cert_rotate_exit(r);
 

@@ -97,12 +97,13 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-/* The tool's decision, recorded in the report; with --json the one document goes out now. */
-static int finish(cert_report *r, bool json, int rc, const char *message)
+/* The tool's decision, recorded in the report; with --json (--output) the one document (the
+ * records) goes out now. */
+static int finish(const cli *c, cert_report *r, int rc, const char *message)
 {
     cert_report_set_outcome(r, (cert_exit)rc, message);
-    if (json)
-        cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
+    if (cli_output(c) != CERT_OUTPUT_TEXT)
+        cert_report_write(r, cli_output(c), NULL, stdout);
     return rc;
 }
 
@@ -150,7 +151,7 @@ static int to_files(cli *c, const state *st, cert_report *r)
         rc = cli_fail(c);
         if (e->code == CERT_E_EXISTS || e->code == CERT_E_INVALID)
             rc = CERT_EXIT_USAGE;
-        return finish(r, c->json, rc, msg);
+        return finish(c, r, rc, msg);
     }
     n = cert_split_parts(&st->split, parts);
     for (size_t i = 0; i < n; i++) {
@@ -161,13 +162,13 @@ static int to_files(cli *c, const state *st, cert_report *r)
             free(path);
             return cli_fail(c);
         }
-        if (!c->json && !c->quiet) {
+        if (cli_output(c) == CERT_OUTPUT_TEXT && !c->quiet) {
             cert_text_write(stdout, path, strlen(path), false);
             putchar('\n');
         }
         free(path);
     }
-    return finish(r, c->json, CERT_EXIT_OK, NULL);
+    return finish(c, r, CERT_EXIT_OK, NULL);
 }
 
 /* The gate, then what it allows. */
@@ -183,14 +184,14 @@ static int split(cli *c, state *st, cert_report *r)
     pass = cert_gate_check(r, CERT_ACTION_SPLIT, &go, &g);
     if (g.err < 0 && g.err != CERT_E_REFUSED) {
         cli_err(c, "%s", g.message);
-        return finish(r, c->json, (int)cert_exit_for_err(g.err), NULL);
+        return finish(c, r, (int)cert_exit_for_err(g.err), NULL);
     }
     if (!c->quiet && (!pass || cert_findings_count_severity(f, CERT_SEV_ERROR) > 0 ||
                       cert_findings_count_severity(f, CERT_SEV_WARNING) > 0 || c->verbose > 0))
         cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
     if (!pass) {
         cli_err(c, "%s", g.message);
-        return finish(r, c->json, CERT_EXIT_CHECK, g.message);
+        return finish(c, r, CERT_EXIT_CHECK, g.message);
     }
     if (cert_chain_key(cert_report_chain(r)) == NULL && !st->split.no_key) {
         /* key.missing or key.mismatch was allowed: there is no key of the leaf to write. */
@@ -224,8 +225,9 @@ int main(int argc, char **argv)
         cli_usage_error(&c, "no input given");
     if (st.stdout_part == CERT_PART_KEY && st.split.no_key)
         cli_usage_error(&c, "--stdout key and --no-key contradict each other");
-    if (st.stdout_part >= 0 && c.json)
-        cli_usage_error(&c, "--stdout writes PEM to stdout and --json a JSON document: choose one");
+    if (st.stdout_part >= 0 && cli_output(&c) != CERT_OUTPUT_TEXT)
+        cli_usage_error(&c, "--stdout writes PEM to stdout and --%s a document: choose one",
+                        c.json ? "json" : "output");
     if ((rc = cli_report_opts(&c, &o)) != 0)
         goto done;
     o.check.key_required =

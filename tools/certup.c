@@ -126,8 +126,8 @@ static int gate(cli *c, cert_report *r)
     /* Every check first: nothing is sent while an error remains. */
     if (g.err == CERT_E_REFUSED && !c->quiet)
         cert_report_write(r, CERT_OUTPUT_TEXT, &text, stderr);
-    if (c->json)
-        cert_report_write(r, CERT_OUTPUT_JSON, NULL, stdout);
+    if (cli_output(c) != CERT_OUTPUT_TEXT)
+        cert_report_write(r, cli_output(c), NULL, stdout);
     cli_err(c, "%s", g.message);
     return (int)cert_exit_for_err(g.err);
 }
@@ -199,10 +199,14 @@ static int upload(cli *c, state *st, cert_report *r)
                 res.failure.message ? res.failure.message : cert_err_name(res.failure.err));
     else
         exists_warning(c, &res);
-    if (c->json)
-        cert_put_write(&res, CERT_OUTPUT_JSON, stdout);
-    else if (!c->quiet)
-        cert_put_write(&res, CERT_OUTPUT_TEXT, rc != 0 ? stderr : stdout);
+    if (cli_output(c) != CERT_OUTPUT_TEXT) {
+        cert_put_write(&res, cli_output(c), stdout);
+    } else if (!c->quiet) {
+        /* success is one line ("uploaded NAME ID"); the whole record with -v */
+        cert_text_opts text = {false, c->verbose};
+
+        cert_put_write_text(&res, &text, rc != 0 ? stderr : stdout);
+    }
 
 done:
     cert_put_result_clear(&res);

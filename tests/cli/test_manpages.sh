@@ -66,6 +66,17 @@ assert_true "--allow completes finding codes" \
 assert_true "--min-tls completes CloudFront's versions" \
     grep -qx TLSv1.2_2021 <(complete_bash certattach --min-tls TLSv1.2_20)
 assert_true "--stdout completes parts" grep -qx fullchain <(complete_bash certsplit --stdout f)
+for tool in $TOOLS; do
+    assert_true "$tool --output completes json text table" \
+        test "$(complete_bash "$tool" --output '' | tr '\n' ' ')" = "json text table "
+done
+for tool in certup certrotate certprune; do
+    assert_true "$tool --store completes iam acm" \
+        test "$(complete_bash "$tool" --store '' | tr '\n' ' ')" = "iam acm "
+done
+assert_true "certls --store completes iam acm all" \
+    test "$(complete_bash certls --store '' | tr '\n' ' ')" = "iam acm all "
+assert_true "--deb completes to --debug" test "$(complete_bash certup --deb)" = "--debug"
 
 case_ "zsh completions load"
 if command -v zsh >/dev/null; then
@@ -80,6 +91,19 @@ if command -v zsh >/dev/null; then
     for tool in $TOOLS; do
         assert_out_contains "$tool=_$tool"
     done
+    # each function loaded after compinit (+X: read and defined now, as a first Tab would; a
+    # file sourced outside completion only meets _arguments' "can only be called from
+    # completion function")
+    for tool in $TOOLS; do
+        run zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2/zcompdump"
+            autoload -Uz +X "_$3" && whence -w "_$3"' _ "$C/zsh" "$T_DIR" "$tool"
+        assert_exit 0
+        assert_err_empty
+        assert_out_contains "_$tool: function"
+        assert_true "_$tool lists --output's values" grep -q "FORMAT:(json text table)" "$C/zsh/_$tool"
+    done
+    assert_true "_certls lists --store all" grep -q "STORE:(iam acm all)" "$C/zsh/_certls"
+    assert_true "_certup lists --store iam acm" grep -q "STORE:(iam acm)'" "$C/zsh/_certup"
 else
     skip "zsh is not installed (scripts/deps.sh installs it)"
 fi

@@ -16,7 +16,13 @@ const cli_opt cli_common_opts[] = {
     {"version", 0, CLI_NOARG, CLI_VERSION, NULL, "print versions and exit"},
     {"quiet", 'q', CLI_NOARG, CLI_QUIET, NULL, "print nothing on success; only the exit code"},
     {"verbose", 'v', CLI_NOARG, CLI_VERBOSE, NULL, "say more (repeatable)"},
+    {"debug", 0, CLI_NOARG, CLI_DEBUG, NULL,
+     "say everything: -vv, and each AWS request's URL and header names, endpoints, credentials' "
+     "source (never a secret)"},
     {"json", 0, CLI_NOARG, CLI_JSON, NULL, "print exactly one JSON document on stdout"},
+    {"output", 0, CLI_ARG, CLI_OUTPUT, "FORMAT",
+     "json (as --json), text (tab-separated records, as the AWS CLI's) or table; a profile's "
+     "output and AWS_DEFAULT_OUTPUT are not read"},
     {"color", 0, CLI_ARG, CLI_COLOR, "WHEN", "auto (default), always or never"},
     /* hidden: what the build makes the shell completions and the man pages' shared options of */
     {"completion", 0, CLI_ARG, CLI_COMPLETION, "SHELL", NULL},
@@ -176,6 +182,7 @@ void cli_aws_session_opts(cli *c, cert_aws_opts *o)
         o->log = aws_log;
         o->log_ud = c;
     }
+    o->debug = c->debug;
     warn_cleartext(c, o);
 }
 
@@ -457,7 +464,29 @@ static bool common_option(cli *c, int id, const char *arg)
         c->verbose++;
         return true;
     case CLI_JSON:
+        if (c->output != CERT_OUTPUT_TEXT)
+            cli_usage_error(c, "--json and --output %s: choose one",
+                            c->output == CERT_OUTPUT_TABLE ? "table" : "text");
         c->json = true;
+        return true;
+    case CLI_OUTPUT: {
+        cert_output o;
+
+        if (!cert_output_parse(arg, &o))
+            cli_usage_error(c, "--output %s: give json, text or table", arg);
+        if ((c->json && o != CERT_OUTPUT_JSON) || (c->output != CERT_OUTPUT_TEXT && c->output != o))
+            cli_usage_error(c, "--output %s: another output was asked for already; choose one",
+                            arg);
+        if (o == CERT_OUTPUT_JSON)
+            c->json = true;
+        else
+            c->output = o;
+        return true;
+    }
+    case CLI_DEBUG:
+        c->debug = true;
+        if (c->verbose < 2)
+            c->verbose = 2;
         return true;
     case CLI_COLOR:
         if (strcmp(arg, "auto") == 0)
@@ -789,6 +818,13 @@ void cli_free(cli *c)
     c->passin_obj = NULL;
     c->trust = NULL;
     c->crls_obj = NULL;
+}
+
+cert_output cli_output(const cli *c)
+{
+    if (c->json)
+        return CERT_OUTPUT_JSON;
+    return c->output;
 }
 
 bool cli_color(const cli *c, FILE *f)

@@ -20,7 +20,7 @@ typedef struct cli_opt {
     int id;           /* returned to the handler; >= 256 */
     const char *arg;  /* "FILE" in the help; NULL when no argument. It also says how the shell
                          completes the value: FILE and INPUT files, DIR directories, WHEN, FMT,
-                         PART, M, V, CODE their values (cli.c, completions) */
+                         PART, M, V, CODE, STORE, FORMAT, SHELL their values (cli_gen.c) */
     const char *help; /* one line; NULL hides the option */
 } cli_opt;
 
@@ -57,10 +57,12 @@ enum {
     CLI_MAX_KDF_WORK,
     CLI_CRL,
     CLI_MAX_DEPTH,
+    CLI_OUTPUT,
+    CLI_DEBUG,
     CLI_TOOL_ID = 512,
 };
 
-/* Options shared by every tool (help, version, -q, -v, --json, --color). */
+/* Options shared by every tool (help, version, -q, -v, --debug, --json, --output, --color). */
 extern const cli_opt cli_common_opts[];
 /* Options of every tool that reads and checks a bundle. */
 extern const cli_opt cli_check_opts[];
@@ -74,8 +76,10 @@ typedef struct cli {
     const cli_opt *tables[6];
     int quiet;
     int verbose;
-    bool json;
-    int color; /* -1 auto, 0 never, 1 always */
+    bool debug;         /* --debug: the most verbose level (verbose is 2 at least) */
+    bool json;          /* --json or --output json */
+    cert_output output; /* --output text or table: CERT_OUTPUT_RECORDS or _TABLE; else TEXT */
+    int color;          /* -1 auto, 0 never, 1 always */
     /* bundle options */
     const char *passin;
     bool batch;
@@ -173,6 +177,11 @@ int cli_report_opts(cli *c, cert_report_opts *o);
 
 /* Free what cli_report_opts() made. */
 void cli_free(cli *c);
+
+/* How results go to stdout: CERT_OUTPUT_JSON (--json, --output json), CERT_OUTPUT_RECORDS
+ * (--output text), CERT_OUTPUT_TABLE (--output table), else CERT_OUTPUT_TEXT. -q is the tool's
+ * business. */
+cert_output cli_output(const cli *c);
 
 /* Whether colour is on for stream f (tty, NO_COLOR, TERM=dumb, --color). */
 bool cli_color(const cli *c, FILE *f);

@@ -26,14 +26,28 @@ static const struct {
     {"M", V_WORDS, "sni-only vip static-ip"},
     {"V", V_WORDS, "@tls"},
     {"CODE", V_WORDS, "@codes"},
-    {"STORE", V_WORDS, "iam acm all"},
+    {"STORE", V_WORDS, "iam acm"},
     {"FORMAT", V_WORDS, "json text table"},
     {"SHELL", V_WORDS, "bash zsh"},
 };
 
-static value_kind kind_of(const cli_opt *o, const char **words)
+/* Values one tool's option takes beyond its placeholder's: certls lists both stores at once. */
+static const struct {
+    const char *tool, *option, *words;
+} tool_values[] = {
+    {"certls", "store", "iam acm all"},
+};
+
+static value_kind kind_of(const cli *c, const cli_opt *o, const char **words)
 {
     *words = NULL;
+    for (size_t i = 0; i < sizeof(tool_values) / sizeof(tool_values[0]); i++) {
+        if (strcmp(c->tool, tool_values[i].tool) == 0 &&
+            strcmp(o->name, tool_values[i].option) == 0) {
+            *words = tool_values[i].words;
+            return V_WORDS;
+        }
+    }
     for (size_t i = 0; o->arg != NULL && i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
         if (strcmp(o->arg, placeholders[i].arg) == 0) {
             *words = placeholders[i].words;
@@ -76,7 +90,7 @@ void cli_print_completion_bash(const cli *c)
     EACH_OPT(c, o)
     {
         const char *words;
-        value_kind k = kind_of(o, &words);
+        value_kind k = kind_of(c, o, &words);
 
         if (o->help == NULL || !o->has_arg)
             continue;
@@ -138,7 +152,7 @@ void cli_print_completion_zsh(const cli *c)
     EACH_OPT(c, o)
     {
         const char *words;
-        value_kind k = kind_of(o, &words);
+        value_kind k = kind_of(c, o, &words);
 
         if (o->help == NULL)
             continue;

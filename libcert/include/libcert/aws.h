@@ -65,12 +65,18 @@ typedef struct cert_aws_opts {
      * cert_aws_new(), before any request: signatures, session tokens and what the requests
      * carry (an uploaded private key) would travel in cleartext. */
     bool allow_insecure_endpoint;
+    /** (version 3) --debug: with `log`, also the session's region, partition and endpoints,
+     * where the credentials came from, and for each attempt its method, URL, body size and the
+     * names of the headers sent (never a value: the Authorization and X-Amz-Security-Token
+     * values, secrets and request bodies are never logged at any level), and the answer's
+     * request id and size. */
+    bool debug;
 } cert_aws_opts;
 
-#define CERT_AWS_OPTS_VERSION 2
+#define CERT_AWS_OPTS_VERSION 3
 #define CERT_AWS_OPTS_INIT                                                                         \
     {                                                                                              \
-        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, false            \
+        CERT_AWS_OPTS_VERSION, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, false, false     \
     }
 
 /**

@@ -30,12 +30,36 @@ extern "C" {
 #define CERT_SCHEMA_CERTATTACH 3 /**< 3: a distribution's "changed" is null when unknown */
 #define CERT_SCHEMA_CERTROTATE 2
 
-/** Which rendering. */
+/**
+ * Which rendering. The tools' --output json|text|table: json is CERT_OUTPUT_JSON, text is
+ * CERT_OUTPUT_RECORDS and table CERT_OUTPUT_TABLE; without --output, CERT_OUTPUT_TEXT.
+ *
+ * RECORDS is the AWS CLI's `--output text`: one record a line, its fields separated by a tab,
+ * no header, no colour. The first field is the record's type in capitals: an AWS object as the
+ * AWS CLI names it (SERVERCERTIFICATEMETADATA, SERVERCERTIFICATEMETADATALIST, ...) with its
+ * members in the AWS CLI's order (sorted by name), then libcert's own fields; libcert's own
+ * records (LIBCERT, REPORT, FINDING, ...) after. An absent value is "None", a boolean "True" or
+ * "False", a list its items joined by ",", a time as the AWS API writes it. Each value goes out
+ * as cert_text_write() writes one value, with a tab also written \x09, so that no value can
+ * end a field or a record. Each tool's man page lists its records.
+ *
+ * TABLE is the same records as aligned columns under a header line of the field names, one
+ * table a record type (titled by the type when there is more than one), values escaped the
+ * same way.
+ */
 typedef enum cert_output {
     CERT_OUTPUT_TEXT = 0, /**< findings grouped by severity, for people */
     CERT_OUTPUT_JSON,     /**< one JSON document */
     CERT_OUTPUT_QUIET,    /**< nothing */
+    CERT_OUTPUT_RECORDS,  /**< tab-separated records (--output text) */
+    CERT_OUTPUT_TABLE,    /**< aligned columns with a header (--output table) */
 } cert_output;
+
+/**
+ * The format --output names: "json", "text" (CERT_OUTPUT_RECORDS) or "table".
+ * @return false when `name` is none of them (*out unchanged)
+ */
+CERT_EXTERN bool cert_output_parse(const char *name, cert_output *out);
 
 /** How text is rendered. */
 typedef struct cert_text_opts {
@@ -132,6 +156,17 @@ CERT_EXTERN cert_err cert_failure_write(const char *list_key, int schema,
  * shows the request with the key redacted; a failure on LimitExceeded lists what could go.
  */
 CERT_EXTERN cert_err cert_put_write(const cert_put_result *r, cert_output fmt, FILE *f);
+
+/**
+ * An upload as text for people at a verbosity. At 0, success is one line naming the action:
+ * "uploaded NAME ID" or "exists NAME ID" (IAM), "imported ARN", "reimported ARN" or "exists ARN"
+ * (ACM); at 1 and more (-v), and for a dry run (the request, key redacted) or a failure (the
+ * refusals, what could go), as cert_put_write() with CERT_OUTPUT_TEXT.
+ * @param text borrowed; NULL means verbosity 0
+ * @return CERT_OK; CERT_E_INVALID; CERT_E_IO (write failed)
+ */
+CERT_EXTERN cert_err cert_put_write_text(const cert_put_result *r, const cert_text_opts *text,
+                                         FILE *f);
 
 /** How certls shows an inventory. */
 typedef struct cert_inventory_write_opts {

@@ -283,6 +283,22 @@ static cert_err resolve_endpoints(cert_aws *a, const cert_aws_opts *o)
     return CERT_OK;
 }
 
+/* --debug: what the session resolved, before any request (no secret is among it). */
+static void log_session(cert_aws *a)
+{
+    cert_aws__log(a, "session: region %s, partition %s, %d attempt%s a request, timeout %ld ms%s%s",
+                  a->region ? a->region : "(none)", cert_aws_partition(a), a->max_attempts,
+                  a->max_attempts == 1 ? "" : "s", a->timeout_ms,
+                  a->ca_bundle ? ", CA bundle " : "", a->ca_bundle ? a->ca_bundle : "");
+    for (int s = 0; s < CERT_AWS_SERVICE_COUNT; s++) {
+        if (a->endpoint[s] != NULL)
+            cert_aws__log(a, "session: %s at %s (signed for %s)%s",
+                          cert_aws__service_name((cert_aws_service)s), a->endpoint[s],
+                          a->signing_region[s] ? a->signing_region[s] : "?",
+                          a->endpoint_own[s] ? "" : " (configured)");
+    }
+}
+
 cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
 {
     static const cert_aws_opts defaults = CERT_AWS_OPTS_INIT;
@@ -352,10 +368,13 @@ cert_err cert_aws_new(const cert_aws_opts *o, cert_aws **out)
     }
     a->log = o->log;
     a->log_ud = o->log_ud;
+    a->debug = o->version >= 3 && o->debug && o->log != NULL;
     a->curl = curl_easy_init();
     if (a->curl == NULL)
         CERT_NOMEM();
     cert_aws__set_last(a, "", "", "", "", "", 0, 0);
+    if (a->debug)
+        log_session(a);
     *out = a;
     a = NULL;
 
@@ -402,6 +421,7 @@ cert_err cert_aws__clone(const cert_aws *p, cert_aws **out)
     a->timeout_ms = p->timeout_ms;
     a->log = p->log;
     a->log_ud = p->log_ud;
+    a->debug = p->debug;
     if ((a->curl = curl_easy_init()) == NULL)
         CERT_NOMEM();
     if (p->have_creds && !cert_aws__creds_stale(&p->creds, cert_aws__now())) {

@@ -316,6 +316,7 @@ struct cert_aws {
     size_t list_items_max; /* the items one listing may hold; 0: CERT_AWS_LIST_ITEMS_MAX */
     cert_aws_log_fn log;
     void *log_ud;
+    bool debug; /* --debug: log each attempt's detail too (never a header's value) */
     CURL *curl;
     aws_creds creds;
     bool have_creds;

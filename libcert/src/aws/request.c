@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "aws_int.h"
@@ -379,6 +380,11 @@ static cert_err refresh(cert_aws *aws)
     cert_aws__creds_clear(&aws->creds);
     aws->creds = fresh;
     aws->have_creds = true;
+    if (aws->debug)
+        cert_aws__log(aws, "credentials: from %s%s%s",
+                      aws->creds.source ? aws->creds.source : "(unknown)",
+                      aws->creds.session_token != NULL ? ", with a session token" : "",
+                      aws->creds.expiration != INT64_MAX ? " (temporary)" : "");
     return CERT_OK;
 }
 
@@ -633,6 +639,37 @@ static cert_err malformed(cert_aws *aws, const aws_request *req, const target *t
     return ATTEMPT_AGAIN;
 }
 
+/* --debug: the attempt about to go out: method, URL, body size and the names of the headers
+ * but the two that carry secrets (the values of Authorization and X-Amz-Security-Token are
+ * secrets, and so is the body of an upload, which carries a private key). */
+static void log_attempt(cert_aws *aws, const aws_request *req, const target *t,
+                        const struct curl_slist *hl, int n)
+{
+    char names[512];
+    size_t used = 0;
+
+    names[0] = '\0';
+    for (const struct curl_slist *p = hl; p != NULL; p = p->next) {
+        size_t len = strcspn(p->data, ":");
+
+        /* not even the names of the two that carry secrets: "signed" says they are there */
+        if (len == 0 || used + len + 3 >= sizeof(names) ||
+            (len == 13 && strncasecmp(p->data, "Authorization", 13) == 0) ||
+            (len == 20 && strncasecmp(p->data, "X-Amz-Security-Token", 20) == 0))
+            continue;
+        if (used > 0) {
+            memcpy(names + used, ", ", 2);
+            used += 2;
+        }
+        memcpy(names + used, p->data, len);
+        used += len;
+        names[used] = '\0';
+    }
+    cert_aws__log(aws, "%s %s: attempt %d: %s %s, %zu bytes, headers %s; SigV4-signed%s", t->svc,
+                  req->action, n, req->method, t->url, req->body ? req->body_len : (size_t)0, names,
+                  aws->creds.session_token != NULL ? ", with the session token" : "");
+}
+
 /* One attempt: sign, send, and classify what came back. */
 static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target *t,
                              aws_response *resp, attempt *a)
@@ -647,6 +684,8 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
     resp->sink = req->sink;
     if ((err = request_headers(aws, req, t, &hl)) < 0)
         return err;
+    if (aws->debug)
+        log_attempt(aws, req, t, hl, a->n);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = perform(aws, req->method, t->url, hl, req->body, req->body_len, aws->timeout_ms, false,
                  req->no_resend, resp);
@@ -687,6 +726,10 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
     }
     cert_aws__log(aws, "%s %s %s %s: %ld (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
                   t->host, resp->status, a->n, aws->max_attempts, a->ms);
+    if (aws->debug)
+        cert_aws__log(aws, "%s %s: request id %s, %zu bytes answered", t->svc, req->action,
+                      resp->request_id && resp->request_id[0] ? resp->request_id : "(none)",
+                      resp->body.len);
     cert_aws__set_last(aws, t->svc, req->action, "", "", resp->request_id, resp->status, a->n);
     return CERT_OK;
 }
@@ -717,9 +760,9 @@ cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *res
         wait = cert_aws__retry_wait(aws, a.n, a.timeout);
         if (wait < 0)
             CERT_FAIL(CERT_E_NET,
-                      "%s %s still failing after %d attempt%s: %s; try again later "
+                      "%s %s still failing after %d attempt%s: %s (%s); try again later "
                       "(--max-attempts / AWS_MAX_ATTEMPTS allow more)",
-                      t.svc, req->action, a.n, a.n == 1 ? "" : "s", a.reason);
+                      t.svc, req->action, a.n, a.n == 1 ? "" : "s", a.reason, t.url);
         cert_aws__log(aws, "%s %s: retrying in %ld ms", t.svc, req->action, wait);
         cert_aws__sleep_ms(wait);
     }

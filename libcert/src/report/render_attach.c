@@ -1,4 +1,5 @@
 /* An attach run as certattach shows it (render.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "libcert/text.h"
@@ -166,12 +167,67 @@ static void warnings_text(const cert_attach_result *r, FILE *f)
     }
 }
 
+/* --output text / table: DISTRIBUTIONS (one a distribution), FINDING (each pre-flight's
+ * warnings and errors), HANDLE (each handle and what it matched), LIBCERT. */
+static cert_err attach_rows(const cert_attach_result *r, cert_output fmt, FILE *f)
+{
+    cert__rows *t = cert__rows_new(fmt, f);
+    char code[24], n[24];
+
+    for (size_t i = 0; i < r->count; i++) {
+        const cert_attach_dist *d = &r->dists[i];
+        const cert_failure *why = cert_attach_dist_failure(d);
+        char *aliases = cert__rows_join((const char *const *)d->aliases, d->alias_count), dc[24];
+
+        cert__row(t, "DISTRIBUTIONS", "Id", d->id, "Aliases", aliases, "Status",
+                  cert_attach_state_name(d->state), "Changed",
+                  d->state == CERT_ATTACH_UNKNOWN
+                      ? CERT__NONE
+                      : cert__rows_bool(d->state == CERT_ATTACH_UPDATED),
+                  "Deployed", cert__rows_bool(d->deployed), "Change", d->change, "ExitCode",
+                  cert__rows_int(cert_attach_dist_exit(d), dc), "Error",
+                  why ? why->message : CERT__NONE, CERT__NONE);
+        free(aliases);
+    }
+    for (size_t i = 0; i < r->count; i++) {
+        const cert_findings *fs =
+            r->dists[i].report ? cert_report_findings(r->dists[i].report) : NULL;
+
+        for (size_t k = 0; k < cert_findings_count(fs); k++) {
+            const cert_finding *fi = cert_findings_at(fs, k);
+
+            if (fi->severity == CERT_SEV_INFO)
+                continue;
+            cert__row(t, "FINDING", "Distribution", r->dists[i].id, "Severity",
+                      cert_severity_name(fi->severity), "Code", fi->code, "Message", fi->message,
+                      CERT__NONE);
+        }
+    }
+    for (size_t i = 0; i < r->handle_count; i++) {
+        const cert_handle *h = &r->handles[i];
+
+        cert__row(t, "HANDLE", "Kind", cert_handle_kind_name(h->kind), "Value", h->value, "Matched",
+                  cert__rows_int((long long)h->matched, n), "Status",
+                  h->matched > 0 ? "matched"
+                  : h->allowed   ? "unmatched-allowed"
+                                 : "unmatched",
+                  "Note", h->note, CERT__NONE);
+    }
+    cert__row(t, "LIBCERT", "Store", r->store == CERT_STORE_ACM ? "acm" : "iam", "Certificate",
+              r->store == CERT_STORE_ACM ? r->acm.arn : r->cert.id, "Replaced", r->replaced.id,
+              "ExitCode", cert__rows_int(cert_attach_exit(r), code), "Error",
+              r->failure.err < 0 ? r->failure.message : CERT__NONE, CERT__NONE);
+    return cert__rows_end(t);
+}
+
 cert_err cert_attach_write(const cert_attach_result *r, cert_output fmt, FILE *f)
 {
     if (r == NULL || f == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_attach_write: NULL argument");
     if (fmt == CERT_OUTPUT_JSON)
         return attach_json(r, f);
+    if (CERT__ROWS(fmt))
+        return attach_rows(r, fmt, f);
     if (fmt == CERT_OUTPUT_QUIET || (r->failure.err < 0 && r->count == 0))
         return CERT_OK; /* the tool prints the error */
     for (size_t i = 0; i < r->handle_count; i++) {

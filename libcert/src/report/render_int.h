@@ -41,6 +41,52 @@ json_t *cert__handles_json(const cert_attach_result *r);
 /* A string member, or null. */
 json_t *cert__str_or_null(const char *s);
 
+/* ---- records and tables (render_records.c): --output text and --output table ---- */
+
+/* The rows of one rendering: written as they come (RECORDS) or kept and aligned at the end
+ * (TABLE). */
+typedef struct cert__rows cert__rows;
+
+/* New rows for fmt (CERT_OUTPUT_RECORDS or CERT_OUTPUT_TABLE) on f; NULL when out of memory. */
+cert__rows *cert__rows_new(cert_output fmt, FILE *f);
+
+/* An absent value, and the end of a record's fields: a typed null pointer (a bare NULL may be
+ * an int where a variadic function reads a pointer). */
+#define CERT__NONE ((const char *)0)
+
+/* One record of `type` (static): pairs of a field name (static) and its value (CERT__NONE:
+ * absent), ended by CERT__NONE as the name. Every record of a type has the same fields. Out of
+ * memory is kept and reported by cert__rows_end(). */
+void cert__row(cert__rows *t, const char *type, ...) __attribute__((sentinel));
+
+/* Write what is kept (TABLE), free t; CERT_E_IO when f failed, CERT_E_NOMEM. t may be NULL
+ * (CERT_E_NOMEM: cert__rows_new() failed). */
+cert_err cert__rows_end(cert__rows *t);
+
+/* A value for a record: "True" or "False". */
+const char *cert__rows_bool(bool b);
+
+/* A time for a record, as the AWS API writes it (buf of 32); NULL when t is INT64_MIN. */
+const char *cert__rows_time(int64_t t, char *buf);
+
+/* A number for a record (buf of 24). */
+const char *cert__rows_int(long long v, char *buf);
+
+/* A list for a record: the items joined by ","; new string (free()), NULL when there are none
+ * or out of memory. */
+char *cert__rows_join(const char *const *items, size_t n);
+
+/* ServerCertificateMetadata as a record of `type`, its members as the AWS CLI's text output
+ * orders them (render_upload.c). */
+void cert__meta_row(cert__rows *t, const char *type, const cert_iam_cert *m);
+
+/* An ACM certificate as a record of `type`: CertificateArn, DomainName, InUse, KeyAlgorithm,
+ * NotAfter, Status, Type. */
+void cert__acm_row(cert__rows *t, const char *type, const cert_acm_cert *c);
+
+/* Whether fmt is one of the two. */
+#define CERT__ROWS(fmt) ((fmt) == CERT_OUTPUT_RECORDS || (fmt) == CERT_OUTPUT_TABLE)
+
 /* ---- node_exporter's textfile format (render_prometheus.c) ---- */
 
 /* A label value as the Prometheus text format writes it between its quotes: backslash, double

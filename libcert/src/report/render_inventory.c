@@ -1,4 +1,5 @@
 /* An inventory as certls shows it, and a path fix (render.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "libcert/checks.h"
@@ -301,6 +302,57 @@ static cert_err inventory_text(const cert_inventory *inv, const cert_inventory_w
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the list") : CERT_OK;
 }
 
+/* --output text / table: each certificate as aws iam list-server-certificates (aws acm
+ * list-certificates) prints it, then libcert's DaysLeft, CloudFrontUsable, Removable and UsedBy
+ * (the distributions; None when they were not listed); the quota as QUOTA. */
+static cert_err inventory_rows(const cert_inventory *inv, const cert_inventory_write_opts *wo,
+                               FILE *f)
+{
+    cert__rows *t = cert__rows_new(wo->fmt, f);
+    char days[24], a[24], b[24];
+
+    for (size_t i = 0; inv->has_iam && i < inv->n; i++) {
+        const cert_iam_cert *c = &inv->certs[i];
+        char up[32], exp[32], *users;
+        int64_t left = cert_inventory_days_left(inv, i);
+
+        if (!shown(inv, i, wo->expiring_days))
+            continue;
+        users = cert__rows_join((const char *const *)inv->users[i], inv->nusers[i]);
+        cert__row(t, "SERVERCERTIFICATEMETADATALIST", "Arn", c->arn, "Expiration",
+                  cert__rows_time(c->expiration, exp), "Path", c->path, "ServerCertificateId",
+                  c->id, "ServerCertificateName", c->name, "UploadDate",
+                  cert__rows_time(c->upload_date, up), "DaysLeft",
+                  left == INT64_MIN ? CERT__NONE : cert__rows_int(left, days), "CloudFrontUsable",
+                  cert__rows_bool(cert_iam_path_cloudfront(c->path)), "Removable",
+                  inv->usage_known ? cert__rows_bool(cert_inventory_removable(inv, i)) : CERT__NONE,
+                  "UsedBy", inv->usage_known ? (users ? users : "") : CERT__NONE, CERT__NONE);
+        free(users);
+    }
+    for (size_t i = 0; inv->has_acm && i < inv->nacm; i++) {
+        const cert_acm_cert *c = &inv->acm[i];
+        char na[32], *users;
+        int64_t left = cert_inventory_acm_days_left(inv, i);
+
+        if (!acm_shown(inv, i, wo->expiring_days))
+            continue;
+        users = cert__rows_join((const char *const *)inv->acm_users[i], inv->nacm_users[i]);
+        cert__row(
+            t, "CERTIFICATESUMMARYLIST", "CertificateArn", c->arn, "DomainName", c->domain_name,
+            "InUse", cert__rows_bool(c->in_use), "KeyAlgorithm", c->key_algorithm, "NotAfter",
+            cert__rows_time(c->not_after, na), "Status", c->status, "Type", c->type, "DaysLeft",
+            left == INT64_MIN ? CERT__NONE : cert__rows_int(left, days), "CloudFrontUsable",
+            cert__rows_bool(cert_inventory_acm_usable(inv, i)), "Removable",
+            inv->usage_known ? cert__rows_bool(cert_inventory_acm_removable(inv, i)) : CERT__NONE,
+            "UsedBy", inv->usage_known ? (users ? users : "") : CERT__NONE, CERT__NONE);
+        free(users);
+    }
+    if (inv->has_iam && (inv->used >= 0 || inv->quota >= 0))
+        cert__row(t, "QUOTA", "ServerCertificates", cert__rows_int(inv->used, a),
+                  "ServerCertificatesQuota", cert__rows_int(inv->quota, b), CERT__NONE);
+    return cert__rows_end(t);
+}
+
 cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_write_opts *wo,
                               FILE *f)
 {
@@ -324,6 +376,8 @@ cert_err cert_inventory_write(const cert_inventory *inv, const cert_inventory_wr
         err = inventory_json(inv, wo->expiring_days, &failure, f);
     else if (wo->fmt == CERT_OUTPUT_TEXT)
         err = inventory_text(inv, wo, f);
+    else if (CERT__ROWS(wo->fmt))
+        err = inventory_rows(inv, wo, f);
     if (err == CERT_OK && metrics < 0)
         err = cert__error_set(metrics, "%s", failure.message ? failure.message : "");
     cert_failure_clear(&failure);

@@ -74,12 +74,50 @@ static void item_detail(const cert_prune_item *it, char *buf, size_t size)
                  it->superseded_by ? it->superseded_by : "");
 }
 
+/* --output text / table: each certificate as the AWS CLI lists it, then libcert's Status,
+ * Reason, SupersededBy and Message; LIBCERT (deleted or a preview, the clock, the exit code). */
+static cert_err prune_rows(const cert_prune_result *r, cert_output fmt, FILE *f)
+{
+    cert__rows *t = cert__rows_new(fmt, f);
+    char now[32], code[24];
+
+    for (size_t i = 0; i < r->count; i++) {
+        const cert_prune_item *it = &r->items[i];
+        const char *st = cert_prune_state_name(it->state, r->deleting);
+        const char *why = it->message ? it->message : it->failure.message;
+
+        if (r->store == CERT_STORE_ACM) {
+            char na[32];
+
+            cert__row(t, "CERTIFICATESUMMARYLIST", "CertificateArn", it->acm.arn, "DomainName",
+                      it->acm.domain_name, "NotAfter", cert__rows_time(it->acm.not_after, na),
+                      "Status", st, "Reason", cert_prune_reason_name(it->reason), "Message", why,
+                      CERT__NONE);
+        } else {
+            char up[32], exp[32];
+
+            cert__row(t, "SERVERCERTIFICATEMETADATALIST", "Arn", it->cert.arn, "Expiration",
+                      cert__rows_time(it->cert.expiration, exp), "Path", it->cert.path,
+                      "ServerCertificateId", it->cert.id, "ServerCertificateName", it->cert.name,
+                      "UploadDate", cert__rows_time(it->cert.upload_date, up), "Status", st,
+                      "Reason", cert_prune_reason_name(it->reason), "SupersededBy",
+                      it->superseded_by, "Message", why, CERT__NONE);
+        }
+    }
+    cert__row(t, "LIBCERT", "Store", r->store == CERT_STORE_ACM ? "acm" : "iam", "Deleted",
+              cert__rows_bool(r->deleting), "Now", cert_aws_time_format(r->now, now, sizeof(now)),
+              "ExitCode", cert__rows_int(cert_prune_exit(r), code), CERT__NONE);
+    return cert__rows_end(t);
+}
+
 cert_err cert_prune_write(const cert_prune_result *r, cert_output fmt, FILE *f)
 {
     if (r == NULL || f == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_prune_write: NULL argument");
     if (fmt == CERT_OUTPUT_JSON)
         return prune_json(r, f);
+    if (CERT__ROWS(fmt))
+        return prune_rows(r, fmt, f);
     if (fmt == CERT_OUTPUT_QUIET)
         return CERT_OK;
     if (r->store == CERT_STORE_ACM) {

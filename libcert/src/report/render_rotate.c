@@ -1,4 +1,5 @@
 /* A rotation as certrotate shows it (render.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "libcert/text.h"
@@ -222,6 +223,9 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
     delete_text(r, f);
     if (exit == CERT_EXIT_OK && r->finished)
         cert_text_writef(f, "done\n");
+    else if (exit == CERT_EXIT_OK && r->stage != NULL && strcmp(r->stage, "done") == 0)
+        /* a dry run that went through every stage: said as what it is, never as "done" */
+        cert_text_writef(f, "dry run: nothing changed; a run would take the steps above\n");
     else if (exit == CERT_EXIT_OK)
         cert_text_writef(f, "dry run: nothing changed (stage %s)\n", r->stage ? r->stage : "");
     else
@@ -232,12 +236,62 @@ static void rotate_text(const cert_rotate_result *r, FILE *f)
                              : "");
 }
 
+/* --output text / table: UPLOAD, REIMPORT, DISTRIBUTIONS, VERIFYLIVE, DELETE (one a
+ * certificate --delete-old considered) and LIBCERT (stage, finished, exit code). */
+static cert_err rotate_rows(const cert_rotate_result *r, cert_output fmt, FILE *f)
+{
+    cert__rows *t = cert__rows_new(fmt, f);
+    char code[24];
+
+    cert__row(t, "UPLOAD", "Status", put_name(r), "Store",
+              r->put.store == CERT_STORE_ACM ? "acm" : "iam", "Name",
+              r->put.name[0] ? r->put.name : CERT__NONE, "Id", r->put.meta.id, "Arn",
+              r->put.meta.arn, CERT__NONE);
+    for (size_t i = 0; i < r->reimport_count; i++)
+        cert__row(t, "REIMPORT", "CertificateArn", r->reimports[i].arn, "Status",
+                  r->reimports[i].status, "Error", r->reimports[i].failure.message, CERT__NONE);
+    for (size_t i = 0; r->attach != NULL && i < r->attach->count; i++) {
+        const cert_attach_dist *d = &r->attach->dists[i];
+        const cert_failure *why = cert_attach_dist_failure(d);
+        char *aliases = cert__rows_join((const char *const *)d->aliases, d->alias_count), dc[24];
+
+        cert__row(t, "DISTRIBUTIONS", "Id", d->id, "Aliases", aliases, "Status",
+                  cert_attach_state_name(d->state), "Previous", previous_id(d), "Confirmed",
+                  cert__rows_bool(r->confirmed != NULL && r->confirmed[i]), "Deployed",
+                  cert__rows_bool(d->deployed), "Change", d->change, "ExitCode",
+                  cert__rows_int(cert_attach_dist_exit(d), dc), "Error",
+                  why ? why->message : CERT__NONE, CERT__NONE);
+        free(aliases);
+    }
+    for (size_t i = 0; i < r->live_count; i++)
+        cert__row(t, "VERIFYLIVE", "Distribution", r->live[i].distribution, "Alias",
+                  r->live[i].alias, "Ok", cert__rows_bool(r->live[i].ok), "Message",
+                  r->live[i].message, CERT__NONE);
+    for (size_t i = 0; i < r->delete_count; i++) {
+        const cert_delete_item *it = &r->deletes[i];
+        char *users = cert__rows_join((const char *const *)it->users, it->user_count);
+
+        cert__row(t, "DELETE", "Id", it->id, "Name", it->name, "Store",
+                  it->store == CERT_STORE_ACM ? "acm" : "iam", "Status",
+                  cert_delete_state_name(it->state), "Reason", it->reason, "UsedBy", users,
+                  CERT__NONE);
+        free(users);
+    }
+    cert__row(t, "LIBCERT", "Stage", r->stage, "Finished", cert__rows_bool(r->finished),
+              "DeleteOld", cert_delete_state_name(r->deleted), "ExitCode",
+              cert__rows_int(cert_rotate_exit(r), code), "Error",
+              r->failure.err < 0 ? r->failure.message : CERT__NONE, CERT__NONE);
+    return cert__rows_end(t);
+}
+
 cert_err cert_rotate_write(const cert_rotate_result *r, cert_output fmt, FILE *f)
 {
     if (r == NULL || f == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_rotate_write: NULL argument");
     if (fmt == CERT_OUTPUT_JSON)
         return rotate_json(r, f);
+    if (CERT__ROWS(fmt))
+        return rotate_rows(r, fmt, f);
     if (fmt == CERT_OUTPUT_TEXT)
         rotate_text(r, f);
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;

@@ -166,13 +166,83 @@ static void put_text(const cert_put_result *r, FILE *f)
     }
 }
 
+/* ServerCertificateMetadata as the AWS CLI's text output has it (members sorted by name). */
+void cert__meta_row(cert__rows *t, const char *type, const cert_iam_cert *m)
+{
+    char up[32], exp[32];
+
+    cert__row(t, type, "Arn", m->arn, "Expiration", cert__rows_time(m->expiration, exp), "Path",
+              m->path, "ServerCertificateId", m->id, "ServerCertificateName", m->name, "UploadDate",
+              cert__rows_time(m->upload_date, up), CERT__NONE);
+}
+
+/* An ACM certificate's record: the members a listing and a description share, sorted. */
+void cert__acm_row(cert__rows *t, const char *type, const cert_acm_cert *c)
+{
+    char na[32];
+
+    cert__row(t, type, "CertificateArn", c->arn, "DomainName", c->domain_name, "InUse",
+              cert__rows_bool(c->in_use), "KeyAlgorithm", c->key_algorithm, "NotAfter",
+              cert__rows_time(c->not_after, na), "Status", c->status, "Type", c->type, CERT__NONE);
+}
+
+/* --output text / table: the certificate as AWS shows it, then LIBCERT (status, where, exit). */
+static cert_err put_rows(const cert_put_result *r, cert_output fmt, FILE *f)
+{
+    cert__rows *t = cert__rows_new(fmt, f);
+    char code[24], att[24];
+    bool failed = r->failure.err < 0;
+
+    if (r->store == CERT_STORE_ACM && r->acm.arn != NULL)
+        cert__acm_row(t, "CERTIFICATE", &r->acm);
+    else if (r->store != CERT_STORE_ACM && r->meta.name != NULL)
+        cert__meta_row(t, "SERVERCERTIFICATEMETADATA", &r->meta);
+    cert__row(t, "LIBCERT", "Status", cert_put_status_name(r), "Store",
+              r->store == CERT_STORE_ACM ? "acm" : "iam", "Name",
+              r->store == CERT_STORE_ACM ? r->acm.arn : r->name, "Path",
+              r->store == CERT_STORE_ACM ? CERT__NONE : r->path, "Attempts",
+              cert__rows_int(r->attempts, att), "ExitCode", cert__rows_int(cert_put_exit(r), code),
+              "Error", failed ? r->failure.message : CERT__NONE, CERT__NONE);
+    for (size_t i = 0; i < r->refusal_count; i++)
+        cert__row(t, "REFUSAL", "Code", r->refusals[i].code, "Allowed",
+                  cert__rows_bool(r->refusals[i].allowed), "Message", r->refusals[i].message,
+                  CERT__NONE);
+    for (size_t i = 0; i < r->removable_count; i++)
+        cert__meta_row(t, "REMOVABLE", &r->removable[i]);
+    return cert__rows_end(t);
+}
+
 cert_err cert_put_write(const cert_put_result *r, cert_output fmt, FILE *f)
 {
     if (r == NULL || f == NULL)
         return cert__error_set(CERT_E_INVALID, "cert_put_write: NULL argument");
     if (fmt == CERT_OUTPUT_JSON)
         return put_json(r, f);
+    if (CERT__ROWS(fmt))
+        return put_rows(r, fmt, f);
     if (fmt == CERT_OUTPUT_TEXT)
         put_text(r, f);
+    return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
+}
+
+cert_err cert_put_write_text(const cert_put_result *r, const cert_text_opts *text, FILE *f)
+{
+    bool acm;
+
+    if (r == NULL || f == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_put_write_text: NULL argument");
+    acm = r->store == CERT_STORE_ACM;
+    if ((text != NULL && text->verbosity > 0) || r->failure.err < 0 ||
+        r->status == CERT_PUT_DRY_RUN)
+        return cert_put_write(r, CERT_OUTPUT_TEXT, f);
+    for (size_t i = 0; i < r->refusal_count; i++) /* allowed ones: said, as warnings are */
+        cert_text_writef(f, "allowed: %s: %s\n", r->refusals[i].code, r->refusals[i].message);
+    cert_text_writef(f, "%s %s%s%s\n",
+                     r->status == CERT_PUT_EXISTS       ? "exists"
+                     : r->status == CERT_PUT_REIMPORTED ? "reimported"
+                     : acm                              ? "imported"
+                                                        : "uploaded",
+                     acm ? (r->acm.arn ? r->acm.arn : "") : r->name, acm ? "" : " ",
+                     acm ? "" : (r->meta.id ? r->meta.id : ""));
     return ferror(f) ? cert__error_set(CERT_E_IO, "cannot write the result") : CERT_OK;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "report/render_int.h"
 #include "report_int.h"
 #include "util/error_int.h"
 #include "util/json.h"
@@ -494,6 +495,13 @@ cert_err cert_report_write(const cert_report *r, cert_output fmt, const cert_tex
         json_decref(j);
         return err;
     }
+    if (CERT__ROWS(fmt)) {
+        cert__rows *rows = cert__rows_new(fmt, f);
+
+        if (rows != NULL)
+            cert_report__rows(r, rows);
+        return cert__rows_end(rows);
+    }
     return cert_report__text(r, t ? t : &plain, f);
 }
 
@@ -529,6 +537,13 @@ cert_err cert_reports_write(const cert_report *const *reports, size_t count, cer
         for (size_t i = 0; i < count && err == CERT_OK; i++)
             err = cert_report__text(reports[i], t ? t : &plain, f);
         return err;
+    }
+    if (CERT__ROWS(fmt)) { /* one table over every report: each record names its input */
+        cert__rows *rows = cert__rows_new(fmt, f);
+
+        for (size_t i = 0; rows != NULL && i < count; i++)
+            cert_report__rows(reports[i], rows);
+        return cert__rows_end(rows);
     }
     /* The shape of cert_report_each()'s document, so that one jq filter reads both. */
     doc = json_object();

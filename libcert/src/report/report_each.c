@@ -72,11 +72,13 @@ static cert_err work(run *rn, const cert_report_opts *opts, size_t i, slot *s)
         if (buf == NULL)
             CERT_NOMEM();
         len = strlen(buf);
-    } else if (rn->fmt == CERT_OUTPUT_TEXT) {
+    } else if (rn->fmt == CERT_OUTPUT_TEXT || CERT__ROWS(rn->fmt)) {
         mem = open_memstream(&buf, &len);
         if (mem == NULL)
             CERT_NOMEM();
-        CERT_TRY(cert_report__text(r, rn->text, mem));
+        /* --output table: a table a bundle, each aligned on its own (they come as they finish) */
+        CERT_TRY(rn->fmt == CERT_OUTPUT_TEXT ? cert_report__text(r, rn->text, mem)
+                                             : cert_report_write(r, rn->fmt, NULL, mem));
         if (fclose(mem) != 0) {
             mem = NULL;
             CERT_NOMEM();

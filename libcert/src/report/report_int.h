@@ -76,6 +76,10 @@ void cert_report__live_json(const cert_live_result *l, json_t *dist);
  * starts with the "schema" member. */
 json_t *cert_report__json(const cert_report *r, bool top);
 
+/* One report as records (--output text / table; render_int.h's rows). */
+struct cert__rows;
+void cert_report__rows(const cert_report *r, struct cert__rows *t);
+
 /* Text for one report. */
 cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *f);
 

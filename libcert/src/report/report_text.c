@@ -1,8 +1,10 @@
 /* Text rendering of a report: the certificate at a glance, then findings by severity. */
+#include <openssl/evp.h>
 #include <string.h>
 
 #include "libcert/key.h"
 #include "libcert/text.h"
+#include "report/render_int.h"
 #include "report_int.h"
 #include "util/error_int.h"
 #include "util/time_int.h"
@@ -241,4 +243,77 @@ cert_err cert_report__text(const cert_report *r, const cert_text_opts *t, FILE *
     if (ferror(f))
         return cert__error_set(CERT_E_IO, "cannot write the report");
     return CERT_OK;
+}
+
+/* ---- --output text / table (render.h): the report as records ---- */
+
+/* One certificate of the path as a CERTIFICATE record. */
+static void cert_row(const cert_report *r, cert__rows *t, const char *label, const char *role,
+                     X509 *x)
+{
+    char subject[1024], issuer[1024], na_buf[32], fp[65];
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    int64_t nb, na = INT64_MIN;
+
+    (void)r;
+    cert__name_string(X509_get_subject_name(x), subject, sizeof(subject));
+    cert__name_string(X509_get_issuer_name(x), issuer, sizeof(issuer));
+    if (!cert__x509_validity(x, &nb, &na))
+        na = INT64_MIN;
+    fp[0] = '\0';
+    if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32)
+        cert__hex32(md, fp);
+    cert__row(t, "CERTIFICATE", "Input", label, "Role", role, "Subject", subject, "Issuer", issuer,
+              "NotAfter", cert__rows_time(na, na_buf), "SHA256", fp[0] ? fp : CERT__NONE,
+              CERT__NONE);
+}
+
+void cert_report__rows(const cert_report *r, cert__rows *t)
+{
+    const char *label = cert_report_label(r);
+    size_t e = r->findings ? cert_findings_count_severity(r->findings, CERT_SEV_ERROR) : 0;
+    size_t w = r->findings ? cert_findings_count_severity(r->findings, CERT_SEV_WARNING) : 0;
+    cert_exit code = r->outcome >= 0 ? (cert_exit)r->outcome : cert_report_exit_code(r);
+    char eb[24], wb[24], cb[24];
+
+    cert__row(t, "REPORT", "Input", label, "Status",
+              r->err < 0 ? "error"
+              : e > 0    ? "fail"
+                         : "ok",
+              "Errors", cert__rows_int((long long)e, eb), "Warnings",
+              cert__rows_int((long long)w, wb), "ExitCode", cert__rows_int(code, cb), "Message",
+              r->err < 0 ? r->err_msg : r->outcome_msg, CERT__NONE);
+    if (r->err >= 0 && r->chain != NULL) {
+        const cert_chain *c = r->chain;
+
+        cert_row(r, t, label, "leaf", cert_chain_leaf(c));
+        for (size_t i = 0; i < cert_chain_count(c); i++) {
+            X509 *x = cert_chain_at(c, i);
+
+            cert_row(r, t, label, x == cert_chain_root(c) ? "root" : "chain", x);
+        }
+        if (cert_chain_root(c) != NULL &&
+            (cert_chain_count(c) == 0 ||
+             cert_chain_at(c, cert_chain_count(c) - 1) != cert_chain_root(c)))
+            cert_row(r, t, label, "root", cert_chain_root(c));
+    }
+    if (r->dist != NULL) {
+        for (size_t i = 0; i < r->dist->nnames; i++) {
+            const report_dist_name *n = &r->dist->names[i];
+
+            cert__row(t, "NAME", "Input", label, "Distribution", r->dist->id, "Kind",
+                      n->from_host ? "host" : "alias", "Name", n->name, "Covered",
+                      n->covered < 0 ? CERT__NONE : cert__rows_bool(n->covered == 1), CERT__NONE);
+        }
+    }
+    for (size_t i = 0; r->findings != NULL && i < cert_findings_count(r->findings); i++) {
+        const cert_finding *fi = cert_findings_at(r->findings, i);
+
+        cert__row(t, "FINDING", "Input", label, "Severity", cert_severity_name(fi->severity),
+                  "Code", fi->code, "Message", fi->message, CERT__NONE);
+    }
+    for (size_t i = 0; i + 1 < r->noutputs; i += 2)
+        cert__row(t, "WRITTEN", "Input", label, "Part", r->outputs[i], "Path", r->outputs[i + 1],
+                  CERT__NONE);
 }
