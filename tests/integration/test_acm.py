@@ -4,16 +4,21 @@
 get-distribution-config):
 
 - certup --store acm: the import, found again on a rerun (an EC P-256 certificate: ListCertificates
-  must name every key type), the same leaf with another chain re-imported in place, a region other
-  than us-east-1 configured, a partition without ACM for CloudFront;
-- certup --reimport ARN: each re-import rule broken once, with its code and nothing sent; clientAuth
-  dropped allowed; an ARN used by a resource outside the run refused (acm.shared); an ACM-issued
-  certificate refused (acm.managed);
-- certattach --cert ARN: pre-flight, ACMCertificateArn set, rerun unchanged, acm.region, acm.managed;
+  must name every key type), the same leaf with another chain re-imported in place, --tag in the
+  import itself, the checks (a key CloudFront does not serve, an expired certificate) before any
+  request, a region other than us-east-1 configured, a partition without ACM for CloudFront;
+- certup --reimport ARN: each re-import rule broken once (key algorithm, key size, an EKU other
+  than clientAuth, keyEncipherment on RSA, tags), with its code and nothing sent; clientAuth and
+  keyEncipherment on ECDSA dropped allowed; an ARN used by a resource outside the run refused
+  (acm.shared); an ACM-issued certificate refused (acm.managed);
+- certattach --cert ARN: pre-flight (region, partition, status, key, aliases), ACMCertificateArn
+  set, rerun unchanged, acm.managed;
 - certrotate: the IAM->ACM migration with --delete-old, the next renewal re-imported in place with
   no UpdateDistribution, a shared ARN or a new key type imported and attached instead, an ACM-issued
-  certificate refused, mixed stores refused without --store, the downgrade guard;
-- certls --store acm|all, certprune --store acm, certcheck --acm and --distribution.
+  certificate refused, mixed stores refused without --store, a distribution on CloudFront's default
+  certificate moved to ACM only with --store acm, the downgrade guard;
+- certls --store acm|all, certprune --store acm, certcheck --acm and --distribution;
+- README's minimal IAM policy for each ACM mode covers every request the mode makes.
 
 Run: python3 test_acm.py   (ctest sets the environment: see lib.py)
 """
@@ -22,7 +27,7 @@ import datetime
 import os
 import re
 
-from lib import EmuTestCase, cf_etag, fixture, iam_names, load_int2, main, pem_ders, read, upload_fixture
+from lib import AT, EmuTestCase, cf_etag, fixture, iam_names, load_int2, main, pem_ders, read, upload_fixture
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -38,11 +43,16 @@ EKU = {"server": ExtendedKeyUsageOID.SERVER_AUTH, "client": ExtendedKeyUsageOID.
 _KEYS = {}
 
 
+KINDS = {"ec": lambda: ec.generate_private_key(ec.SECP256R1()),
+         "p384": lambda: ec.generate_private_key(ec.SECP384R1()),
+         "rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+         "rsa3072": lambda: rsa.generate_private_key(public_exponent=65537, key_size=3072)}
+
+
 def key_of(kind):
     """One key per kind for the whole run (a renewal keeps its key type; some keep the key)."""
     if kind not in _KEYS:
-        _KEYS[kind] = ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else \
-            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        _KEYS[kind] = KINDS[kind]()
     return _KEYS[kind]
 
 
@@ -170,6 +180,28 @@ class Certup(AcmCase):
         self.assertIn("CloudFront is not available in partition aws-us-gov", r.err)
         self.assertEqual(self.emu.log(since=seq), [])
 
+    def test_acm__tags_go_with_a_new_import(self):
+        path, *_ = self.b("tagged.pem")
+        seq = self.emu.last_seq()
+        r = self.up("--store", "acm", "--tag", "team=web", "--tag", "env=prod", "--json", path)
+        self.assertEqual(r.rc, 0, r)
+        arn = r.json()["CertificateArn"]
+        tags = {t["Key"]: t["Value"] for t in self.acm("list-tags-for-certificate", "--certificate-arn", arn)["Tags"]}
+        self.assertEqual(tags, {"team": "web", "env": "prod", "libcert:uploaded": "certup"})
+        # in the import itself: no AddTagsToCertificate
+        self.assertEqual(self.writes(seq), ["ImportCertificate"])
+
+    def test_acm__checks_refuse_before_any_request(self):
+        # a key CloudFront does not serve (ACM itself imports P-384), an expired certificate
+        p384, *_ = self.b("p384.pem", key="p384")
+        old, *_ = self.b("old.pem", not_after=d(2025, 12, 1))
+        seq = self.emu.last_seq()
+        for path, code in ((p384, "key.unsupported"), (old, "cert.expired")):
+            r = self.up("--store", "acm", "--json", path)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn(code, r.err + r.out)
+        self.assertEqual(self.emu.log(since=seq), [])
+
     def test_acm__dry_run_sends_nothing(self):
         seq = self.emu.last_seq()
         r = self.up("--store", "acm", "--dry-run", "--json", fixture("bundle-p256.pem"))
@@ -214,6 +246,23 @@ class Reimport(AcmCase):
         self.assertEqual(r.rc, 2, r)
         self.assertIn("no tags on a re-import", r.err)
         self.assertEqual(self.emu.log(since=seq), [])
+
+    def test_acm__reimport_key_size_changed_is_refused(self):
+        _, leaf, key, chain = self.b("rsa2048.pem", key="rsa", key_encipherment=True)
+        arn = self.imp(leaf, key, chain)
+        p, *_ = self.b("rsa3072.pem", key="rsa3072", key_encipherment=True, not_after=d(2026, 9, 1))
+        r = self.refused(arn, p, "acm.reimport.key")
+        self.assertIn("RSA_2048", r.err)
+
+    def test_acm__keyencipherment_dropped_on_ecdsa_is_allowed(self):
+        _, leaf, key, chain = self.b("ke.pem", key_encipherment=True)
+        arn = self.imp(leaf, key, chain)
+        p, new_leaf, *_ = self.b("noke.pem", key_encipherment=False, not_after=d(2026, 9, 1))
+        r = self.up("--reimport", arn, "--json", p)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual((r.json()["libcert"]["status"], r.json()["CertificateArn"]), ("reimported", arn))
+        self.assertEqual(pem_ders(self.acm("get-certificate", "--certificate-arn", arn)["Certificate"]),
+                         pem_ders(new_leaf))
 
     def test_acm__clientauth_dropped_is_allowed(self):
         _, leaf, key, chain = self.b("first.pem", eku=("server", "client"))
@@ -306,6 +355,41 @@ class Attach(AcmCase):
         self.assertEqual(self.viewer(d2)["ACMCertificateArn"], issued)
 
 
+    def test_acm__certattach_preflight_key_expiry_partition(self):
+        etag = cf_etag(self.emu, self.dist)
+        # a key CloudFront does not serve (ACM imports P-384)
+        _, leaf, key, chain = self.b("p384.pem", key="p384")
+        p384 = self.imp(leaf, key, chain)
+        seq = self.emu.last_seq()
+        r = self.tool("certattach", *self.CHECK, "--cert", p384, "--json", self.dist)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("key.unsupported", [f["code"] for f in r.json()["Distributions"][0]["findings"]])
+        self.assertEqual(self.writes(seq), [])
+        # expired by the time of the attach: ACM says EXPIRED (acm.status), the certificate-level
+        # refusal, before any distribution is read
+        _, leaf, key, chain = self.b("short.pem", not_after=d(2026, 3, 1))
+        short = self.imp(leaf, key, chain)
+        seq = self.emu.last_seq()
+        self.set_cert_clock("2026-04-01T00:00:00Z")
+        try:
+            r = self.tool("certattach", "--at", "2026-04-01T00:00:00Z", *self.CHECK[2:], "--cert", short,
+                          "--json", self.dist)
+        finally:
+            self.set_cert_clock(AT)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("acm.status", r.err)
+        self.assertIn("EXPIRED", r.json()["libcert"]["error"]["message"])
+        self.assertEqual(self.writes(seq), [])
+        # an ARN of another partition: refused before any request
+        seq = self.emu.last_seq()
+        other = "arn:aws-cn:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+        r = self.tool("certattach", *self.CHECK, "--cert", other, self.dist)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("acm.region", r.err)
+        self.assertEqual(self.emu.log(since=seq), [])
+        self.assertEqual(cf_etag(self.emu, self.dist), etag)
+
+
 class Rotate(AcmCase):
     def setUp(self):
         super().setUp()
@@ -354,6 +438,22 @@ class Rotate(AcmCase):
         r = self.rotate("--alias", "www.example.com", "--delete-old", p2)
         self.assertEqual(r.rc, 0, r)
         self.assertEqual(self.writes(seq), [])
+
+    def test_acm__default_certificate_moves_to_acm_only_with_store(self):
+        bare = self.emu.create_distribution(aliases=[], viewer_certificate=None)["Id"]
+        p, *_ = self.b("bare.pem", not_after=d(2026, 7, 1))
+        seq = self.emu.last_seq()
+        r = self.rotate("--distribution", bare, "--json", p)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.json()["Distributions"][0]["guard"], "rotate.store")
+        self.assertEqual(self.writes(seq), [])
+        r = self.rotate("--store", "acm", "--distribution", bare, "--json", p)
+        self.assertEqual(r.rc, 0, r)
+        arn = r.json()["CertificateArn"]
+        self.assertRegex(arn, ARN_RE)
+        vc = self.viewer(bare)
+        self.assertEqual((vc["ACMCertificateArn"], vc["CertificateSource"]), (arn, "acm"))
+        self.assertFalse(vc.get("CloudFrontDefaultCertificate", False))
 
     def test_acm__reimport_refused_when_another_resource_uses_the_arn(self):
         _, leaf, key, chain = self.b("cur.pem", dns=("shop.example.com",), not_after=d(2026, 7, 1))
@@ -485,6 +585,77 @@ class ListPruneCheck(AcmCase):
         r = self.tool("certcheck", *self.CHECK, "--acm", eu)
         self.assertEqual(r.rc, 3, r)
         self.assertIn("us-east-1", r.err)
+
+
+class Policy(AcmCase):
+    """README's "Minimal IAM policy, ACM modes": every request each mode makes is in its row."""
+
+    @staticmethod
+    def documented():
+        with open(os.path.join(os.environ.get("LIBCERT_SRC", ""), "README.md")) as f:
+            text = f.read()
+        table = text.split("**Minimal IAM policy, ACM modes**", 1)[1].split("\n\n", 2)[1]
+        rows = {}
+        for line in table.splitlines()[2:]:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0]] = set(re.findall(r"`([a-z0-9]+:[A-Za-z]+)`", cells[1]))
+        return rows
+
+    def made(self, seq):
+        return {f"{e['service']}:{e['action']}" for e in self.emu.log(since=seq)}
+
+    def test_acm__documented_policy_covers_every_request(self):
+        rows = self.documented()
+        rows["certrotate (ACM)"] |= rows["certattach --cert ARN"]  # "certattach's, plus"
+        made = {}
+        old = upload_fixture(self.emu, "old", leaf="p256")
+        dist = self.emu.create_distribution(aliases=["www.example.com", "example.com"],
+                                            viewer_certificate=old["ServerCertificateId"])["Id"]
+        # certup --store acm: a new import, a rerun, the same leaf with another chain
+        seq = self.emu.last_seq()
+        p1, leaf, key, chain = self.b("one.pem", not_after=d(2026, 7, 1))
+        self.assertEqual(self.up("--store", "acm", "--tag", "team=web", p1).rc, 0)
+        self.assertEqual(self.up("--store", "acm", p1).rc, 0)
+        p2, leaf2, key2, chain2 = self.b("two.pem", not_after=d(2026, 8, 1))
+        self.imp(leaf2, key2, chain2.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n")
+        seq_up = self.emu.last_seq()
+        self.assertEqual(self.up("--store", "acm", p2).rc, 0)
+        made["certup --store acm"] = self.made(seq)  # (and the import made by hand between)
+        arn = self.up("--store", "acm", "--json", p1).json()["CertificateArn"]
+        # certup --reimport
+        p3, *_ = self.b("three.pem", not_after=d(2026, 9, 1))
+        seq = self.emu.last_seq()
+        self.assertEqual(self.up("--reimport", arn, p3).rc, 0)
+        made["certup --reimport"] = self.made(seq)
+        # certcheck --acm
+        seq = self.emu.last_seq()
+        self.assertEqual(self.tool("certcheck", *self.CHECK, "--acm", arn, "--expect", p3).rc, 0)
+        made["certcheck --acm"] = self.made(seq)
+        # certrotate: the migration with --delete-old, then a renewal re-imported in place
+        p4, *_ = self.b("four.pem", not_after=d(2026, 10, 1))
+        seq = self.emu.last_seq()
+        rot = ("certrotate", *self.CHECK, "--wait-timeout", "60")
+        self.assertEqual(self.tool(*rot, "--store", "acm", "--alias", "www.example.com", "--delete-old", p4,
+                                   timeout=120).rc, 0)
+        p5, *_ = self.b("five.pem", not_after=d(2026, 11, 1))
+        self.assertEqual(self.tool(*rot, "--alias", "www.example.com", "--delete-old", p5, timeout=120).rc, 0)
+        made["certrotate (ACM)"] = self.made(seq)
+        # certattach --cert ARN, by id, by alias, with --wait
+        seq = self.emu.last_seq()
+        self.assertEqual(self.tool("certattach", *self.CHECK, "--cert", arn, dist).rc, 0)
+        self.assertEqual(self.tool("certattach", *self.CHECK, "--cert", arn, "--alias", "www.example.com",
+                                   "--wait").rc, 0)
+        made["certattach --cert ARN"] = self.made(seq)
+        # certls, certprune
+        seq = self.emu.last_seq()
+        self.assertEqual(self.tool("certls", "--store", "acm", "--in-use").rc, 0)
+        made["certls --store acm"] = self.made(seq)
+        seq = self.emu.last_seq()
+        self.assertEqual(self.tool("certprune", "--store", "acm", "--yes").rc, 0)
+        made["certprune --store acm"] = self.made(seq)
+        for mode, actions in made.items():
+            self.assertTrue(actions, mode)
+            self.assertLessEqual(actions, rows[mode], f"{mode}: not in README's policy row")
 
 
 if __name__ == "__main__":

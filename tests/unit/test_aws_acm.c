@@ -4,6 +4,8 @@
  * anything is sent. The requests themselves are run against the emulator by the integration
  * tests (tests/integration/test_acm.py).
  */
+#include <jansson.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +190,78 @@ static void test_aws_acm__refused_before_sending(void **state)
     cert_aws_free(aws);
 }
 
+/* Decode one base64 member of an ImportCertificate body and compare it with the PEM. */
+static void assert_blob(const json_t *j, const char *member, const char *pem)
+{
+    const char *b64 = json_string_value(json_object_get(j, member));
+    unsigned char out[256];
+    int n;
+
+    assert_non_null(b64);
+    assert_true(strlen(b64) < sizeof(out));
+    n = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)strlen(b64));
+    assert_true(n >= (int)strlen(pem)); /* EVP_DecodeBlock counts the padding as zero bytes */
+    assert_memory_equal(out, pem, strlen(pem));
+    assert_int_equal(strlen(b64), 4 * ((strlen(pem) + 2) / 3));
+}
+
+/* The ImportCertificate body is built without jansson's escaping (base64 needs none): it must
+ * still be one JSON object carrying every member with the values given, for a new import with
+ * tags (whose text jansson escapes), a re-import and an import without a chain. */
+static void test_aws_acm__import_body(void **state)
+{
+    cert_acm_import_req r;
+    cert_aws_tag tags[2] = {{"team", "web \u00e9"}, {"libcert:uploaded", "certup 1.0"}};
+    cert_buf b;
+    json_t *j;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    r.certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    r.private_key = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
+    r.chain = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n";
+    r.tags = tags;
+    r.tag_count = 2;
+    assert_int_equal(cert_acm__import_body(&r, &b), CERT_OK);
+    assert_true(b.secret);
+    j = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, NULL);
+    assert_true(json_is_object(j));
+    assert_int_equal(json_object_size(j), 4);
+    assert_blob(j, "Certificate", r.certificate);
+    assert_blob(j, "PrivateKey", r.private_key);
+    assert_blob(j, "CertificateChain", r.chain);
+    assert_int_equal(json_array_size(json_object_get(j, "Tags")), 2);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(j, "Tags"), 0), "Value")),
+        "web \u00e9");
+    json_decref(j);
+    cert__buf_free(&b);
+
+    r.tags = NULL;
+    r.tag_count = 0;
+    r.chain = "";
+    r.arn = ARN;
+    assert_int_equal(cert_acm__import_body(&r, &b), CERT_OK);
+    j = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, NULL);
+    assert_int_equal(json_object_size(j), 3);
+    assert_string_equal(json_string_value(json_object_get(j, "CertificateArn")), ARN);
+    assert_null(json_object_get(j, "CertificateChain"));
+    json_decref(j);
+    cert__buf_free(&b);
+
+    r.arn = NULL;
+    r.chain = NULL;
+    assert_int_equal(cert_acm__import_body(&r, &b), CERT_OK);
+    j = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, NULL);
+    assert_int_equal(json_object_size(j), 2);
+    json_decref(j);
+    cert__buf_free(&b);
+
+    r.private_key = ""; /* refused: nothing built */
+    assert_int_equal(cert_acm__import_body(&r, &b), CERT_E_INVALID);
+    assert_null(b.ptr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_aws_acm__arns),
         cmocka_unit_test(test_aws_acm__key_types),
         cmocka_unit_test(test_aws_acm__refused_before_sending),
+        cmocka_unit_test(test_aws_acm__import_body),
     };
 
     return cmocka_run_group_tests(tests, NULL, h_teardown);

@@ -109,21 +109,16 @@ static cert_err check_arn(const char *arn)
 
 /* ---- the JSON protocol ---- */
 
-/* Send one action with a JSON body; the answer's body in *resp (cert_aws__response_free() it,
- * also on failure). The body may hold a private key: it is wiped. */
-static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
+/* Send one action with a JSON body (text, len bytes); the answer's body in *resp
+ * (cert_aws__response_free() it, also on failure). no_resend: aws_request's. */
+static cert_err send_text(cert_aws *aws, const char *action, const char *text, size_t len,
                           const aws_body_sink *sink, bool no_resend, aws_response *resp)
 {
     char target[96];
     cert_http_header h[2];
     aws_request req;
-    char *text;
-    cert_err err;
 
     memset(resp, 0, sizeof(*resp));
-    text = json_dumps(body, JSON_COMPACT);
-    if (text == NULL)
-        return cert__error_nomem();
     snprintf(target, sizeof(target), "CertificateManager.%s", action);
     h[0].name = "Content-Type";
     h[0].value = "application/x-amz-json-1.1";
@@ -137,47 +132,61 @@ static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
     req.headers = h;
     req.header_count = 2;
     req.body = (const uint8_t *)text;
-    req.body_len = strlen(text);
+    req.body_len = len;
     req.sink = sink;
     req.no_resend = no_resend;
-    err = cert_aws__send(aws, &req, resp);
-    OPENSSL_cleanse(text, strlen(text));
+    return cert_aws__send(aws, &req, resp);
+}
+
+/* send_text() with the body as a JSON document. */
+static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
+                          const aws_body_sink *sink, aws_response *resp)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    cert_err err;
+
+    memset(resp, 0, sizeof(*resp));
+    if (text == NULL)
+        return cert__error_nomem();
+    err = send_text(aws, action, text, strlen(text), sink, false, resp);
     free(text);
     return err;
 }
 
-/* One action whose answer is a JSON object (*answer, NULL for an empty answer when empty_ok);
- * no_resend: aws_request's. */
-static cert_err call_once(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
-                          bool no_resend, json_t **answer)
+/* The answer of send_text() or send_json() (err) as a JSON object (*answer, NULL for an empty
+ * answer when empty_ok): the document the transport parsed to judge the answer (resp.json),
+ * taken, not parsed again. Frees resp. */
+static cert_err answer_of(const char *action, cert_err err, aws_response *resp, bool empty_ok,
+                          json_t **answer)
 {
-    aws_response resp;
-    cert_err err = send_json(aws, action, body, NULL, no_resend, &resp);
-
     *answer = NULL;
-    if (err == CERT_OK && resp.body.len == 0 && empty_ok) {
-        cert_aws__response_free(&resp);
+    if (err == CERT_OK && resp->body.len == 0 && empty_ok) {
+        cert_aws__response_free(resp);
         return CERT_OK;
     }
     if (err == CERT_OK) {
-        *answer = json_loadb(resp.body.ptr ? resp.body.ptr : "", resp.body.len,
-                             JSON_REJECT_DUPLICATES, NULL);
+        *answer = resp->json;
+        resp->json = NULL;
         if (!json_is_object(*answer)) {
             json_decref(*answer);
             *answer = NULL;
             err = cert__error_set(CERT_E_NET,
                                   "ACM %s: the answer is not a JSON object (HTTP %ld, %zu bytes)",
-                                  action, resp.status, resp.body.len);
+                                  action, resp->status, resp->body.len);
         }
     }
-    cert_aws__response_free(&resp);
+    cert_aws__response_free(resp);
     return err;
 }
 
+/* One action whose answer is a JSON object (answer_of()). */
 static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
                      json_t **answer)
 {
-    return call_once(aws, action, body, empty_ok, false, answer);
+    aws_response resp;
+    cert_err err = send_json(aws, action, body, NULL, &resp);
+
+    return answer_of(action, err, &resp, empty_ok, answer);
 }
 
 static const char *jstr(const json_t *o, const char *key)
@@ -301,11 +310,11 @@ cert_err cert_acm__parse_detail(const char *body, size_t len, cert_acm_cert *out
 static const aws_page_spec list_spec = {
     "ACM", "ListCertificates", {{"NextToken", "NextToken", false}}, 1, true};
 
-/* One page's items appended to *v, its NextToken to the pager. */
-static cert_err read_list_page(aws_pager *pg, const char *body, size_t len, cert_acm_cert **v,
-                               size_t *n, size_t *cap)
+/* One page's items appended to *v (those `keep` takes, every one without it), its NextToken to
+ * the pager. j borrowed; len, the body's, for the message. */
+static cert_err read_list_page(aws_pager *pg, const json_t *j, size_t len, cert_acm__list_keep keep,
+                               void *ud, cert_acm_cert **v, size_t *n, size_t *cap)
 {
-    json_t *j = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, NULL);
     json_t *list = json_object_get(j, "CertificateSummaryList"), *c;
     const char *token = jstr(j, "NextToken");
     cert_err err = CERT_OK;
@@ -316,6 +325,9 @@ static cert_err read_list_page(aws_pager *pg, const char *body, size_t len, cert
     json_array_foreach(list, i, c)
     {
         CERT_TRY(cert_aws__page_item(pg));
+        if (keep != NULL && json_is_object(c) &&
+            !keep(ud, jstr(c, "Type"), jstr(c, "KeyAlgorithm"), jtime(c, "NotAfter")))
+            continue;
         if (cert__array_reserve(v, cap, *n, 64, sizeof(**v)) < 0)
             CERT_NOMEM();
         memset(&(*v)[*n], 0, sizeof(**v));
@@ -326,20 +338,21 @@ static cert_err read_list_page(aws_pager *pg, const char *body, size_t len, cert
         CERT_TRY(cert_aws__page_cursor(pg, 0, token));
 
 done:
-    json_decref(j);
     return err;
 }
 
 cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert **v, size_t *n,
                                    size_t *cap, bool *more, char **token)
 {
+    json_t *j = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, NULL);
     aws_pager pg;
     cert_err err;
 
     *more = false;
     *token = NULL;
     cert_aws__pager_init(&pg, &list_spec, 0);
-    err = read_list_page(&pg, body, len, v, n, cap);
+    err = read_list_page(&pg, j, body ? len : 0, NULL, NULL, v, n, cap);
+    json_decref(j);
     if (err == CERT_OK && cert_aws__page_more(&pg)) {
         *more = true;
         *token = pg.next[0];
@@ -352,6 +365,8 @@ cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert *
 typedef struct list_ctx {
     cert_aws *aws;
     unsigned int page_size;
+    cert_acm__list_keep keep;
+    void *ud;
     cert_acm_cert *v;
     size_t n, cap;
 } list_ctx;
@@ -381,10 +396,10 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
 
     if (body == NULL)
         return cert__error_nomem();
-    err = send_json(c->aws, "ListCertificates", body, NULL, false, &resp);
+    err = send_json(c->aws, "ListCertificates", body, NULL, &resp);
     json_decref(body);
     if (err == CERT_OK) {
-        err = read_list_page(pg, resp.body.ptr, resp.body.len, &c->v, &c->n, &c->cap);
+        err = read_list_page(pg, resp.json, resp.body.len, c->keep, c->ud, &c->v, &c->n, &c->cap);
         if (err == CERT_E_NET)
             err = cert__error_set(CERT_E_NET, "ACM ListCertificates: %s (HTTP %ld)",
                                   cert_error_last()->message, resp.status);
@@ -398,8 +413,8 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
     return err;
 }
 
-cert_err cert_acm_list(cert_aws *aws, unsigned int page_size, cert_acm_cert **out,
-                       size_t *count_out)
+cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm__list_keep keep,
+                                 void *ud, cert_acm_cert **out, size_t *count_out)
 {
     list_ctx c;
     cert_err err;
@@ -413,6 +428,8 @@ cert_err cert_acm_list(cert_aws *aws, unsigned int page_size, cert_acm_cert **ou
     memset(&c, 0, sizeof(c));
     c.aws = aws;
     c.page_size = page_size;
+    c.keep = keep;
+    c.ud = ud;
     err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
     if (err < 0) {
         cert_acm_certs_free(c.v, c.n);
@@ -421,6 +438,12 @@ cert_err cert_acm_list(cert_aws *aws, unsigned int page_size, cert_acm_cert **ou
     *out = c.v;
     *count_out = c.n;
     return CERT_OK;
+}
+
+cert_err cert_acm_list(cert_aws *aws, unsigned int page_size, cert_acm_cert **out,
+                       size_t *count_out)
+{
+    return cert_acm__list_matching(aws, page_size, NULL, NULL, out, count_out);
 }
 
 /* ---- one certificate ---- */
@@ -619,28 +642,6 @@ cert_err cert_acm_add_tags(cert_aws *aws, const char *arn, const cert_aws_tag *t
 
 /* ---- ImportCertificate ---- */
 
-/* A blob as the JSON protocol sends it: base64 without line breaks (new string, NULL when out of
- * memory). `secret`: the caller wipes it. */
-static char *base64(const char *s)
-{
-    size_t n = strlen(s), out = 4 * ((n + 2) / 3) + 1;
-    char *b = malloc(out);
-
-    if (b == NULL || n > (size_t)INT32_MAX) {
-        free(b);
-        return NULL;
-    }
-    EVP_EncodeBlock((unsigned char *)b, (const unsigned char *)s, (int)n);
-    return b;
-}
-
-static void secret_free(char *s)
-{
-    if (s != NULL)
-        OPENSSL_cleanse(s, strlen(s));
-    free(s);
-}
-
 /* The request's texts against the API's limits; nothing is sent when one is over. */
 static cert_err check_import(const cert_acm_import_req *r)
 {
@@ -673,40 +674,91 @@ static cert_err check_import(const cert_acm_import_req *r)
     return CERT_OK;
 }
 
-cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn_out)
+/* Append a blob as the JSON protocol sends it: base64 without line breaks, straight into the
+ * body (base64's alphabet needs no JSON escape, so jansson's escaping of ~10 KB character by
+ * character is not paid: bench/certup.sh, certup --store acm). */
+static cert_err add_blob(cert_buf *b, const char *member, const char *pem)
 {
-    cert_err err = CERT_OK;
-    json_t *body = NULL, *answer = NULL, *tags = NULL;
-    char *cert64 = NULL, *key64 = NULL, *chain64 = NULL;
-    const char *arn;
+    size_t n = strlen(pem), enc;
+    cert_err err;
 
-    if (arn_out == NULL)
-        return cert__error_set(CERT_E_INVALID, "cert_acm_import: NULL out");
-    *arn_out = NULL;
+    if (n > (size_t)INT32_MAX / 2)
+        return cert__error_set(CERT_E_INVALID, "%s: %zu bytes is too large", member, n);
+    enc = 4 * ((n + 2) / 3);
+    if ((err = cert__buf_printf(b, "%s\"%s\":\"", b->len > 1 ? "," : "", member)) < 0 ||
+        (err = cert__buf_reserve(b, b->len + enc + 2)) < 0)
+        return err;
+    if (b->cap < b->len + enc + 2)
+        return cert__error_set(CERT_E_INVALID, "%s: %zu bytes is too large", member, n);
+    EVP_EncodeBlock((unsigned char *)b->ptr + b->len, (const unsigned char *)pem, (int)n);
+    b->len += enc;
+    return cert__buf_add(b, "\"", 1, "ImportCertificate");
+}
+
+cert_err cert_acm__import_body(const cert_acm_import_req *r, cert_buf *out)
+{
+    json_t *rest = NULL, *tags = NULL;
+    char *text = NULL;
+    cert_err err = CERT_OK;
+
+    /* the body is a secret (the key): wiped as it grows and when freed */
+    cert__buf_init(out, 2 * (CERT_ACM_CERT_MAX + CERT_ACM_KEY_MAX + CERT_ACM_CHAIN_MAX) + 65536,
+                   true);
     CERT_TRY(check_import(r));
     if (r->tag_count > 0)
         CERT_TRY(tags_json(r->tags, r->tag_count, &tags));
-    cert64 = base64(r->certificate);
-    key64 = base64(r->private_key);
-    chain64 = r->chain && r->chain[0] ? base64(r->chain) : NULL;
-    body = json_object();
-    if (cert64 == NULL || key64 == NULL || (r->chain && r->chain[0] && chain64 == NULL) ||
-        body == NULL)
+    if ((rest = json_object()) == NULL)
         CERT_NOMEM();
-    if (r->arn != NULL)
-        json_object_set_new(body, "CertificateArn", json_string(r->arn));
-    json_object_set_new(body, "Certificate", json_string(cert64));
-    json_object_set_new(body, "PrivateKey", json_string(key64));
-    if (chain64 != NULL)
-        json_object_set_new(body, "CertificateChain", json_string(chain64));
+    if (r->arn != NULL && json_object_set_new(rest, "CertificateArn", json_string(r->arn)) < 0)
+        CERT_NOMEM();
     if (tags != NULL) {
-        json_object_set_new(body, "Tags", tags);
+        if (json_object_set_new(rest, "Tags", tags) < 0) {
+            tags = NULL;
+            CERT_NOMEM();
+        }
         tags = NULL;
     }
+    /* {"Certificate":"...","PrivateKey":"...","CertificateChain":"...", then the ARN and the
+     * tags as jansson writes them */
+    if ((text = json_dumps(rest, JSON_COMPACT)) == NULL)
+        CERT_NOMEM();
+    CERT_TRY(cert__buf_add(out, "{", 1, "ImportCertificate"));
+    CERT_TRY(add_blob(out, "Certificate", r->certificate));
+    CERT_TRY(add_blob(out, "PrivateKey", r->private_key));
+    if (r->chain != NULL && r->chain[0] != '\0')
+        CERT_TRY(add_blob(out, "CertificateChain", r->chain));
+    if (strcmp(text, "{}") == 0)
+        CERT_TRY(cert__buf_add(out, "}", 1, "ImportCertificate"));
+    else
+        CERT_TRY(cert__buf_printf(out, ",%s", text + 1));
+
+done:
+    if (err < 0)
+        cert__buf_free(out);
+    free(text);
+    json_decref(rest);
+    json_decref(tags);
+    return err;
+}
+
+cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn_out)
+{
+    cert_err err = CERT_OK;
+    json_t *answer = NULL;
+    aws_response resp;
+    cert_buf body;
+    const char *arn;
+
+    cert__buf_init(&body, 0, true);
+    if (arn_out == NULL)
+        return cert__error_set(CERT_E_INVALID, "cert_acm_import: NULL out");
+    *arn_out = NULL;
+    CERT_TRY(cert_acm__import_body(r, &body));
     /* A new import is not idempotent: sent again after a lost answer, it would be a second
      * certificate, an orphan (ACM API Reference, ImportCertificate, has no idempotency token). A
      * re-import into an ARN puts the same certificate there twice: that is retried. */
-    CERT_TRY(call_once(aws, "ImportCertificate", body, false, r->arn == NULL, &answer));
+    err = send_text(aws, "ImportCertificate", body.ptr, body.len, NULL, r->arn == NULL, &resp);
+    CERT_TRY(answer_of("ImportCertificate", err, &resp, false, &answer));
     arn = jstr(answer, "CertificateArn");
     if (arn == NULL)
         CERT_FAIL(CERT_E_NET, "ACM answered ImportCertificate without CertificateArn");
@@ -714,11 +766,7 @@ cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn
         CERT_NOMEM();
 
 done:
-    cert_aws__json_free_secret(body); /* the key, base64 */
-    json_decref(tags);
+    cert__buf_free(&body); /* the key, base64: wiped */
     json_decref(answer);
-    free(cert64);
-    secret_free(key64);
-    free(chain64);
     return err;
 }

@@ -123,6 +123,9 @@ typedef struct aws_response {
     const aws_body_sink *sink; /* the request's, while it is sent */
     bool streaming;            /* this answer's body goes to the sink */
     cert_err sink_err;         /* the sink's error, which stopped the exchange */
+    json_t *json;              /* an ACM 2xx answer as the transport parsed it to judge it (the
+                                  JSON protocol), for the client to take rather than parse the
+                                  body again; NULL otherwise. Freed with the response. */
 } aws_response;
 
 /* Send with signing and retries. CERT_OK for a 2xx answer; CERT_E_AWS for an error answer that
@@ -282,6 +285,20 @@ cert_err cert_cf__parse_distribution(const char *id, const char *body, size_t le
 struct cert_acm_cert;
 cert_err cert_acm__parse_list_page(const char *body, size_t len, struct cert_acm_cert **v,
                                    size_t *n, size_t *cap, bool *more, char **token);
+
+/* cert_acm_list() keeping only the summaries `keep` takes (it sees the Type, the KeyAlgorithm
+ * and the NotAfter, INT64_MIN when absent; strings NULL when absent): the others cost no record.
+ * keep NULL keeps every one. For finding an earlier import of a leaf (ops/store_acm.c). */
+typedef bool (*cert_acm__list_keep)(void *ud, const char *type, const char *key_algorithm,
+                                    int64_t not_after);
+cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm__list_keep keep,
+                                 void *ud, struct cert_acm_cert **out, size_t *count_out);
+
+/* ImportCertificate's JSON body for `r` (after the checks cert_acm_import() makes: nothing is
+ * built for a request it would refuse) into `out`, a secret buffer (it holds the key) that the
+ * function initialises: cert__buf_free() it. For cert_acm_import() and its unit test. */
+struct cert_acm_import_req;
+cert_err cert_acm__import_body(const struct cert_acm_import_req *r, cert_buf *out);
 
 /* One DescribeCertificate answer into a record (for cert_acm_describe()'s reader and the
  * fuzzer). */

@@ -84,6 +84,21 @@ static bool candidate(const cert_acm_cert *c, const char *alg, int64_t not_after
     return same;
 }
 
+/* What the listing keeps: an import with the leaf's key algorithm and notAfter (the names are
+ * compared on the records, by candidate()). */
+typedef struct find_key {
+    const char *alg;
+    int64_t not_after;
+} find_key;
+
+static bool keep_summary(void *ud, const char *type, const char *key_algorithm, int64_t not_after)
+{
+    const find_key *k = ud;
+
+    return type != NULL && strcmp(type, "IMPORTED") == 0 && key_algorithm != NULL &&
+           strcmp(key_algorithm, k->alg) == 0 && not_after == k->not_after;
+}
+
 /* The newest import first: a later import of the same leaf is the one a rerun made. */
 static int cmp_imported(const void *a, const void *b)
 {
@@ -100,6 +115,7 @@ cert_err cert_ops__acm_find(cert_aws *aws, const X509 *leaf, const char *body, c
     size_t n = 0, nc = 0;
     char alg[32], *leaf_names = NULL, *cb = NULL, *cc = NULL;
     int64_t nb, na;
+    find_key key;
     cert_err err = CERT_OK;
 
     memset(found, 0, sizeof(*found));
@@ -109,7 +125,11 @@ cert_err cert_ops__acm_find(cert_aws *aws, const X509 *leaf, const char *body, c
     if (!cert__x509_validity(leaf, &nb, &na))
         return CERT_OK; /* nothing to compare with */
     CERT_TRY(cert__x509_dns_set(leaf, &leaf_names));
-    CERT_TRY(cert_acm_list(aws, 0, &v, &n));
+    key.alg = alg;
+    key.not_after = na;
+    /* every key type listed (cert_acm_list()), only the summaries that could hold the leaf
+     * made into records: the account may hold a thousand */
+    CERT_TRY(cert_acm__list_matching(aws, 0, keep_summary, &key, &v, &n));
     if ((cands = calloc(n ? n : 1, sizeof(*cands))) == NULL)
         CERT_NOMEM();
     for (size_t i = 0; i < n; i++) {
