@@ -3,6 +3,10 @@
  * served judged by libcert's own chain code and compared with what was expected, for
  * certcheck --connect, --distribution --live and certrotate --verify-live. The handshakes of a
  * run go at once, bounded like --jobs, so twenty aliases cost about one handshake.
+ *
+ * This file holds the engine of a run, the names of an alias, one handshake and many names at
+ * once; the entry points are live_connect.c (certcheck --connect) and live_dist.c (the aliases
+ * of distributions: certcheck --distribution --dns/--live, certrotate --verify-live).
  */
 #include "libcert/live.h"
 
@@ -12,28 +16,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "libcert/cloudfront.h"
-#include "libcert/remote.h"
 #include "net/net_int.h"
 #include "ops/live_int.h"
-#include "ops/rotate_int.h"
 #include "util/buf.h"
 #include "util/error_int.h"
 #include "util/pool.h"
 #include "x509/x509_int.h"
-
-#define LIVE_JOBS 32
-
-static const cert_report_opts default_report_opts = CERT_REPORT_OPTS_INIT;
-static const cert_live_opts default_live_opts = CERT_LIVE_OPTS_INIT;
-
-/* What libcert's chain code made of one set of certificates a server sent. */
-typedef struct live_chain {
-    uint8_t hash[32]; /* SHA-256 over the DER of every certificate, in the order sent */
-    const char *trust;
-    bool root_sent;
-    size_t extra;
-} live_chain;
 
 cert_err cert_live__engine_init(live_engine *e, const cert_live_opts *o, const cert_report_opts *ro)
 {
@@ -137,8 +125,7 @@ cert_err cert_live__names_for(const char *alias, const char *const *hosts, size_
 
 /* ---- what one handshake served ---- */
 
-/* The facts of a chain: trust, whether the root was sent, what was sent besides the path. */
-static void chain_facts(const cert_report *rep, X509 *const *sent, size_t nsent, live_chain *c)
+void cert_live__chain_facts(const cert_report *rep, X509 *const *sent, size_t nsent, live_chain *c)
 {
     const cert_chain *chain = cert_report_chain(rep);
 
@@ -203,7 +190,7 @@ static cert_err cached_chain_facts(live_engine *e, const char *label, X509 *cons
         ro.check.iam_path = NULL;
         err = cert_report_build_certs(label, sent, nsent, &ro, &rep);
         if (err == CERT_OK) {
-            chain_facts(rep, sent, nsent, out);
+            cert_live__chain_facts(rep, sent, nsent, out);
             if (cert__array_reserve(&e->chains, &e->chains_cap, e->nchains, 8,
                                     sizeof(*e->chains)) == CERT_OK)
                 e->chains[e->nchains++] = *out;
@@ -224,9 +211,8 @@ static bool has_ocsp_url(X509 *leaf)
     return has;
 }
 
-/* The facts of a completed handshake into s (its chain facts given). */
-static cert_err served_facts(const live_engine *e, const cert_tls_peer *p, const live_chain *c,
-                             cert_served *s)
+cert_err cert_live__served_facts(const live_engine *e, const cert_tls_peer *p, const live_chain *c,
+                                 cert_served *s)
 {
     X509 *leaf = cert_tls_peer_cert_at(p, 0);
     char buf[1024];
@@ -258,9 +244,8 @@ static cert_err served_facts(const live_engine *e, const cert_tls_peer *p, const
     return CERT_OK;
 }
 
-/* A served record for (host, servername, address, port), nothing tried yet. */
-static cert_served *served_new(const char *host, const char *servername, const char *address,
-                               unsigned int port, bool pinned)
+cert_served *cert_live__served_new(const char *host, const char *servername, const char *address,
+                                   unsigned int port, bool pinned)
 {
     cert_served *s = calloc(1, sizeof(*s));
 
@@ -311,7 +296,7 @@ static cert_err handshake(live_engine *e, cert_served *s)
         free(sent);
     }
     if (err == CERT_OK)
-        err = served_facts(e, p, &c, s);
+        err = cert_live__served_facts(e, p, &c, s);
     cert_tls_peer_free(p);
     if (err < 0 && err != CERT_E_NOMEM) { /* the chain could not be judged: say so, go on */
         s->state = CERT_SERVED_FAILED;
@@ -364,7 +349,8 @@ static cert_err resolve_one(check_run *rn, cert_live_name *n)
         /* SNI carries a name, never an address (RFC 6066 section 3) */
         const char *sni = cert_net_is_address(n->name) ? NULL : n->name;
 
-        if ((n->served[i] = served_new(n->name, sni, a->addresses[i], rn->port, a->pinned)) == NULL)
+        if ((n->served[i] =
+                 cert_live__served_new(n->name, sni, a->addresses[i], rn->port, a->pinned)) == NULL)
             err = cert__error_nomem();
         else
             n->served_count++;
@@ -450,398 +436,4 @@ size_t cert_live__address_count(cert_live_name *const *names, size_t n)
         }
     }
     return count;
-}
-
-/* ---- certcheck --connect ---- */
-
-typedef struct connect_run {
-    live_engine *e;
-    const char *const *targets;
-    cert_report **out;
-    pthread_mutex_t mu;
-    cert_err err;
-    char message[512]; /* the failing worker's, for the caller's thread */
-} connect_run;
-
-/* One target: its addresses tried in turn until a handshake completes; the report of what it
- * served, or of why nothing did. Only memory errors are returned. */
-static cert_err connect_one(live_engine *e, const char *target, cert_report **out)
-{
-    cert_err err = CERT_OK;
-    char host[256], label[300];
-    unsigned int port;
-    cert_resolved *a = NULL;
-    cert_tls_peer *p = NULL;
-    cert_served *s = NULL;
-    cert_tls_opts to = CERT_TLS_OPTS_INIT;
-    cert_report_opts ro = *e->ro;
-    const char **hosts = NULL;
-    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
-    X509 **sent = NULL;
-    live_chain c;
-    const char *sni;
-
-    *out = NULL;
-    CERT_TRY(cert_net_split_host_port(target, 443, host, sizeof(host), &port));
-    snprintf(label, sizeof(label), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
-    sni = e->o->servername ? e->o->servername : cert_net_is_address(host) ? NULL : host;
-    if (sni == NULL)
-        CERT_FAIL(CERT_E_INVALID,
-                  "--connect %s: an address needs --servername NAME (SNI carries a host name, "
-                  "never an address: RFC 6066 section 3)",
-                  target);
-    err = cert_resolver_lookup(e->resolver, host, port, &a);
-    if (err == CERT_OK && a->address_count == 0)
-        err = cert__error_set(CERT_E_NET, "%s does not resolve (%s%s%s)", host, a->status,
-                              a->server ? " from " : "", a->server ? a->server : "");
-    if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
-        goto done;
-    to.servername = sni;
-    to.timeout_ms = e->o->timeout_ms;
-    for (size_t i = 0; err == CERT_OK && i < a->address_count; i++) {
-        bool unroutable;
-
-        cert_served_free(s);
-        if ((s = served_new(host, sni, a->addresses[i], port, a->pinned)) == NULL)
-            CERT_NOMEM();
-        err = cert_tls__handshake(a->addresses[i], port, &to, &p, &unroutable);
-        if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
-            goto done;
-        if (err < 0 && i + 1 < a->address_count)
-            err = CERT_OK; /* the next address */
-        else if (err == CERT_OK)
-            break;
-    }
-    if (err < 0) { /* nothing answered: the report says so (CERT_E_NET: exit 5) */
-        CERT_TRY(cert_failure_from_last(&f, err));
-        err = CERT_OK;
-        CERT_TRY(cert_report_new_failure(label, &f, out));
-        goto done;
-    }
-    /* The servername and --host are the names the served leaf must cover. */
-    if ((hosts = calloc(e->ro->check.host_count + 1, sizeof(*hosts))) == NULL)
-        CERT_NOMEM();
-    hosts[0] = sni;
-    for (size_t i = 0; i < e->ro->check.host_count; i++)
-        hosts[i + 1] = e->ro->check.hosts[i];
-    ro.check.hosts = hosts;
-    ro.check.host_count = e->ro->check.host_count + 1;
-    ro.check.key_not_expected = true;
-    ro.check.key_required = false;
-    ro.check.expect = NULL;
-    ro.check.iam_path = NULL;
-    if ((sent = calloc(cert_tls_peer_cert_count(p), sizeof(*sent))) == NULL)
-        CERT_NOMEM();
-    for (size_t i = 0; i < cert_tls_peer_cert_count(p); i++)
-        sent[i] = cert_tls_peer_cert_at(p, i);
-    CERT_TRY(cert_report_build_certs(label, sent, cert_tls_peer_cert_count(p), &ro, out));
-    chain_facts(*out, sent, cert_tls_peer_cert_count(p), &c);
-    CERT_TRY(served_facts(e, p, &c, s));
-    err = cert_report_set_served(*out, s);
-    s = NULL;
-    CERT_TRY(err);
-    cert_ops__say(&e->progress, "connect %s: %s %s from %s", label, cert_tls_peer_protocol(p),
-                  cert_tls_peer_cipher(p), cert_tls_peer_address(p));
-
-done:
-    if (err < 0) {
-        cert_report_free(*out);
-        *out = NULL;
-    }
-    free(sent);
-    free((void *)hosts);
-    cert_failure_clear(&f);
-    cert_served_free(s);
-    cert_tls_peer_free(p);
-    cert_resolved_free(a);
-    return err;
-}
-
-static void connect_item(size_t i, void *state, void *ud)
-{
-    connect_run *rn = ud;
-    cert_err err;
-
-    (void)state;
-    err = connect_one(rn->e, rn->targets[i], &rn->out[i]);
-    if (err < 0) {
-        pthread_mutex_lock(&rn->mu);
-        if (rn->err == CERT_OK) {
-            rn->err = err;
-            snprintf(rn->message, sizeof(rn->message), "%s", cert_error_last()->message);
-        }
-        pthread_mutex_unlock(&rn->mu);
-    }
-}
-
-cert_err cert_live_connect(const char *const *targets, size_t count, const cert_report *expect,
-                           const cert_live_opts *o, const cert_report_opts *ro, cert_report ***out)
-{
-    static const cert_pool_ops ops = {NULL, NULL, connect_item};
-    cert_err err = CERT_OK;
-    live_engine e;
-    connect_run rn;
-    bool engine = false;
-    char host[256];
-    unsigned int port;
-
-    if (out == NULL || targets == NULL || count == 0)
-        return cert__error_set(CERT_E_INVALID, "cert_live_connect: no target");
-    *out = NULL;
-    o = o ? o : &default_live_opts;
-    ro = ro ? ro : &default_report_opts;
-    memset(&rn, 0, sizeof(rn));
-    /* Every target's form first: a bad one is the caller's mistake, before any handshake. */
-    for (size_t i = 0; i < count; i++) {
-        CERT_TRY(cert_net_split_host_port(targets[i], 443, host, sizeof(host), &port));
-        if (o->servername == NULL && cert_net_is_address(host))
-            CERT_FAIL(CERT_E_INVALID,
-                      "--connect %s: an address needs --servername NAME (SNI carries a host "
-                      "name, never an address: RFC 6066 section 3)",
-                      targets[i]);
-    }
-    CERT_TRY(cert_live__engine_init(&e, o, ro));
-    engine = true;
-    if (expect != NULL && cert_report_chain(expect) != NULL)
-        cert_live__expect(&e, cert_chain_leaf(cert_report_chain(expect)),
-                          cert_report_label(expect));
-    rn.e = &e;
-    rn.targets = targets;
-    pthread_mutex_init(&rn.mu, NULL);
-    if ((rn.out = calloc(count, sizeof(*rn.out))) == NULL)
-        CERT_NOMEM();
-    cert__pool_run(count, o->jobs > 0 ? o->jobs : LIVE_JOBS, &ops, &rn);
-    pthread_mutex_destroy(&rn.mu);
-    if (rn.err < 0)
-        CERT_FAIL(rn.err, "%s", rn.message);
-    *out = rn.out;
-    rn.out = NULL;
-
-done:
-    cert_reports_free(rn.out, count);
-    if (engine)
-        cert_live__engine_fini(&e);
-    return err;
-}
-
-/* ---- certcheck --distribution --dns / --live ---- */
-
-/* One distribution's live result on its report. Only memory errors are returned. */
-static cert_err dist_live(cert_aws *aws, live_engine *e, live_dns_cache *dc, const char *id,
-                          const cert_cf_dist *dist, cert_report *rep)
-{
-    cert_err err = CERT_OK;
-    cert_live_result *l = calloc(1, sizeof(*l));
-    const cert_chain *chain = cert_report_chain(rep);
-
-    if (l == NULL || (l->distribution = strdup(id)) == NULL ||
-        (dist->domain_name != NULL && (l->domain_name = strdup(dist->domain_name)) == NULL) ||
-        (l->expected_label = strdup(cert_report_label(rep))) == NULL)
-        CERT_NOMEM();
-    l->version = CERT_RESULTS_VERSION;
-    l->port = e->o->port ? e->o->port : 443;
-    cert_live__expect(e, chain ? cert_chain_leaf(chain) : NULL, l->expected_label);
-    memcpy(l->expected_sha256, e->expected_sha256, sizeof(l->expected_sha256));
-    if (e->o->dns) {
-        l->dns_checked = true;
-        CERT_TRY(cert_live__dns(aws, dc, (const char *const *)dist->aliases, dist->alias_count,
-                                dist->domain_name, l));
-    }
-    if (e->o->live) {
-        l->live_checked = true;
-        if ((l->resolver = strdup(cert_resolver_describe(e->resolver))) == NULL)
-            CERT_NOMEM();
-        for (size_t i = 0; i < dist->alias_count; i++)
-            CERT_TRY(cert_live__names_for(dist->aliases[i], e->ro->check.hosts,
-                                          e->ro->check.host_count, &l->live, &l->live_count));
-        CERT_TRY(cert_live__check_names(e, l->live, l->live_count, l->port));
-        l->addresses = cert_live__address_count(l->live, l->live_count);
-    }
-    err = cert_report_set_live(rep, l);
-    l = NULL;
-
-done:
-    cert_live_result_free(l);
-    cert_live__expect(e, NULL, NULL);
-    return err;
-}
-
-cert_err cert_live_distributions(cert_aws *aws, const char *const *ids, size_t count,
-                                 const cert_live_opts *o, const cert_report_opts *ro,
-                                 cert_report ***out)
-{
-    cert_err err = CERT_OK;
-    remote_names names = {NULL, 0, false};
-    live_dns_cache dc;
-    live_engine e;
-    bool engine = false;
-    cert_report **v = NULL;
-    cert_failure f = {CERT_OK, NULL, NULL, NULL, 0};
-    cert_cf_dist dist;
-
-    if (out == NULL || aws == NULL || ids == NULL || count == 0)
-        return cert__error_set(CERT_E_INVALID, "cert_live_distributions: NULL argument");
-    *out = NULL;
-    o = o ? o : &default_live_opts;
-    ro = ro ? ro : &default_report_opts;
-    memset(&dc, 0, sizeof(dc));
-    memset(&dist, 0, sizeof(dist));
-    CERT_TRY(cert_aws_service_check(aws, CERT_AWS_CLOUDFRONT));
-    CERT_TRY(cert_live__engine_init(&e, o, ro));
-    engine = true;
-    if ((v = calloc(count, sizeof(*v))) == NULL)
-        CERT_NOMEM();
-    for (size_t n = 0; n < count; n++) {
-        err = cert_remote__dist_report(aws, &names, ids[n], ro, &dist, &v[n]);
-        if (err == CERT_E_NOMEM || err == CERT_E_INVALID)
-            goto done;
-        if (err < 0) { /* this distribution's own failure; the others go on */
-            CERT_TRY(cert_remote__failure_report(aws, err, ids[n], &f, &v[n]));
-            err = CERT_OK;
-        } else {
-            CERT_TRY(dist_live(aws, &e, &dc, ids[n], &dist, v[n]));
-        }
-        cert_cf_dist_clear(&dist);
-    }
-    *out = v;
-    v = NULL;
-
-done:
-    cert_reports_free(v, count);
-    cert_cf_dist_clear(&dist);
-    cert_failure_clear(&f);
-    cert_remote__names_free(&names);
-    cert_live__dns_cache_free(&dc);
-    if (engine)
-        cert_live__engine_fini(&e);
-    return err;
-}
-
-/* ---- certrotate --verify-live ---- */
-
-/* "3 addresses serve the new certificate", "1 of 3 addresses serves another certificate (...)" */
-static cert_err summarize(const cert_live_name *n, cert_live_check *lc)
-{
-    size_t ok = 0, other = 0, failed = 0, skipped = 0, total = n->served_count;
-    const cert_served *bad = NULL;
-    int rc;
-
-    for (size_t i = 0; i < total; i++) {
-        const cert_served *s = n->served[i];
-
-        if (s->state == CERT_SERVED_SKIPPED)
-            skipped++;
-        else if (s->state == CERT_SERVED_FAILED)
-            failed++, bad = bad ? bad : s;
-        else if (s->expected == 1)
-            ok++;
-        else
-            other++, bad = s;
-    }
-    lc->ok = n->failure.err == CERT_OK && ok > 0 && other == 0 && failed == 0;
-    if (n->failure.err < 0)
-        rc = asprintf(&lc->message, "%s", n->failure.message ? n->failure.message : "not resolved");
-    else if (total == 0)
-        rc = asprintf(&lc->message, "%s does not resolve (%s)", n->name,
-                      n->dns_status ? n->dns_status : "?");
-    else if (lc->ok)
-        rc = asprintf(&lc->message, "serves the new certificate (%zu address%s%s)", ok,
-                      ok == 1 ? "" : "es", skipped ? ", some not routable from here" : "");
-    else if (bad != NULL && bad->state == CERT_SERVED_OK)
-        rc = asprintf(&lc->message, "serves another certificate (%s) at %zu of %zu addresses",
-                      bad->leaf_subject ? bad->leaf_subject : "?", other, total);
-    else if (bad != NULL)
-        rc = asprintf(&lc->message, "%s", bad->failure.message ? bad->failure.message : "failed");
-    else
-        rc = asprintf(&lc->message, "no address could be checked from here");
-    if (rc < 0) {
-        lc->message = NULL;
-        return cert__error_nomem();
-    }
-    return CERT_OK;
-}
-
-cert_err cert_rotate__live_checks(const cert_rotate_opts *o, cert_rotate_result *r, X509 *leaf)
-{
-    cert_err err = CERT_OK;
-    cert_live_opts lo = CERT_LIVE_OPTS_INIT;
-    live_engine e;
-    bool engine = false;
-    cert_live_name **names = NULL;
-    size_t n = 0, nlive = 0;
-    const char *pin = NULL;
-    char host[256], *connect_pin = NULL;
-    unsigned int port = 443;
-    const char *pins[1];
-
-    lo.resolve = o->resolve;
-    lo.resolve_count = o->resolve_count;
-    lo.dns_server = o->dns_server;
-    lo.port = o->port;
-    lo.progress = o->progress;
-    lo.progress_ud = o->progress_ud;
-    if (o->connect != NULL) {
-        /* The deprecated --connect HOST[:PORT]: every alias on that port, at that host's
-         * addresses: what --resolve '*:PORT:ADDRESS' and --port PORT say now. */
-        cert_resolver *r1 = NULL;
-        cert_resolved *a = NULL;
-
-        CERT_TRY(cert_net_split_host_port(o->connect, 443, host, sizeof(host), &port));
-        lo.port = port;
-        err = cert_resolver_new(NULL, &r1);
-        if (err == CERT_OK)
-            err = cert_resolver_lookup(r1, host, port, &a);
-        if (err == CERT_OK && a->address_count > 0 &&
-            asprintf(&connect_pin, strchr(a->addresses[0], ':') ? "*:%u:[%s]" : "*:%u:%s", port,
-                     a->addresses[0]) < 0)
-            connect_pin = NULL;
-        cert_resolved_free(a);
-        cert_resolver_free(r1);
-        CERT_TRY(err);
-        if (connect_pin == NULL)
-            CERT_FAIL(CERT_E_NET, "--connect %s: %s does not resolve", o->connect, host);
-        pin = connect_pin;
-        pins[0] = pin;
-        lo.resolve = pins;
-        lo.resolve_count = 1;
-    }
-    CERT_TRY(cert_live__engine_init(&e, &lo, &o->report));
-    engine = true;
-    cert_live__expect(&e, leaf, "the new certificate");
-    for (size_t i = 0; i < r->attach->count; i++)
-        nlive += r->confirmed[i] ? r->attach->dists[i].alias_count : 0;
-    r->live = calloc(nlive ? nlive : 1, sizeof(*r->live));
-    r->live_detail = calloc(nlive ? nlive : 1, sizeof(*r->live_detail));
-    if (r->live == NULL || r->live_detail == NULL ||
-        (r->live_resolver = strdup(cert_resolver_describe(e.resolver))) == NULL)
-        CERT_NOMEM();
-    /* One name per alias (a wildcard through a stand-in), every alias of every distribution at
-     * once. */
-    for (size_t i = 0; i < r->attach->count; i++) {
-        const cert_attach_dist *d = &r->attach->dists[i];
-
-        for (size_t k = 0; r->confirmed[i] && k < d->alias_count; k++) {
-            cert_live_check *lc = &r->live[r->live_count++];
-            size_t before = n;
-
-            if ((lc->distribution = strdup(d->id)) == NULL ||
-                (lc->alias = strdup(d->aliases[k])) == NULL)
-                CERT_NOMEM();
-            CERT_TRY(cert_live__names_for(d->aliases[k], NULL, 0, &names, &n));
-            r->live_detail[r->live_count - 1] = names[before];
-        }
-    }
-    CERT_TRY(cert_live__check_names(&e, names, n, lo.port ? lo.port : 443));
-    for (size_t i = 0; i < r->live_count; i++) {
-        CERT_TRY(summarize(r->live_detail[i], &r->live[i]));
-        cert_ops__say(&e.progress, "verify-live %s (%s): %s", r->live[i].alias,
-                      r->live[i].distribution, r->live[i].message ? r->live[i].message : "");
-    }
-
-done:
-    free(names); /* each is r->live_detail's */
-    free(connect_pin);
-    if (engine)
-        cert_live__engine_fini(&e);
-    return err;
 }

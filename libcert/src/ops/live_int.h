@@ -1,5 +1,6 @@
-/* The live checks' internals shared by live.c (resolution and handshakes), dns.c (Route 53) and
- * the rotation's verify-live. */
+/* The live checks' internals shared by live.c (the engine, resolution and handshakes),
+ * live_connect.c (certcheck --connect), live_dist.c (the aliases of distributions and the
+ * rotation's verify-live) and dns.c (Route 53). */
 #ifndef LIBCERT_OPS_LIVE_INT_H
 #define LIBCERT_OPS_LIVE_INT_H
 
@@ -10,6 +11,17 @@
 
 /* The name a wildcard alias is checked through when no --host name falls under it. */
 #define LIVE_STAND_IN "libcert-check"
+
+/* Handshakes (and resolutions) at once when the options' jobs is 0. */
+#define LIVE_JOBS 32
+
+/* What libcert's chain code made of one set of certificates a server sent. */
+typedef struct live_chain {
+    uint8_t hash[32]; /* SHA-256 over the DER of every certificate, in the order sent */
+    const char *trust;
+    bool root_sent;
+    size_t extra;
+} live_chain;
 
 /* What the checks of one run share: the resolver, what is expected, the report options the
  * served chains are judged with, and what chains were judged already. */
@@ -47,6 +59,20 @@ cert_err cert_live__check_names(live_engine *e, cert_live_name **names, size_t n
 
 /* How many distinct addresses the names were checked at. */
 size_t cert_live__address_count(cert_live_name *const *names, size_t n);
+
+/* ---- what one handshake served (live.c), for certcheck --connect too (live_connect.c) ---- */
+
+/* A served record for (host, servername, address, port), nothing tried yet; NULL without
+ * memory. */
+cert_served *cert_live__served_new(const char *host, const char *servername, const char *address,
+                                   unsigned int port, bool pinned);
+
+/* The facts of a chain: trust, whether the root was sent, what was sent besides the path. */
+void cert_live__chain_facts(const cert_report *rep, X509 *const *sent, size_t nsent, live_chain *c);
+
+/* The facts of a completed handshake into s (its chain facts given). */
+cert_err cert_live__served_facts(const live_engine *e, const cert_tls_peer *p, const live_chain *c,
+                                 cert_served *s);
 
 /* ---- Route 53 (dns.c) ---- */
 

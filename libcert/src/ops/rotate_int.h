@@ -1,5 +1,5 @@
 /* Rotate internals shared by the stages (rotate.c), the deletion of what was replaced
- * (rotate_delete.c) and the live checks (live.c). */
+ * (rotate_delete.c) and the live checks (live_dist.c). */
 #ifndef LIBCERT_OPS_ROTATE_INT_H
 #define LIBCERT_OPS_ROTATE_INT_H
 

@@ -6,7 +6,7 @@
  * signature):
  *
  *   position   validity  key  signature algorithm  EKU  profile  CA rules (6.1.4)
- *   leaf       checks.c  checks.c (CloudFront)  x  checks.c  x       -
+ *   leaf       checks_leaf.c  checks_leaf.c (CloudFront)  x  checks_leaf.c  x  -
  *   CA         x         x    x                    x    x        x (OpenSSL)
  *   anchor     x         x    -                    x    (AKI)    x (OpenSSL)
  *

@@ -81,6 +81,39 @@ bool cert_trust__anchor_public(cert_trust *t, X509 *anchor);
 /** The one severity of a catalogue code; CERT_SEV_ERROR for an unknown one. */
 cert_severity cert_check__severity(const char *code);
 
+/* ---- the checks: checks.c runs the rules of checks_leaf.c and checks_chain.c ---- */
+
+/* What every rule of one cert_checks_run() sees, and the list its findings go into. */
+typedef struct checks_ctx {
+    const cert_chain *chain;
+    const cert_bundle *b;
+    const cert_check_opts *o;
+    int64_t now;
+    cert_findings *f;
+} checks_ctx;
+
+/* The rules' helpers (checks.c): add one finding of a catalogued code to c's list (its catalogue
+ * severity, --allow applied); a certificate's subject into buf; the source of a bundle item
+ * (NULL for SIZE_MAX). */
+cert_err cert_checks__add(checks_ctx *c, const char *code, size_t item, const cert_source *src,
+                          const char *fmt, ...) CERT_PRINTF(5, 6);
+const char *cert_checks__subj(X509 *x, char *buf, size_t size);
+const cert_source *cert_checks__csrc(checks_ctx *c, size_t item);
+
+/* The rules, each adding its findings to c's list; only errors (memory, a code not in the
+ * catalogue) are returned. The leaf's (checks_leaf.c): */
+cert_err cert_checks__key(checks_ctx *c);
+cert_err cert_checks__validity(checks_ctx *c);
+cert_err cert_checks__key_type(checks_ctx *c);
+cert_err cert_checks__server(checks_ctx *c);
+cert_err cert_checks__names(checks_ctx *c);
+/* The chain's (checks_chain.c): */
+cert_err cert_checks__notes(checks_ctx *c);
+cert_err cert_checks__trust(checks_ctx *c);
+cert_err cert_checks__path(checks_ctx *c);
+cert_err cert_checks__limits(checks_ctx *c);
+cert_err cert_checks__iam(checks_ctx *c);
+
 /** The problems found on the chosen path (chain_check.c), for the checks: count, and the i-th
  * one's code, the bundle item of the certificate it is about (SIZE_MAX: from the store) and its
  * message. */
