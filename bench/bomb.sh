@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: the path-building bomb (tests/fixtures/pki.py, pki/bomb.pem: 6 layers of 4 same-name
 # CAs, each cross-signed by every CA of the layer above, no key identifiers, no root: 4^6 paths
 # and 1,536 candidate links, none valid) against a bundle with one valid path (bundle-good.pem)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark: certcheck --each over N generated bundles (default 1000) in one call, against
 #   (a) the usual way: a shell loop of openssl verify -untrusted, openssl x509 -checkend and a key
 #       match with openssl pkey -pubout, per bundle;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark for the IAM step, in one run against one local emulator:
 #   1. the seed workflow per certificate (openssl x509, openssl pkey, the chain cut out with the
 #      OpenSSL CLI, aws iam upload-server-certificate) against certup, over N bundles (20);

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The timed part of bench/certup.sh. Each program is timed from this process (fork, exec, wait),
 and the runs being compared are interleaved: bundle by bundle, the seed workflow, certup and the
 empty program; then listing by listing, certls, the empty program and the raw requests. A drift

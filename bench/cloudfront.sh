@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark for the CloudFront step, in one run against one local emulator:
 #   1. rotating one certificate onto N distributions (20) with certrotate, against the
 #      equivalent AWS CLI script (upload, then per distribution get-distribution-config, edit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The floor for certcheck --each: a minimal single-threaded loop that does nothing but parse
  * each bundle with OpenSSL, verify its signatures up to the root and match the key. No chain

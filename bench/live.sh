@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark for certcheck --distribution --live: a distribution with N aliases (20), every one
 # checked by a TLS handshake against a loopback server with D ms (50) added in each direction
 # (bench/live_server.py: a relay that holds every chunk, in front of a server that takes

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A TLS server for bench/live.sh: serves one certificate to many handshakes at once (asyncio; an
 `openssl s_server` takes one connection at a time), behind a relay that holds every chunk for
 DELAY ms in each direction, as a network with that one-way delay would (a TLS 1.3 handshake then

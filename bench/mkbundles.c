@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Benchmark input: N bundles (leaf, intermediate 2, intermediate 1, PKCS#8 key), each leaf a
  * distinct certificate issued by the fixtures' intermediate 2, valid from yesterday for 90 days.

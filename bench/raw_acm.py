@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The emulator's own time for ACM requests, from a minimal raw HTTP client: one keep-alive
 connection, JSON bodies built by hand (the JSON protocol: X-Amz-Target CertificateManager.*,
 blobs base64), no SDK, no signing (the emulator, started without --auth, routes unsigned requests

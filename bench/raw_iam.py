@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The emulator's own time for IAM requests, from a minimal raw HTTP client: one keep-alive
 connection, form-encoded bodies built by hand, no SDK, no signing (the emulator, started
 without --auth, routes by the Version parameter). It is the network-and-server part of the

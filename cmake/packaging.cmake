@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian packages with CPack (scripts/package.sh runs `cpack -G DEB`), split as Debian splits a
 # library:
 #   libcert<SOVERSION>  the shared library, named after its SONAME (docs/ABI.md): libcert1

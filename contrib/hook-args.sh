@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the ACME hooks: read the certrotate options of one certificate from FILE, one option
 # per line ("--alias www.example.com", "--delete-old"; # starts a comment), into the positional
 # parameters, without letting the shell interpret them. Sourced, not run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Section-3 man pages from libcert's public headers, so that the pages say what the headers say.
 
     hdr2man.py --out DIR [--version V] [--description TEXT] [--gzip] HEADER...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: everything libcert parses from AWS's answers, which come over the network:
  * error bodies (XML and JSON), ListServerCertificates pages (whole, and in pieces as they are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: bundle parsing (PEM, DER, PKCS#12, PKCS#7), then chain building and the
  * checks on whatever parsed (with LIBCERT_FUZZ_CRL, the CRLs too). Inputs come from the network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the ViewerCertificate edit (libcert/src/aws/cloudfront.c), which certattach,
  * certrotate and their rollbacks make to a DistributionConfig that CloudFront sent. The design

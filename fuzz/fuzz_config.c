@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the shared config and credentials files (libcert/src/aws/config.c), which a
  * user, a provisioning tool or another program writes. The input is both files: the part before

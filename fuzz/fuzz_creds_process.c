@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: what a credential_process prints (libcert/src/aws/creds_process.c), JSON
  * from a program named in a config file, parsed as the provider parses it. Checks beyond "no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: what libcert reads from DNS servers and from the command line on the way to a
  * live check: a DNS answer (the question taken from the answer's own first bytes, so that the

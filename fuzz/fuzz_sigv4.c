@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: Signature Version 4 (libcert/src/aws/sigv4.c) against a reference written
  * here from the AWS General Reference ("Create a canonical request", "Create a string to sign",

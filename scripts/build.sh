@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Configure and build libcert in build/ (or $LIBCERT_BUILD_DIR). Extra arguments go to cmake.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The static analyser CI runs (.ci/run): Debian 12's cppcheck (2.10) over the library, the tools
 # and the fuzz targets, as the build compiles them (compile_commands.json of a build tree),
 # with the checks and suppressions in .cppcheck/. Any finding fails (exit 1).

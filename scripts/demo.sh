@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Quick-start command 1: set up on a fresh Debian 12 machine and run the main job on the
 # built-in sample: a bundle as a CA mails it (text, CRLF, intermediate first, key last) is
 # checked, split into the files IAM and servers want (verified with the OpenSSL CLI), uploaded

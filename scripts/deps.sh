@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install what libcert needs to build, test and run its demo, from Debian 12 packages.
 # Safe to run again: apt-get is only called when a package is missing.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run a command where only the loopback interface exists: a new network namespace (unshare -n)
 # with lo up. A test that tries to reach any other address, or to resolve a name through a DNS
 # server, then fails at once instead of leaving the machine. Needs root (CI is) and util-linux's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Build the Debian packages into build/packages/ (or $LIBCERT_PKG_OUT) with CPack:
 #   libcert1       the shared library (named after its SONAME, docs/ABI.md)
 #   libcert-dev    headers, libcert.so, libcert.a, libcert.pc, the CMake package, man3

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Print the path of a python3 that has the pinned test packages (tests/constraints.txt: moto,
 # the AWS emulator the tests and the demo use, boto3/botocore and the AWS CLI, and what they
 # pull in). The installed python3 is used when its versions are exactly the pinned ones;

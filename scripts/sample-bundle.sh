@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Make the built-in sample: a private root, an intermediate and a leaf for www.example.com,
 # and the combined bundle a CA might mail: text around the blocks, CRLF line endings, the
 # intermediate before the leaf, the key at the end. Writes into DIR (default build/demo).

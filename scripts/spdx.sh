@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Put an SPDX license line at the top of every tracked source file, or (--check) list the files
 # that lack one.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Quick-start command 2: set up on a fresh Debian 12 machine and run every test.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

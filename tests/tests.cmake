@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The list of tests; each name maps to tests/unit/test_<name>.c or tests/cli/test_<name>.sh.
 libcert_unit_test(bundle)
 libcert_unit_test(chain)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certattach: put an IAM certificate on CloudFront distributions, changing nothing else. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certcheck: the pre-flight. Reads a bundle, orders its chain and runs every check. */
 #include <stdio.h>
 #include <stdlib.h>

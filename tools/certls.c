@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certls: list and audit the account's IAM server certificates. */
 #include <stdio.h>
 #include <stdlib.h>

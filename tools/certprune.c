@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certprune: delete IAM certificates under /cloudfront/ that no distribution uses: the expired
  * ones and, with --unused, the ones libcert uploaded that a newer one has replaced. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certrotate: the renewal pipeline as one idempotent, resumable command. */
 #include <stdio.h>
 #include <stdlib.h>

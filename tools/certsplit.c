@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certsplit: a combined bundle in, cert.pem, chain.pem and key.pem out, all or nothing. */
 #include <signal.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certup: check a bundle, then upload it to IAM as a server certificate CloudFront can use. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CPACK_PRE_BUILD_SCRIPTS for the Debian packages: strip the staged files as dh_strip does.
 # CPack's own stripping (CPACK_STRIP_FILES) calls strip without arguments: it leaves the .comment
 # and .note sections in programs and libraries, and debug information in libcert.a (lintian:

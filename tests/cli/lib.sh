@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/cli/lib.sh: helpers shared by the CLI tests (sourced by tests/cli/test_*.sh, never run).
 #
 # Environment (set by ctest, see tests/CMakeLists.txt): LIBCERT_BIN (directory of the built

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certcheck: every finding code of `certcheck --list-codes` produced by a fixture, with its
 # severity in --json and under the right heading of the text report, and the exit code it
 # implies (0 with warnings/info only, 1 with an error); negative cases (clean bundles give no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certsplit: the files it writes (modes, content checked with the openssl CLI: verify, key
 # match, PKCS#8 / traditional key), byte-identical output across runs and input forms, the
 # refusals (nothing written, no temporaries left), --strict, --allow, --force and existing

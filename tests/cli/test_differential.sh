@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certcheck against `openssl verify -x509_strict -purpose sslserver -verify_hostname` on every
 # fixture bundle: both verdicts (pass/fail) are asserted, and every row where they differ says
 # why the difference is intended. A change of either verdict fails the test: a new disagreement

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Exit codes of design.md that local tools can produce (0, 1, 2, 3; 4 and 5 need AWS), the
 # usage message (one line plus "try 'TOOL --help'" on stderr, nothing on stdout), and the
 # diagnostics of input errors ("TOOL: <input>: <problem>; <fix>", style.md section 6).

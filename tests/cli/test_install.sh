@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cmake --install puts the tools, the libraries, the headers, the man pages, libcert.pc and the
 # CMake package where they belong, and another project builds against them every way a consumer
 # would, each consumer then run:

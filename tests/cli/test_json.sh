@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --json: exactly one JSON document on stdout in every case, failures included (every fixture
 # file through certcheck, certsplit's success/refusal/input-error/existing-file paths), its
 # facts checked against the openssl CLI; -q prints nothing on stdout; --each: one document,

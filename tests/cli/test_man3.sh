@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Section-3 man pages (docs/hdr2man.py, built into build/docs/man3): every public header has its
 # page, every CERT_EXTERN function is named in one and has its own link, and every page formats
 # without a groff warning and with a NAME line whatis can read.

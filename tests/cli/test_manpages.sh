@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The man pages and the shell completions against what each tool says of itself (issue #15):
 # every option --help prints is documented in the tool's man page, the pages format without
 # warnings, and the generated completions load in bash and zsh and complete options and values.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The AWS CLI's output habits (issue #15, "Conventions"): --output json|text|table on every tool,
 # --debug everywhere, quiet success for the acting tools, and their man pages. The AWS tools'
 # records against the emulator are in tests/integration/test_output.py.

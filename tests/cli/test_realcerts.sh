@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certcheck on real public chains (tests/realcerts/README.md), as served by the major public CAs,
 # at a time inside each leaf's validity and against the system's trust store (Debian's
 # ca-certificates: the public roots, so the CT and lifetime rules apply): trusted, no error, and

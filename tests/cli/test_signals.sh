@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certsplit and signals: an interrupt leaves no half-written file and no temporary, and the
 # split stays all or nothing.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Credential endpoints for testing credential providers, on 127.0.0.1.
 
   EC2 instance metadata (IMDSv2, and IMDSv1 unless --imds-v2-only):

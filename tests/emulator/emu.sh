@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Start or stop the AWS emulator in the background, for shell tests and the README demo.
 #
 #   tests/emulator/emu.sh start DIR [emulator.py flags...]   prints http(s)://127.0.0.1:PORT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """AWS Certificate Manager (ACM) with AWS's real rules, on the emulator's own state.
 
 moto 5.2.1 serves ACM too (moto/acm), but for what libcert relies on it differs from AWS:

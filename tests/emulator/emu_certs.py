@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Throw-away X.509 material for the emulator's tests and demos, made with `cryptography`.
 
     root = make_ca("Test Root")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """CloudFront distribution APIs with AWS's real rules, on the emulator's own state.
 
 moto 5.2.1 re-renders a DistributionConfig from its own model (elements it does not model are

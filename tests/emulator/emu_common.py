@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared pieces of the libcert AWS emulator: responses, AWS-shaped errors, time and XML helpers.
 
 Nothing here talks to the network; emulator.py owns the sockets.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """IAM server-certificate APIs with AWS's real rules, on the emulator's own state.
 
 moto 5.2.1 keeps server certificates too, but answers one fixed ServerCertificateId and fixed

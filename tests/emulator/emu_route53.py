@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Route 53's read APIs with AWS's real rules, on moto's Route 53 state.
 
 Zones, records and health checks are created and changed through moto (CreateHostedZone,

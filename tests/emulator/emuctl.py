@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Drive the emulator from Python tests.
 
     from emuctl import Emulator

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """libcert's AWS test emulator: moto, plus AWS's real rules where moto is lenient.
 
 One process, one port on 127.0.0.1, serving IAM (query API), STS, CloudFront and Route 53 (REST)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Python packages the tests run on, checked against tests/constraints.txt.
 
 The emulator's rules, the AWS CLI's read-backs and botocore's signatures are what the tests

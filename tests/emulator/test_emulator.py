@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests of the emulator itself: each AWS rule it adds, its faults, knobs and helpers.
 
     python3 -m unittest discover -s tests/emulator -v

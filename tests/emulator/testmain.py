@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One way for every Python test file to end, so that ctest can tell passed from skipped.
 
 main() runs the module's unittest cases and exits 0 when they passed, 1 when any failed or

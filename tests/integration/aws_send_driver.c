@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One AWS request through the library (credentials resolved as a tool would, SigV4, retries),
  * for tests/integration/test_sigv4_moto.py and test_creds_*.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A DNS server for the tests, on 127.0.0.1 only (UDP and TCP, one port): it answers A, AAAA and
 CNAME queries from a dict, the way a recursive resolver answers a stub (the whole CNAME chain in
 the answer section), so that libcert's resolver (--dns-server) can be tested without the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers shared by the Python integration tests (tests/integration/test_*.py).
 
 Every test talks to its own emulator (tests/emulator) on 127.0.0.1, never to AWS, and reads

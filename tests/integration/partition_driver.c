@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The partition table from outside, for tests/integration/test_partitions.py, which compares it
  * with botocore's endpoint data:

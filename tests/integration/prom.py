@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A strict reader of the Prometheus text exposition format, as node_exporter's textfile collector
 takes it (https://prometheus.io/docs/instrumenting/exposition_formats/, "Text-based format",
 version 0.0.4), for the tests of certls --prometheus and certcheck --each --prometheus.

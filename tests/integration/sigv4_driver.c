@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reads one JSON request per line on stdin and prints what cert_sigv4_sign() makes of it, one
  * line each, for tests/integration/test_sigv4_botocore.py:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """ACM as a second store (issue #13), every tool against the emulator, read back with the AWS CLI
 (aws acm get-certificate / describe-certificate / list-tags-for-certificate, aws cloudfront
 get-distribution-config):

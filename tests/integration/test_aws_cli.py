@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The tools and the AWS CLI on one account: what the AWS CLI put there (CRLF files too) is what
 certup recognises as already done and certcheck --expect as the same; what certup uploads from
 every input form is what `aws iam get-server-certificate` returns; certls follows the AWS CLI's

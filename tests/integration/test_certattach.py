@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certattach against the emulator: only ViewerCertificate changes (AWS CLI before/after, the
 stored document in canonical form, unknown elements byte for byte), SSLSupportMethod and
 MinimumProtocolVersion kept or set, the deprecated Certificate / CertificateSource made

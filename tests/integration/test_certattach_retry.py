@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certattach and what CloudFront answers while it works: a concurrent change between our read
 and our update (412: read again, check again, apply again, If-Match always sent; the other
 change survives), the 412 loop bounded; InvalidViewerCertificate right after an upload (retried

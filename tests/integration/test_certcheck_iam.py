@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certcheck --iam NAME: the certificate IAM holds, fetched with one GetServerCertificate, run
 through the same checks as a local bundle plus CloudFront eligibility (iam.path); --expect FILE
 says whether IAM holds exactly a local bundle's leaf and chain (iam.same / iam.differs);

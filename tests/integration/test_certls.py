@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certls against the emulator: it lists exactly what `aws iam list-server-certificates` lists
 (every page), sorted by expiration, marks what CloudFront cannot use, filters by path, finds
 what expires (exit 1), moves a certificate under /cloudfront/ (--fix-path), shows which

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certprune against the emulator: expired, unused certificates under /cloudfront/ are listed
 and kept without --yes, deleted with --yes (each after listing the distributions again); one a
 distribution uses, one not yet expired and one outside /cloudfront/ are never listed or deleted;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certrotate against the emulator: the whole renewal with --replace and --delete-old (one new
 certificate in IAM, every user of the old one moved and confirmed, Deployed, the old one
 deleted; DeleteConflict retried), the --json summary with each distribution's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certrotate interrupted and run again: killed (SIGKILL) at each step while the emulator holds
 that step's request (before it reached AWS, or after it did and only the answer was lost), and
 with the network gone midway (every CloudFront request reset). The second run finishes the job:

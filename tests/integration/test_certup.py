@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certup against the emulator: one request for a fresh upload, read back with the AWS CLI;
 the derived name; idempotent re-runs; a different certificate under a taken name; checks before
 any request; --allow, --dry-run, --json, --tag, --key-format, --path; LimitExceeded."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """No core dump with key material (issue #11): every tool hardens its process first thing
 (cert_process_harden(): RLIMIT_CORE 0, PR_SET_DUMPABLE 0, OpenSSL's secure heap).
 

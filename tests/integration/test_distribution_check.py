@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certcheck --distribution ID against the emulator: it fetches the distribution and its IAM
 certificate and checks expiry, key eligibility and that the certificate covers every alias.
 A covering certificate passes (plain and wildcard aliases); an expired one (a later --at) fails

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """One JSON envelope for every tool (issue #9): certcheck's and certsplit's top-level object and
 the "libcert" member of every AWS tool's document carry "schema", "exit_code" (the process's own)
 and, when something failed, "error": {"message", "code" (libcert's), and when AWS answered

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The exit-code contract (issue #11, defect 12), one situation a row:
 
   2  usage: a bad option

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The fault matrix (#11): every AWS action libcert makes x every way an answer can go wrong,
 with the exit code and the end state each must give, and a rerun without faults that converges.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Plain HTTP to an endpoint that is not loopback (issue #11): refused before any request, from
 --endpoint-url, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and a profile's endpoint_url or
 services section, unless --allow-insecure-endpoint is given (then a warning says what travels in

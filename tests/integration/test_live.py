@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """What is really served (#14): certcheck --connect against `openssl s_server` on loopback (SNI
 with two certificates, a server that omits the intermediate, one that sends the root, an expired
 leaf, a name the leaf does not cover, TLS 1.2 and 1.3, IPv6, OCSP stapling, --expect and --iam);

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Lost answers (issue #11, defect 1): an UpdateDistribution that reached CloudFront but whose
 every answer was lost. certattach and certrotate read the distribution back and record what it
 holds: the new certificate (updated), the old one (failed), or neither (someone else changed

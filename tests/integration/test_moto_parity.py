@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The integration cases that stock moto can serve, run against stock moto and against
 tests/emulator (moto plus libcert's IAM and CloudFront rules), so the emulator's rules cannot
 drift from moto, and moto's from AWS's as libcert sees them, unnoticed in the paths both serve.

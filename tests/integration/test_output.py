@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The AWS CLI's output habits on the AWS tools (issue #15, "Conventions"), against the emulator:
 --output text (tab-separated records, the AWS CLI's for AWS objects) and --output table on
 certup, certls, certprune, certattach and certrotate; --output json is --json; quiet success

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """libcert's partition table (libcert/src/aws/partition_table.c, from scripts/gen_partitions.py)
 against botocore's endpoint data, where botocore is installed (it is: moto needs it).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Monitoring (#10 item 10): certls --prometheus FILE and certcheck --each --prometheus FILE write
 node_exporter's textfile-collector format, checked by a strict reader (prom.py) and by promtool
 when one is installed: per IAM certificate its expiry, upload time, whether it is in use and by

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Renewal left unattended (issue #10), against the emulator:
 
 - the README's cron line itself (read from README.md, only its path replaced) through four

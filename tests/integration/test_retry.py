@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Retries as the SDKs' standard mode, against the emulator's fault injection: throttling,
 500/502/503/504, connection resets, stalls beyond --timeout and truncated answers are retried;
 validation errors are not; AWS_MAX_ATTEMPTS / max_attempts / --max-attempts bound the attempts

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Differential test: libcert's cert_sigv4_sign() against botocore's own SigV4 signer.
 
 Generates many requests (methods, paths and queries with characters that need encoding,

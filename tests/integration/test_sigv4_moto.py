@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """moto's real signature check against libcert's signing.
 
 The emulator runs with signature checking on (tests/emulator/README.md, "Authentication"):

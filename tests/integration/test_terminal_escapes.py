@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Terminal escapes from untrusted text (issue #11): certificate names, AWS's messages and file
 names reach the terminal with every control character (C0 but the tab and the line ends of our
 own lines, C1, DEL), every bidirectional control and every byte that is not UTF-8 made visible,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The floors of libcert (ARCHITECTURE.md), checked from the #include lines.
 
 Every source under libcert/src/FLOOR/ and every public header in libcert/include/libcert/ has a

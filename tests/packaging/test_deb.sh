@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install the Debian packages that scripts/package.sh made, use them from their installed paths,
 # and remove them again. It installs system-wide (apt-get, as root), so it is not a ctest test:
 # CI runs it after scripts/package.sh.

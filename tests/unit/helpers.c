@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared unit-test helpers; see helpers.h. */
 #include "helpers.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared helpers for the unit tests: fixture paths, loading fixtures with OpenSSL directly (to
  * compare the library against), the load -> chain -> checks pipeline at the pinned time, and

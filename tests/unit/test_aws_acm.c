@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The ACM client's answers and arguments (libcert/src/aws/acm.c): ListCertificates pages and
  * DescribeCertificate answers as ACM's JSON protocol sends them, ARNs, and what is refused before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Credential resolution: every provider and their order, against temporary config files, a
  * credential process, credsrv.py (IMDSv2, container, SSO portal) and the moto emulator (STS),

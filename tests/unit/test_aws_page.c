@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The paginator (libcert/src/aws/page.c) on canned pages: a fetch function stands in for the
  * service and answers from a script, so every stop can be driven exactly. The cursors are

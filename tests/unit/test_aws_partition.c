@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The partition table and the session's endpoints (libcert/src/aws/partition.c, aws.c) on known
  * answers from botocore's endpoint data; tests/integration/test_partitions.py compares every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Route 53's answers parsed (libcert/src/aws/route53.c) from canned XML as Route 53 sends it:
  * hosted zones, records of every routing policy with alias targets and escape codes, the page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cert_sigv4_sign(): the AWS documentation's worked example ("Create a signed AWS API request",
  * IAM ListUsers), vectors of AWS's SigV4 test suite (get-vanilla, get-vanilla-query-order-key-

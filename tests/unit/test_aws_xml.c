@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The streamed list parsers (ListServerCertificates, ListDistributions) on answers shaped as the
  * AWS API references show them: items, pagination markers, namespaces, and what a broken or

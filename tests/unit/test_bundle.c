@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for bundle loading (libcert/bundle.h): every input form, provenance, limits,
  * encrypted keys and the messages that name the input. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for chain building (libcert/chain.h): leaf selection, order, roots, duplicates,
  * cross-signs, preferred chains, trust stores, the chain written as PEM. */
 #include <openssl/err.h>

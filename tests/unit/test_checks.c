@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the checks (libcert/checks.h): every finding code of the catalogue from a
  * fixture (or a certificate made here) that produces it and one that does not, --allow, the
  * order of findings, cert_name_covers, cert_iam_path_cloudfront and cert_time_parse. */

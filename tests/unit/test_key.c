@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for keys (libcert/key.h): matching, describing, writing PEM. */
 #include <openssl/pem.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The net layer without a network: curl's --resolve pins, HOST[:PORT], resolv.conf, DNS
  * messages built and parsed byte by byte (compression, CNAME chains, every way an answer can

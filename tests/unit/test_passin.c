@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for passphrase sources (cert_passin_new in libcert/bundle.h): pass:, env:, file:,
  * fd:, bad specs, batch mode. Nothing here may prompt: every source is a spec or batch. */
 #include <stdio.h>

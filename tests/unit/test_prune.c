@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for certprune's newest-for-its-names rule (libcert/src/ops/prune.c): groups by
  * equal DNS-name sets, one newest per group by notAfter, then UploadDate, then name; a
  * certificate without DNS names is a group of its own. */

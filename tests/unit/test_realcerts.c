@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The regression set of real public certificates (tests/realcerts/README.md): every root of
  * Debian's ca-certificates and every real intermediate and leaf we hold passes the rules of its
  * position (chain_check.c, profile.c) at a time inside its validity. A rule that fires on a

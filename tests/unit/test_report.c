@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for reports (libcert/report.h): the pipeline, exit codes, the JSON schema (parsed
  * back with jansson), text rendering, and cert_report_each with one and several threads. */
 #include <jansson.h>

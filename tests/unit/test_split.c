@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for split (libcert/split.h): rendering parses back as the chain, files are written
  * with the right modes, all or nothing, --force, prefix and out_dir. */
 #include <dirent.h>

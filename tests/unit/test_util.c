@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the internal utilities (libcert/src/util): the capped buffer, checked size
  * arithmetic, civil time, bounded file reads, all-or-nothing file writes, thread-local errors. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CLI plumbing shared by the tools: one option table drives getopt_long and --help (as OpenSSL's
  * apps/lib/opt.c), the options every tool that reads a bundle takes, colour, messages.

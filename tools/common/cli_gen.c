@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the build generates from the option tables, so that neither can drift from --help: the
  * bash and zsh completions, and the man pages' section on the shared options.

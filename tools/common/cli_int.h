@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CLI plumbing's own: what the build generates from the option tables (cli_gen.c). */
 #ifndef LIBCERT_TOOLS_CLI_INT_H
 #define LIBCERT_TOOLS_CLI_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The options of the live checks, shared by certcheck (--connect, --live) and certrotate
  * (--verify-live): where names resolve (--resolve as curl's, --dns-server) and the port checked.

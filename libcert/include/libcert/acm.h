@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AWS Certificate Manager (ACM API Reference, version 2015-12-08; JSON protocol, target
  * CertificateManager.*, signed for the service "acm"): import and re-import, describe, get, list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Attach: put an IAM server certificate on CloudFront distributions without disturbing the rest
  * of their configuration. Every distribution is checked before any is changed; changes run with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AWS access: configuration and credentials resolved as the AWS CLI resolves them, endpoints,
  * Signature Version 4, one reused HTTPS connection, retries as the SDKs' standard mode, and AWS

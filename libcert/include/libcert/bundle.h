@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bundle input: every certificate and private key found in one or more inputs, each with where
  * it came from.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chain: pick the leaf, order its issuers, verify the path against a trust store.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Checks: the rules a certificate must pass before IAM and CloudFront take it. Each rule gives
  * findings with a stable code and one severity; scripts key on codes, people read messages.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CloudFront distributions (CloudFront API Reference, version 2020-05-31): listing every page,
  * reading a DistributionConfig with its ETag, editing only its ViewerCertificate, updating

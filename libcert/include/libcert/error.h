@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libcert errors: one enum for every call, plus a thread-local message that names the input and
  * says what to do.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The pre-action gate: may this report be acted on? One rule for every tool and workflow that
  * acts (design.md: "certsplit, certup and certattach run the checks first and refuse to act on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * IAM server certificates (IAM API Reference, API version 2010-05-08): upload, get, list (every
  * page), update, delete, tags, and the account's quota. Field names, patterns and limits are

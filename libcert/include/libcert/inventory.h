@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Inventory: the account's IAM server certificates and/or its ACM certificates (us-east-1),
  * every page, sorted by expiration, with the CloudFront distributions that use each and the

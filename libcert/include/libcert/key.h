@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Keys: matching a private key to a certificate, describing keys, and exporting a private key in
  * the form IAM accepts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libcert: everything. Include the per-concept headers instead when you need only one. */
 #ifndef LIBCERT_LIBCERT_H
 #define LIBCERT_LIBCERT_H

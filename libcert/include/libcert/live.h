@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What is really served, compared with what the account holds: a TLS handshake with an endpoint
  * whose chain goes through the same checks as a local bundle (certcheck --connect), and a

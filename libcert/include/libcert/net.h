@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Transport to peers that are not AWS: turning a name into addresses (curl's --resolve pins, then
  * DNS asked directly, following CNAMEs) and a TLS handshake that says what a server serves. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AWS partitions and regions: which partition a region belongs to ("aws", "aws-cn",
  * "aws-us-gov", ...), and where each service libcert talks to is reached there: its host name,

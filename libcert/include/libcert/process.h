@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The process a tool runs in: keeping key material out of core dumps and away from other
  * processes of the same user.

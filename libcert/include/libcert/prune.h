@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Prune: delete IAM server certificates under /cloudfront/ that no distribution uses: the
  * expired ones and, when asked, the ones libcert uploaded long enough ago that a newer one for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Records: what AWS says about certificates, distributions and DNS records, as plain data with the
  * AWS API's field names (ServerCertificateMetadata, DistributionSummary, ViewerCertificate,

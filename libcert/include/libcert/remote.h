@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reports on what AWS holds: the certificate an IAM server certificate holds, and the one a
  * CloudFront distribution serves, put through the same pipeline as a local bundle (report.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Rendering: every result as text for people or as one JSON document for scripts, in one
  * module. JSON shows AWS objects with the AWS API's field names (so jq filters written for the

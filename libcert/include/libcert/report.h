@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Report: the whole local pipeline for one bundle (load, chain, checks) as one object, and the
  * exit codes every tool shares. Rendering is render.h's; whether a report may be acted on is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Results: what the workflows (upload.h, inventory.h, prune.h, attach.h, rotate.h, live.h) did,
  * as data.

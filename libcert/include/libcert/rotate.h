@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Rotate: the renewal pipeline as one idempotent, resumable command. Check the new bundle;
  * resolve every handle and read and check every distribution it matches (nothing matched, a

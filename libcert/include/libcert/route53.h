@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Route 53 (Route 53 API Reference, version 2013-04-01), read only: the account's hosted zones,
  * the records at one name, and a health check's status. What an alias of a CloudFront

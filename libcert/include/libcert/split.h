@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Split: write a built chain as the files a server (or IAM) wants: cert.pem, chain.pem, key.pem
  * and optionally fullchain.pem, all or nothing.

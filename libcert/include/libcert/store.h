@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Stores: IAM server certificates and ACM (in the region CloudFront takes certificates from)
  * behind the same operations: put (upload or import, idempotently), find by leaf, get, list,

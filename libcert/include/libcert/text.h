@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Text for a person's terminal: every piece of untrusted text (certificate names, AWS's
  * messages, file names) goes out through here, so that nothing in it can act on the terminal.

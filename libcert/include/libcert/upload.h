@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Upload: put a checked chain into IAM in one request, idempotently (certup, certrotate).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AWS Certificate Manager over the JSON protocol (ACM API Reference, version 2015-12-08; botocore
  * model acm/2015-12-08: protocol json 1.1, targetPrefix CertificateManager, signingName acm).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The session: settings from options, environment and profile; endpoints; the HTTP handle. */
 #include <arpa/inet.h>
 #include <libxml/xmlversion.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AWS layer internals: configuration, credentials, requests. */
 #ifndef LIBCERT_AWS_INT_H
 #define LIBCERT_AWS_INT_H

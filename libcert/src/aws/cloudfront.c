@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CloudFront distributions over the REST-XML API (CloudFront API Reference, 2020-05-31). */
 #include "libcert/cloudfront.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CloudFront's values for a ViewerCertificate, from botocore's cloudfront 2020-05-31 model
  * (SSLSupportMethod, MinimumProtocolVersion) and API_ViewerCertificate: the one table that

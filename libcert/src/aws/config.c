@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The shared config and credentials files, parsed with inih, and looked up the way botocore
  * does: [default] and [profile NAME] in the config file, [NAME] in the credentials file, the

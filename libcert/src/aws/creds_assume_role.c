@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The assume-role provider: a profile's role_arn, assumed with the credentials of its
  * source_profile or credential_source (STS AssumeRole). Reference: AWS SDKs and Tools Reference

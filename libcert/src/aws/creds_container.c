@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The container provider: ECS and EKS Pod Identity agents' credential endpoints
  * (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI, with an optional authorization token).

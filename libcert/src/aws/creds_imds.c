@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The instance metadata provider (IMDSv2, IMDSv1 where v2 is refused): the role attached to an
  * EC2 instance. Reference: AWS SDKs and Tools Reference Guide, "IMDS credential provider"; EC2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The credential providers (creds.c runs the chain; creds_<provider>.c implement one provider
  * each, as aws-c-auth does; creds_util.c holds what several of them share).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The credential_process provider: a profile's command, run without a shell, whose stdout is
  * the credentials as JSON. Reference: IAM User Guide, "Sourcing credentials with an external

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The IAM Identity Center (SSO) provider: the token `aws sso login` cached, exchanged for a
  * role's credentials at the SSO portal (GetRoleCredentials). Reference: AWS SDKs and Tools

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The STS exchange the assume-role and web identity providers share: one query action whose
  * <Credentials> become the provider's credentials. The answer holds secrets: its text is wiped

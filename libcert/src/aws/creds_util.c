@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What several credential providers share: profile settings and messages, secret wiping, the
  * JSON and time formats the providers read.

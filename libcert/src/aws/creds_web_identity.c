@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The web identity provider: a token file (an OIDC token from EKS, GitHub Actions, ...)
  * exchanged for a role's credentials (STS AssumeRoleWithWebIdentity). Reference: AWS SDKs and

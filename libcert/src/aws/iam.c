@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* IAM server certificates over the query API (IAM API Reference, version 2010-05-08). */
 #include "libcert/iam.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * IAM names and paths (IAM API Reference, UploadServerCertificate: ServerCertificateName,
  * Path), the name libcert gives a certificate, and whether two PEM texts hold the same

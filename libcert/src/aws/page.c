@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The paginator (see page_int.h): one loop for every AWS list, and the stops that end it. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The paginator: the one loop that reads an AWS list page by page, for every list libcert
  * reads (IAM ListServerCertificates and ListServerCertificateTags, CloudFront

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Partitions and endpoints (partition.h): the generated table (partition_table.c) walked as
  * botocore's EndpointResolver.construct_endpoint walks data/endpoints.json (botocore/regions.py:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Requests: sign, send over one reused libcurl handle, and turn AWS's error answers into errors a
  * caller can act on. cert_aws__send() makes attempts until one is final; whether a failure is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The retry policy of cert_aws__send(): the AWS SDKs' "standard" mode (AWS SDKs and Tools
  * reference guide, "Retry behavior"): at most max_attempts (default 3); exponential backoff with

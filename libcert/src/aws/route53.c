@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Route 53 over the REST-XML API (Route 53 API Reference, 2013-04-01), read only. */
 #include "libcert/route53.h"
 

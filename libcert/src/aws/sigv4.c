@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AWS Signature Version 4, as one pure function: request, credentials and time in, signed
  * headers out. Composed from OpenSSL's HMAC and SHA-256; nothing else is cryptography here.

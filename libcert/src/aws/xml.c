@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AWS's XML, parsed with libxml2 safely: no entity expansion, no DTD loading, no network. */
 #include <jansson.h>
 #include <libxml/parser.h>

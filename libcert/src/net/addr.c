@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Addresses: literals, HOST[:PORT], curl's --resolve pins, DNS servers, resolv.conf. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * DNS messages (RFC 1035 section 4): the query libcert sends and the parts of an answer it reads
  * (A, AAAA and CNAME records of the answer section). Answers come off the network: every length

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The net layer's internals: DNS messages (dns.c), pins (pins.c), sockets (sock.c). */
 #ifndef LIBCERT_NET_INT_H
 #define LIBCERT_NET_INT_H

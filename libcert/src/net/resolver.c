@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A stub resolver: --resolve pins, then A and AAAA queries sent straight to a DNS server (the
  * nameservers of /etc/resolv.conf, or --dns-server), following CNAMEs. libcert asks DNS itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a TLS server serves: connect to an address, make a handshake with SNI, keep the
  * certificates it sent, the protocol and cipher, and whether it stapled an OCSP response. The

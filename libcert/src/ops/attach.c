@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Attaching an IAM certificate to CloudFront distributions. The plan first: the certificate,
  * every handle resolved (ids, --alias, --replace), every distribution read and checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Attach, per distribution: the pre-flight, the change with what CloudFront answers in practice
  * (CloudFront API Reference, UpdateDistribution, Errors; aws-rules.md), the rollback and the wait:

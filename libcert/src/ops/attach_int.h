@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Attach internals: the run's state, shared by its plan and application (attach.c), the work
  * done on each distribution (attach_change.c), and certrotate, which plans before it uploads
  * and applies after. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Workflow plumbing: progress lines, time, worker sessions (ops_int.h). */
 #include <stdarg.h>
 #include <stdio.h>

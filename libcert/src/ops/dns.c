@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * certcheck --distribution --dns: where each alias's record in the account's Route 53 leads.
  * The alias's hosted zone is the public zone with the longest name the alias ends in (two public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The account's IAM server certificates with their CloudFront users and the quota. */
 #include "libcert/inventory.h"
 

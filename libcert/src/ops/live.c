@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What is really served: resolution and TLS handshakes to every address (net/), what each
  * served judged by libcert's own chain code and compared with what was expected, for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * certcheck --connect: each target's addresses tried in turn until a handshake completes, the
  * chain it served put through the pipeline (the engine and the handshake are live.c's).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The aliases of distributions: certcheck --distribution --dns / --live (where each alias's
  * Route 53 record leads, dns.c; what its addresses serve) and certrotate --verify-live (whether

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The live checks' internals shared by live.c (the engine, resolution and handshakes),
  * live_connect.c (certcheck --connect), live_dist.c (the aliases of distributions and the
  * rotation's verify-live) and dns.c (Route 53). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Workflow internals shared by attach, rotate, prune and the remote checks. */
 #ifndef LIBCERT_OPS_INT_H
 #define LIBCERT_OPS_INT_H

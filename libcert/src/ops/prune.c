@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * certprune: delete the certificates under /cloudfront/ that no distribution uses: the expired
  * ones and, with unused, the ones libcert uploaded long ago that a newer one for the same names

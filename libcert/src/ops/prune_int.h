@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prune internals: the newest-for-its-names rule, pure, so that unit tests reach it. */
 #ifndef LIBCERT_OPS_PRUNE_INT_H
 #define LIBCERT_OPS_PRUNE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The replaced-certificates record, kept as IAM tags on the new certificate (record_int.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record certrotate keeps on the certificate it put on distributions: which certificates it
  * replaced, on which distributions (record.c). It lets a rerun, after the old certificate was
  * deleted, know what that job replaced; --delete-old deletes nothing else. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reports on what AWS holds: an IAM server certificate, and the certificate a CloudFront
  * distribution serves, checked as a local bundle is (certcheck --iam, --distribution).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A certificate named on the command line, to the certificate IAM holds (ops_int.h). */
 #include <ctype.h>
 #include <stdlib.h>

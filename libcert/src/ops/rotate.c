@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The renewal pipeline: check, plan (every handle and distribution, before any change), upload
  * with the record of what it replaces, attach, confirm, verify, delete what was replaced.

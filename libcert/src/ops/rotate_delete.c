@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * --delete-old: delete only what this job provably replaced (issue #10). A certificate P goes
  * only when

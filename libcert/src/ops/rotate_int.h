@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rotate internals shared by the stages (rotate.c), the deletion of what was replaced
  * (rotate_delete.c) and the live checks (live_dist.c). */
 #ifndef LIBCERT_OPS_ROTATE_INT_H

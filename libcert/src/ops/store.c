@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The two certificate stores behind one set of operations (store.h): IAM server certificates
  * and ACM. What differs between them stays here: IAM names and paths, ACM ARNs and InUseBy, the

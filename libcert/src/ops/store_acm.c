@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Putting a checked chain into ACM, idempotently (cert_store_put() for the ACM store; certup
  * --store acm, certrotate). ACM has no name to conflict on, so finding an earlier import of the

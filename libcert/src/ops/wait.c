@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Waiting for Deployed: one loop for every distribution (ops_int.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The JSON envelope every tool's document carries (render.h), and AWS's records as the AWS CLI
  * prints them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The pre-action gate (gate.h): one rule for every tool and workflow that acts on a report. */
 #include "libcert/gate.h"
 

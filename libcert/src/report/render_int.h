@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rendering internals shared by the renderers: the JSON envelope, AWS records as JSON. */
 #ifndef LIBCERT_REPORT_RENDER_INT_H
 #define LIBCERT_REPORT_RENDER_INT_H

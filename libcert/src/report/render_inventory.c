@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An inventory as certls shows it, and a path fix (render.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Rendering what is really served: the "served" block of a --connect report, and the "dns" and
  * "live" parts of a distribution's report, as text (a line per alias and address) and JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Metrics for node_exporter's textfile collector (render.h): the Prometheus text exposition
  * format (prometheus.io/docs/instrumenting/exposition_formats/, "Text-based format"), written

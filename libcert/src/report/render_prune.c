@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A prune run as certprune shows it (render.h). */
 #include "libcert/text.h"
 #include "report/render_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * --output text and --output table (render.h, CERT_OUTPUT_RECORDS and CERT_OUTPUT_TABLE): the
  * AWS CLI's tab-separated records, and the same records as aligned columns. The renderers make

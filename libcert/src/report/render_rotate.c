@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A rotation as certrotate shows it (render.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An upload as certup shows it (render.h). */
 #include "libcert/checks.h"
 #include "libcert/text.h"

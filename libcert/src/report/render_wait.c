@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The wait for Deployed as a person sees it (render.h): a block that redraws in place on a
  * terminal, a line per change and a heartbeat a minute in a log. */
 #include "libcert/text.h"

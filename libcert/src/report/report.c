@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Report: the local pipeline for one bundle, and exit codes. */
 #include <pthread.h>
 #include <stdlib.h>

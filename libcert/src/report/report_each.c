@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Many bundles: each input its own bundle, worked on by a pool of threads, printed in input
  * order. CA certificates shared between bundles are parsed once (cert_cache).

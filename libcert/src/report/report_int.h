@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Report internals shared by the renderers and the batch runner. */
 #ifndef LIBCERT_REPORT_INT_H
 #define LIBCERT_REPORT_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON rendering of a report (schema documented in docs/certcheck.1.scd). */
 #include <string.h>
 

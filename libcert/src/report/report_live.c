@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What is really served, on a report: the chain a TLS server sent put through the pipeline, and
  * the findings that what a server served (certcheck --connect) and where a distribution's aliases

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text rendering of a report: the certificate at a glance, then findings by severity. */
 #include <openssl/evp.h>
 #include <string.h>

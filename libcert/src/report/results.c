@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Results: freeing them, naming their states, and the one mapping from a result to the exit code
  * a tool returns (results.h).

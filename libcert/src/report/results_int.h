@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Results internals: the inventory's layout, filled by ops/inventory.c, read here. */
 #ifndef LIBCERT_REPORT_RESULTS_INT_H
 #define LIBCERT_REPORT_RESULTS_INT_H

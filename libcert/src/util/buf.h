@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A growable byte buffer with a hard cap, as curl's dynbuf: every untrusted read goes through
  * one, so no input can make us allocate without bound. */
 #ifndef LIBCERT_UTIL_BUF_H

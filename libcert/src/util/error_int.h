@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal error helpers: set the thread-local message, propagate with goto done. */
 #ifndef LIBCERT_UTIL_ERROR_INT_H
 #define LIBCERT_UTIL_ERROR_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded file reads and all-or-nothing file writes. */
 #ifndef LIBCERT_UTIL_FILE_H
 #define LIBCERT_UTIL_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writing JSON documents: whole, or piece by piece for long lists. */
 #ifndef LIBCERT_UTIL_JSON_H
 #define LIBCERT_UTIL_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small worker pool: n items, at most `jobs` threads, each with its own state. */
 #ifndef LIBCERT_UTIL_POOL_H
 #define LIBCERT_UTIL_POOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Process hardening for tools that hold keys and credentials (process.h). */
 #include "libcert/process.h"
 

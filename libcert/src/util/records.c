@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Records: AWS-shaped plain data and the failure detail results keep (records.h). */
 #include "libcert/records.h"
 

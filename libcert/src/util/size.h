@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checked size arithmetic (as aws-c-common's aws_add_size_checked) and the one checked
  * size_t -> int conversion OpenSSL's int lengths need (as curl's curlx_uztosi). */
 #ifndef LIBCERT_UTIL_SIZE_H

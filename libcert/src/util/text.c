@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Untrusted text made harmless for a terminal (text.h). */
 #include "libcert/text.h"
 

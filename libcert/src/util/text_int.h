@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text internals shared by the writers that must know UTF-8 (text.c, the terminal; the
  * Prometheus writer, report/render_prometheus.c). */
 #ifndef LIBCERT_UTIL_TEXT_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Civil time without the C library's time zone or time_t range: pure arithmetic. */
 #ifndef LIBCERT_UTIL_TIME_INT_H
 #define LIBCERT_UTIL_TIME_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bundle: the container, its accessors, and loading from files, directories and memory. */
 #include <dirent.h>
 #include <errno.h>

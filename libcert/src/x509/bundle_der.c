@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Binary input: DER certificates and keys, PKCS#12, PKCS#7, encrypted PKCS#8. */
 #include <openssl/err.h>
 #include <openssl/pem.h>

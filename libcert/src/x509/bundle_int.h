@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bundle internals shared by the loaders (PEM, DER, PKCS#12, PKCS#7). */
 #ifndef LIBCERT_X509_BUNDLE_INT_H
 #define LIBCERT_X509_BUNDLE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PEM input: blocks in any order, any text around them, LF or CRLF, a BOM, trailing blanks. */
 #include <openssl/err.h>
 #include <openssl/evp.h>

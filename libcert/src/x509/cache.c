@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A cache of parsed CA certificates keyed by the SHA-256 of their DER, shared by threads. */
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chain building: pick the leaf (chain_leaf.c), find every path from it to a root through the
  * bundle's certificates and the trust store (chain_issuers.c, chain_path.c), rank them, verify

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The verification of one path: trust through OpenSSL's verifier, then every certificate held
  * to the rules of its position, as the browsers' verifiers do (mozilla::pkix

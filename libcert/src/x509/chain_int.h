@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chain building internals, shared by the files that build a chain:
  *   chain_issuers.c  the certificates met (nodes), who issued whom, the signature cache

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Candidate issuers: the certificates a chain build meets (nodes), which of them issued which,
  * and which trust anchors issued them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The leaf pick: which certificate of the bundle the chain is built for. --leaf names it;
  * otherwise the certificate that matches a private key; otherwise the one certificate that

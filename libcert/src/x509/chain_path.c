@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Path search: every path from the leaf up through the bundle's certificates and the trust
  * store, bounded so that hostile inputs stay cheap (opts->max_depth certificates a path, and

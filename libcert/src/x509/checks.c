@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rule set. Each code has one severity (the catalogue below); --allow downgrades an error to
  * a warning and says so. This file holds the catalogue, the list of findings and

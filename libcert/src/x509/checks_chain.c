@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rules about the chain (checks.c runs them): its trust, the problems of its path, what
  * was dropped or reordered, IAM's size limits and path, the --expect comparison.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rules about the leaf (checks.c runs them): whether its key is in the input, its
  * validity, its key type, whether it can serve TLS, its names.

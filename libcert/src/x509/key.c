@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys: match, describe, export. */
 #include "libcert/key.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Name constraints (RFC 5280 4.2.1.10), as browsers apply them: to every name of the
  * subjectAltName (dNSName, iPAddress, rfc822Name, uniformResourceIdentifier, directoryName) and,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host name coverage (RFC 9525, RFC 6125 section 6.4) and the CloudFront path predicate. */
 #include <arpa/inet.h>
 #include <openssl/crypto.h>

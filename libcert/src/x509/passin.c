@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Passphrases the OpenSSL way: pass:, env:, file:, fd:, or a prompt on the terminal. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Password-based encryption parameters, read before any key derivation runs, and OpenSSL's
  * legacy provider, loaded only when an input's cipher needs it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The profile of one certificate: what RFC 5280 and the CA/Browser Forum Baseline Requirements
  * say a certificate at its position must look like. chain.profile (error) where a browser

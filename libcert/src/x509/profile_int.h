@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rules that one certificate of a path is held to, by its position, shared by the path
  * verification (chain_check.c) and the checks: the RFC 5280 and CA/Browser Forum profile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Split: the chain as cert.pem, chain.pem, key.pem, fullchain.pem; all or nothing. */
 #include "libcert/split.h"
 

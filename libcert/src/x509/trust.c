@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Trust stores: the system default (read lazily), a CA file, a hashed CA directory. */
 #include <dirent.h>
 #include <errno.h>

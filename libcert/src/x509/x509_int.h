@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small X.509 helpers shared by chain, checks and report. */
 #ifndef LIBCERT_X509_INT_H
 #define LIBCERT_X509_INT_H
