@@ -89,13 +89,18 @@ if [ -n "${LIBCERT_TOOL_WRAPPER:-}" ]; then
     B=$T_DIR/wrapped
 fi
 
-# A wrapper's complaints (valgrind's errors and leaks) fail the test.
+# A wrapper's complaints (valgrind's errors and leaks) fail the test. Not valgrind's own notice
+# that it lacks mlock2 (syscall 325, which OpenSSL's secure heap tries first and then falls back
+# to mlock, as it does on any kernel without it): that block of "--PID--" lines is dropped.
 _wrapper_check()
 {
     local f
 
     [ -d "$T_DIR/wrapper" ] || return 0
     for f in "$T_DIR/wrapper"/*; do
+        awk '/^--[0-9]+-- WARNING: unhandled amd64-linux syscall: 325$/ { skip = 1; next }
+             skip && /^--[0-9]+-- / { next }
+             { skip = 0; print }' "$f" >"$f.kept" && mv "$f.kept" "$f"
         [ -s "$f" ] || continue
         T_CHECKS=$((T_CHECKS + 1))
         T_FAILED=$((T_FAILED + 1))

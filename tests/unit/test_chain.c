@@ -1177,12 +1177,15 @@ static void test_chain__bomb_stays_within_bounds(void **state)
     built_free(&bt);
     /* Later builds in the same process: the signatures checked are remembered, all of them,
      * although every certificate has 16 same-name candidates (the cache spreads one child's
-     * links over the table); the leaf's own 16 links are never cached (a leaf is seen once). */
+     * links over the table); the leaf's own 16 links are never cached (a leaf is seen once).
+     * The fixtures' keys are new on every run, so where the links land in the table, and how
+     * many collide, varies a little: 16 is the usual count, 17 has been seen; the old cache
+     * (one child's links in 8 probes) checked 585 or more. */
     build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/bomb.pem", NULL));
     assert_true(cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS) <= CERT_CHAIN_LIMIT_SIG_CHECKS);
     built_free(&bt);
     build(&bt, h_trust("root.pem", NULL), NULL, h_load(NULL, "pki/bomb.pem", NULL));
-    if (cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS) > 16)
+    if (cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS) > 64)
         fail_msg("a third build of the bomb checked %zu signatures again",
                  cert_chain_counter(bt.chain, CERT_CHAIN_SIG_CHECKS));
     built_free(&bt);
