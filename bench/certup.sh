@@ -12,7 +12,8 @@
 #      aws iam list-server-certificates;
 #   5. certup --store acm against its floor (the empty program, plus the emulator's own time for
 #      the fewest requests of an idempotent ACM import: ListCertificates naming every key type,
-#      ImportCertificate), beside the IAM upload's ratio over its own floor;
+#      then ImportCertificate on a connection of its own, since no program may let its HTTP
+#      client resend it), beside the IAM upload's ratio over its own floor;
 #   6. certls --store all over 1,000 IAM and 1,000 ACM certificates: the requests it makes (the
 #      fewest: one ListServerCertificates, one GetAccountSummary, one ListCertificates) and its
 #      time against the raw requests one after the other and side by side.
@@ -126,7 +127,7 @@ acm_floor = per(empty + acm_raw)
 print(f"certup (IAM), same rounds              {per(certup):8.1f} ms/certificate; floor {per(empty):.1f} ms "
       f"empty program + {per(raw):.1f} ms raw UploadServerCertificate")
 print(f"certup --store acm                     {per(acm):8.1f} ms/certificate; floor {per(empty):.1f} ms "
-      f"empty program + {per(acm_raw):.1f} ms raw ListCertificates + ImportCertificate")
+      f"empty program + {per(acm_raw):.1f} ms raw ListCertificates + ImportCertificate (on a new connection)")
 print(f"  ratio certup --store acm / its floor: {per(acm) / acm_floor:6.2f}   (IAM, interleaved with it: "
       f"{per(certup) / iam_floor:.2f}; target: no more)")
 print(f"  beyond the floor: ACM {per(acm) - acm_floor:.1f} ms, IAM {per(certup) - iam_floor:.1f} ms; "
