@@ -596,10 +596,11 @@ cert_err cert_chain__cert_check(X509 *x, cert_pos pos, const char *role, int64_t
                                 int64_t leaf_na, cproblems *out, size_t depth, bool leaf_only)
 {
     crule r = {x, role, now, leaf_na, out, depth, leaf_only, CERT_OK};
-    cert_memo m = pos == CERT_POS_LEAF ? (cert_memo){0} : memo_get(x);
+    cert_memo m = {0};
     size_t before;
 
     if (pos != CERT_POS_LEAF) {
+        m = memo_get(x);
         if (!m.times)
             m.times = cert__x509_validity(x, &m.nb, &m.na);
         if (m.times)
