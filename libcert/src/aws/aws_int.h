@@ -127,7 +127,13 @@ typedef struct aws_response {
     json_t *json;              /* an ACM 2xx answer as the transport parsed it to judge it (the
                                   JSON protocol), for the client to take rather than parse the
                                   body again; NULL otherwise. Freed with the response. */
+    xmlDoc *xml;               /* the same for an XML 2xx answer (cert_aws__response_xml()) */
 } aws_response;
+
+/* A 2xx answer's XML document, taken from the response (the caller frees it with xmlFreeDoc()):
+ * the one the transport parsed to judge the answer, or parsed now (cert_aws__xml_parse()) when
+ * it was not. NULL when the body is not XML. */
+xmlDoc *cert_aws__response_xml(aws_response *r);
 
 /* Send with signing and retries. CERT_OK for a 2xx answer; CERT_E_AWS for an error answer that
  * is not retryable (aws->last holds code, message, request id; the thread's message reads

@@ -785,7 +785,7 @@ cert_err cert_cf_status(cert_aws *aws, const char *id, char **status_out)
     memset(&resp, 0, sizeof(resp));
     *status_out = NULL;
     CERT_TRY(get_distribution(aws, id, "", "GetDistribution", &resp));
-    doc = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
+    doc = cert_aws__response_xml(&resp);
     if (doc != NULL)
         *status_out = cert_aws__xml_child_text(xmlDocGetRootElement(doc), "Status");
     if (*status_out == NULL)

@@ -54,7 +54,7 @@ cert_err cert_aws__creds_sts(cert_aws *aws, const char *action, const cert_buf *
         err = cert_aws__profile_error(err, name);
         goto done;
     }
-    doc = cert_aws__xml_parse(resp.body.ptr, resp.body.len);
+    doc = cert_aws__response_xml(&resp);
     if (doc != NULL)
         c = cert_aws__xml_find(xmlDocGetRootElement(doc), "Credentials");
     if (c != NULL) {

@@ -84,7 +84,7 @@ static cert_err call(cert_aws *aws, const char *action, cert_buf *params, xmlDoc
 
     *doc_out = NULL;
     err = send_action(aws, action, params, &resp);
-    if (err == CERT_OK && (*doc_out = cert_aws__xml_parse(resp.body.ptr, resp.body.len)) == NULL)
+    if (err == CERT_OK && (*doc_out = cert_aws__response_xml(&resp)) == NULL)
         err = cert__error_set(CERT_E_NET, "IAM %s: the answer is not XML (HTTP %ld, %zu bytes)",
                               action, resp.status, resp.body.len);
     cert_aws__response_free(&resp);

@@ -187,9 +187,18 @@ void cert_aws__response_free(aws_response *r)
         return;
     cert__buf_free(&r->body);
     json_decref(r->json);
+    xmlFreeDoc(r->xml);
     free(r->etag);
     free(r->request_id);
     memset(r, 0, sizeof(*r));
+}
+
+xmlDoc *cert_aws__response_xml(aws_response *r)
+{
+    xmlDoc *doc = r->xml;
+
+    r->xml = NULL;
+    return doc != NULL ? doc : cert_aws__xml_parse(r->body.ptr, r->body.len);
 }
 
 static void response_reset(aws_response *r, bool secret)
@@ -590,15 +599,10 @@ static bool answer_malformed(const aws_request *req, aws_response *resp, char *w
                      resp->status, resp->body.len);
         return !ok;
     }
-    {
-        xmlDoc *doc =
-            resp->body.len > 0 ? cert_aws__xml_parse(resp->body.ptr, resp->body.len) : NULL;
-
-        if (doc != NULL) {
-            xmlFreeDoc(doc);
-            return false;
-        }
-    }
+    xmlFreeDoc(resp->xml);
+    resp->xml = resp->body.len > 0 ? cert_aws__xml_parse(resp->body.ptr, resp->body.len) : NULL;
+    if (resp->xml != NULL) /* kept for the client: cert_aws__response_xml() */
+        return false;
     snprintf(why, size, "the answer is not well-formed XML (HTTP %ld, %zu bytes)", resp->status,
              resp->body.len);
     return true;
