@@ -54,6 +54,13 @@ static bool same_path(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+static bool set_env(const char *name)
+{
+    const char *v = getenv(name);
+
+    return v != NULL && *v != '\0';
+}
+
 /* Whether the roots of the default store are public, a root program's: the CT policy and the
  * validity limit apply under those only, never under an anchor installed locally
  * (GoogleChrome/CertificateTransparency, enterprises.md: CT "only applies to CAs that are
@@ -63,10 +70,8 @@ static bool same_path(const char *a, const char *b)
  * so. */
 static bool public_store(const char *env_file, const char *env_dir)
 {
-    const char *v = getenv("LIBCERT_PUBLIC_STORE");
-
-    if (v != NULL && *v != '\0')
-        return strcmp(v, "0") != 0;
+    if (set_env("LIBCERT_PUBLIC_STORE"))
+        return strcmp(getenv("LIBCERT_PUBLIC_STORE"), "0") != 0;
     if (env_file != NULL && !same_path(env_file, X509_get_default_cert_file()))
         return false;
     return env_dir == NULL || same_path(env_dir, X509_get_default_cert_dir());
@@ -100,13 +105,6 @@ static bool is_dir(const char *p)
     struct stat st;
 
     return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool set_env(const char *name)
-{
-    const char *v = getenv(name);
-
-    return v != NULL && *v != '\0';
 }
 
 /* Where the distribution keeps its root program's roots, apart from those installed locally
