@@ -202,6 +202,10 @@ class Emulator:
     def faults_active(self):
         return self.control("GET", "/_emu/faults")["rules"]
 
+    def release(self):
+        """End every held stall (a rule with hold=True); how many were held."""
+        return self.control("POST", "/_emu/release")["released"]
+
     def set_config(self, **knobs):
         """latency_ms, quota, deploy_delay, consistency_delay."""
         return self.control("POST", "/_emu/config", knobs)

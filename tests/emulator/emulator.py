@@ -98,8 +98,23 @@ class FaultRule:
         self.path = spec.get("path")
         if self.path is not None and not isinstance(self.path, str):
             raise ValueError("path must be a string")
+        # hold: a stall lasts until POST /_emu/release (ms is then only its upper bound), so a
+        # test that acts while a request is held does not race the stall's clock
+        self.hold = spec.get("hold", False)
+        if not isinstance(self.hold, bool):
+            raise ValueError("hold must be true or false")
+        if self.hold and not (self.fault == "stall" or (self.fault == "after" and self.then == "stall")):
+            raise ValueError("hold goes with a stall")
+        self.released = threading.Event()
         self.id = FaultRule._next_id
         FaultRule._next_id += 1
+
+    def stall(self):
+        """Wait out the stall: ms, or with hold until released (ms at most)."""
+        if self.hold:
+            self.released.wait(self.ms / 1000.0)
+        else:
+            time.sleep(self.ms / 1000.0)
 
     def matches(self, service, action, path=""):
         return (self.service in ("*", service) and self.action in ("*", action)
@@ -120,6 +135,8 @@ class FaultRule:
             d.update(status=self.status, code=self.code, message=self.message)
         if self.fault == "stall" or (self.fault == "after" and self.then == "stall"):
             d["ms"] = self.ms
+            if self.hold:
+                d["hold"] = True
         if self.fault in ("after", "stall"):
             d["then"] = self.then
         return d
@@ -207,6 +224,7 @@ class Emulator:
         self.acm = emu_acm.AcmHandlers(self.acm_state, self)
         self.rules = []
         self.rules_lock = threading.Lock()
+        self.held = []  # every rule with hold, taken or not, until released
         self.log = []
         self.log_lock = threading.Lock()
         self.seq = 0
@@ -494,7 +512,7 @@ class Emulator:
                 return Outcome(error_for_service(service, AwsError(rule.code, rule.message, rule.status)),
                                "status", rule)
             if rule.fault == "stall" and rule.then == "answer":
-                time.sleep(rule.ms / 1000.0)
+                rule.stall()
                 return Outcome(self.dispatch(req, service, action, form), "stall", rule)
             return Outcome(None, rule.fault, rule)
         resp = self.dispatch(req, service, action, form)
@@ -534,7 +552,16 @@ class Emulator:
         rules = [FaultRule(s) for s in specs]
         with self.rules_lock:
             self.rules.extend(rules)
+            self.held.extend(r for r in rules if r.hold)
         return rules
+
+    def release(self):
+        """End every held stall (taken or still waiting for its request); how many."""
+        with self.rules_lock:
+            held, self.held = self.held, []
+        for rule in held:
+            rule.released.set()
+        return len(held)
 
     def reset_all(self):
         from moto.moto_api._internal.models import moto_api_backend
@@ -548,6 +575,7 @@ class Emulator:
             self.iam_state.quota = self.knobs["quota"]
         with self.rules_lock:
             self.rules = []
+        self.release()
         with self.log_lock:
             self.log = []
         moto_api_backend.reset()
@@ -604,6 +632,7 @@ class Emulator:
                     with self.rules_lock:
                         n = len(self.rules)
                         self.rules = []
+                    self.release()
                     return self._json(200, {"cleared": n})
                 with self.rules_lock:
                     return self._json(200, {"rules": [r.to_json() for r in self.rules]})
@@ -616,6 +645,8 @@ class Emulator:
                 with self.log_lock:
                     entries = [e for e in self.log if e["seq"] > since]
                 return self._json(200, {"requests": entries})
+            if path == "/_emu/release" and req.method == "POST":
+                return self._json(200, {"released": self.release()})
             if path == "/_emu/reset" and req.method == "POST":
                 self.reset_all()
                 return self._json(200, {"reset": True})
@@ -758,7 +789,7 @@ class Handler(BaseHTTPRequestHandler):
             elif then == "truncate":
                 self._send(out.response, truncate=True)
             elif then == "stall":
-                time.sleep(out.rule.ms / 1000.0)
+                out.rule.stall()
                 self._drop()
             elif then == "invalid":
                 self._send(invalid_answer(out.service, out.action))
@@ -767,7 +798,7 @@ class Handler(BaseHTTPRequestHandler):
         elif fault == "reset":
             self._reset()
         elif fault == "stall":
-            time.sleep(out.rule.ms / 1000.0)
+            out.rule.stall()
             self._drop()
         elif fault == "truncate":
             partial = b'<?xml version="1.0" encoding="UTF-8"?>\n<'

@@ -869,6 +869,33 @@ class TestFaultsAndKnobs(EmulatorCase):
         self.assertEqual(log["UntagServerCertificate"], (200, "after"))
         self.assertEqual(log["ListServerCertificateTags"], (200, "stall"))
 
+    def test_hold_until_released(self):
+        # hold: the stalled request is answered when the test releases it, not when ms passes;
+        # what the test did meanwhile is in the answer; a bad hold is refused
+        self.emu.add_fault(service="iam", action="ListServerCertificates", fault="stall", then="answer",
+                           ms=60000, hold=True, count=1)
+        got = {}
+        t = threading.Thread(target=lambda: got.setdefault(
+            "names", [m["ServerCertificateName"] for m in self.iam.list_server_certificates()[
+                "ServerCertificateMetadataList"]]))
+        t0 = time.monotonic()
+        t.start()
+        deadline = time.monotonic() + 30
+        while self.emu.faults_active() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertEqual(self.emu.faults_active(), [])
+        self.upload("during-hold")
+        time.sleep(0.3)
+        self.assertTrue(t.is_alive())  # still held
+        self.assertEqual(self.emu.release(), 1)
+        t.join(30)
+        self.assertLess(time.monotonic() - t0, 30)
+        self.assertEqual(got["names"], ["during-hold"])
+        self.assertEqual(self.emu.release(), 0)
+        for bad in (dict(fault="status", hold=True), dict(fault="stall", hold="yes")):
+            with self.assertRaises(Exception):
+                self.emu.add_fault(service="iam", **bad)
+
     def test_invalid_xml(self):
         # a whole 200 answer that is not well-formed XML: botocore cannot parse it, the
         # connection stays usable, and "after" lets the write happen first

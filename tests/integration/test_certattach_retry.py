@@ -81,9 +81,10 @@ class CertattachConcurrentChange(AttachCase):
         self.addCleanup(self.relay.close)
 
     def stall_first_update(self):
-        # Our update reaches CloudFront only after the other change has been made.
+        # Our update reaches CloudFront only after the other change has been made: it is held
+        # until the test releases it (the release after it), whatever the machine's speed.
         self.emu.add_fault(service="cloudfront", action="UpdateDistribution", fault="stall", then="answer",
-                           ms=1500, count=1)
+                           ms=60000, hold=True, count=1)
 
     def test_other_change_survives_and_ours_is_applied(self):
         etag0 = cf_etag(self.emu, self.dist)
@@ -92,6 +93,7 @@ class CertattachConcurrentChange(AttachCase):
                                       env=self.env(AWS_ENDPOINT_URL=self.relay.endpoint))
         wait_until(self.rule_taken, 30, what="certattach's UpdateDistribution")
         etag_other = cf_set_comment(self.emu, self.dist, "changed by someone else")
+        self.assertEqual(self.emu.release(), 1)
         r = finish()
         self.assertEqual(r.rc, 0, r)
         etag_final, raw = cf_config_raw(self.emu, self.dist)
@@ -124,6 +126,7 @@ class CertattachConcurrentChange(AttachCase):
         self.assertIn("shop.example.com", text)
         status, _, answer = cf_put_raw(self.emu, self.dist, text.encode(), etag)
         self.assertEqual(status, 200, answer)
+        self.assertEqual(self.emu.release(), 1)
         r = finish()
         self.assertEqual(r.rc, 1, r)
         x = r.json()["Distributions"][0]

@@ -192,10 +192,11 @@ class Certprune(EmuTestCase):
         self.assertIn("exp-root", iam_names(self.emu))
 
     def test_taken_up_between_listing_and_delete_is_kept(self):
-        # The re-check before exp-a's delete is held; meanwhile a distribution takes up exp-b;
-        # exp-b's own re-check must see it and keep it (no DeleteServerCertificate for it).
-        self.emu.add_fault(service="cloudfront", action="ListDistributions", fault="stall", then="answer", ms=1500,
-                           skip=1, count=1)
+        # The re-check before exp-a's delete is held (until released, not for a time, so that a
+        # slow machine cannot let it go first); meanwhile a distribution takes up exp-b; exp-b's
+        # own re-check must see it and keep it (no DeleteServerCertificate for it).
+        self.emu.add_fault(service="cloudfront", action="ListDistributions", fault="stall", then="answer", ms=60000,
+                           hold=True, skip=1, count=1)
         result = {}
         t = threading.Thread(target=lambda: result.setdefault("r", self.prune("--yes", "--json")))
         t.start()
@@ -204,6 +205,7 @@ class Certprune(EmuTestCase):
             status, body = cf_set_iam_cert(self.emu, self.spare, self.ids["exp-b"])
             self.assertEqual(status, 200, body)
         finally:
+            self.emu.release()
             t.join(60)
         r = result["r"]
         self.assertEqual(r.rc, 0, r)

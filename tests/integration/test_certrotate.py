@@ -317,8 +317,9 @@ class CertrotateConfirmAndVerify(RotateCase):
     def test_not_confirmed_when_changed_back_meanwhile(self):
         # While certrotate waits for Deployed, someone puts d1 back on old: the confirmation
         # read must see it, the run must fail, and old must not be deleted.
-        self.emu.add_fault(service="cloudfront", action="GetDistribution", fault="stall", then="answer", ms=1500,
-                           count=1)
+        # (held until released: the change is made first on any machine)
+        self.emu.add_fault(service="cloudfront", action="GetDistribution", fault="stall", then="answer", ms=60000,
+                           hold=True, count=1)
         result = {}
         t = threading.Thread(target=lambda: result.setdefault(
             "r", self.rotate("--json", "--jobs", "1", "--replace", "old", "--delete-old", GOOD)))
@@ -328,6 +329,7 @@ class CertrotateConfirmAndVerify(RotateCase):
             status, body = cf_set_iam_cert(self.emu, self.d1, self.old["ServerCertificateId"])
             self.assertEqual(status, 200, body)
         finally:
+            self.emu.release()
             t.join(120)
         r = result["r"]
         self.assertNotEqual(r.rc, 0, r)
