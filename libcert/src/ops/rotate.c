@@ -16,13 +16,12 @@
 #include "util/error_int.h"
 #include "util/pool.h"
 
-/* Why the run stopped: the first reason is kept. */
-/* --store was given (cert_rotate_opts version 4). */
-static bool store_set(const cert_rotate_opts *o)
+bool cert_rotate__store_set(const cert_rotate_opts *o)
 {
     return o->version >= 4 && o->store_set;
 }
 
+/* Why the run stopped: the first reason is kept. */
 static cert_err stop(rotate_run *rn, cert_err err, const char *message)
 {
     if (rn->r->failure.err < 0)
@@ -30,7 +29,7 @@ static cert_err stop(rotate_run *rn, cert_err err, const char *message)
     return cert_failure_set(&rn->r->failure, err, message, NULL, NULL, 0);
 }
 
-static cert_err stop_copy(rotate_run *rn, const cert_failure *f)
+cert_err cert_rotate__stop_copy(rotate_run *rn, const cert_failure *f)
 {
     if (rn->r->failure.err < 0)
         return CERT_OK;
@@ -71,14 +70,14 @@ static bool preview(rotate_run *rn, cert_err *err)
     po.dry_run = true;
     po.store = CERT_STORE_IAM;
     if ((*err = cert_iam_put(NULL, cert_report_chain(rn->r->report), &po, &rn->preview)) < 0) {
-        *err = stop_copy(rn, &rn->preview.failure);
+        *err = cert_rotate__stop_copy(rn, &rn->preview.failure);
         return false;
     }
     return true;
 }
 
 /* The record on the certificate found (its tags), when there is one. */
-static bool read_record(rotate_run *rn, const cert_store_cert *sc, cert_err *err)
+bool cert_rotate__read_record(rotate_run *rn, const cert_store_cert *sc, cert_err *err)
 {
     *err = cert_store_tags(rn->aws, sc, &rn->tags, &rn->ntags);
     if (*err == CERT_OK)
@@ -122,40 +121,7 @@ static bool iam_new_certificate(rotate_run *rn, cert_err *err)
     memset(&sc, 0, sizeof(sc));
     sc.store = CERT_STORE_IAM;
     sc.meta = rn->existing;
-    return read_record(rn, &sc, err);
-}
-
-/* ACM: whether an import holds the new leaf and chain already (a listing, then the candidates:
- * cert_ops__acm_find()), then the record on it. An import of the same leaf with another chain
- * is not taken: the new one is imported. */
-static bool acm_new_certificate(rotate_run *rn, cert_err *err)
-{
-    cert_store_cert sc;
-    bool identical = false;
-
-    *err = cert_ops__acm_find(rn->aws, cert_chain_leaf(cert_report_chain(rn->r->report)),
-                              rn->preview.body, rn->preview.chain, &rn->existing_acm, &identical);
-    if (*err < 0) {
-        *err = cert_rotate__stop_aws(rn, *err);
-        return false;
-    }
-    if (rn->existing_acm.arn == NULL || !identical)
-        return true;
-    rn->exists = true;
-    cert_iam_cert_clear(&rn->existing);
-    rn->existing.id = strdup(rn->existing_acm.arn);
-    rn->existing.name = strdup(rn->existing_acm.arn);
-    rn->existing.arn = strdup(rn->existing_acm.arn);
-    rn->existing.expiration = rn->existing_acm.not_after;
-    rn->existing.upload_date = rn->existing_acm.imported_at;
-    if (!rn->existing.id || !rn->existing.name || !rn->existing.arn) {
-        *err = cert__error_nomem();
-        return false;
-    }
-    memset(&sc, 0, sizeof(sc));
-    sc.store = CERT_STORE_ACM;
-    sc.meta = rn->existing;
-    return read_record(rn, &sc, err);
+    return cert_rotate__read_record(rn, &sc, err);
 }
 
 static bool the_new_certificate(rotate_run *rn, cert_err *err)
@@ -170,7 +136,7 @@ static bool the_new_certificate(rotate_run *rn, cert_err *err)
                     "--name and --path are IAM's; ACM names a certificate by its ARN");
         return false;
     }
-    return rn->store == CERT_STORE_ACM ? acm_new_certificate(rn, err)
+    return rn->store == CERT_STORE_ACM ? cert_rotate__acm_new_certificate(rn, err)
                                        : iam_new_certificate(rn, err);
 }
 
@@ -219,142 +185,6 @@ static cert_err plan_cert(rotate_run *rn)
     return err;
 }
 
-static void refuse_dist(cert_attach_dist *d, const char *guard, const char *msg)
-{
-    d->state = CERT_ATTACH_REFUSED;
-    d->guard = guard;
-    cert_failure_set(&d->failure, CERT_E_REFUSED, msg, NULL, NULL, 0);
-}
-
-/* Without --store, each distribution rotates in the store it serves from now: every planned one
- * must serve from the same (the one --replace named, when it named one); a distribution that
- * serves from the other is refused, never moved silently (rotate.store). */
-static void decide_store(rotate_run *rn)
-{
-    cert_attach_result *a = rn->ar.r;
-    bool seen[2] = {false, false};
-
-    if (store_set(rn->o))
-        return;
-    for (size_t i = 0; i < a->count; i++) {
-        cert_store_kind k;
-
-        if (a->dists[i].state == CERT_ATTACH_PENDING &&
-            cert_store_of_viewer(&a->dists[i].previous, &k))
-            seen[k] = true;
-    }
-    if (!rn->store_known) {
-        rn->store = seen[CERT_STORE_ACM] && !seen[CERT_STORE_IAM] ? CERT_STORE_ACM : CERT_STORE_IAM;
-        rn->store_known = !(seen[CERT_STORE_ACM] && seen[CERT_STORE_IAM]);
-    }
-    for (size_t i = 0; i < a->count; i++) {
-        cert_attach_dist *d = &a->dists[i];
-        cert_store_kind k;
-        char msg[900];
-
-        if (d->state != CERT_ATTACH_PENDING || !cert_store_of_viewer(&d->previous, &k) ||
-            (rn->store_known && k == rn->store) ||
-            cert_check_allowed(&rn->o->report.check, "rotate.store"))
-            continue;
-        snprintf(msg, sizeof(msg),
-                 "rotate.store: %s serves %s from %s, %s; certrotate moves a distribution to "
-                 "another store only when --store names it (give --store iam or --store acm)",
-                 d->id,
-                 d->previous.iam_certificate_id ? d->previous.iam_certificate_id
-                                                : d->previous.acm_certificate_arn,
-                 k == CERT_STORE_ACM ? "ACM" : "IAM",
-                 rn->store_known ? "not the store this run uses"
-                                 : "and the matched distributions serve from both IAM and ACM");
-        refuse_dist(d, "rotate.store", msg);
-    }
-}
-
-static bool in_list(char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(v[i], s) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* ACM: what becomes of each planned distribution. One that serves an imported certificate whose
- * ARN may take the new one (ACM's re-import rules and libcert's: cert_store_reimport_rules(),
- * with this run's distributions as the matched ones) gets it re-imported in place, with no
- * UpdateDistribution; one whose ARN holds it already is unchanged; every other one gets the new
- * import attached (the refusals say why not in place). */
-static cert_err acm_plan(rotate_run *rn)
-{
-    attach_run *ar = &rn->ar;
-    cert_attach_result *a = ar->r;
-    const X509 *leaf = cert_chain_leaf(cert_report_chain(rn->r->report));
-    const char **matched = calloc(a->count ? a->count : 1, sizeof(*matched));
-    size_t nm = 0;
-    cert_err err = CERT_OK;
-
-    if (matched == NULL)
-        return cert__error_nomem();
-    for (size_t i = 0; i < a->count; i++) {
-        if (a->dists[i].state != CERT_ATTACH_REFUSED && a->dists[i].state != CERT_ATTACH_FAILED)
-            matched[nm++] = a->dists[i].id;
-    }
-    rn->need_new = false;
-    for (size_t i = 0; i < a->count; i++) {
-        cert_attach_dist *d = &a->dists[i];
-        const char *arn = d->previous.acm_certificate_arn;
-        const acm_prev *p = cert_attach__acm_prev(ar, arn);
-
-        if (d->state != CERT_ATTACH_PENDING)
-            continue;
-        if (arn != NULL && rn->exists && strcmp(arn, rn->existing.id) == 0)
-            continue; /* serves the new certificate's import already: unchanged at attach */
-        if (p == NULL || p->failure.err < 0) {
-            rn->need_new = true;
-            continue;
-        }
-        if (cert_bundle_same_certs(rn->preview.body, p->body) &&
-            cert_bundle_same_certs(rn->preview.chain, p->chain ? p->chain : "")) {
-            d->state = CERT_ATTACH_UNCHANGED; /* its ARN holds the new certificate: a rerun */
-            CERT_TRY((ar->expect[i] = strdup(arn)) ? CERT_OK : cert__error_nomem());
-            continue;
-        }
-        CERT_TRY(cert_store_reimport_rules(&p->cert, p->body, leaf, matched, nm,
-                                           &rn->o->report.check, &d->refusals, &d->refusal_count));
-        if (cert_refusals_block(d->refusals, d->refusal_count)) {
-            rn->need_new = true;
-            if (asprintf(&d->note,
-                         "not re-imported into %s (%s): the new certificate is imported "
-                         "and attached instead",
-                         arn, d->refusals[0].code) < 0) {
-                d->note = NULL;
-                CERT_NOMEM();
-            }
-            continue;
-        }
-        d->state = CERT_ATTACH_WOULD_REIMPORT;
-        CERT_TRY((ar->expect[i] = strdup(arn)) ? CERT_OK : cert__error_nomem());
-        if (!in_list(rn->reimport, rn->nreimport, arn)) {
-            char **nv = realloc(rn->reimport, (rn->nreimport + 1) * sizeof(*nv));
-
-            if (nv == NULL)
-                CERT_NOMEM();
-            rn->reimport = nv;
-            if ((nv[rn->nreimport] = strdup(arn)) == NULL)
-                CERT_NOMEM();
-            rn->nreimport++;
-        }
-    }
-    if (!rn->need_new) {
-        /* Nothing to attach: the ones that serve the new import already are unchanged too. */
-        for (size_t i = 0; i < a->count; i++)
-            rn->need_new = rn->need_new || a->dists[i].state == CERT_ATTACH_PENDING;
-    }
-
-done:
-    free(matched);
-    return err;
-}
-
 /* 2. The plan: every handle resolved, every distribution read and checked against the new
  * certificate, the store decided, the guards applied; nothing is put in a store when any of it
  * fails. */
@@ -373,7 +203,7 @@ static bool stage_plan(rotate_run *rn, cert_err *err)
         return false;
     ar->include_current = true;
     ar->guards = true;
-    ar->store_explicit = store_set(rn->o);
+    ar->store_explicit = cert_rotate__store_set(rn->o);
     ar->store = rn->store;
     if (rn->o->replace != NULL)
         old = cert_ops__record_find(rn->record, rn->nrecord, rn->o->replace);
@@ -387,7 +217,7 @@ static bool stage_plan(rotate_run *rn, cert_err *err)
     if (*err == CERT_OK)
         *err = cert_attach__plan_read(ar, rn->aws);
     if (*err == CERT_OK)
-        decide_store(rn);
+        cert_rotate__decide_store(rn);
     if (*err == CERT_OK && !rn->searched && !the_new_certificate(rn, err))
         return false;
     if (*err == CERT_OK)
@@ -395,14 +225,14 @@ static bool stage_plan(rotate_run *rn, cert_err *err)
     if (*err == CERT_OK)
         *err = cert_attach__plan_finish(ar, rn->aws);
     if (*err == CERT_OK && rn->store == CERT_STORE_ACM)
-        *err = acm_plan(rn);
+        *err = cert_rotate__acm_plan(rn);
     if (*err < 0) {
         *err = cert_rotate__stop_aws(rn, *err);
         return false;
     }
     if (!cert_attach__plan_ok(ar)) {
         *err = ar->r->failure.err < 0
-                   ? stop_copy(rn, &ar->r->failure)
+                   ? cert_rotate__stop_copy(rn, &ar->r->failure)
                    : stop(rn, CERT_E_REFUSED,
                           "a distribution failed its pre-flight; nothing was uploaded or changed "
                           "(see each one)");
@@ -560,7 +390,7 @@ static bool put_new(rotate_run *rn, cert_err *err)
     }
     free(tags);
     if (*err < 0) {
-        *err = *err == CERT_E_NOMEM ? *err : stop_copy(rn, &r->put.failure);
+        *err = *err == CERT_E_NOMEM ? *err : cert_rotate__stop_copy(rn, &r->put.failure);
         return false;
     }
     rn->uploaded = r->put.status == CERT_PUT_UPLOADED;
@@ -569,58 +399,6 @@ static bool put_new(rotate_run *rn, cert_err *err)
                   : rn->store == CERT_STORE_ACM ? "imported into ACM"
                                                 : "uploaded",
                   rn->store == CERT_STORE_ACM ? r->put.meta.arn : r->put.name, r->put.meta.id);
-    return true;
-}
-
-/* ACM: re-import into each ARN the plan chose, after the new import (which can be undone: a
- * re-import cannot). */
-static bool reimport_all(rotate_run *rn, cert_err *err)
-{
-    cert_rotate_result *r = rn->r;
-    attach_run *ar = &rn->ar;
-
-    r->reimports = calloc(rn->nreimport ? rn->nreimport : 1, sizeof(*r->reimports));
-    if (r->reimports == NULL) {
-        *err = cert__error_nomem();
-        return false;
-    }
-    for (size_t k = 0; k < rn->nreimport; k++) {
-        cert_reimport *ri = &r->reimports[r->reimport_count++];
-        cert_put_result tmp;
-
-        if ((ri->arn = strdup(rn->reimport[k])) == NULL) {
-            *err = cert__error_nomem();
-            return false;
-        }
-        ri->status = "would-reimport";
-        if (rn->o->dry_run)
-            continue;
-        *err = cert_ops__acm_reimport(rn->aws, cert_report_chain(r->report), ri->arn, &tmp);
-        ri->status = *err == CERT_OK ? "reimported" : "failed";
-        if (*err < 0 && *err != CERT_E_NOMEM)
-            cert_failure_set(&ri->failure, tmp.failure.err, tmp.failure.message,
-                             tmp.failure.aws_code, tmp.failure.request_id, tmp.failure.http_status);
-        cert_put_result_clear(&tmp);
-        for (size_t i = 0; i < ar->r->count; i++) {
-            cert_attach_dist *d = &ar->r->dists[i];
-
-            if (d->state != CERT_ATTACH_WOULD_REIMPORT ||
-                strcmp(cert_attach__expect(ar, i), ri->arn) != 0)
-                continue;
-            d->state = *err == CERT_OK ? CERT_ATTACH_REIMPORTED : CERT_ATTACH_FAILED;
-            if (*err == CERT_OK)
-                cert_ops__say(&ar->progress, "%s: re-imported %s in place (no UpdateDistribution)",
-                              d->id, ri->arn);
-            else if (*err != CERT_E_NOMEM)
-                cert_failure_set(&d->failure, ri->failure.err, ri->failure.message,
-                                 ri->failure.aws_code, ri->failure.request_id,
-                                 ri->failure.http_status);
-        }
-        if (*err < 0) {
-            *err = *err == CERT_E_NOMEM ? *err : stop_copy(rn, &ri->failure);
-            return false;
-        }
-    }
     return true;
 }
 
@@ -642,14 +420,14 @@ static bool stage_upload(rotate_run *rn, cert_err *err)
             memset(&rn->preview, 0, sizeof(rn->preview));
             r->put.store = rn->store;
         }
-        return rn->store == CERT_STORE_IAM || reimport_all(rn, err);
+        return rn->store == CERT_STORE_IAM || cert_rotate__reimport_all(rn, err);
     }
     if (need && !(rn->exists ? tag_existing(rn, err) : put_new(rn, err)))
         return false;
     if (need && rn->store == CERT_STORE_ACM &&
         (*err = cert_attach__set_cert(&rn->ar, CERT_STORE_ACM, &r->put.meta, &r->put.acm)) < 0)
         return false;
-    return rn->store == CERT_STORE_IAM || reimport_all(rn, err);
+    return rn->store == CERT_STORE_IAM || cert_rotate__reimport_all(rn, err);
 }
 
 static bool settled(cert_attach_state s)
@@ -822,7 +600,7 @@ static cert_err after_upload(rotate_run *rn)
  * (its distributions serve from it). */
 static void early_store(rotate_run *rn)
 {
-    if (store_set(rn->o)) {
+    if (cert_rotate__store_set(rn->o)) {
         rn->store = rn->o->put.store;
         rn->store_known = true;
     } else if (rn->o->replace != NULL) {

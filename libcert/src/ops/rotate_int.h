@@ -37,6 +37,32 @@ typedef struct rotate_run {
 /* Record why the run stopped, with AWS's detail (the first reason is kept). */
 cert_err cert_rotate__stop_aws(rotate_run *rn, cert_err err);
 
+/* Record why the run stopped, from a failure the library filled (the first reason is kept). */
+cert_err cert_rotate__stop_copy(rotate_run *rn, const cert_failure *f);
+
+/* Whether --store was given (cert_rotate_opts version 4). */
+bool cert_rotate__store_set(const cert_rotate_opts *o);
+
+/* The record on the certificate found (its tags) into rn->record. false: stopped, *err says
+ * why. */
+bool cert_rotate__read_record(rotate_run *rn, const cert_store_cert *sc, cert_err *err);
+
+/* The store half (rotate_acm.c). Without --store: the store the planned distributions serve
+ * from, refusing one that serves from the other (rotate.store). */
+void cert_rotate__decide_store(rotate_run *rn);
+
+/* ACM: whether an import holds the new leaf and chain already (rn->existing_acm, rn->exists,
+ * the record on it). false: stopped, *err says why. */
+bool cert_rotate__acm_new_certificate(rotate_run *rn, cert_err *err);
+
+/* ACM: each planned distribution re-imported in place, unchanged, or given the new import
+ * (rn->need_new, rn->reimport). */
+cert_err cert_rotate__acm_plan(rotate_run *rn);
+
+/* ACM: the re-imports the plan chose (r->reimports), each distribution's state after its own.
+ * false: stopped, *err says why. */
+bool cert_rotate__reimport_all(rotate_run *rn, cert_err *err);
+
 /* --delete-old: delete what this job provably replaced (rotate_delete.c). */
 cert_err cert_rotate__delete_old(rotate_run *rn);
 
