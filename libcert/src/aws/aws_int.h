@@ -143,6 +143,20 @@ xmlDoc *cert_aws__response_xml(aws_response *r);
 cert_err cert_aws__send(cert_aws *aws, const aws_request *req, aws_response *resp);
 void cert_aws__response_free(aws_response *resp);
 
+/* The largest answer body kept in memory (a larger one fails the exchange). */
+#define CERT_AWS_RESPONSE_MAX (32u << 20)
+
+/* One exchange (http.c): r emptied for an answer whose body is wiped when freed when secret. */
+void cert_aws__response_reset(aws_response *r, bool secret);
+
+/* One HTTP exchange on aws's handle (its connection cache kept: the next request reuses the
+ * connection, unless fresh asks for a new one, for a request that must not be sent twice). The
+ * answer's status, body and headers go to resp; libcurl's result is returned. headers stays
+ * the caller's. */
+CURLcode cert_aws__perform(cert_aws *aws, const char *method, const char *url,
+                           struct curl_slist *headers, const void *body, size_t body_len,
+                           long timeout_ms, bool no_proxy, bool fresh, aws_response *resp);
+
 /* The retry policy (retry.c), the AWS SDKs' standard mode: whether a failed transfer (no whole
  * answer) or an error answer (its HTTP status and AWS error code, NULL when none) is retried, and
  * the wait in ms before the attempt after `attempt` (1-based; timeout: the failure was a timeout,

@@ -15,8 +15,6 @@
 #include "util/error_int.h"
 #include "util/time_int.h"
 
-#define RESPONSE_MAX (32u << 20)
-
 int64_t cert_aws__now(void)
 {
     return (int64_t)time(NULL);
@@ -106,172 +104,6 @@ cert_err cert_aws__query_add(cert_buf *q, const char *key, const char *value)
         (err = cert__buf_add(q, "=", 1, NULL)) < 0)
         return err;
     return cert_aws__uri_encode(q, value, strlen(value), false);
-}
-
-/* ---- one HTTP exchange ---- */
-
-typedef struct xfer {
-    aws_response *resp;
-} xfer;
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    aws_response *r = ud;
-    size_t n = size * nmemb;
-
-    if (r->streaming) {
-        if ((r->sink_err = r->sink->data(r->sink->ud, ptr, n)) < 0)
-            return 0; /* curl stops with CURLE_WRITE_ERROR */
-        return n;
-    }
-    if (cert__buf_add(&r->body, ptr, n, NULL) < 0)
-        return 0; /* over the cap: curl stops with CURLE_WRITE_ERROR */
-    return n;
-}
-
-static char *header_value(const char *line, size_t len, const char *name)
-{
-    size_t nl = strlen(name);
-    const char *v, *end = line + len;
-
-    if (len <= nl + 1 || OPENSSL_strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-        return NULL;
-    v = line + nl + 1;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    return strndup(v, (size_t)(end - v));
-}
-
-static size_t on_header(char *buf, size_t size, size_t n, void *ud)
-{
-    aws_response *r = ud;
-    size_t len = size * n;
-    char *v;
-
-    if (len > 9 && memcmp(buf, "HTTP/", 5) == 0) {
-        /* A status line: an answer (or an interim 1xx) begins. Its body goes to the sink when
-         * the request has one and the status is 2xx. */
-        const char *sp = memchr(buf, ' ', len);
-        long status = sp != NULL && sp + 4 <= buf + len ? strtol(sp + 1, NULL, 10) : 0;
-
-        r->streaming = r->sink != NULL && status >= 200 && status < 300;
-        if (r->streaming && (r->sink_err = r->sink->start(r->sink->ud)) < 0)
-            return 0; /* curl stops with CURLE_WRITE_ERROR */
-        return len;
-    }
-    if ((v = header_value(buf, len, "ETag")) != NULL) {
-        free(r->etag);
-        r->etag = v;
-    } else if ((v = header_value(buf, len, "x-amzn-RequestId")) != NULL ||
-               (v = header_value(buf, len, "x-amz-request-id")) != NULL) {
-        free(r->request_id);
-        r->request_id = v;
-    } else if ((v = header_value(buf, len, "Content-Length")) != NULL) {
-        char *end;
-        unsigned long long cl = strtoull(v, &end, 10);
-
-        /* One allocation for the body instead of doubling (ListServerCertificates with 1,000
-         * items is ~500 KB); a wrong length only costs memory up to the cap. */
-        if (!r->streaming && end != v && *end == '\0' && cl <= RESPONSE_MAX)
-            (void)cert__buf_reserve(&r->body, (size_t)cl);
-        free(v);
-    }
-    return len;
-}
-
-void cert_aws__response_free(aws_response *r)
-{
-    if (r == NULL)
-        return;
-    cert__buf_free(&r->body);
-    json_decref(r->json);
-    xmlFreeDoc(r->xml);
-    free(r->etag);
-    free(r->request_id);
-    memset(r, 0, sizeof(*r));
-}
-
-xmlDoc *cert_aws__response_xml(aws_response *r)
-{
-    xmlDoc *doc = r->xml;
-
-    r->xml = NULL;
-    return doc != NULL ? doc : cert_aws__xml_parse(r->body.ptr, r->body.len);
-}
-
-static void response_reset(aws_response *r, bool secret)
-{
-    cert_aws__response_free(r);
-    cert__buf_init(&r->body, RESPONSE_MAX, secret);
-}
-
-/* Configure the shared handle for one exchange. */
-static CURLcode perform(cert_aws *aws, const char *method, const char *url,
-                        struct curl_slist *headers, const void *body, size_t body_len,
-                        long timeout_ms, bool no_proxy, bool fresh, aws_response *resp)
-{
-    CURL *c = aws->curl;
-
-    curl_easy_reset(c); /* keeps the connection cache: the next request reuses it */
-    /* libcurl sends a request again, unasked, when a reused connection dies before any answer
-     * ("Connection died, retrying a fresh connect"); the service may have acted on the first.
-     * A request that must not be sent twice (aws_request.no_resend) gets a new connection. */
-    if (fresh)
-        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, aws->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    /* TLS verification is always on; only the CA bundle can change. */
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (aws->ca_bundle != NULL)
-        curl_easy_setopt(c, CURLOPT_CAINFO, aws->ca_bundle);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, aws->user_agent);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    if (no_proxy)
-        curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    if (strcmp(method, "GET") == 0) {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    } else if (strcmp(method, "POST") == 0) {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    } else {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-        if (body != NULL || strcmp(method, "PUT") == 0) {
-            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-        }
-    }
-    resp->status = 0;
-    {
-        CURLcode rc = curl_easy_perform(c);
-
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-        return rc;
-    }
-}
-
-void cert_aws__sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    if (ms <= 0)
-        return;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
 }
 
 static long elapsed_ms(const struct timespec *t0)
@@ -556,7 +388,8 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
     a->maybe_done = rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_RESOLVE_PROXY &&
                     rc != CURLE_COULDNT_CONNECT && rc != CURLE_SSL_CONNECT_ERROR;
     if (rc == CURLE_WRITE_ERROR)
-        snprintf(a->reason, sizeof(a->reason), "the answer is larger than %u bytes", RESPONSE_MAX);
+        snprintf(a->reason, sizeof(a->reason), "the answer is larger than %u bytes",
+                 CERT_AWS_RESPONSE_MAX);
     else
         snprintf(a->reason, sizeof(a->reason), "%s", curl_easy_strerror(rc));
     cert_aws__set_last(aws, t->svc, req->action, "", a->reason, "", resp->status, a->n);
@@ -695,15 +528,15 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
     CURLcode rc;
 
     /* credentials answers (STS, SSO) hold secrets: wiped when freed */
-    response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
+    cert_aws__response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
     resp->sink = req->sink;
     if ((err = request_headers(aws, req, t, &hl)) < 0)
         return err;
     if (aws->debug)
         log_attempt(aws, req, t, hl, a->n);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = perform(aws, req->method, t->url, hl, req->body, req->body_len, aws->timeout_ms, false,
-                 req->no_resend, resp);
+    rc = cert_aws__perform(aws, req->method, t->url, hl, req->body, req->body_len, aws->timeout_ms,
+                           false, req->no_resend, resp);
     free_headers(hl);
     a->ms = elapsed_ms(&t0);
     if (resp->sink_err == CERT_AWS_BROKEN_BODY) { /* the body broke: retried */
@@ -799,7 +632,7 @@ cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url
     struct timespec t0;
 
     memset(&resp, 0, sizeof(resp));
-    response_reset(&resp, true); /* the metadata services and ECS answer credentials */
+    cert_aws__response_reset(&resp, true); /* the metadata services and ECS answer credentials */
     for (size_t i = 0; i < header_count; i++)
         hl = add_header(hl, &ok, headers[i].name, headers[i].value);
     hl = add_header(hl, &ok, "Expect", "");
@@ -810,8 +643,8 @@ cert_err cert_aws__http_plain(cert_aws *aws, const char *method, const char *url
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* Metadata endpoints are link-local or loopback: never through a proxy. */
-    rc = perform(aws, method, url, hl, body, body ? strlen(body) : 0, timeout_ms, true, false,
-                 &resp);
+    rc = cert_aws__perform(aws, method, url, hl, body, body ? strlen(body) : 0, timeout_ms, true,
+                           false, &resp);
     free_headers(hl);
     cert_aws__log(aws, "credentials %s %s: %s%ld (%ld ms)", method, url,
                   rc == CURLE_OK ? "" : curl_easy_strerror(rc), rc == CURLE_OK ? resp.status : 0L,
