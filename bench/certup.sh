@@ -11,7 +11,7 @@
 #      that fetch them (one ListServerCertificates of 1,000, one GetAccountSummary) and against
 #      aws iam list-server-certificates;
 #   5. certup --store acm against its floor (the empty program, plus the emulator's own time for
-#      the fewest requests of an idempotent ACM import: ListCertificates naming every key type,
+#      the fewest requests of an idempotent ACM import: ListCertificates naming the leaf's key type,
 #      then ImportCertificate on a connection of its own, since no program may let its HTTP
 #      client resend it), beside the IAM upload's ratio over its own floor;
 #   6. certls --store all over 1,000 IAM and 1,000 ACM certificates: the requests it makes (the

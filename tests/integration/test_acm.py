@@ -5,7 +5,7 @@
 get-distribution-config):
 
 - certup --store acm: the import, found again on a rerun (an EC P-256 certificate: ListCertificates
-  must name every key type), the same leaf with another chain re-imported in place, --tag in the
+  must name its key type, and names that one alone), the same leaf with another chain re-imported in place, --tag in the
   import itself, the checks (a key CloudFront does not serve, an expired certificate) before any
   request, a region other than us-east-1 configured, a partition without ACM for CloudFront;
 - certup --reimport ARN: each re-import rule broken once (key algorithm, key size, an EKU other
@@ -25,10 +25,23 @@ Run: python3 test_acm.py   (ctest sets the environment: see lib.py)
 """
 
 import datetime
+import json
 import os
 import re
 
-from lib import AT, EmuTestCase, cf_etag, fixture, iam_names, load_int2, main, pem_ders, read, upload_fixture
+from lib import (
+    AT,
+    EmuTestCase,
+    Relay,
+    cf_etag,
+    fixture,
+    iam_names,
+    load_int2,
+    main,
+    pem_ders,
+    read,
+    upload_fixture,
+)
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -131,13 +144,22 @@ class Certup(AcmCase):
         self.assertEqual((desc["Type"], desc["KeyAlgorithm"]), ("IMPORTED", "EC_prime256v1"))
         tags = self.acm("list-tags-for-certificate", "--certificate-arn", arn)["Tags"]
         self.assertIn({"Key": "libcert:uploaded", "Value": "certup"}, tags)
-        # Found again: an EC key is listed only when ListCertificates names every key type
+        # Found again: an EC key is listed only when ListCertificates names its key type (ACM
+        # lists RSA_1024 and RSA_2048 alone by default); the listing names the leaf's key type
+        # alone, so an account's certificates of other types are not sent (an RSA one here)
+        self.imp(*self.b("rsa.pem", key="rsa")[1:])
         seq = self.emu.last_seq()
-        r = self.up("--store", "acm", "--json", fixture("bundle-p256.pem"))
+        relay = Relay(self.emu.port)
+        self.addCleanup(relay.close)
+        r = self.up("--store", "acm", "--json", fixture("bundle-p256.pem"),
+                    env=self.env(AWS_ENDPOINT_URL=relay.endpoint))
         self.assertEqual(r.rc, 0, r)
         self.assertEqual((r.json()["libcert"]["status"], r.json()["CertificateArn"]), ("exists", arn))
         self.assertEqual(self.writes(seq), [])
         self.assertEqual([e["action"] for e in self.emu.log(since=seq)], ["ListCertificates", "GetCertificate"])
+        listing = [json.loads(b) for _, h, b in relay.requests()
+                   if h.get("x-amz-target", "").endswith("ListCertificates")]
+        self.assertEqual([x["Includes"]["keyTypes"] for x in listing], [["EC_prime256v1"]])
 
     def test_acm__same_leaf_with_another_chain_is_reimported_in_place(self):
         # imported by hand with the leaf's issuer alone; certup sends the whole chain

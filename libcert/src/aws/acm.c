@@ -366,19 +366,22 @@ cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert *
 typedef struct list_ctx {
     cert_aws *aws;
     unsigned int page_size;
+    const char *key_type; /* the one keyTypes names; NULL: every one */
     cert_acm__list_keep keep;
     void *ud;
     cert_acm_cert *v;
     size_t n, cap;
 } list_ctx;
 
-/* {"Includes": {"keyTypes": [every one]}, "MaxItems": N, "NextToken": ...} */
-static json_t *list_request(const aws_pager *pg, unsigned int page_size)
+/* {"Includes": {"keyTypes": [key_type, or every one]}, "MaxItems": N, "NextToken": ...} */
+static json_t *list_request(const aws_pager *pg, unsigned int page_size, const char *key_type)
 {
     json_t *body = json_object(), *inc = json_object(), *kt = json_array();
 
-    for (size_t i = 0; key_types[i] != NULL; i++)
-        json_array_append_new(kt, json_string(key_types[i]));
+    for (size_t i = 0; key_types[i] != NULL; i++) {
+        if (key_type == NULL || strcmp(key_type, key_types[i]) == 0)
+            json_array_append_new(kt, json_string(key_types[i]));
+    }
     json_object_set_new(inc, "keyTypes", kt);
     json_object_set_new(body, "Includes", inc);
     json_object_set_new(body, "MaxItems", json_integer(page_size));
@@ -390,7 +393,7 @@ static json_t *list_request(const aws_pager *pg, unsigned int page_size)
 static cert_err list_fetch(aws_pager *pg, void *ud)
 {
     list_ctx *c = ud;
-    json_t *body = list_request(pg, c->page_size);
+    json_t *body = list_request(pg, c->page_size, c->key_type);
     aws_response resp;
     size_t n0 = c->n;
     cert_err err;
@@ -414,11 +417,13 @@ static cert_err list_fetch(aws_pager *pg, void *ud)
     return err;
 }
 
-cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm__list_keep keep,
-                                 void *ud, cert_acm_cert **out, size_t *count_out)
+cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, const char *key_type,
+                                 cert_acm__list_keep keep, void *ud, cert_acm_cert **out,
+                                 size_t *count_out)
 {
     list_ctx c;
     cert_err err;
+    bool known = key_type == NULL;
 
     *out = NULL;
     *count_out = 0;
@@ -426,9 +431,12 @@ cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm
         page_size = 1000;
     if (page_size > 1000)
         return cert__error_set(CERT_E_INVALID, "MaxItems %u: ACM takes 1 to 1000", page_size);
+    for (size_t i = 0; !known && key_types[i] != NULL; i++)
+        known = strcmp(key_type, key_types[i]) == 0;
     memset(&c, 0, sizeof(c));
     c.aws = aws;
     c.page_size = page_size;
+    c.key_type = known ? key_type : NULL; /* one ACM does not name: every one listed */
     c.keep = keep;
     c.ud = ud;
     err = cert_aws__page_all(aws, &list_spec, list_fetch, &c);
@@ -444,7 +452,7 @@ cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm
 cert_err cert_acm_list(cert_aws *aws, unsigned int page_size, cert_acm_cert **out,
                        size_t *count_out)
 {
-    return cert_acm__list_matching(aws, page_size, NULL, NULL, out, count_out);
+    return cert_acm__list_matching(aws, page_size, NULL, NULL, NULL, out, count_out);
 }
 
 /* ---- one certificate ---- */

@@ -307,13 +307,17 @@ struct cert_acm_cert;
 cert_err cert_acm__parse_list_page(const char *body, size_t len, struct cert_acm_cert **v,
                                    size_t *n, size_t *cap, bool *more, char **token);
 
-/* cert_acm_list() keeping only the summaries `keep` takes (it sees the Type, the KeyAlgorithm
- * and the NotAfter, INT64_MIN when absent; strings NULL when absent): the others cost no record.
- * keep NULL keeps every one. For finding an earlier import of a leaf (ops/store_acm.c). */
+/* cert_acm_list() of the certificates with one key algorithm (key_type, as ACM names it:
+ * "RSA_2048", "EC_prime256v1"; the request's Includes.keyTypes names only it, so ACM sends no
+ * other; NULL, or a name ACM's filter does not know: every one), keeping only the summaries
+ * `keep` takes (it sees the Type, the KeyAlgorithm and the NotAfter, INT64_MIN when absent;
+ * strings NULL when absent): the others cost no record. keep NULL keeps every one. For finding
+ * an earlier import of a leaf (ops/store_acm.c), which can only have the leaf's key type. */
 typedef bool (*cert_acm__list_keep)(void *ud, const char *type, const char *key_algorithm,
                                     int64_t not_after);
-cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, cert_acm__list_keep keep,
-                                 void *ud, struct cert_acm_cert **out, size_t *count_out);
+cert_err cert_acm__list_matching(cert_aws *aws, unsigned int page_size, const char *key_type,
+                                 cert_acm__list_keep keep, void *ud, struct cert_acm_cert **out,
+                                 size_t *count_out);
 
 /* ImportCertificate's JSON body for `r` (after the checks cert_acm_import() makes: nothing is
  * built for a request it would refuse) into `out`, a secret buffer (it holds the key) that the

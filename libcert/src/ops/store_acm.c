@@ -2,8 +2,8 @@
 /*
  * Putting a checked chain into ACM, idempotently (cert_store_put() for the ACM store; certup
  * --store acm, certrotate). ACM has no name to conflict on, so finding an earlier import of the
- * same certificate takes a listing (ListCertificates with every key type) and a GetCertificate of
- * each candidate with the leaf's names, key and notAfter: the one exception to "fewest requests"
+ * same certificate takes a listing (ListCertificates of the leaf's key type) and a GetCertificate
+ * of each candidate with the leaf's names, key and notAfter: the one exception to "fewest requests"
  * (design.md), paid only by the ACM store.
  */
 #include <openssl/evp.h>
@@ -128,9 +128,9 @@ cert_err cert_ops__acm_find(cert_aws *aws, const X509 *leaf, const char *body, c
     CERT_TRY(cert__x509_dns_set(leaf, &leaf_names));
     key.alg = alg;
     key.not_after = na;
-    /* every key type listed (cert_acm_list()), only the summaries that could hold the leaf
-     * made into records: the account may hold a thousand */
-    CERT_TRY(cert_acm__list_matching(aws, 0, keep_summary, &key, &v, &n));
+    /* only the leaf's key type listed (an import of it has that one), and only the summaries
+     * that could hold the leaf made into records: the account may hold a thousand */
+    CERT_TRY(cert_acm__list_matching(aws, 0, alg, keep_summary, &key, &v, &n));
     if ((cands = calloc(n ? n : 1, sizeof(*cands))) == NULL)
         CERT_NOMEM();
     for (size_t i = 0; i < n; i++) {
