@@ -198,6 +198,41 @@ class LostAnswers(EmuTestCase):
         self.assertEqual(self.iam_id(d0), self.old)
 
 
+    def test_libcurls_resend_refused_after_someone_else_changed_it_is_left_alone(self):
+        # d1's update is made and its answer held; another tool moves d1 to a third
+        # certificate; then the connection closes with no answer. libcurl sends the update
+        # again by itself on a new connection (unseen by the caller but for its debug stream),
+        # and CloudFront refuses it (412: the ETag moved twice). Read again, d1 holds neither
+        # certificate: the update may have been ours and someone changed it after, so it is
+        # left alone, as after any unknown outcome, not attached again over the other change.
+        d1 = self.ids[0]
+        self.lose_updates(d1, then="stall", ms=60000, hold=True, count=1)
+        import threading
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault(
+            "r", self.tool("certattach", *self.CHECK, "--json", "--timeout", "90", "--max-attempts", "1",
+                           "--cert", "new", d1)))
+        t.start()
+        try:
+            wait_until(lambda: any(d1 in e["path"] for e in self.emu.log(action="UpdateDistribution")), 30,
+                       0.02, "d1's update")
+            status, body = cf_set_iam_cert(self.emu, d1, self.other)
+            self.assertEqual(status, 200, body)
+        finally:
+            self.emu.release()
+            t.join(120)
+        r = result["r"]
+        updates = [e["status"] for e in self.emu.log(action="UpdateDistribution") if d1 in e["path"]]
+        self.assertEqual(updates, [200, 200, 412], r)  # ours (answer lost), theirs, libcurl's resend
+        self.assertEqual(r.rc, 5, r)
+        x = self.by_id(r)[d1]
+        self.assertEqual(x["status"], "failed", r)
+        self.assertFalse(x["changed"])
+        self.assertIn("someone else changed it", x["error"]["message"])
+        self.assertIn(self.other, x["error"]["message"])
+        self.assertEqual(self.iam_id(d1), self.other)
+
+
 class LostAnswersRotate(EmuTestCase):
     """certrotate: a lost answer read back as updated finishes the job; an unknown one stops it
     before any deletion, keeping the old certificate and the new one."""

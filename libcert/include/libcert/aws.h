@@ -158,7 +158,9 @@ typedef struct cert_aws_error {
     const char *message; /**< AWS's message */
     const char *request_id; /**< "" when none */
     long status;            /**< HTTP status; 0 when no answer came */
-    int attempts;           /**< how many were made */
+    int attempts;           /**< how many times the request went out (libcurl's own resend of a
+                                 request whose reused connection died counts for an
+                                 UpdateDistribution) */
 } cert_aws_error;
 
 /**

@@ -114,6 +114,11 @@ typedef struct aws_request {
                                   cannot be read) is not retried; the call fails with CERT_E_NET
                                   and aws->last_unknown set, and the caller looks. Error answers
                                   and failures to connect are retried as usual. */
+    bool count_sends;          /* count libcurl's own resends too (it sends a request again,
+                                  unasked, when a reused connection dies before any answer): the
+                                  error's `attempts` then counts every time the request went
+                                  out, so a caller sees that a refusal (412) may follow a send
+                                  of its own that was made (UpdateDistribution) */
 } aws_request;
 
 typedef struct aws_response {
@@ -123,6 +128,8 @@ typedef struct aws_response {
     char *request_id;          /* x-amzn-RequestId / x-amz-request-id, NULL when absent */
     const aws_body_sink *sink; /* the request's, while it is sent */
     bool streaming;            /* this answer's body goes to the sink */
+    bool count_sends;          /* the request's count_sends, while it is sent */
+    int sends;                 /* how many times libcurl sent the request (count_sends) */
     cert_err sink_err;         /* the sink's error, which stopped the exchange */
     json_t *json;              /* an ACM 2xx answer as the transport parsed it to judge it (the
                                   JSON protocol), for the client to take rather than parse the

@@ -714,6 +714,7 @@ cert_err cert_cf_config_put(cert_aws *aws, const cert_cf_config *c, char **new_e
     req.header_count = 2;
     req.body = body;
     req.body_len = (size_t)len;
+    req.count_sends = true; /* a 412 after libcurl's own resend may follow our update */
     CERT_TRY(cert_aws__send(aws, &req, &resp));
     if (new_etag_out != NULL && resp.etag != NULL) {
         *new_etag_out = strdup(resp.etag);

@@ -79,6 +79,18 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud)
     return len;
 }
 
+/* libcurl's debug stream, for one thing: each time the request's headers go out
+ * (CURLINFO_HEADER_OUT comes once per request sent), so that its own silent resend is seen. */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ud)
+{
+    (void)h;
+    (void)data;
+    (void)size;
+    if (type == CURLINFO_HEADER_OUT)
+        ((aws_response *)ud)->sends++;
+    return 0;
+}
+
 void cert_aws__response_free(aws_response *r)
 {
     if (r == NULL)
@@ -123,6 +135,11 @@ CURLcode cert_aws__perform(cert_aws *aws, const char *method, const char *url,
     curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
+    if (resp->count_sends) {
+        curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+        curl_easy_setopt(c, CURLOPT_DEBUGDATA, resp);
+        curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* the debug stream only: no text printed */
+    }
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, aws->connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);

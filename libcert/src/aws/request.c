@@ -353,12 +353,19 @@ done:
  * here why and whether it was a timeout (which costs more of the retry quota). */
 #define ATTEMPT_AGAIN ((cert_err)1)
 typedef struct attempt {
-    int n; /* 1-based */
+    int n;      /* 1-based */
+    int resent; /* libcurl's own resends in the attempts so far (aws_request.count_sends) */
     bool timeout;
     bool maybe_done; /* the request may have reached the service (aws_request.no_resend) */
     long ms;
     char reason[600];
 } attempt;
+
+/* How many times the request went out: the attempts, and libcurl's own resends within them. */
+static int sent(const attempt *a)
+{
+    return a->n + a->resent;
+}
 
 /* TLS that cannot be set up with the CA bundle, or an endpoint it does not verify: local
  * configuration (exit 3), not a failure that a later attempt could fix. The message names the
@@ -392,7 +399,7 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
                  CERT_AWS_RESPONSE_MAX);
     else
         snprintf(a->reason, sizeof(a->reason), "%s", curl_easy_strerror(rc));
-    cert_aws__set_last(aws, t->svc, req->action, "", a->reason, "", resp->status, a->n);
+    cert_aws__set_last(aws, t->svc, req->action, "", a->reason, "", resp->status, sent(a));
     cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
                   t->host, a->reason, a->n, aws->max_attempts, a->ms);
     if (cert_aws__retry_transfer(rc))
@@ -460,7 +467,7 @@ static cert_err error_answer(cert_aws *aws, const aws_request *req, const target
         snprintf(a->reason, sizeof(a->reason), "HTTP %ld", resp->status);
     else
         snprintf(a->reason, sizeof(a->reason), "%s: %s", code ? code : "", message ? message : "");
-    cert_aws__set_last(aws, t->svc, req->action, code, message, rid, resp->status, a->n);
+    cert_aws__set_last(aws, t->svc, req->action, code, message, rid, resp->status, sent(a));
     cert_aws__log(aws, "%s %s %s %s: %ld %s (attempt %d/%d, %ld ms)", t->svc, req->action,
                   req->method, t->host, resp->status, code ? code : "", a->n, aws->max_attempts,
                   a->ms);
@@ -481,7 +488,7 @@ static cert_err malformed(cert_aws *aws, const aws_request *req, const target *t
     a->timeout = false;
     a->maybe_done = true; /* a 2xx: it was done, the answer cannot say what */
     cert_aws__set_last(aws, t->svc, req->action, "", a->reason,
-                       resp->request_id ? resp->request_id : "", resp->status, a->n);
+                       resp->request_id ? resp->request_id : "", resp->status, sent(a));
     cert_aws__log(aws, "%s %s %s %s: %s (attempt %d/%d, %ld ms)", t->svc, req->action, req->method,
                   t->host, a->reason, a->n, aws->max_attempts, a->ms);
     return ATTEMPT_AGAIN;
@@ -530,6 +537,7 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
     /* credentials answers (STS, SSO) hold secrets: wiped when freed */
     cert_aws__response_reset(resp, req->service == CERT_AWS_STS || req->service == CERT_AWS_SSO);
     resp->sink = req->sink;
+    resp->count_sends = req->count_sends;
     if ((err = request_headers(aws, req, t, &hl)) < 0)
         return err;
     if (aws->debug)
@@ -539,6 +547,8 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
                            false, req->no_resend, resp);
     free_headers(hl);
     a->ms = elapsed_ms(&t0);
+    if (resp->sends > 1)
+        a->resent += resp->sends - 1;
     if (resp->sink_err == CERT_AWS_BROKEN_BODY) { /* the body broke: retried */
         snprintf(a->reason, sizeof(a->reason), "%s (HTTP %ld)", cert_error_last()->message,
                  resp->status);
@@ -552,7 +562,7 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
                       aws->max_attempts, a->ms);
         /* this attempt's outcome, not an earlier attempt's error answer */
         cert_aws__set_last(aws, t->svc, req->action, "", cert_error_last()->message,
-                           resp->request_id ? resp->request_id : "", resp->status, a->n);
+                           resp->request_id ? resp->request_id : "", resp->status, sent(a));
         return resp->sink_err;
     }
     if (rc != CURLE_OK)
@@ -578,7 +588,7 @@ static cert_err attempt_once(cert_aws *aws, const aws_request *req, const target
         cert_aws__log(aws, "%s %s: request id %s, %zu bytes answered", t->svc, req->action,
                       resp->request_id && resp->request_id[0] ? resp->request_id : "(none)",
                       resp->body.len);
-    cert_aws__set_last(aws, t->svc, req->action, "", "", resp->request_id, resp->status, a->n);
+    cert_aws__set_last(aws, t->svc, req->action, "", "", resp->request_id, resp->status, sent(a));
     return CERT_OK;
 }
 

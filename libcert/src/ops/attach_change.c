@@ -370,6 +370,38 @@ static bool maybe_made(cert_aws *aws, cert_err err)
     return err == CERT_E_NET || (err < 0 && cert_aws_last_error(aws)->attempts > 1);
 }
 
+/* After a PreconditionFailed that followed a send of our update that may have been made (an
+ * attempt without an answer, or libcurl's own resend: aws_request.count_sends), the document just
+ * read (rn->cfgs[c->i]) holds neither the certificate our update was made from nor the new one:
+ * someone else changed it after our update, so it is left alone, as after any unknown outcome
+ * (read_back()). true: so recorded. */
+static bool left_alone(change *c)
+{
+    cert_cf_viewer now;
+    char msg[900];
+    bool other;
+
+    memset(&now, 0, sizeof(now));
+    if (cert_cf_config_viewer(c->rn->cfgs[c->i], &now) < 0) {
+        cert_error_clear(); /* the pre-flight that follows reads it again and says what fails */
+        cert_cf_viewer_clear(&now);
+        return false;
+    }
+    other = holding(&now, c->rn->r->cert.id, &c->before) == HOLDS_OTHER;
+    if (other) {
+        snprintf(msg, sizeof(msg),
+                 "UpdateDistribution may have been made (sent again after its answer was lost) "
+                 "and was refused (PreconditionFailed); read again, it serves %s, neither the "
+                 "certificate it had nor the new one: someone else changed it meanwhile, so it "
+                 "is left alone",
+                 serves(&now));
+        cert_failure_set(&c->d->failure, CERT_E_NET, msg, NULL, NULL, 412);
+        c->d->state = CERT_ATTACH_FAILED;
+    }
+    cert_cf_viewer_clear(&now);
+    return other;
+}
+
 /* PreconditionFailed: someone changed the distribution between our read and our update: read
  * it again, check again (its aliases may have changed), apply again. If-Match stays. That
  * someone may be us: an attempt of ours whose answer was lost, retried (libcurl itself resends a
@@ -388,6 +420,8 @@ static answer reread(change *c)
     cert_cf_config_free(rn->cfgs[c->i]);
     rn->cfgs[c->i] = NULL;
     err = cert_cf_config_get(c->aws, c->d->id, &rn->cfgs[c->i]);
+    if (err == CERT_OK && c->lost && left_alone(c))
+        return GIVE_UP;
     if (err == CERT_OK)
         err = preflight_check(rn, c->d, rn->cfgs[c->i]);
     if (err < 0) {
