@@ -370,6 +370,22 @@ static bool maybe_made(cert_aws *aws, cert_err err)
     return err == CERT_E_NET || (err < 0 && cert_aws_last_error(aws)->attempts > 1);
 }
 
+/* Someone else changed the distribution after an update of ours that may have been made: read
+ * back, it serves `now`, neither the certificate it had nor the new one. Recorded as failed
+ * (`why`: what became of our update) and left alone. */
+static void record_left_alone(cert_attach_dist *d, const char *why, const cert_cf_viewer *now,
+                              long http_status)
+{
+    char msg[1024];
+
+    snprintf(msg, sizeof(msg),
+             "%s; read back, it serves %s, neither the certificate it had nor the new one: "
+             "someone else changed it meanwhile, so it is left alone",
+             why, serves(now));
+    cert_failure_set(&d->failure, CERT_E_NET, msg, NULL, NULL, http_status);
+    d->state = CERT_ATTACH_FAILED;
+}
+
 /* After a PreconditionFailed that followed a send of our update that may have been made (an
  * attempt without an answer, or libcurl's own resend: aws_request.count_sends), the document just
  * read (rn->cfgs[c->i]) holds neither the certificate our update was made from nor the new one:
@@ -378,7 +394,6 @@ static bool maybe_made(cert_aws *aws, cert_err err)
 static bool left_alone(change *c)
 {
     cert_cf_viewer now;
-    char msg[900];
     bool other;
 
     memset(&now, 0, sizeof(now));
@@ -388,16 +403,11 @@ static bool left_alone(change *c)
         return false;
     }
     other = holding(&now, c->rn->r->cert.id, &c->before) == HOLDS_OTHER;
-    if (other) {
-        snprintf(msg, sizeof(msg),
-                 "UpdateDistribution may have been made (sent again after its answer was lost) "
-                 "and was refused (PreconditionFailed); read again, it serves %s, neither the "
-                 "certificate it had nor the new one: someone else changed it meanwhile, so it "
-                 "is left alone",
-                 serves(&now));
-        cert_failure_set(&c->d->failure, CERT_E_NET, msg, NULL, NULL, 412);
-        c->d->state = CERT_ATTACH_FAILED;
-    }
+    if (other)
+        record_left_alone(c->d,
+                          "UpdateDistribution may have been made (sent again after its answer "
+                          "was lost) and was refused (PreconditionFailed)",
+                          &now, 412);
     cert_cf_viewer_clear(&now);
     return other;
 }
@@ -515,12 +525,7 @@ static answer read_back(change *c, cert_err err)
         d->state = CERT_ATTACH_FAILED; /* the update did not take: its failure stands */
         break;
     case HOLDS_OTHER:
-        snprintf(msg, sizeof(msg),
-                 "%s; read back, it serves %s, neither the certificate it had nor the new one: "
-                 "someone else changed it meanwhile, so it is left alone",
-                 lost, serves(&now));
-        cert_failure_set(&d->failure, CERT_E_NET, msg, NULL, NULL, d->failure.http_status);
-        d->state = CERT_ATTACH_FAILED;
+        record_left_alone(d, lost, &now, d->failure.http_status);
         break;
     }
     cert_cf_viewer_clear(&now);
