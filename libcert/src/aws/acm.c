@@ -366,7 +366,7 @@ cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert *
 typedef struct list_ctx {
     cert_aws *aws;
     unsigned int page_size;
-    const char *key_type; /* the one keyTypes names; NULL: every one */
+    const char *key_type; /* the one keyTypes names (one of key_types[]); NULL: every one */
     cert_acm__list_keep keep;
     void *ud;
     cert_acm_cert *v;
@@ -378,10 +378,10 @@ static json_t *list_request(const aws_pager *pg, unsigned int page_size, const c
 {
     json_t *body = json_object(), *inc = json_object(), *kt = json_array();
 
-    for (size_t i = 0; key_types[i] != NULL; i++) {
-        if (key_type == NULL || strcmp(key_type, key_types[i]) == 0)
-            json_array_append_new(kt, json_string(key_types[i]));
-    }
+    if (key_type != NULL)
+        json_array_append_new(kt, json_string(key_type));
+    for (size_t i = 0; key_type == NULL && key_types[i] != NULL; i++)
+        json_array_append_new(kt, json_string(key_types[i]));
     json_object_set_new(inc, "keyTypes", kt);
     json_object_set_new(body, "Includes", inc);
     json_object_set_new(body, "MaxItems", json_integer(page_size));
