@@ -11,6 +11,7 @@ The emulator's "after" fault runs the handler (the update is made) and then lose
 
 import os
 import sys
+import threading
 import time
 import unittest
 
@@ -64,6 +65,29 @@ class LostAnswers(EmuTestCase):
 
     def by_id(self, r):
         return {x["Id"]: x for x in r.json()["Distributions"]}
+
+    def attach_while_moved(self, dist_id, targets, *args, after_move=None):
+        """certattach --json --timeout 90 --max-attempts 1 ARGS --cert new TARGETS, with dist_id's
+        update made and its answer held until another tool has moved dist_id to `other` (and
+        after_move ran); then the held connection closes with no answer. Held, not timed: the
+        other change comes first on any machine. The tool's Result."""
+        self.lose_updates(dist_id, then="stall", ms=60000, hold=True, count=1)
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault(
+            "r", self.tool("certattach", *self.CHECK, "--json", "--timeout", "90", "--max-attempts", "1", *args,
+                           "--cert", "new", *targets)))
+        t.start()
+        try:
+            wait_until(lambda: any(dist_id in e["path"] for e in self.emu.log(action="UpdateDistribution")), 30,
+                       0.02, f"{dist_id}'s update")
+            status, body = cf_set_iam_cert(self.emu, dist_id, self.other)
+            self.assertEqual(status, 200, body)
+            if after_move is not None:
+                after_move()
+        finally:
+            self.emu.release()
+            t.join(120)
+        return result["r"]
 
     def test_every_answer_lost_is_read_back_as_updated(self):
         d0, d1, d2 = self.ids
@@ -166,28 +190,11 @@ class LostAnswers(EmuTestCase):
         # d1's update is made, its answer is held; meanwhile another tool moves d1 to a third
         # certificate; then the connection closes with no answer (and libcurl's silent resend on
         # the dead connection, if it makes one, is reset). Read back, d1 holds neither: failed, and
-        # the rollback of the others leaves it as the other tool left it. (Held until released, not
-        # for a time within --timeout: the other change comes first on any machine.)
+        # the rollback of the others leaves it as the other tool left it.
         d0, d1, d2 = self.ids
-        self.lose_updates(d1, then="stall", ms=60000, hold=True, count=1)
         self.fail_update(d2)
-        argv = ["--timeout", "90", "--max-attempts", "1", "--rollback-on-failure"]
-        import threading
-        result = {}
-        t = threading.Thread(target=lambda: result.setdefault(
-            "r", self.tool("certattach", *self.CHECK, "--json", "--jobs", "1", *argv, "--cert", "new",
-                           *self.ids)))
-        t.start()
-        try:
-            wait_until(lambda: any(d1 in e["path"] for e in self.emu.log(action="UpdateDistribution")), 30,
-                       0.02, "d1's update")
-            status, body = cf_set_iam_cert(self.emu, d1, self.other)
-            self.assertEqual(status, 200, body)
-            self.lose_updates(d1, fault="reset", count=1)  # libcurl's resend, if any
-        finally:
-            self.emu.release()
-            t.join(120)
-        r = result["r"]
+        r = self.attach_while_moved(d1, self.ids, "--jobs", "1", "--rollback-on-failure",
+                                    after_move=lambda: self.lose_updates(d1, fault="reset", count=1))
         self.assertEqual(r.rc, 5, r)  # d1: no answer, left alone; d2: refused (4)
         by = self.by_id(r)
         self.assertEqual(by[d1]["status"], "failed", r)
@@ -197,7 +204,6 @@ class LostAnswers(EmuTestCase):
         self.assertEqual(by[d0]["status"], "rolled-back", r)
         self.assertEqual(self.iam_id(d0), self.old)
 
-
     def test_libcurls_resend_refused_after_someone_else_changed_it_is_left_alone(self):
         # d1's update is made and its answer held; another tool moves d1 to a third
         # certificate; then the connection closes with no answer. libcurl sends the update
@@ -206,22 +212,7 @@ class LostAnswers(EmuTestCase):
         # certificate: the update may have been ours and someone changed it after, so it is
         # left alone, as after any unknown outcome, not attached again over the other change.
         d1 = self.ids[0]
-        self.lose_updates(d1, then="stall", ms=60000, hold=True, count=1)
-        import threading
-        result = {}
-        t = threading.Thread(target=lambda: result.setdefault(
-            "r", self.tool("certattach", *self.CHECK, "--json", "--timeout", "90", "--max-attempts", "1",
-                           "--cert", "new", d1)))
-        t.start()
-        try:
-            wait_until(lambda: any(d1 in e["path"] for e in self.emu.log(action="UpdateDistribution")), 30,
-                       0.02, "d1's update")
-            status, body = cf_set_iam_cert(self.emu, d1, self.other)
-            self.assertEqual(status, 200, body)
-        finally:
-            self.emu.release()
-            t.join(120)
-        r = result["r"]
+        r = self.attach_while_moved(d1, [d1])
         updates = [e["status"] for e in self.emu.log(action="UpdateDistribution") if d1 in e["path"]]
         self.assertEqual(updates, [200, 200, 412], r)  # ours (answer lost), theirs, libcurl's resend
         self.assertEqual(r.rc, 5, r)
