@@ -13,6 +13,7 @@
 
 #include "bundle_int.h"
 #include "util/error_int.h"
+#include "util/file.h"
 #include "x509_int.h"
 
 struct cert_trust {
@@ -159,7 +160,6 @@ static void public_roots_load(cert_trust *t)
     const char *dir = public_roots_dir();
     DIR *d = opendir(dir);
     struct dirent *e;
-    char path[4096];
 
     if (d == NULL || (t->public_keys = calloc(PUBLIC_ROOTS_MAX, 32)) == NULL) {
         /* no list of the root program here: the store is the distribution's, take it whole */
@@ -169,10 +169,11 @@ static void public_roots_load(cert_trust *t)
         return;
     }
     while ((e = readdir(d)) != NULL && t->npublic < PUBLIC_ROOTS_MAX) {
-        if (e->d_name[0] == '.' ||
-            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
-            continue;
-        public_roots_file(t, path);
+        char *path = e->d_name[0] != '.' ? cert__path_join(dir, e->d_name) : NULL;
+
+        if (path != NULL)
+            public_roots_file(t, path);
+        free(path);
     }
     closedir(d);
     ERR_clear_error();
