@@ -87,7 +87,7 @@ This package contains the shared library.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libcert-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "${LIBCERT_DEB_LIB} (= ${LIBCERT_DEB_VERSION}), libssl-dev (>= 3.0), libcurl4-openssl-dev | libcurl-dev, libxml2-dev, libjansson-dev, libinih-dev, pkgconf | pkg-config")
+  "${LIBCERT_DEB_LIB} (= ${LIBCERT_DEB_VERSION}), libssl-dev (>= 3.0), libcurl4-openssl-dev | libcurl-dev, libxml2-dev, libjansson-dev, libcjson-dev, libinih-dev, pkgconf | pkg-config")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "TLS certificates from a mailed PEM to CloudFront - development files
 libcert reads the certificates and keys of a bundle in any of the forms a
 certificate authority mails (PEM in any order, DER, PKCS#12, PKCS#7),

@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config git
-libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libinih-dev libcmocka-dev
+libssl-dev openssl libcurl4-openssl-dev libxml2-dev libjansson-dev libcjson-dev libinih-dev libcmocka-dev
 scdoc clang llvm valgrind python3 python3-venv ca-certificates procps time strace jq curl"
 # scripts/package.sh: cpack's DEB generator (file, dpkg-shlibdeps, readelf), Debian's build flags
 # (dpkg-dev) and lintian.

@@ -5,7 +5,7 @@
 # would, each consumer then run:
 #   1. pkg-config --cflags --libs libcert (the shared library)
 #   2. find_package(libcert) + libcert::shared
-#   3. find_package(libcert) + libcert::static (the config file must recreate jansson, libcurl,
+#   3. find_package(libcert) + libcert::static (the config file must recreate jansson, cJSON, libcurl,
 #      libxml2 and inih's imported targets, or this fails at generate time)
 #   4. pkg-config --static --libs libcert with libcert.a (Requires.private and Libs.private must
 #      name everything the static library calls)
@@ -118,7 +118,7 @@ for target in shared static; do
 done
 
 # 4. pkg-config --static with plain cc. -l:libcert.a picks the archive although libcert.so lies
-# beside it; everything else comes from --static --libs: jansson, libcurl (and what libcurl
+# beside it; everything else comes from --static --libs: jansson, cJSON, libcurl (and what libcurl
 # links), libxml2, inih, OpenSSL, -pthread.
 libs=$(pkg-config --static --libs libcert)
 libs=${libs/-lcert /-l:libcert.a }

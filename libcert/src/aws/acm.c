@@ -18,6 +18,7 @@
 #include "aws/creds_int.h"
 #include "aws/page_int.h"
 #include "util/error_int.h"
+#include "util/json_read.h"
 #include "util/time_int.h"
 
 /* API Reference, Arn: 20 to 2,048 characters. */
@@ -158,7 +159,7 @@ static cert_err send_json(cert_aws *aws, const char *action, const json_t *body,
  * answer when empty_ok): the document the transport parsed to judge the answer (resp.json),
  * taken, not parsed again. Frees resp. */
 static cert_err answer_of(const char *action, cert_err err, aws_response *resp, bool empty_ok,
-                          json_t **answer)
+                          cJSON **answer)
 {
     *answer = NULL;
     if (err == CERT_OK && resp->body.len == 0 && empty_ok) {
@@ -168,8 +169,8 @@ static cert_err answer_of(const char *action, cert_err err, aws_response *resp, 
     if (err == CERT_OK) {
         *answer = resp->json;
         resp->json = NULL;
-        if (!json_is_object(*answer)) {
-            json_decref(*answer);
+        if (!cJSON_IsObject(*answer)) {
+            cJSON_Delete(*answer);
             *answer = NULL;
             err = cert__error_set(CERT_E_NET,
                                   "ACM %s: the answer is not a JSON object (HTTP %ld, %zu bytes)",
@@ -182,7 +183,7 @@ static cert_err answer_of(const char *action, cert_err err, aws_response *resp, 
 
 /* One action whose answer is a JSON object (answer_of()). */
 static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool empty_ok,
-                     json_t **answer)
+                     cJSON **answer)
 {
     aws_response resp;
     cert_err err = send_json(aws, action, body, NULL, &resp);
@@ -190,26 +191,29 @@ static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool
     return answer_of(action, err, &resp, empty_ok, answer);
 }
 
-static const char *jstr(const json_t *o, const char *key)
+static const char *jstr(const cJSON *o, const char *key)
 {
-    return json_string_value(json_object_get(o, key));
+    return cert__json_str(o, key);
+}
+
+static const cJSON *jget(const cJSON *o, const char *key)
+{
+    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
 }
 
 /* A timestamp: seconds since the epoch (what the JSON protocol sends), or an ISO 8601 string. */
-static int64_t jtime(const json_t *o, const char *key)
+static int64_t jtime(const cJSON *o, const char *key)
 {
-    const json_t *v = json_object_get(o, key);
+    const cJSON *v = jget(o, key);
     int64_t t = INT64_MIN;
 
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_real(v) && json_real_value(v) > -9.2e18 && json_real_value(v) < 9.2e18) {
-        double d = json_real_value(v);
+    if (cJSON_IsNumber(v) && v->valuedouble > -9.2e18 && v->valuedouble < 9.2e18) {
+        double d = v->valuedouble;
 
         t = (int64_t)d;
         return (double)t > d ? t - 1 : t; /* floor */
     }
-    if (json_is_string(v) && cert__time_parse(json_string_value(v), &t) < 0) {
+    if (cJSON_IsString(v) && cert__time_parse(v->valuestring, &t) < 0) {
         cert_error_clear();
         t = INT64_MIN;
     }
@@ -224,20 +228,21 @@ static bool dup_str(char **dst, const char *v)
 
 /* A list of strings, or of objects with a "Name" (DescribeCertificate's KeyUsages and
  * ExtendedKeyUsages); members of other types are skipped. */
-static bool names_of(const json_t *a, char ***out, size_t *n)
+static bool names_of(const cJSON *a, char ***out, size_t *n)
 {
-    size_t len = json_array_size(a), i;
-    json_t *v;
+    size_t len = 0;
+    const cJSON *v;
 
     *out = NULL;
     *n = 0;
-    if (!json_is_array(a))
+    if (!cJSON_IsArray(a))
         return true;
+    len = (size_t)cJSON_GetArraySize(a);
     if ((*out = calloc(len ? len : 1, sizeof(**out))) == NULL)
         return false;
-    json_array_foreach(a, i, v)
+    cJSON_ArrayForEach(v, a)
     {
-        const char *s = json_is_string(v) ? json_string_value(v) : jstr(v, "Name");
+        const char *s = cJSON_IsString(v) ? v->valuestring : jstr(v, "Name");
 
         if (s == NULL)
             continue;
@@ -249,35 +254,34 @@ static bool names_of(const json_t *a, char ***out, size_t *n)
 }
 
 /* A CertificateSummary or CertificateDetail into a record. */
-static cert_err record_from(const json_t *c, bool detail, cert_acm_cert *out)
+static cert_err record_from(const cJSON *c, bool detail, cert_acm_cert *out)
 {
-    const json_t *sans;
+    const cJSON *sans;
     bool ok;
 
     cert_acm_cert_clear(out);
-    if (!json_is_object(c) || jstr(c, "CertificateArn") == NULL)
+    if (jstr(c, "CertificateArn") == NULL)
         return cert__error_set(CERT_E_NET, "ACM answered a certificate without CertificateArn");
-    sans =
-        json_object_get(c, detail ? "SubjectAlternativeNames" : "SubjectAlternativeNameSummaries");
+    sans = jget(c, detail ? "SubjectAlternativeNames" : "SubjectAlternativeNameSummaries");
     if (sans == NULL)
-        sans = json_object_get(c, "SubjectAlternativeNames");
+        sans = jget(c, "SubjectAlternativeNames");
     ok = dup_str(&out->arn, jstr(c, "CertificateArn")) &&
          dup_str(&out->domain_name, jstr(c, "DomainName")) &&
          names_of(sans, &out->names, &out->name_count) &&
          dup_str(&out->status, jstr(c, "Status")) && dup_str(&out->type, jstr(c, "Type")) &&
          dup_str(&out->key_algorithm, jstr(c, "KeyAlgorithm")) &&
-         names_of(json_object_get(c, "KeyUsages"), &out->key_usages, &out->key_usage_count) &&
-         names_of(json_object_get(c, "ExtendedKeyUsages"), &out->extended_key_usages,
+         names_of(jget(c, "KeyUsages"), &out->key_usages, &out->key_usage_count) &&
+         names_of(jget(c, "ExtendedKeyUsages"), &out->extended_key_usages,
                   &out->extended_key_usage_count) &&
          dup_str(&out->serial, jstr(c, "Serial")) && dup_str(&out->subject, jstr(c, "Subject")) &&
          dup_str(&out->issuer, jstr(c, "Issuer")) &&
          dup_str(&out->renewal_eligibility, jstr(c, "RenewalEligibility"));
     if (ok && detail) {
-        ok = names_of(json_object_get(c, "InUseBy"), &out->in_use_by, &out->in_use_by_count);
+        ok = names_of(jget(c, "InUseBy"), &out->in_use_by, &out->in_use_by_count);
         out->in_use_by_known = true;
         out->in_use = out->in_use_by_count > 0;
     } else {
-        out->in_use = json_is_true(json_object_get(c, "InUse"));
+        out->in_use = cJSON_IsTrue(jget(c, "InUse"));
     }
     out->not_before = jtime(c, "NotBefore");
     out->not_after = jtime(c, "NotAfter");
@@ -293,16 +297,17 @@ static cert_err record_from(const json_t *c, bool detail, cert_acm_cert *out)
 
 cert_err cert_acm__parse_detail(const char *body, size_t len, cert_acm_cert *out)
 {
-    json_t *j = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, NULL);
+    char why[128];
+    cJSON *j = cert__json_read(body, body ? len : 0, why, sizeof(why));
     cert_err err;
 
     memset(out, 0, sizeof(*out));
     cert_acm_cert_clear(out);
-    if (!json_is_object(json_object_get(j, "Certificate")))
+    if (!cJSON_IsObject(jget(j, "Certificate")))
         err = cert__error_set(CERT_E_NET, "ACM answered DescribeCertificate without Certificate");
     else
-        err = record_from(json_object_get(j, "Certificate"), true, out);
-    json_decref(j);
+        err = record_from(jget(j, "Certificate"), true, out);
+    cJSON_Delete(j);
     return err;
 }
 
@@ -313,20 +318,19 @@ static const aws_page_spec list_spec = {
 
 /* One page's items appended to *v (those `keep` takes, every one without it), its NextToken to
  * the pager. j borrowed; len, the body's, for the message. */
-static cert_err read_list_page(aws_pager *pg, const json_t *j, size_t len, cert_acm__list_keep keep,
+static cert_err read_list_page(aws_pager *pg, const cJSON *j, size_t len, cert_acm__list_keep keep,
                                void *ud, cert_acm_cert **v, size_t *n, size_t *cap)
 {
-    json_t *list = json_object_get(j, "CertificateSummaryList"), *c;
+    const cJSON *list = jget(j, "CertificateSummaryList"), *c;
     const char *token = jstr(j, "NextToken");
     cert_err err = CERT_OK;
-    size_t i;
 
-    if (!json_is_object(j) || (list != NULL && !json_is_array(list)))
+    if (!cJSON_IsObject(j) || (list != NULL && !cJSON_IsArray(list)))
         CERT_FAIL(CERT_E_NET, "the answer is not a ListCertificates result (%zu bytes)", len);
-    json_array_foreach(list, i, c)
+    cJSON_ArrayForEach(c, list)
     {
         CERT_TRY(cert_aws__page_item(pg));
-        if (keep != NULL && json_is_object(c) &&
+        if (keep != NULL && cJSON_IsObject(c) &&
             !keep(ud, jstr(c, "Type"), jstr(c, "KeyAlgorithm"), jtime(c, "NotAfter")))
             continue;
         if (cert__array_reserve(v, cap, *n, 64, sizeof(**v)) < 0)
@@ -345,7 +349,8 @@ done:
 cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert **v, size_t *n,
                                    size_t *cap, bool *more, char **token)
 {
-    json_t *j = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, NULL);
+    char why[128];
+    cJSON *j = cert__json_read(body, body ? len : 0, why, sizeof(why));
     aws_pager pg;
     cert_err err;
 
@@ -353,7 +358,7 @@ cert_err cert_acm__parse_list_page(const char *body, size_t len, cert_acm_cert *
     *token = NULL;
     cert_aws__pager_init(&pg, &list_spec, 0);
     err = read_list_page(&pg, j, body ? len : 0, NULL, NULL, v, n, cap);
-    json_decref(j);
+    cJSON_Delete(j);
     if (err == CERT_OK && cert_aws__page_more(&pg)) {
         *more = true;
         *token = pg.next[0];
@@ -467,7 +472,8 @@ static json_t *arn_body(const char *arn)
 
 cert_err cert_acm_describe(cert_aws *aws, const char *arn, cert_acm_cert *out)
 {
-    json_t *body, *answer = NULL;
+    json_t *body;
+    cJSON *answer = NULL;
     cert_err err;
 
     memset(out, 0, sizeof(*out));
@@ -478,17 +484,18 @@ cert_err cert_acm_describe(cert_aws *aws, const char *arn, cert_acm_cert *out)
         return cert__error_nomem();
     err = call(aws, "DescribeCertificate", body, false, &answer);
     json_decref(body);
-    if (err == CERT_OK && !json_is_object(json_object_get(answer, "Certificate")))
+    if (err == CERT_OK && !cJSON_IsObject(jget(answer, "Certificate")))
         err = cert__error_set(CERT_E_NET, "ACM answered DescribeCertificate without Certificate");
     if (err == CERT_OK)
-        err = record_from(json_object_get(answer, "Certificate"), true, out);
-    json_decref(answer);
+        err = record_from(jget(answer, "Certificate"), true, out);
+    cJSON_Delete(answer);
     return err;
 }
 
 cert_err cert_acm_get(cert_aws *aws, const char *arn, char **body_out, char **chain_out)
 {
-    json_t *body, *answer = NULL;
+    json_t *body;
+    cJSON *answer = NULL;
     const char *cert, *chain;
     cert_err err;
 
@@ -515,13 +522,14 @@ cert_err cert_acm_get(cert_aws *aws, const char *arn, char **body_out, char **ch
         free(*body_out);
         *body_out = NULL;
     }
-    json_decref(answer);
+    cJSON_Delete(answer);
     return err;
 }
 
 cert_err cert_acm_delete(cert_aws *aws, const char *arn)
 {
-    json_t *body, *answer = NULL;
+    json_t *body;
+    cJSON *answer = NULL;
     cert_err err;
 
     if ((err = check_arn(arn)) < 0)
@@ -530,7 +538,7 @@ cert_err cert_acm_delete(cert_aws *aws, const char *arn)
         return cert__error_nomem();
     err = call(aws, "DeleteCertificate", body, true, &answer);
     json_decref(body);
-    json_decref(answer);
+    cJSON_Delete(answer);
     return err;
 }
 
@@ -588,10 +596,11 @@ static cert_err tags_json(const cert_aws_tag *tags, size_t count, json_t **out)
 
 cert_err cert_acm_list_tags(cert_aws *aws, const char *arn, cert_aws_tag **out, size_t *count_out)
 {
-    json_t *body, *answer = NULL, *t;
-    const json_t *tags;
+    json_t *body;
+    cJSON *answer = NULL;
+    const cJSON *tags, *t;
     cert_err err;
-    size_t i;
+    size_t len = 0;
 
     *out = NULL;
     *count_out = 0;
@@ -603,10 +612,13 @@ cert_err cert_acm_list_tags(cert_aws *aws, const char *arn, cert_aws_tag **out, 
     json_decref(body);
     if (err < 0)
         return err;
-    tags = json_object_get(answer, "Tags");
-    if ((*out = calloc(json_array_size(tags) ? json_array_size(tags) : 1, sizeof(**out))) == NULL)
+    tags = jget(answer, "Tags");
+    if (!cJSON_IsArray(tags))
+        tags = NULL;
+    len = tags != NULL ? (size_t)cJSON_GetArraySize(tags) : 0;
+    if ((*out = calloc(len ? len : 1, sizeof(**out))) == NULL)
         err = cert__error_nomem();
-    json_array_foreach(tags, i, t)
+    cJSON_ArrayForEach(t, tags)
     {
         cert_aws_tag *x = &(*out)[*count_out];
 
@@ -618,7 +630,7 @@ cert_err cert_acm_list_tags(cert_aws *aws, const char *arn, cert_aws_tag **out, 
         if (x->key == NULL || x->value == NULL)
             err = cert__error_nomem();
     }
-    json_decref(answer);
+    cJSON_Delete(answer);
     if (err < 0) {
         cert_iam_tags_free(*out, *count_out);
         *out = NULL;
@@ -629,7 +641,8 @@ cert_err cert_acm_list_tags(cert_aws *aws, const char *arn, cert_aws_tag **out, 
 
 cert_err cert_acm_add_tags(cert_aws *aws, const char *arn, const cert_aws_tag *tags, size_t count)
 {
-    json_t *body = NULL, *t = NULL, *answer = NULL;
+    json_t *body = NULL, *t = NULL;
+    cJSON *answer = NULL;
     cert_err err;
 
     if ((err = check_arn(arn)) < 0)
@@ -645,7 +658,7 @@ cert_err cert_acm_add_tags(cert_aws *aws, const char *arn, const cert_aws_tag *t
     json_object_set_new(body, "Tags", t);
     err = call(aws, "AddTagsToCertificate", body, true, &answer);
     json_decref(body);
-    json_decref(answer);
+    cJSON_Delete(answer);
     return err;
 }
 
@@ -753,7 +766,7 @@ done:
 cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn_out)
 {
     cert_err err = CERT_OK;
-    json_t *answer = NULL;
+    cJSON *answer = NULL;
     aws_response resp;
     cert_buf body;
     const char *arn;
@@ -776,6 +789,6 @@ cert_err cert_acm_import(cert_aws *aws, const cert_acm_import_req *r, char **arn
 
 done:
     cert__buf_free(&body); /* the key, base64: wiped */
-    json_decref(answer);
+    cJSON_Delete(answer);
     return err;
 }

@@ -9,6 +9,7 @@
 
 #include "libcert/aws.h"
 #include "util/buf.h"
+#include "util/json_read.h"
 
 /* A setting or field that is given: set and not empty. */
 static inline bool cert_aws__given(const char *v)
@@ -131,9 +132,10 @@ typedef struct aws_response {
     bool count_sends;          /* the request's count_sends, while it is sent */
     int sends;                 /* how many times libcurl sent the request (count_sends) */
     cert_err sink_err;         /* the sink's error, which stopped the exchange */
-    json_t *json;              /* an ACM 2xx answer as the transport parsed it to judge it (the
-                                  JSON protocol), for the client to take rather than parse the
-                                  body again; NULL otherwise. Freed with the response. */
+    cJSON *json;               /* an ACM 2xx answer as the transport read it to judge it (the
+                                  JSON protocol, util/json_read.h), for the client to take rather
+                                  than read the body again; NULL otherwise. Freed with the
+                                  response. */
     xmlDoc *xml;               /* the same for an XML 2xx answer (cert_aws__response_xml()) */
 } aws_response;
 

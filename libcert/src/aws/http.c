@@ -96,7 +96,7 @@ void cert_aws__response_free(aws_response *r)
     if (r == NULL)
         return;
     cert__buf_free(&r->body);
-    json_decref(r->json);
+    cJSON_Delete(r->json);
     xmlFreeDoc(r->xml);
     free(r->etag);
     free(r->request_id);

@@ -415,25 +415,33 @@ static cert_err transfer_failed(cert_aws *aws, const aws_request *req, const tar
  * JSON object for the SSO portal and ACM's JSON protocol): a broken body, retried as a
  * truncated one would be (the AWS SDKs retry a response they cannot parse as a transient error).
  * 204 has no body, nor has an ACM action without output (DeleteCertificate). ACM's document is
- * kept in resp->json: the client reads it from there, so that a listing of 1,000 certificates is
- * parsed once, not twice (bench/certup.sh, certup --store acm); duplicate members make it
- * malformed, as the client's parse did. */
+ * read with cert__json_read() (util/json_read.h: a listing of 1,000 certificates is ~600 KB) and
+ * kept in resp->json: the client reads it from there, so that it is read once, not twice
+ * (bench/certup.sh, certup --store acm); duplicate members make it malformed. */
 static bool answer_malformed(const aws_request *req, aws_response *resp, char *why, size_t size)
 {
     if (resp->status == 204 || (req->service == CERT_AWS_ACM && resp->body.len == 0))
         return false;
-    if (req->service == CERT_AWS_SSO || req->service == CERT_AWS_ACM) {
-        bool acm = req->service == CERT_AWS_ACM;
-        json_t *j = json_loadb(resp->body.ptr ? resp->body.ptr : "", resp->body.len,
-                               acm ? JSON_REJECT_DUPLICATES : 0, NULL);
+    if (req->service == CERT_AWS_ACM) {
+        char reason[128];
+
+        cJSON_Delete(resp->json);
+        resp->json = cert__json_read(resp->body.ptr, resp->body.len, reason, sizeof(reason));
+        if (resp->json != NULL && !cJSON_IsObject(resp->json)) {
+            snprintf(reason, sizeof(reason), "not an object");
+            cJSON_Delete(resp->json);
+            resp->json = NULL;
+        }
+        if (resp->json == NULL)
+            snprintf(why, size, "the answer is not a JSON object: %s (HTTP %ld, %zu bytes)", reason,
+                     resp->status, resp->body.len);
+        return resp->json == NULL;
+    }
+    if (req->service == CERT_AWS_SSO) {
+        json_t *j = json_loadb(resp->body.ptr ? resp->body.ptr : "", resp->body.len, 0, NULL);
         bool ok = json_is_object(j);
 
-        if (ok && acm) {
-            json_decref(resp->json);
-            resp->json = j;
-        } else {
-            json_decref(j); /* the portal's answer holds credentials: jansson's copy goes */
-        }
+        json_decref(j); /* the portal's answer holds credentials: jansson's copy goes */
         if (!ok)
             snprintf(why, size, "the answer is not a JSON object (HTTP %ld, %zu bytes)",
                      resp->status, resp->body.len);
