@@ -5,8 +5,8 @@
 # would, each consumer then run:
 #   1. pkg-config --cflags --libs libcert (the shared library)
 #   2. find_package(libcert) + libcert::shared
-#   3. find_package(libcert) + libcert::static (the config file must recreate jansson, cJSON, libcurl,
-#      libxml2 and inih's imported targets, or this fails at generate time)
+#   3. find_package(libcert) + libcert::static (the config file must recreate jansson, cJSON,
+#      libcurl, libxml2 and inih's imported targets, or this fails at generate time)
 #   4. pkg-config --static --libs libcert with libcert.a (Requires.private and Libs.private must
 #      name everything the static library calls)
 set -euo pipefail

@@ -191,14 +191,18 @@ static cert_err call(cert_aws *aws, const char *action, const json_t *body, bool
     return answer_of(action, err, &resp, empty_ok, answer);
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-    return cert__json_str(o, key);
-}
-
+/* Member `key` of object o; NULL when o is not an object or has no such member. */
 static const cJSON *jget(const cJSON *o, const char *key)
 {
     return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+/* The same when it is a string, else NULL. Borrowed from o. */
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = jget(o, key);
+
+    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* A timestamp: seconds since the epoch (what the JSON protocol sends), or an ISO 8601 string. */
@@ -230,8 +234,8 @@ static bool dup_str(char **dst, const char *v)
  * ExtendedKeyUsages); members of other types are skipped. */
 static bool names_of(const cJSON *a, char ***out, size_t *n)
 {
-    size_t len = 0;
     const cJSON *v;
+    size_t len;
 
     *out = NULL;
     *n = 0;
@@ -600,7 +604,7 @@ cert_err cert_acm_list_tags(cert_aws *aws, const char *arn, cert_aws_tag **out, 
     cJSON *answer = NULL;
     const cJSON *tags, *t;
     cert_err err;
-    size_t len = 0;
+    size_t len;
 
     *out = NULL;
     *count_out = 0;

@@ -10,7 +10,8 @@
 
 /* The bytes before cJSON sees them: UTF-8, no control character but white space, no \u0000.
  * A backslash and the byte after it are one step, so that an escaped backslash followed by
- * "u0000" (the six characters \u0000 as text) is not taken for the escape. */
+ * "u0000" (the six characters \u0000 as text) is not taken for the escape; the escaped byte is
+ * checked as any other (cJSON then accepts only the escapes JSON has). */
 static bool bytes_ok(const unsigned char *p, size_t len, char *why, size_t size)
 {
     for (size_t i = 0; i < len; i++) {
@@ -18,21 +19,15 @@ static bool bytes_ok(const unsigned char *p, size_t len, char *why, size_t size)
         unsigned long cp;
         size_t n;
 
-        if (c >= 0x20 && c < 0x80 && c != '\\')
-            continue;
-        if (c == '\\') {
-            if (i + 5 < len && memcmp(p + i + 1, "u0000", 5) == 0) {
+        if (c == '\\' && i + 1 < len) {
+            if (len - i > 5 && memcmp(p + i + 1, "u0000", 5) == 0) {
                 snprintf(why, size, "the escape \\u0000 at byte %zu", i);
                 return false;
             }
-            i++; /* the escaped byte: a control byte or non-UTF-8 there is still checked by cJSON
-                    (it accepts only the escapes JSON has) */
-            if (i < len && p[i] < 0x80)
-                continue;
-            if (i == len)
-                return true; /* cJSON refuses the cut escape */
-            c = p[i];
+            c = p[++i];
         }
+        if (c >= 0x20 && c < 0x80)
+            continue;
         if (c < 0x20) {
             if (c == '\t' || c == '\n' || c == '\r')
                 continue;
@@ -90,7 +85,7 @@ static bool members_unique(const cJSON *v, char *why, size_t size)
         return false;
     if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
         for (const cJSON *c = v->child; c != NULL; c = c->next) {
-            if ((c->child != NULL) && !members_unique(c, why, size))
+            if (c->child != NULL && !members_unique(c, why, size))
                 return false;
         }
     }
@@ -126,11 +121,4 @@ cJSON *cert__json_read(const char *text, size_t len, char *why, size_t size)
         return NULL;
     }
     return doc;
-}
-
-const char *cert__json_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }

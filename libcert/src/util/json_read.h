@@ -25,8 +25,4 @@
  * result and frees it with cJSON_Delete(). */
 cJSON *cert__json_read(const char *text, size_t len, char *why, size_t size);
 
-/* The string member `key` of object o, NULL when o is not an object or the member is absent or
- * not a string. Borrowed from o. */
-const char *cert__json_str(const cJSON *o, const char *key);
-
 #endif
