@@ -6,8 +6,9 @@ blobs base64), no SDK, no signing (the emulator, started without --auth, routes 
 by X-Amz-Target). The network-and-server part of the floor bench/certup.sh compares certup
 --store acm and certls --store acm|all against.
 
-  raw_acm.py ENDPOINT upload BUNDLE...        per bundle: the fewest requests of an idempotent
-                                              import (ListCertificates naming the leaf's key type,
+  raw_acm.py ENDPOINT upload BUNDLE...        per bundle: the least an idempotent import does
+                                              (ListCertificates naming the leaf's key type, the
+                                              answer read for imports that name the leaf's names,
                                               ImportCertificate); the mean ms per bundle
   raw_acm.py ENDPOINT fill N BUNDLE           N imports of one bundle"""
 import base64
@@ -45,6 +46,28 @@ def list_all(conn, key_types=KEY_TYPES):
     return call(conn, "ListCertificates", {"Includes": {"keyTypes": list(key_types)}, "MaxItems": 1000})
 
 
+def leaf_names(leaf_pem):
+    """The leaf's DNS names (subjectAltName, else the CN): what an earlier import of it is
+    listed under. Read before any timing, as the bundle is."""
+    from cryptography import x509
+    cert = x509.load_pem_x509_certificate(leaf_pem.encode())
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return set(san.get_values_for_type(x509.DNSName))
+    except x509.ExtensionNotFound:
+        return {a.value for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)}
+
+
+def candidates(listing, names):
+    """The listed certificates an earlier import of a leaf with these names could be: without
+    reading the listing, no program knows whether its import is one already made."""
+    found = []
+    for c in json.loads(listing).get("CertificateSummaryList", []):
+        if c.get("DomainName") in names or names & set(c.get("SubjectAlternativeNameSummaries", [])):
+            found.append(c["CertificateArn"])
+    return found
+
+
 def import_one(conn, leaf, chain, key):
     call(conn, "ImportCertificate", {"Certificate": b64(leaf), "PrivateKey": b64(key),
                                      "CertificateChain": b64(chain),
@@ -57,9 +80,10 @@ def main():
     cmd = sys.argv[2]
     if cmd == "upload":
         bodies = [split(p) for p in sys.argv[3:]]
+        names = [leaf_names(leaf) for leaf, _, _ in bodies]
         t0 = time.perf_counter()
-        for leaf, chain, key in bodies:
-            list_all(conn, LEAF_KEY_TYPES)
+        for (leaf, chain, key), leaf_dns in zip(bodies, names):
+            candidates(list_all(conn, LEAF_KEY_TYPES), leaf_dns)
             import_one(conn, leaf, chain, key)
         print("%.3f" % ((time.perf_counter() - t0) * 1000 / len(bodies)))
     elif cmd == "fill":
